@@ -1,12 +1,16 @@
 // Jest runs the TypeScript sources as native ES modules (Baileys is ESM-only); swc strips types.
+// Fault tests (`*.fault.test.ts`) restart shared services, so `test:fault` runs them alone, serially.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'es6' } }];
+const fault = process.env.TURBOZAP_FAULT_TESTS === '1';
 
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  testMatch: ['<rootDir>/{packages,services}/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts', '<rootDir>/deploy/**/*.test.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test', '<rootDir>/deploy'],
+  testMatch: fault ? ['**/*.fault.test.ts'] : ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...(fault ? [] : ['\\.fault\\.test\\.ts$'])],
   testTimeout: 30_000,
-  maxWorkers: 2,
+  maxWorkers: fault ? 1 : 2,
 };

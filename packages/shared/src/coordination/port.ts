@@ -1,0 +1,48 @@
+export interface RateLimitResult {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until a request would be allowed again (0 when allowed). */
+  retryAfterMs: number;
+}
+
+export interface WorkerBeat {
+  id: string;
+  /** Free-form, small: capacity, pid, host. */
+  info: Record<string, string | number>;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * Coordination between replicas: leases, liveness, rate limits, a small TTL'd key-value
+ * cache and pub/sub. Redis in production, in-process in embedded mode.
+ * Fencing tokens are NOT issued here: they come from Postgres (a Redis restart must not
+ * reset them); a lease only says who may act right now.
+ */
+export interface Coordination {
+  /** SET NX PX: true when `holder` now holds `key`. */
+  acquireLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Compare-and-extend: false when `holder` no longer holds it (expired or taken). */
+  renewLease(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Compare-and-delete: false when `holder` did not hold it. */
+  releaseLease(key: string, holder: string): Promise<boolean>;
+  leaseHolder(key: string): Promise<string | null>;
+
+  heartbeat(beat: WorkerBeat, ttlMs: number): Promise<void>;
+  removeWorker(id: string): Promise<void>;
+  liveWorkers(): Promise<WorkerBeat[]>;
+
+  /** Sliding-window limit: at most `limit` hits per `windowMs` for `key`. */
+  rateLimit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
+
+  setValue(key: string, value: string, ttlMs?: number): Promise<void>;
+  getValue(key: string): Promise<string | null>;
+  deleteValue(key: string): Promise<void>;
+
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
+
+  healthy(): boolean;
+  close(): Promise<void>;
+}

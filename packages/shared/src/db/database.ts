@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import type { DB } from './schema.ts';
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number; schema?: string }
+  /** `dataDir: 'memory://'` keeps the database in memory (tests). */
+  | { kind: 'pglite'; dataDir: string };
+
+export interface Database {
+  db: Kysely<DB>;
+  kind: DatabaseTarget['kind'];
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+// Our bigint columns (sequence numbers, fencing tokens) fit in a JS number; both drivers agree on it.
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+};
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      types: pgTypes,
+      connectionTimeoutMillis: 5_000,
+      // A statement that cannot finish in time fails instead of hanging a request.
+      statement_timeout: 15_000,
+      ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  if (!target.dataDir.includes('://')) mkdirSync(target.dataDir, { recursive: true });
+  const lite = await PGlite.create(target.dataDir, { parsers: { [INT8]: (value: string) => Number(value) } });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: lite }) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+export function migrator(db: Kysely<DB>, schema?: string): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of migrations the code knows that the database has not applied (not-ready while any). */
+export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

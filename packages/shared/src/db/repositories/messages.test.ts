@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { servicesUp } from '../../testing/services.ts';
+import type { Database } from '../database.ts';
+import { messagesRepo } from './messages.ts';
+
+const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+
+describe.each(kinds)('messages repository on %s', (kind) => {
+  let database: Database;
+  let instanceId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    instanceId = randomUUID();
+    await database.db
+      .insertInto('instances')
+      .values({ id: instanceId, name: `i-${kind}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .execute();
+  }, 60_000);
+  afterAll(() => database.close());
+
+  const insert = (idempotencyKey?: string) =>
+    messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type: 'text', content: { text: 'x' }, idempotencyKey });
+
+  test('status only moves forward, and final states never change', async () => {
+    const { row } = await insert();
+    expect(await messagesRepo.transition(database.db, row.id, 'ready')).toBeUndefined();
+    expect((await messagesRepo.transition(database.db, row.id, 'preparing'))?.status).toBe('preparing');
+    expect((await messagesRepo.transition(database.db, row.id, 'ready'))?.status).toBe('ready');
+    expect((await messagesRepo.transition(database.db, row.id, 'sending'))?.status).toBe('sending');
+    // A receipt that arrives before `sent` is kept.
+    expect((await messagesRepo.transition(database.db, row.id, 'delivered'))?.status).toBe('delivered');
+    expect(await messagesRepo.transition(database.db, row.id, 'sent')).toBeUndefined();
+    expect((await messagesRepo.transition(database.db, row.id, 'read'))?.status).toBe('read');
+    expect(await messagesRepo.transition(database.db, row.id, 'failed', { reason: 'x' })).toBeUndefined();
+    const final = await messagesRepo.get(database.db, row.id);
+    expect(final?.history.map((h) => h.status)).toEqual(['queued', 'preparing', 'ready', 'sending', 'delivered', 'read']);
+  });
+
+  test('an idempotency key returns the original message', async () => {
+    const first = await insert('k-1');
+    const second = await insert('k-1');
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.row.id).toBe(first.row.id);
+  });
+
+  test('cancelling pending messages leaves sent ones alone', async () => {
+    const pending = await insert();
+    const sent = await insert();
+    await messagesRepo.transition(database.db, sent.row.id, 'preparing');
+    await messagesRepo.transition(database.db, sent.row.id, 'ready');
+    await messagesRepo.transition(database.db, sent.row.id, 'sent');
+    const cancelled = await messagesRepo.cancelPending(database.db, instanceId);
+    expect(cancelled).toContain(pending.row.id);
+    expect(cancelled).not.toContain(sent.row.id);
+    expect((await messagesRepo.get(database.db, sent.row.id))?.status).toBe('sent');
+  });
+
+  test('inbound messages are stored once per WhatsApp id', async () => {
+    const m = { instanceId, remoteJid: '2@s.whatsapp.net', type: 'text', content: { text: 'hi' }, waMessageId: 'WA1' };
+    expect(await messagesRepo.insertInbound(database.db, m)).toBe(true);
+    expect(await messagesRepo.insertInbound(database.db, m)).toBe(false);
+  });
+});

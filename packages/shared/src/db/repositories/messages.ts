@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../schema.ts';
+import type { Direction, MessageRow, MessageStatus } from '../tables/messages.ts';
+import { allowedFrom, pendingStatuses } from './message-status.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export interface NewOutboundMessage {
+  id?: string;
+  instanceId: string;
+  remoteJid: string;
+  type: string;
+  content: Record<string, unknown>;
+  idempotencyKey?: string | undefined;
+  expiresAt?: Date | undefined;
+}
+
+export const messagesRepo = {
+  /**
+   * Inserts a queued outbound message. With an idempotency key already used for the
+   * instance, returns the original row and `created: false` instead.
+   */
+  async insertOutbound(db: Db, m: NewOutboundMessage): Promise<{ row: MessageRow; created: boolean }> {
+    const now = new Date().toISOString();
+    const row = await db
+      .insertInto('messages')
+      .values({
+        id: m.id ?? randomUUID(),
+        instance_id: m.instanceId,
+        direction: 'outbound',
+        remote_jid: m.remoteJid,
+        type: m.type,
+        content: JSON.stringify(m.content),
+        media_key: null,
+        status: 'queued',
+        history: JSON.stringify([{ status: 'queued', at: now }]),
+        wa_message_id: null,
+        error: null,
+        idempotency_key: m.idempotencyKey ?? null,
+        published_at: null,
+        expires_at: m.expiresAt ?? null,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['instance_id', 'idempotency_key'])
+          .where('idempotency_key', 'is not', null)
+          .doNothing(),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { row, created: true };
+    const original = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('instance_id', '=', m.instanceId)
+      .where('idempotency_key', '=', m.idempotencyKey ?? '')
+      .executeTakeFirstOrThrow();
+    return { row: original, created: false };
+  },
+
+  /** Stores an inbound message once (keyed by its WhatsApp id); false when it was already stored. */
+  async insertInbound(
+    db: Db,
+    m: { instanceId: string; remoteJid: string; type: string; content: Record<string, unknown>; waMessageId: string; mediaKey?: string | null },
+  ): Promise<boolean> {
+    const now = new Date().toISOString();
+    const result = await db
+      .insertInto('messages')
+      .values({
+        id: randomUUID(),
+        instance_id: m.instanceId,
+        direction: 'inbound' satisfies Direction,
+        remote_jid: m.remoteJid,
+        type: m.type,
+        content: JSON.stringify(m.content),
+        media_key: m.mediaKey ?? null,
+        status: 'delivered',
+        history: JSON.stringify([{ status: 'delivered', at: now }]),
+        wa_message_id: m.waMessageId,
+        error: null,
+        idempotency_key: null,
+        published_at: new Date(),
+        expires_at: null,
+      })
+      .onConflict((oc) => oc.columns(['instance_id', 'wa_message_id']).where('wa_message_id', 'is not', null).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  },
+
+  get(db: Db, id: string): Promise<MessageRow | undefined> {
+    return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  getByWaId(db: Db, instanceId: string, waMessageId: string): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('instance_id', '=', instanceId)
+      .where('wa_message_id', '=', waMessageId)
+      .executeTakeFirst();
+  },
+
+  /**
+   * Compare-and-set to `to` from the statuses allowed to reach it (message-status.ts).
+   * Returns the updated row, or undefined when the row was not in an allowed status.
+   */
+  async transition(
+    db: Db,
+    id: string,
+    to: Exclude<MessageStatus, 'queued'>,
+    extra: { reason?: string; waMessageId?: string; mediaKey?: string } = {},
+  ): Promise<MessageRow | undefined> {
+    const entry = JSON.stringify([{ status: to, at: new Date().toISOString(), ...(extra.reason ? { reason: extra.reason } : {}) }]);
+    return db
+      .updateTable('messages')
+      .set({
+        status: to,
+        history: sql`history || ${entry}::jsonb`,
+        updated_at: sql`now()`,
+        ...(extra.reason !== undefined ? { error: extra.reason } : {}),
+        ...(extra.waMessageId !== undefined ? { wa_message_id: extra.waMessageId } : {}),
+        ...(extra.mediaKey !== undefined ? { media_key: extra.mediaKey } : {}),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', allowedFrom[to])
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  markPublished(db: Db, ids: string[]): Promise<unknown> {
+    if (ids.length === 0) return Promise.resolve();
+    return db.updateTable('messages').set({ published_at: sql`now()` }).where('id', 'in', ids).execute();
+  },
+
+  /** Committed rows the broker never got (the relay publishes them), oldest first. */
+  unpublished(db: Db, olderThanMs: number, limit: number): Promise<Pick<MessageRow, 'id' | 'instance_id'>[]> {
+    return db
+      .selectFrom('messages')
+      .select(['id', 'instance_id'])
+      .where('published_at', 'is', null)
+      .where('direction', '=', 'outbound')
+      .where('status', '=', 'queued')
+      .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Cancels what has not been sent yet; returns the cancelled ids. */
+  async cancelPending(db: Db, instanceId: string): Promise<string[]> {
+    const entry = JSON.stringify([{ status: 'cancelled', at: new Date().toISOString() }]);
+    const rows = await db
+      .updateTable('messages')
+      .set({ status: 'cancelled', history: sql`history || ${entry}::jsonb`, updated_at: sql`now()` })
+      .where('instance_id', '=', instanceId)
+      .where('direction', '=', 'outbound')
+      .where('status', 'in', pendingStatuses)
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  },
+
+  list(
+    db: Db,
+    q: { instanceId: string; remoteJid?: string | undefined; before?: Date | undefined; limit: number },
+  ): Promise<MessageRow[]> {
+    let query = db.selectFrom('messages').selectAll().where('instance_id', '=', q.instanceId);
+    if (q.remoteJid) query = query.where('remote_jid', '=', q.remoteJid);
+    if (q.before) query = query.where('created_at', '<', q.before);
+    return query.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
+  },
+};

@@ -1,0 +1,35 @@
+import pg from 'pg';
+import { type Database, migrateToLatest, openDatabase } from '../db/database.ts';
+import { testServices, uniqueName } from './services.ts';
+
+export type TestDatabaseKind = 'postgres' | 'pglite';
+
+/**
+ * A migrated database private to one test file: its own schema on the real Postgres, or an
+ * in-memory PGlite. `close()` drops what it created.
+ */
+export async function createTestDatabase(kind: TestDatabaseKind = 'postgres'): Promise<Database & { schema?: string }> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    await migrateToLatest(database.db);
+    return database;
+  }
+  const schema = uniqueName('t').toLowerCase();
+  const admin = new pg.Client({ connectionString: testServices.postgres });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  await admin.end();
+  const database = await openDatabase({ kind: 'postgres', url: testServices.postgres, schema, poolSize: 5 });
+  await migrateToLatest(database.db);
+  return {
+    ...database,
+    schema,
+    async close() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: testServices.postgres });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
