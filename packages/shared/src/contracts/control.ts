@@ -9,8 +9,39 @@ export const controlChannel = 'control';
 export const controlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reconcile'), instanceId: z.string() }),
   z.object({ type: z.literal('outbox'), instanceId: z.string() }),
+  /** Close and reconnect (PUT /instance/:name/restart). */
+  z.object({ type: z.literal('restart'), instanceId: z.string() }),
 ]);
 export type ControlMessage = z.infer<typeof controlMessage>;
+
+/** Methods a session-worker answers over request/reply; params are the API's validated body/query. */
+export const rpcMethods = [
+  'group.create',
+  'group.list',
+  'group.get',
+  'group.participants',
+  'group.join',
+  'group.leave',
+  'group.invite',
+  'contact.check',
+  'contact.list',
+  'contact.get',
+  'contact.picture',
+  'contact.block',
+  'contact.unblock',
+  'presence.set',
+  'presence.subscribe',
+  'profile.get',
+  'profile.update',
+  'privacy.get',
+  'privacy.update',
+  'chat.list',
+  'chat.read',
+  'chat.archive',
+  'chat.pin',
+  'chat.mute',
+] as const;
+export type RpcMethod = (typeof rpcMethods)[number];
 
 /** Request/reply to the session-worker that owns an instance (groups, contacts, presence). */
 export const rpcChannel = (instanceId: string) => `rpc:${instanceId}`;

@@ -10,7 +10,11 @@ export const instanceStatuses = [
   'failed',
 ] as const;
 export type InstanceStatus = (typeof instanceStatuses)[number];
-export type DesiredState = 'connected' | 'disconnected';
+/**
+ * What the operator asked for; workers reconcile towards it. `logged_out` means unlink the
+ * device and forget its credentials (logout/delete), `disconnected` only closes the socket.
+ */
+export type DesiredState = 'connected' | 'disconnected' | 'logged_out';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 

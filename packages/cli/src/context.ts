@@ -1,0 +1,79 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FsBlobStore, S3BlobStore } from '@turbozap/shared/blobs';
+import { AmqpBroker, MemoryBroker } from '@turbozap/shared/broker';
+import type { Config } from '@turbozap/shared/config';
+import { MemoryCoordination, RedisCoordination } from '@turbozap/shared/coordination';
+import { openDatabase, pendingMigrations } from '@turbozap/shared/db/database';
+import { createLogger } from '@turbozap/shared/logging/logger';
+import { createMetrics } from '@turbozap/shared/metrics/catalog';
+import { createRegistry } from '@turbozap/shared/metrics/registry';
+import type { Runtime } from '@turbozap/shared/runtime';
+import { sql } from 'kysely';
+
+export interface OwnedRuntime extends Runtime {
+  readiness(): Promise<Record<string, boolean>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: one adapter per port for the run mode. Embedded mode uses the
+ * in-process adapters and PGlite under DATA_DIR; distributed mode the real services.
+ */
+export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
+  const logger = createLogger({ level: config.logLevel, service: config.role });
+  const registry = createRegistry();
+  const metrics = createMetrics(registry);
+  const processId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const database = await openDatabase(config.database);
+  const embedded = config.mode === 'embedded';
+  const publicUrl = config.api.publicUrl ?? `http://127.0.0.1:${config.server.port}`;
+
+  const broker = embedded || !config.rabbitmq ? new MemoryBroker() : new AmqpBroker({ url: config.rabbitmq.url, logger });
+  const coordination = embedded || !config.redisUrl ? new MemoryCoordination() : new RedisCoordination({ url: config.redisUrl });
+  const blobs = config.s3
+    ? new S3BlobStore({
+        endpoint: config.s3.endpoint,
+        bucket: config.s3.bucket,
+        region: config.s3.region,
+        accessKeyId: config.s3.accessKey,
+        secretAccessKey: config.s3.secretKey,
+      })
+    : new FsBlobStore({
+        root: join(config.dataDir, 'media'),
+        publicBaseUrl: publicUrl,
+        secret: config.session.keyring[0]?.key.toString('hex') ?? randomBytes(32).toString('hex'),
+      });
+
+  const readiness = async (): Promise<Record<string, boolean>> => {
+    const checks: Record<string, boolean> = {};
+    checks.database = await sql`select 1`
+      .execute(database.db)
+      .then(() => true)
+      .catch(() => false);
+    checks.schema = checks.database && (await pendingMigrations(database.db).catch(() => ['?'])).length === 0;
+    checks.broker = broker.healthy();
+    checks.coordination = coordination.healthy();
+    checks.blobs = await blobs.healthy().catch(() => false);
+    return checks;
+  };
+
+  return {
+    config,
+    db: database.db,
+    broker,
+    coordination,
+    blobs,
+    logger,
+    metrics,
+    registry,
+    processId,
+    readiness,
+    async close() {
+      for (const close of [() => broker.close(), () => coordination.close(), () => blobs.close(), () => database.close()]) {
+        await close().catch((error: unknown) => logger.warn('error while closing', { error }));
+      }
+    },
+  };
+}

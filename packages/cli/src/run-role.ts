@@ -1,0 +1,67 @@
+import { createApiServer } from '@turbozap/api/api-server';
+import { createSenderWorker } from '@turbozap/sender-worker/sender-worker';
+import { createSessionWorker } from '@turbozap/session-worker/session-worker';
+import { type Config, loadConfig, readEnvironment, type Role, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
+import { migrateToLatest } from '@turbozap/shared/db/database';
+import type { Component } from '@turbozap/shared/runtime';
+import { createClusterGauges } from './cluster-gauges.ts';
+import { buildRuntime } from './context.ts';
+import { embeddedSecrets, lockDataDir } from './embedded.ts';
+import { createOpsServer } from './ops-server.ts';
+import { productionChecklist } from './production-checklist.ts';
+
+const stopBudgetMs = 25_000;
+
+export async function runRole(role: Role, flags: { checkProduction?: boolean } = {}): Promise<void> {
+  let config: Config = loadConfig(role, readEnvironment());
+  const unlock = config.mode === 'embedded' ? lockDataDir(config.dataDir) : () => {};
+  if (config.mode === 'embedded') config = embeddedSecrets(config, (line) => process.stdout.write(`${line}\n`));
+  if (flags.checkProduction) {
+    const failed = productionChecklist(config, (line) => process.stdout.write(`${line}\n`));
+    if (failed > 0) process.stdout.write(`${failed} item(s) need attention before production.\n`);
+  }
+
+  const runtime = await buildRuntime(config);
+  const { logger } = runtime;
+  if (config.session.simulatorUrl) {
+    logger.warn('WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR and trusting its root key — never in production', {
+      simulator: config.session.simulatorUrl,
+    });
+  }
+  if (role === 'all') await migrateToLatest(runtime.db);
+
+  const readiness = async () => ({
+    ...(await runtime.readiness()),
+    ...(config.session.simulatorUrl ? { simulator: true } : {}),
+  });
+  const components: Component[] = [createClusterGauges(runtime)];
+  if (runsSender(role)) components.push(createSenderWorker(runtime));
+  if (runsSessions(role)) components.push(createSessionWorker(runtime));
+  components.push(runsApi(role) ? createApiServer(runtime, readiness) : createOpsServer(runtime, readiness));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    const deadline = setTimeout(() => {
+      logger.error('stop took too long; exiting');
+      process.exit(1);
+    }, stopBudgetMs);
+    for (const component of [...components].reverse()) {
+      await component.stop().catch((error: unknown) => logger.warn('component stop failed', { component: component.name, error }));
+    }
+    await runtime.close();
+    unlock();
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  for (const component of components) await component.start();
+  logger.info('started', { role, mode: config.mode, port: config.server.port, process: runtime.processId });
+  if (config.mode === 'embedded') {
+    process.stdout.write(`TurboZap (${role}, embedded) listening on http://127.0.0.1:${config.server.port}\n`);
+  }
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from './load.ts';
+import { knownVariables } from './schema.ts';
+
+const distributed = {
+  DATABASE_URL: 'postgres://u:secretpw@db:5432/tz',
+  RABBITMQ_URL: 'amqp://guest:guest@mq:5672',
+  REDIS_URL: 'redis://redis:6379',
+  API_KEY: 'k'.repeat(40),
+  S3_BUCKET: 'b',
+  S3_ACCESS_KEY: 'a',
+  S3_SECRET_KEY: 's',
+  SESSION_ENCRYPTION_KEY: 'ab'.repeat(32),
+};
+
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  test('all with nothing set is embedded, on port 8080', () => {
+    const c = loadConfig('all', {});
+    expect(c.mode).toBe('embedded');
+    expect(c.server.port).toBe(8080);
+    expect(c.database.kind).toBe('pglite');
+  });
+
+  test('a distributed role names every missing variable in one error', () => {
+    const problems = problemsOf(() => loadConfig('session-worker', {}));
+    expect(problems.join('\n')).toMatch(/DATABASE_URL, RABBITMQ_URL, REDIS_URL, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY/);
+  });
+
+  test('a partial distributed configuration is refused instead of mixing adapters', () => {
+    expect(problemsOf(() => loadConfig('all', { DATABASE_URL: distributed.DATABASE_URL })).join()).toMatch(/partial/);
+  });
+
+  test('every invalid variable is reported together', () => {
+    const problems = problemsOf(() =>
+      loadConfig('worker', { ...distributed, SERVER_PORT: 'abc', RABBITMQ_URL: 'not a url', SESSION_ENCRYPTION_KEY: 'short', WEBHOOK_TIMEOUT: 'soon' }),
+    );
+    expect(problems.join('\n')).toMatch(/SERVER_PORT/);
+    expect(problems.join('\n')).toMatch(/RABBITMQ_URL/);
+    expect(problems.join('\n')).toMatch(/SESSION_ENCRYPTION_KEY/);
+    expect(problems.join('\n')).toMatch(/WEBHOOK_TIMEOUT/);
+  });
+
+  test('a complete distributed configuration parses, with durations and lists', () => {
+    const c = loadConfig('worker', { ...distributed, WEBHOOK_TIMEOUT: '2500ms', API_KEY: 'a,b', RABBITMQ_WORKER_COUNT: '8' });
+    expect(c.mode).toBe('distributed');
+    expect(c.webhook.timeoutMs).toBe(2500);
+    expect(c.api.adminKeys).toEqual(['a', 'b']);
+    expect(c.rabbitmq?.workerCount).toBe(8);
+    expect(c.session.keyring).toHaveLength(1);
+  });
+
+  test('.env.example documents every variable TurboZap reads, and nothing else', () => {
+    const text = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    const documented = [...text.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(knownVariables);
+  });
+});

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { servicesUp } from '../../testing/services.ts';
+import type { Database } from '../database.ts';
+import { authStateRepo } from './auth-state.ts';
+import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
+
+const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const sealed = (text: string) => ({ keyId: 'k1', ciphertext: Buffer.from(text) });
+
+describe.each(kinds)('auth state repository on %s', (kind) => {
+  let database: Database;
+  let fence: Fence;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const id = randomUUID();
+    await database.db
+      .insertInto('instances')
+      .values({ id, name: `a-${kind}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .execute();
+    const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number;
+    fence = { instanceId: id, worker: 'w1', token };
+  }, 60_000);
+  afterAll(() => database.close());
+
+  test('creds and keys round-trip; many keys are written in batches in one transaction', async () => {
+    const upserts = Array.from({ length: 1000 }, (_, i) => ({ type: 'pre-key', id: String(i), ...sealed(`pk${i}`) }));
+    await authStateRepo.write(database.db, fence, { creds: sealed('creds-1'), upserts });
+    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe('creds-1');
+    const got = await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['0', '999', '5000']);
+    expect(got.map((g) => [g.id, Buffer.from(g.ciphertext).toString()]).sort()).toEqual([
+      ['0', 'pk0'],
+      ['999', 'pk999'],
+    ]);
+    await authStateRepo.write(database.db, fence, {
+      creds: sealed('creds-2'),
+      upserts: [{ type: 'session', id: 'a', ...sealed('s1') }, { type: 'session', id: 'a', ...sealed('s2') }],
+      deletes: [{ type: 'pre-key', id: '0' }],
+    });
+    expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['0'])).toEqual([]);
+    const [session] = await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['a']);
+    expect(Buffer.from(session!.ciphertext).toString()).toBe('s2');
+  });
+
+  test("a stale holder's write is rejected and changes nothing", async () => {
+    await instanceOwnershipRepo.release(database.db, fence);
+    const token = (await instanceOwnershipRepo.claim(database.db, fence.instanceId, 'w2', 60_000)) as number;
+    const stale = fence;
+    fence = { instanceId: fence.instanceId, worker: 'w2', token };
+    await expect(
+      authStateRepo.write(database.db, stale, { creds: sealed('zombie'), upserts: [{ type: 'session', id: 'z', ...sealed('z') }] }),
+    ).rejects.toBeInstanceOf(StaleFenceError);
+    await expect(authStateRepo.clear(database.db, stale)).rejects.toBeInstanceOf(StaleFenceError);
+    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe('creds-2');
+    expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['z'])).toEqual([]);
+  });
+
+  test('clear removes creds and keys', async () => {
+    await authStateRepo.clear(database.db, fence);
+    expect(await authStateRepo.hasCreds(database.db, fence.instanceId)).toBe(false);
+    expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['1'])).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../errors/app-error.ts';
+import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { servicesUp } from '../../testing/services.ts';
+import type { Database } from '../database.ts';
+import {
+  deleteWebhook,
+  getDelivery,
+  getWebhook,
+  listDeliveries,
+  replayDelivery,
+  setEnabled,
+  setWebhook,
+  webhookInputProblems,
+} from './webhooks.ts';
+
+const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+
+describe.each(kinds)('webhooks repository on %s', (kind) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  }, 60_000);
+  afterAll(() => database.close());
+
+  async function newInstance(): Promise<string> {
+    const id = randomUUID();
+    await database.db
+      .insertInto('instances')
+      .values({ id, name: `i-${id.slice(0, 8)}`, desired_state: 'connected', status: 'connected', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .execute();
+    return id;
+  }
+
+  async function newDelivery(instanceId: string, webhookId: string, at: Date): Promise<string> {
+    const id = randomUUID();
+    await database.db
+      .insertInto('webhook_deliveries')
+      .values({ id, event_id: `e-${id}`, webhook_id: webhookId, instance_id: instanceId, event: 'message.sent', payload: '{}', status: 'failed', next_attempt_at: at, locked_until: null, last_status: 400, last_error: 'HTTP 400', last_duration_ms: 3, delivered_at: null, attempts: 1 })
+      .execute();
+    await database.db.updateTable('webhook_deliveries').set({ created_at: at }).where('id', '=', id).execute();
+    await database.db.insertInto('webhook_attempts').values({ delivery_id: id, attempt: 1, status_code: 400, error: null, duration_ms: 3 }).execute();
+    return id;
+  }
+
+  test('set creates with a generated secret, update keeps id and secret', async () => {
+    const instanceId = await newInstance();
+    const created = await setWebhook(database.db, instanceId, { url: 'https://a.example/h', events: [], enabled: true });
+    expect(created.secret).toMatch(/^whsec_.{40,}$/);
+    expect(created.events).toEqual([]);
+    const updated = await setWebhook(database.db, instanceId, {
+      url: 'https://b.example/h',
+      events: ['message.sent', 'message.sent', 'message.received'],
+      enabled: false,
+      headers: { Authorization: 'Bearer x' },
+    });
+    expect(updated.id).toBe(created.id);
+    expect(updated.secret).toBe(created.secret);
+    expect(updated.events).toEqual(['message.sent', 'message.received']);
+    expect(updated.headers).toEqual({ Authorization: 'Bearer x' });
+    const rotated = await setWebhook(database.db, instanceId, { url: 'https://b.example/h', events: [], enabled: true, secret: 'a-secret-of-16-chars' });
+    expect(rotated.secret).toBe('a-secret-of-16-chars');
+    expect((await getWebhook(database.db, instanceId))?.url).toBe('https://b.example/h');
+  });
+
+  test('enable, disable and delete', async () => {
+    const instanceId = await newInstance();
+    await setWebhook(database.db, instanceId, { url: 'https://a.example/h', events: [], enabled: true });
+    expect((await setEnabled(database.db, instanceId, false))?.enabled).toBe(false);
+    expect(await deleteWebhook(database.db, instanceId)).toBe(true);
+    expect(await deleteWebhook(database.db, instanceId)).toBe(false);
+    expect(await setEnabled(database.db, instanceId, true)).toBeUndefined();
+  });
+
+  test('bad definitions are rejected with every problem', async () => {
+    const instanceId = await newInstance();
+    const bad = { url: 'https://a.example', events: ['nope'], enabled: true, secret: 'short', headers: { 'X-TurboZap-Event': 'x', 'bad name': 'v', ok: 'a\r\nb' } };
+    expect(webhookInputProblems(bad)).toHaveLength(5);
+    await expect(setWebhook(database.db, instanceId, bad)).rejects.toBeInstanceOf(AppError);
+  });
+
+  test('the delivery log pages newest first with attempts, and replay resets a delivery', async () => {
+    const instanceId = await newInstance();
+    const webhook = await setWebhook(database.db, instanceId, { url: 'https://a.example/h', events: [], enabled: true });
+    const old = await newDelivery(instanceId, webhook.id, new Date('2026-01-01T00:00:00Z'));
+    const recent = await newDelivery(instanceId, webhook.id, new Date('2026-01-02T00:00:00Z'));
+    const page = await listDeliveries(database.db, instanceId, { limit: 1 });
+    expect(page.map((d) => d.id)).toEqual([recent]);
+    expect(page[0]?.attempt_log.map((a) => a.status_code)).toEqual([400]);
+    const next = await listDeliveries(database.db, instanceId, { limit: 10, before: page[0]?.created_at });
+    expect(next.map((d) => d.id)).toEqual([old]);
+    expect(await listDeliveries(database.db, instanceId, { limit: 10, status: 'delivered' })).toEqual([]);
+
+    expect(await replayDelivery(database.db, old, randomUUID())).toBeUndefined();
+    const replayed = await replayDelivery(database.db, old, instanceId);
+    expect(replayed).toMatchObject({ status: 'pending', attempts: 0, event_id: `e-${old}`, locked_until: null });
+    expect((await getDelivery(database.db, old))?.attempt_log).toHaveLength(1);
+    expect(await getDelivery(database.db, old, randomUUID())).toBeUndefined();
+  });
+});

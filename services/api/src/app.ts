@@ -1,0 +1,73 @@
+import { handleOps } from '@turbozap/shared/http/ops';
+import cors from 'cors';
+import express, { type Express, Router } from 'express';
+import helmet from 'helmet';
+import type { ApiDeps } from './deps.ts';
+import type { EventHub } from './events-stream/hub.ts';
+import { routeDefiner, type RouteTable } from './http/route.ts';
+import { errorHandler, notFoundHandler } from './middleware/errors.ts';
+import { httpMetrics } from './middleware/metrics.ts';
+import { docsPage, openApiDocument } from './openapi/document.ts';
+import { eventRoutes } from './routes/events.ts';
+import { instanceCallRoutes } from './routes/instance-calls.ts';
+import { instanceRoutes } from './routes/instances.ts';
+import { mediaRoutes } from './routes/media.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+
+export const apiVersion = '0.1.0';
+
+export interface AppOptions {
+  deps: ApiDeps;
+  hub: EventHub;
+  readiness: () => Promise<Record<string, boolean>>;
+}
+
+/** The Express app: everything under /api, and bare as the operational plan calls it. */
+export function createApp({ deps, hub, readiness }: AppOptions): { app: Express; routes: RouteTable } {
+  const { config, registry, metrics, logger } = deps.runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(httpMetrics(metrics));
+  app.use(async (req, res, next) => {
+    const authorizeMetrics = config.api.metricsRequireKey
+      ? async () => Boolean(await deps.keys.resolve(req.get('x-api-key') ?? '').catch(() => null))
+      : undefined;
+    try {
+      if (!(await handleOps(req, res, { registry, readiness, ...(authorizeMetrics ? { authorizeMetrics } : {}) }))) next();
+    } catch (error) {
+      next(error);
+    }
+  });
+  if (config.api.corsOrigins.length > 0) {
+    app.use(cors({ origin: config.api.corsOrigins.includes('*') ? true : config.api.corsOrigins, maxAge: 600 }));
+  }
+  app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'] }));
+
+  const routes: RouteTable = [];
+  const router = Router();
+  const define = routeDefiner(router, deps, routes);
+  instanceRoutes(define);
+  eventRoutes(define, deps, hub);
+  messageRoutes(define);
+  webhookRoutes(define);
+  instanceCallRoutes(define);
+  mediaRoutes(router, deps);
+
+  app.get('/', (_req, res) => {
+    res.json({ success: true, data: { name: 'TurboZap', version: apiVersion, docs: '/docs', openapi: '/openapi.json' } });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(routes, apiVersion));
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage());
+  });
+  app.use('/api', router);
+  app.use('/', router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return { app, routes };
+}

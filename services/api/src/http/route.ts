@@ -1,0 +1,100 @@
+import type { InstanceRow } from '@turbozap/shared/db/schema';
+import { AppError, validationFailed } from '@turbozap/shared/errors/app-error';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { type Principal, authenticate, forbidden } from '../middleware/auth.ts';
+import type { ApiDeps } from '../deps.ts';
+
+export type Access = 'public' | 'admin' | 'instance';
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express path; `:name` is an instance name and makes it an instance route. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: B;
+  query?: Q;
+  /** Status of a success (documented; the handler sends it). */
+  successStatus?: number;
+  /** Content type the body must have when a body schema is given (415 otherwise). */
+  handler: (ctx: HandlerContext<z.output<B>, z.output<Q>>) => Promise<void>;
+}
+
+export interface HandlerContext<B, Q> {
+  req: Request;
+  res: Response;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  principal: Principal;
+  /** The instance named by `:name` (instance routes only). */
+  instance: InstanceRow;
+  deps: ApiDeps;
+}
+
+/** The routes of one app, for the OpenAPI document: a route cannot exist without its schemas here. */
+export type RouteTable = RouteSpec<z.ZodType, z.ZodType>[];
+
+const issues = (error: z.ZodError, where: string) =>
+  error.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
+
+const instanceName = z
+  .string()
+  .regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 1-64 of a-z 0-9 _ -');
+
+export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  spec: RouteSpec<B, Q>,
+) => void;
+
+/** Registers routes on `router` and records each in `table`. */
+export const routeDefiner =
+  (router: Router, deps: ApiDeps, table: RouteTable): Define =>
+  (spec) => {
+    table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
+  const handler: RequestHandler = async (req, res, next) => {
+    try {
+      const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
+      if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
+      const params = req.params as Record<string, string>;
+      let instance = undefined as unknown as InstanceRow;
+      if (spec.access === 'instance') {
+        instance = await resolveInstance(deps, principal, params.name ?? '');
+        await deps.rateLimit(instance, res);
+      }
+      let body = undefined as z.output<B>;
+      if (spec.body) {
+        if (!req.is('application/json')) {
+          throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
+        }
+        const parsed = spec.body.safeParse(req.body ?? {});
+        if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
+        body = parsed.data;
+      }
+      let query = undefined as z.output<Q>;
+      if (spec.query) {
+        const parsed = spec.query.safeParse({ ...(req.query as object) });
+        if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
+        query = parsed.data;
+      }
+      await spec.handler({ req, res, body, query, params, principal, instance, deps });
+    } catch (error) {
+      next(error);
+    }
+  };
+    router[spec.method](spec.path, handler);
+  };
+
+async function resolveInstance(deps: ApiDeps, principal: Principal, name: string): Promise<InstanceRow> {
+  if (principal.kind === 'instance') {
+    // An instance key learns nothing about other instances: 403 whether or not they exist.
+    const own = await deps.instances.byId(principal.instanceId);
+    if (!own || own.name !== name) throw forbidden();
+    return own;
+  }
+  if (!instanceName.safeParse(name).success) throw new AppError('instance_not_found', 'instance not found', 404);
+  const row = await deps.instances.byName(name);
+  if (!row) throw new AppError('instance_not_found', 'instance not found', 404);
+  return row;
+}

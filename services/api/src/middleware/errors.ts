@@ -1,0 +1,50 @@
+import { AppError } from '@turbozap/shared/errors/app-error';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { fail } from '../http/envelope.ts';
+
+/** Errors from the database or broker driver mean a dependency is down: 503, never a 500. */
+function isDependencyFailure(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; name?: string };
+  if (!e || typeof e !== 'object') return false;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code ?? ''))
+    return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connection.*closed|broker.*unavailable|not connected|Client has encountered a connection error/i.test(
+    e.message ?? '',
+  );
+}
+
+/** Body-parser and other HTTP-layer errors carry a status and a type. */
+const httpErrorCodes: Record<string, [number, string]> = {
+  'entity.too.large': [413, 'payload_too_large'],
+  'entity.parse.failed': [400, 'invalid_json'],
+  'encoding.unsupported': [415, 'unsupported_media_type'],
+  'charset.unsupported': [415, 'unsupported_media_type'],
+  'request.aborted': [400, 'request_aborted'],
+  'request.size.invalid': [400, 'invalid_request'],
+  'stream.encoding.set': [400, 'invalid_request'],
+  'parameters.too.many': [413, 'payload_too_large'],
+};
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof AppError) {
+      return fail(res, error.status, error.code, error.message, error.details, error.retryAfterSeconds);
+    }
+    const httpError = httpErrorCodes[(error as { type?: string })?.type ?? ''];
+    if (httpError) return fail(res, httpError[0], httpError[1], (error as Error).message);
+    const status = (error as { status?: number })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return fail(res, status, 'invalid_request', 'the request could not be processed');
+    }
+    if (isDependencyFailure(error)) {
+      logger.warn('dependency unavailable', { route: req.route?.path, error });
+      return fail(res, 503, 'service_unavailable', 'a dependency is unavailable, retry later', undefined, 5);
+    }
+    logger.error('unhandled error', { route: req.route?.path, method: req.method, error });
+    return fail(res, 500, 'internal_error', 'internal error');
+  };
+}
+
+export const notFoundHandler: RequestHandler = (_req, res) => fail(res, 404, 'route_not_found', 'no such route');

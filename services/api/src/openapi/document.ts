@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { RouteTable } from '../http/route.ts';
+
+const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+
+const envelope = {
+  success: { type: 'object', properties: { success: { const: true }, data: {} }, required: ['success', 'data'] },
+  error: {
+    type: 'object',
+    properties: {
+      success: { const: false },
+      error: {
+        type: 'object',
+        properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array' } },
+        required: ['code', 'message'],
+      },
+    },
+    required: ['success', 'error'],
+  },
+};
+
+/** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
+export function openApiDocument(routes: RouteTable, version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
+    const parameters: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (route.query) {
+      const schema = toSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property });
+      }
+    }
+    const status = String(route.successStatus ?? 200);
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.access === 'public' ? { security: [] } : {}),
+      parameters,
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } } : {}),
+      responses: {
+        [status]: { description: 'success', content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } } },
+        '4XX': { description: 'client error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '503': { description: 'a dependency is unavailable (Retry-After)' },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'TurboZap API', version, description: 'Multi-instance WhatsApp HTTP API' },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }, { bearer: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        bearer: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: { Success: envelope.success, Error: envelope.error },
+    },
+    paths,
+  };
+}
+
+/** A dependency-free page that renders the document's routes (no CDN: works offline). */
+export function docsPage(): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>TurboZap API</title>
+<style>body{font:14px system-ui;margin:2rem;max-width:70rem}code{background:#f3f3f3;padding:0 .3em}h2{margin-top:2rem}
+.m{display:inline-block;width:4.5rem;font-weight:bold}pre{background:#f7f7f7;padding:.5rem;overflow:auto;display:none}
+li.open pre{display:block}li{cursor:pointer;margin:.2rem 0}</style></head><body>
+<h1>TurboZap API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). Click a route for its request schema.</p>
+<div id="r"></div><script>
+fetch('/openapi.json').then(r=>r.json()).then(d=>{const by={};for(const[p,ms]of Object.entries(d.paths))for(const[m,o]of Object.entries(ms))(by[o.tags[0]]??=[]).push([m,p,o]);
+const r=document.getElementById('r');for(const[t,list]of Object.entries(by)){const h=document.createElement('h2');h.textContent=t;r.append(h);const ul=document.createElement('ul');
+for(const[m,p,o]of list){const li=document.createElement('li');li.innerHTML='<span class=m>'+m.toUpperCase()+'</span><code></code> <span></span><pre></pre>';
+li.querySelector('code').textContent=p;li.querySelector('span:last-of-type').textContent=o.summary;li.querySelector('pre').textContent=JSON.stringify({parameters:o.parameters,body:o.requestBody?.content['application/json'].schema},null,2);
+li.onclick=()=>li.classList.toggle('open');ul.append(li)}r.append(ul)}})</script></body></html>`;
+}

@@ -1,0 +1,180 @@
+import { controlChannel, type ControlMessage } from '@turbozap/shared/contracts/control';
+import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
+import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
+import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';
+import { AppError } from '@turbozap/shared/errors/app-error';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.ts';
+import { ok } from '../http/envelope.ts';
+import type { Define } from '../http/route.ts';
+import { instanceView, reservedInstanceNames } from './instance-view.ts';
+
+const createBody = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,64}$/, '1-64 characters of a-z 0-9 _ -')
+    .refine((n) => !reservedInstanceNames.has(n), 'is a reserved word of the routes'),
+  settings: z.record(z.string(), z.unknown()).optional(),
+});
+
+const connectQuery = z.object({
+  phone: z
+    .string()
+    .regex(/^\+?\d{8,15}$/, 'international phone number, digits only')
+    .transform((p) => p.replace(/^\+/, ''))
+    .optional(),
+});
+
+async function nudge(deps: ApiDeps, message: ControlMessage): Promise<void> {
+  await deps.runtime.coordination.publish(controlChannel, JSON.stringify(message));
+}
+
+async function setDesired(deps: ApiDeps, instance: InstanceRow, desired: DesiredState): Promise<void> {
+  await instancesRepo.setDesiredState(deps.runtime.db, instance.id, desired);
+  await nudge(deps, { type: 'reconcile', instanceId: instance.id });
+}
+
+export function instanceRoutes(define: Define): void {
+  define({
+    method: 'post',
+    path: '/instance/create',
+    summary: 'Create an instance; returns its instance key once',
+    tag: 'instances',
+    access: 'admin',
+    body: createBody,
+    successStatus: 201,
+    async handler({ res, body, deps }) {
+      const { db } = deps.runtime;
+      const created = await db.transaction().execute(async (trx) => {
+        const row = await instancesRepo.create(trx, body.name, body.settings ?? {});
+        if (!row) return null;
+        const { key } = await apiKeysRepo.create(trx, row.id, `instance ${row.name}`);
+        return { row, key };
+      });
+      if (!created) throw new AppError('instance_exists', `an instance named ${body.name} already exists`, 409);
+      ok(res, { instance: instanceView(created.row), api_key: created.key }, 201);
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/instance/list',
+    summary: 'List instances',
+    tag: 'instances',
+    access: 'admin',
+    async handler({ res, deps }) {
+      ok(res, (await instancesRepo.list(deps.runtime.db)).map(instanceView));
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/instance/:name',
+    summary: 'Get an instance',
+    tag: 'instances',
+    access: 'instance',
+    async handler({ res, instance }) {
+      ok(res, instanceView(instance));
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/instance/:name/status',
+    summary: 'Connection status (data.status), owner and since when',
+    tag: 'instances',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      const owner = await deps.runtime.coordination.leaseHolder(`lease:${instance.id}`);
+      ok(res, {
+        name: instance.name,
+        status: instance.status,
+        desired_state: instance.desired_state,
+        jid: instance.jid,
+        owner: owner ?? null,
+        since: instance.updated_at,
+        last_activity_at: instance.last_activity_at,
+      });
+    },
+  });
+
+  define({
+    method: 'post',
+    path: '/instance/:name/connect',
+    summary: 'Connect: start linking (QR, or a pairing code with ?phone=) or reconnect',
+    tag: 'instances',
+    access: 'instance',
+    query: connectQuery,
+    async handler({ res, instance, query, deps }) {
+      if (query.phone) {
+        await deps.runtime.coordination.setValue(`pairing-request:${instance.id}`, query.phone, 5 * 60_000);
+      }
+      await setDesired(deps, instance, 'connected');
+      ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/instance/:name/qrcode',
+    summary: 'Current QR code (raw and PNG) or pairing code; qrcode is null once connected',
+    tag: 'instances',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      const { coordination } = deps.runtime;
+      const connected = instance.status === 'connected';
+      const qr = connected ? null : await coordination.getValue(`qr:${instance.id}`);
+      const pairing = connected ? null : await coordination.getValue(`pairing:${instance.id}`);
+      ok(res, {
+        status: instance.status,
+        qrcode: qr,
+        code: qr,
+        base64: qr ? await QRCode.toDataURL(qr) : null,
+        pairing_code: pairing,
+      });
+    },
+  });
+
+  define({
+    method: 'put',
+    path: '/instance/:name/restart',
+    summary: 'Close and reconnect the WhatsApp connection',
+    tag: 'instances',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      await instancesRepo.setDesiredState(deps.runtime.db, instance.id, 'connected');
+      await nudge(deps, { type: 'restart', instanceId: instance.id });
+      ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
+    },
+  });
+
+  define({
+    method: 'post',
+    path: '/instance/:name/logout',
+    summary: 'Unlink the device and clear its credentials',
+    tag: 'instances',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      await setDesired(deps, instance, 'logged_out');
+      ok(res, { name: instance.name, desired_state: 'logged_out' });
+    },
+  });
+
+  define({
+    method: 'delete',
+    path: '/instance/:name',
+    summary: 'Log out and delete the instance with its data',
+    tag: 'instances',
+    access: 'admin',
+    async handler({ req, res, deps }) {
+      const instance = await instancesRepo.byName(deps.runtime.db, req.params.name ?? '');
+      if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
+      await setDesired(deps, instance, 'logged_out');
+      await apiKeysRepo.revokeScope(deps.runtime.db, instance.id);
+      await instancesRepo.delete(deps.runtime.db, instance.id);
+      await deps.runtime.coordination.deleteValue(`qr:${instance.id}`);
+      ok(res, { name: instance.name, deleted: true });
+    },
+  });
+}

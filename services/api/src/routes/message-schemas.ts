@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+/** `to`: phone digits (with or without +) or a JID; normalised to a JID. */
+export const recipient = z
+  .string()
+  .trim()
+  .max(128)
+  .transform((v, ctx) => {
+    const digits = v.replace(/^\+/, '').replace(/[\s()-]/g, '');
+    if (/^\d{6,15}$/.test(digits)) return `${digits}@s.whatsapp.net`;
+    if (/^[\d-]{6,40}@(s\.whatsapp\.net|g\.us|lid|newsletter)$/.test(v) || v === 'status@broadcast') return v;
+    ctx.addIssue({ code: 'custom', message: 'a phone number in international format or a WhatsApp JID' });
+    return z.NEVER;
+  });
+
+const common = {
+  to: recipient,
+  quoted: z.string().min(1).max(128).optional(),
+  mentions: z.array(recipient).max(256).optional(),
+  delay_ms: z.number().int().min(0).max(60_000).optional(),
+};
+
+const mediaSource = {
+  media_url: z.url({ protocol: /^https?$/ }).max(4096).optional(),
+  base64: z.string().max(100_000_000).optional(),
+  mimetype: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type like image/png').optional(),
+  filename: z.string().max(255).optional(),
+  caption: z.string().max(4096).optional(),
+};
+
+const oneSource = (v: { media_url?: string | undefined; base64?: string | undefined }) =>
+  Boolean(v.media_url) !== Boolean(v.base64);
+const sourceMessage = { message: 'give exactly one of media_url or base64', path: ['media_url'] };
+
+/** One schema per message type; the stored content is the validated body. */
+export const messageBodies = {
+  text: z.object({ ...common, text: z.string().min(1).max(65_536) }),
+  media: z
+    .object({ ...common, ...mediaSource, media_type: z.enum(['image', 'video', 'document']).default('image') })
+    .refine(oneSource, sourceMessage),
+  audio: z.object({ ...common, ...mediaSource, ptt: z.boolean().default(false) }).refine(oneSource, sourceMessage),
+  sticker: z.object({ ...common, ...mediaSource }).refine(oneSource, sourceMessage),
+  location: z.object({
+    ...common,
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    name: z.string().max(256).optional(),
+    address: z.string().max(512).optional(),
+  }),
+  contact: z.object({
+    ...common,
+    contacts: z
+      .array(z.object({ name: z.string().min(1).max(256), phone: z.string().regex(/^\+?\d{6,15}$/) }))
+      .min(1)
+      .max(20),
+  }),
+  reaction: z.object({ to: recipient, message_id: z.string().min(1).max(128), emoji: z.string().max(16) }),
+  poll: z.object({
+    ...common,
+    name: z.string().min(1).max(256),
+    options: z.array(z.string().min(1).max(100)).min(2).max(12),
+    selectable_count: z.number().int().min(0).max(12).default(1),
+  }),
+  button: z.object({
+    ...common,
+    text: z.string().min(1).max(1024),
+    footer: z.string().max(60).optional(),
+    buttons: z.array(z.object({ id: z.string().min(1).max(256), text: z.string().min(1).max(20) })).min(1).max(3),
+  }),
+  list: z.object({
+    ...common,
+    text: z.string().min(1).max(1024),
+    button_text: z.string().min(1).max(20),
+    footer: z.string().max(60).optional(),
+    sections: z
+      .array(
+        z.object({
+          title: z.string().max(24),
+          rows: z
+            .array(z.object({ id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional() }))
+            .min(1)
+            .max(10),
+        }),
+      )
+      .min(1)
+      .max(10),
+  }),
+  carousel: z.object({
+    ...common,
+    text: z.string().max(1024).optional(),
+    cards: z
+      .array(
+        z.object({
+          title: z.string().max(256).optional(),
+          body: z.string().min(1).max(1024),
+          media_url: z.url({ protocol: /^https?$/ }).optional(),
+          buttons: z.array(z.object({ id: z.string().min(1), text: z.string().min(1).max(20) })).max(2).optional(),
+        }),
+      )
+      .min(1)
+      .max(10),
+  }),
+  story: z
+    .object({
+      type: z.enum(['text', 'image', 'video']),
+      text: z.string().max(700).optional(),
+      background_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+      ...mediaSource,
+      recipients: z.array(recipient).max(1024).optional(),
+    })
+    .refine((v) => (v.type === 'text' ? Boolean(v.text) : oneSource(v)), {
+      message: 'a text story needs text; a media story exactly one of media_url or base64',
+    }),
+  edit: z.object({ to: recipient, message_id: z.string().min(1).max(128), text: z.string().min(1).max(65_536) }),
+  delete: z.object({ to: recipient, message_id: z.string().min(1).max(128), for_everyone: z.boolean().default(true) }),
+} as const;
+
+export type MessageType = keyof typeof messageBodies;
+export const messageTypes = Object.keys(messageBodies) as MessageType[];

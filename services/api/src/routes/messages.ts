@@ -1,0 +1,110 @@
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { MessageRow } from '@turbozap/shared/db/schema';
+import { AppError } from '@turbozap/shared/errors/app-error';
+import { z } from 'zod';
+import { ok } from '../http/envelope.ts';
+import type { Define } from '../http/route.ts';
+import { messageBodies, messageTypes } from './message-schemas.ts';
+
+const idempotencyKey = z.string().min(1).max(200);
+
+export function messageView(m: MessageRow) {
+  const { base64: _omitted, ...content } = m.content as Record<string, unknown>;
+  return {
+    id: m.id,
+    direction: m.direction,
+    type: m.type,
+    remote_jid: m.remote_jid,
+    status: m.status,
+    history: m.history,
+    wa_message_id: m.wa_message_id,
+    error: m.error,
+    content,
+    media_key: m.media_key,
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+  };
+}
+
+export function messageRoutes(define: Define): void {
+  for (const type of messageTypes) {
+    define({
+      method: 'post',
+      path: `/message/:name/${type}`,
+      summary: `Send a ${type} message (202 once committed; Idempotency-Key honoured)`,
+      tag: 'messages',
+      access: 'instance',
+      body: messageBodies[type],
+      successStatus: 202,
+      async handler({ req, res, body, instance, deps }) {
+        const key = req.get('idempotency-key');
+        if (key !== undefined && !idempotencyKey.safeParse(key).success) {
+          throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters', 400);
+        }
+        const { db, config, metrics } = deps.runtime;
+        const { row, created } = await messagesRepo.insertOutbound(db, {
+          instanceId: instance.id,
+          remoteJid: (body as { to?: string }).to ?? 'status@broadcast',
+          type,
+          content: body as Record<string, unknown>,
+          idempotencyKey: key,
+          expiresAt: new Date(Date.now() + config.api.messageTtlMs),
+        });
+        res.status(202).json({ success: true, data: { id: row.id, status: row.status, created } });
+        if (created) {
+          metrics.messagesAccepted.inc({ wa_instance: instance.name, type });
+          void deps.publisher.publish(row.id, instance.id);
+        }
+      },
+    });
+  }
+
+  define({
+    method: 'delete',
+    path: '/message/:name/pending',
+    summary: 'Cancel every message of the instance not sent yet (marks them cancelled)',
+    tag: 'messages',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      const ids = await messagesRepo.cancelPending(deps.runtime.db, instance.id);
+      ok(res, { cancelled: ids.length, ids });
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/message/:name/:id',
+    summary: 'A message with its status history',
+    tag: 'messages',
+    access: 'instance',
+    async handler({ res, params, instance, deps }) {
+      const id = z.uuid().safeParse(params.id);
+      const row = id.success ? await messagesRepo.get(deps.runtime.db, id.data) : undefined;
+      if (!row || row.instance_id !== instance.id) throw new AppError('message_not_found', 'message not found', 404);
+      ok(res, messageView(row));
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/message/:name',
+    summary: 'Stored messages, both directions, newest first',
+    tag: 'messages',
+    access: 'instance',
+    query: z.object({
+      remote: z.string().max(128).optional(),
+      before: z.iso.datetime({ offset: true }).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    async handler({ res, query, instance, deps }) {
+      const remote = query.remote && /^\+?\d{6,15}$/.test(query.remote) ? `${query.remote.replace(/^\+/, '')}@s.whatsapp.net` : query.remote;
+      const rows = await messagesRepo.list(deps.runtime.db, {
+        instanceId: instance.id,
+        remoteJid: remote,
+        before: query.before ? new Date(query.before) : undefined,
+        limit: query.limit,
+      });
+      ok(res, rows.map(messageView));
+    },
+  });
+}

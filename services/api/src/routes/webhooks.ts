@@ -1,0 +1,136 @@
+import { eventDescriptions, eventTypes } from '@turbozap/shared/contracts/events';
+import * as webhooks from '@turbozap/shared/db/repositories/webhooks';
+import { AppError } from '@turbozap/shared/errors/app-error';
+import { assertPublicUrl } from '@turbozap/shared/net/ssrf';
+import { z } from 'zod';
+import { ok } from '../http/envelope.ts';
+import type { Define } from '../http/route.ts';
+
+const setBody = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  events: z.array(z.enum(eventTypes)).max(eventTypes.length).default([]),
+  enabled: z.boolean().default(true),
+  secret: z.string().min(16).max(256).optional(),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024))
+    .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
+    .optional(),
+});
+
+const notConfigured = () => new AppError('webhook_not_found', 'no webhook is configured for this instance', 404);
+
+export function webhookRoutes(define: Define): void {
+  define({
+    method: 'get',
+    path: '/webhook/events',
+    summary: 'The event catalogue',
+    tag: 'webhooks',
+    access: 'public',
+    async handler({ res }) {
+      ok(res, eventTypes.map((name) => ({ name, description: eventDescriptions[name] })));
+    },
+  });
+
+  define({
+    method: 'post',
+    path: '/webhook/:name/set',
+    summary: 'Set the instance webhook (one per instance); returns the signing secret',
+    tag: 'webhooks',
+    access: 'instance',
+    body: setBody,
+    async handler({ res, body, instance, deps }) {
+      const { config } = deps.runtime;
+      await assertPublicUrl(body.url, config.webhook.allowPrivateTargets).catch((error: Error) => {
+        throw new AppError('webhook_url_not_allowed', error.message, 400);
+      });
+      const row = await webhooks.setWebhook(deps.runtime.db, instance.id, {
+        url: body.url,
+        events: body.events,
+        enabled: body.enabled,
+        secret: body.secret,
+        headers: body.headers,
+      });
+      ok(res, row);
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/webhook/:name',
+    summary: 'The instance webhook',
+    tag: 'webhooks',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      const row = await webhooks.getWebhook(deps.runtime.db, instance.id);
+      if (!row) throw notConfigured();
+      ok(res, row);
+    },
+  });
+
+  define({
+    method: 'delete',
+    path: '/webhook/:name',
+    summary: 'Remove the instance webhook',
+    tag: 'webhooks',
+    access: 'instance',
+    async handler({ res, instance, deps }) {
+      if (!(await webhooks.deleteWebhook(deps.runtime.db, instance.id))) throw notConfigured();
+      ok(res, { deleted: true });
+    },
+  });
+
+  for (const [action, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    define({
+      method: 'post',
+      path: `/webhook/:name/${action}`,
+      summary: `${action === 'enable' ? 'Enable' : 'Disable'} the instance webhook`,
+      tag: 'webhooks',
+      access: 'instance',
+      async handler({ res, instance, deps }) {
+        const row = await webhooks.setEnabled(deps.runtime.db, instance.id, enabled);
+        if (!row) throw notConfigured();
+        ok(res, row);
+      },
+    });
+  }
+
+  define({
+    method: 'get',
+    path: '/webhook/:name/deliveries',
+    summary: 'The delivery log, newest first, with attempts',
+    tag: 'webhooks',
+    access: 'instance',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      status: z.enum(['pending', 'delivered', 'failed']).optional(),
+      before: z.iso.datetime({ offset: true }).optional(),
+    }),
+    async handler({ res, query, instance, deps }) {
+      ok(
+        res,
+        await webhooks.listDeliveries(deps.runtime.db, instance.id, {
+          limit: query.limit,
+          status: query.status,
+          before: query.before ? new Date(query.before) : undefined,
+        }),
+      );
+    },
+  });
+
+  define({
+    method: 'post',
+    path: '/webhook/:name/deliveries/:id/replay',
+    summary: 'Deliver again (same event id, a new attempt)',
+    tag: 'webhooks',
+    access: 'instance',
+    async handler({ res, params, instance, deps }) {
+      const id = z.uuid().safeParse(params.id);
+      const delivery = id.success ? await webhooks.getDelivery(deps.runtime.db, id.data) : undefined;
+      if (!delivery || delivery.instance_id !== instance.id) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      ok(res, await webhooks.replayDelivery(deps.runtime.db, delivery.id));
+    },
+  });
+}

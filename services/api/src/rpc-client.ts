@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { type RpcMethod, rpcChannel, rpcReply, rpcReplyChannel } from '@turbozap/shared/contracts/control';
+import type { Coordination } from '@turbozap/shared/coordination/port';
+import { AppError } from '@turbozap/shared/errors/app-error';
+
+/**
+ * Request/reply to the session-worker that owns an instance. The request carries a
+ * deadline, so an owner that receives it late never executes it.
+ */
+export class RpcClient {
+  #coordination: Coordination;
+  #timeoutMs: number;
+
+  constructor(coordination: Coordination, timeoutMs: number) {
+    this.#coordination = coordination;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async call(instanceId: string, method: RpcMethod, params: Record<string, unknown>): Promise<unknown> {
+    const owner = await this.#coordination.leaseHolder(`lease:${instanceId}`);
+    if (!owner) throw new AppError('instance_not_connected', 'no session-worker holds this instance; connect it first', 409);
+    const requestId = randomUUID();
+    let settle: (value: unknown) => void = () => {};
+    const reply = new Promise<unknown>((resolve) => {
+      settle = resolve;
+    });
+    const unsubscribe = await this.#coordination.subscribe(rpcReplyChannel(requestId), (message) => {
+      try {
+        settle(rpcReply.parse(JSON.parse(message)));
+      } catch {
+        // A malformed reply is ignored; the timeout answers.
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const deadline = Date.now() + this.#timeoutMs;
+      await this.#coordination.publish(rpcChannel(instanceId), JSON.stringify({ requestId, method, params, deadline }));
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(null), this.#timeoutMs);
+      });
+      const answer = (await Promise.race([reply, timeout])) as ReturnType<typeof rpcReply.parse> | null;
+      if (!answer) throw new AppError('instance_timeout', 'the instance did not answer in time', 504);
+      if (!answer.ok) {
+        const code = answer.error?.code ?? 'instance_error';
+        const status = code === 'instance_not_connected' ? 409 : code === 'not_found' ? 404 : code === 'validation_failed' ? 400 : 502;
+        throw new AppError(code, answer.error?.message ?? 'the instance could not complete the request', status);
+      }
+      return answer.result ?? null;
+    } finally {
+      clearTimeout(timer);
+      await unsubscribe();
+    }
+  }
+}
