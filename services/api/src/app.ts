@@ -31,6 +31,9 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
   app.set('trust proxy', true);
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(httpMetrics(metrics));
+  if (config.api.corsOrigins.length > 0) {
+    app.use(cors({ origin: config.api.corsOrigins.includes('*') ? true : config.api.corsOrigins, maxAge: 600 }));
+  }
   app.use(async (req, res, next) => {
     const authorizeMetrics = config.api.metricsRequireKey
       ? async () => Boolean(await deps.keys.resolve(req.get('x-api-key') ?? '').catch(() => null))
@@ -41,9 +44,6 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
       next(error);
     }
   });
-  if (config.api.corsOrigins.length > 0) {
-    app.use(cors({ origin: config.api.corsOrigins.includes('*') ? true : config.api.corsOrigins, maxAge: 600 }));
-  }
   app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'] }));
 
   const routes: RouteTable = [];

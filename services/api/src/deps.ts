@@ -29,7 +29,7 @@ export function createDeps(runtime: Runtime): ApiDeps {
     },
     async rateLimit(instance, res) {
       if (rpm === 0) return;
-      const r = await coordination.rateLimit(`ratelimit:${instance.id}`, rpm, 60_000);
+      const r = await coordination.rateLimit(instance.id, rpm, 60_000);
       res.setHeader('RateLimit-Limit', String(r.limit));
       res.setHeader('RateLimit-Remaining', String(Math.max(0, r.remaining)));
       res.setHeader('RateLimit-Reset', String(Math.ceil(r.retryAfterMs / 1000)));

@@ -51,7 +51,7 @@ export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType 
 /** Registers routes on `router` and records each in `table`. */
 export const routeDefiner =
   (router: Router, deps: ApiDeps, table: RouteTable): Define =>
-  (spec) => {
+  <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q>) => {
     table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
   const handler: RequestHandler = async (req, res, next) => {
     try {

@@ -13,7 +13,7 @@ const tokenTtlMs = 5 * 60_000;
 
 /** A stream token stands in for the API key where EventSource cannot send headers. */
 async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
-  const name = req.params.name ?? '';
+  const name = String(req.params.name ?? '');
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
   if (token && /^[A-Za-z0-9_-]{20,64}$/.test(token)) {
     const instanceId = await deps.runtime.coordination.getValue(`stream-token:${token}`);

@@ -168,7 +168,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'admin',
     async handler({ req, res, deps }) {
-      const instance = await instancesRepo.byName(deps.runtime.db, req.params.name ?? '');
+      const instance = await instancesRepo.byName(deps.runtime.db, String(req.params.name ?? ''));
       if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
       await setDesired(deps, instance, 'logged_out');
       await apiKeysRepo.revokeScope(deps.runtime.db, instance.id);

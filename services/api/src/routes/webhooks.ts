@@ -1,7 +1,7 @@
 import { eventDescriptions, eventTypes } from '@turbozap/shared/contracts/events';
 import * as webhooks from '@turbozap/shared/db/repositories/webhooks';
 import { AppError } from '@turbozap/shared/errors/app-error';
-import { assertPublicUrl } from '@turbozap/shared/net/ssrf';
+import { validateWebhookUrl } from '@turbozap/shared/net';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
 import type { Define } from '../http/route.ts';
@@ -40,9 +40,8 @@ export function webhookRoutes(define: Define): void {
     body: setBody,
     async handler({ res, body, instance, deps }) {
       const { config } = deps.runtime;
-      await assertPublicUrl(body.url, config.webhook.allowPrivateTargets).catch((error: Error) => {
-        throw new AppError('webhook_url_not_allowed', error.message, 400);
-      });
+      const verdict = await validateWebhookUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
+      if (!verdict.ok) throw new AppError('webhook_url_not_allowed', verdict.message, 400, { details: [{ reason: verdict.reason }] });
       const row = await webhooks.setWebhook(deps.runtime.db, instance.id, {
         url: body.url,
         events: body.events,

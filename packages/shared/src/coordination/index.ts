@@ -1,0 +1,8 @@
+export {
+  MemoryCoordination,
+  type MemoryCoordinationOptions,
+  MemoryCoordinationStore,
+  type MemoryCoordinationStoreOptions,
+} from './memory-coordination.ts';
+export type { Coordination, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
+export { RedisCoordination, type RedisCoordinationOptions } from './redis-coordination.ts';

@@ -1,0 +1,55 @@
+import { startApi, type ApiHarness } from '../testing/harness.ts';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApi();
+}, 60_000);
+afterAll(() => api.close());
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+describe('OpenAPI', () => {
+  test('the document is OpenAPI 3.1 and lists every route with its schemas', async () => {
+    const res = await api.request('GET', '/openapi.json', { key: null });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const documented = new Set(
+      Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`)),
+    );
+    for (const route of api.routes) {
+      expect(documented).toContain(`${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`);
+    }
+    const text = res.body.paths['/api/message/{name}/text'].post.requestBody.content['application/json'].schema;
+    expect(text.required).toEqual(expect.arrayContaining(['to', 'text']));
+  });
+
+  test('no route is served that is not in the route table (a route cannot exist without a schema)', async () => {
+    const { createApp } = await import('../app.ts');
+    const { createDeps } = await import('../deps.ts');
+    const { EventHub } = await import('../events-stream/hub.ts');
+    const { app, routes } = createApp({ deps: createDeps(api.runtime), hub: new EventHub(api.runtime), readiness: async () => ({}) });
+    const known = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    const walk = (stack: Layer[]): string[] =>
+      stack.flatMap((layer) =>
+        layer.route
+          ? Object.keys(layer.route.methods).map((m) => `${m} ${layer.route?.path}`)
+          : layer.handle?.stack
+            ? walk(layer.handle.stack)
+            : [],
+      );
+    const served = walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    const operational = new Set(['get /', 'get /openapi.json', 'get /docs']);
+    const unexplained = served.filter((r) => !known.has(r) && !operational.has(r) && !r.includes('media'));
+    expect(unexplained).toEqual([]);
+    expect(served.length).toBeGreaterThan(routes.length);
+  });
+
+  test('/docs renders a page that loads the document', async () => {
+    const res = await fetch(`${api.url}/docs`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('/openapi.json');
+  });
+});

@@ -1,0 +1,94 @@
+import { queues } from '@turbozap/shared/contracts/queues';
+import { startApi, type ApiHarness } from '../testing/harness.ts';
+
+let api: ApiHarness;
+let key: string;
+beforeAll(async () => {
+  api = await startApi();
+  key = (await api.request('POST', '/instance/create', { body: { name: 'shop' } })).body.data.api_key;
+}, 60_000);
+afterAll(() => api.close());
+
+const valid: Record<string, unknown> = {
+  text: { to: '5511999990000', text: 'hello' },
+  media: { to: '5511999990000', media_url: 'https://example.com/a.png', caption: 'c' },
+  audio: { to: '5511999990000', base64: 'AAAA', ptt: true },
+  sticker: { to: '5511999990000', media_url: 'https://example.com/s.webp' },
+  location: { to: '5511999990000', latitude: -23.5, longitude: -46.6, name: 'SP' },
+  contact: { to: '5511999990000', contacts: [{ name: 'Ana', phone: '+5511988887777' }] },
+  reaction: { to: '5511999990000', message_id: 'ABC', emoji: '👍' },
+  poll: { to: '5511999990000', name: 'Q?', options: ['a', 'b'] },
+  button: { to: '5511999990000', text: 'pick', buttons: [{ id: '1', text: 'one' }] },
+  list: { to: '5511999990000', text: 't', button_text: 'open', sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }] },
+  carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
+  story: { type: 'text', text: 'hi' },
+  edit: { to: '5511999990000', message_id: 'ABC', text: 'fixed' },
+  delete: { to: '5511999990000', message_id: 'ABC' },
+};
+
+describe('messages', () => {
+  test.each(Object.entries(valid))('%s: 202 once committed, with a queued row and a publish', async (type, body) => {
+    const res = await api.request('POST', `/message/shop/${type}`, { key, body });
+    expect(res.status).toBe(202);
+    expect(res.body.data).toMatchObject({ status: 'queued' });
+    const row = await api.runtime.db.selectFrom('messages').selectAll().where('id', '=', res.body.data.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ type, status: 'queued', direction: 'outbound' });
+  });
+
+  test('accepted messages reach the send queue', async () => {
+    const before = await api.runtime.broker.depth(queues.send);
+    await api.request('POST', '/message/shop/text', { key, body: { to: '5511999990000', text: 'queued?' } });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await api.runtime.broker.depth(queues.send)).toBe(before + 1);
+  });
+
+  test.each([
+    ['text', { to: '5511999990000' }],
+    ['text', { to: 'nope', text: 'x' }],
+    ['text', { to: '5511999990000', text: '' }],
+    ['media', { to: '5511999990000' }],
+    ['media', { to: '5511999990000', media_url: 'https://e.com/a', base64: 'AA' }],
+    ['media', { to: '5511999990000', media_url: 'ftp://e.com/a' }],
+    ['location', { to: '5511999990000', latitude: 91, longitude: 0 }],
+    ['poll', { to: '5511999990000', name: 'q', options: ['only one'] }],
+  ])('%s with %j is a 400 validation_failed and stores nothing', async (type, body) => {
+    const count = async () => (await api.runtime.db.selectFrom('messages').select('id').execute()).length;
+    const before = await count();
+    const res = await api.request('POST', `/message/shop/${type}`, { key, body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(await count()).toBe(before);
+  });
+
+  test('a non-JSON body is a 415 and a malformed one a 400', async () => {
+    const wrongType = await api.request('POST', '/message/shop/text', { key, body: 'to=1', headers: { 'Content-Type': 'text/plain' } });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.error.code).toBe('unsupported_media_type');
+    const malformed = await api.request('POST', '/message/shop/text', { key, body: '{"to":', headers: { 'Content-Type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('invalid_json');
+  });
+
+  test('Idempotency-Key returns the first message for a repeated POST', async () => {
+    const send = () =>
+      api.request('POST', '/message/shop/text', { key, body: { to: '5511999990000', text: 'once' }, headers: { 'Idempotency-Key': 'order-42' } });
+    const first = await send();
+    const second = await send();
+    expect(second.status).toBe(202);
+    expect(second.body.data.id).toBe(first.body.data.id);
+    expect(second.body.data.created).toBe(false);
+  });
+
+  test('status history, listing, and cancelling what is pending', async () => {
+    const sent = await api.request('POST', '/message/shop/text', { key, body: { to: '5511999990001', text: 'later' } });
+    const one = await api.request('GET', `/message/shop/${sent.body.data.id}`, { key });
+    expect(one.body.data.history[0].status).toBe('queued');
+    const list = await api.request('GET', '/message/shop?remote=5511999990001&limit=5', { key });
+    expect(list.body.data.map((m: { id: string }) => m.id)).toContain(sent.body.data.id);
+    const cancelled = await api.request('DELETE', '/message/shop/pending', { key });
+    expect(cancelled.body.data.ids).toContain(sent.body.data.id);
+    expect((await api.request('GET', `/message/shop/${sent.body.data.id}`, { key })).body.data.status).toBe('cancelled');
+    expect((await api.request('GET', '/message/shop/00000000-0000-4000-8000-000000000000', { key })).status).toBe(404);
+    expect((await api.request('GET', '/message/shop/not-a-uuid', { key })).status).toBe(404);
+  });
+});
