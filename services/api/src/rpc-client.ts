@@ -17,7 +17,7 @@ export class RpcClient {
   }
 
   async call(instanceId: string, method: RpcMethod, params: Record<string, unknown>): Promise<unknown> {
-    const owner = await this.#coordination.leaseHolder(`lease:${instanceId}`);
+    const owner = await this.#coordination.leaseHolder(instanceId);
     if (!owner) throw new AppError('instance_not_connected', 'no session-worker holds this instance; connect it first', 409);
     const requestId = randomUUID();
     let settle: (value: unknown) => void = () => {};

@@ -44,6 +44,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return { db, kind: 'pglite', close: () => db.destroy() };
 }
 
+/** `schema`: where the migration tables live when not `public` (tests isolate by schema). */
 export function migrator(db: Kysely<DB>, schema?: string): Migrator {
   return new Migrator({
     db,
@@ -53,8 +54,8 @@ export function migrator(db: Kysely<DB>, schema?: string): Migrator {
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export async function migrateToLatest(db: Kysely<DB>, schema?: string): Promise<string[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -63,7 +64,7 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
 }
 
 /** Names of migrations the code knows that the database has not applied (not-ready while any). */
-export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
-  const all = await migrator(db).getMigrations();
+export async function pendingMigrations(db: Kysely<DB>, schema?: string): Promise<string[]> {
+  const all = await migrator(db, schema).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -20,7 +20,7 @@ export async function createTestDatabase(kind: TestDatabaseKind = 'postgres'): P
   await admin.query(`CREATE SCHEMA "${schema}"`);
   await admin.end();
   const database = await openDatabase({ kind: 'postgres', url: testServices.postgres, schema, poolSize: 5 });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, schema);
   return {
     ...database,
     schema,

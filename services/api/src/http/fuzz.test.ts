@@ -52,7 +52,7 @@ describe('fuzzing every route with random and malformed input', () => {
             method: route.method,
             headers,
             ...(route.method === 'GET' ? {} : { body }),
-            signal: AbortSignal.timeout(5000),
+            signal: AbortSignal.timeout(15_000),
           }).catch((error: Error) => ({ status: 0, text: async () => error.message, headers: new Headers() }) as unknown as Response);
           if (route.path.endsWith('/events') && res.status === 200) {
             await res.body?.cancel();

@@ -86,7 +86,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const owner = await deps.runtime.coordination.leaseHolder(`lease:${instance.id}`);
+      const owner = await deps.runtime.coordination.leaseHolder(instance.id);
       ok(res, {
         name: instance.name,
         status: instance.status,

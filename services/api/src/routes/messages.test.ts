@@ -4,7 +4,8 @@ import { startApi, type ApiHarness } from '../testing/harness.ts';
 let api: ApiHarness;
 let key: string;
 beforeAll(async () => {
-  api = await startApi();
+  // The whole message contract runs on the embedded database (PGlite) too.
+  api = await startApi({ db: 'pglite' });
   key = (await api.request('POST', '/instance/create', { body: { name: 'shop' } })).body.data.api_key;
 }, 60_000);
 afterAll(() => api.close());

@@ -10,6 +10,7 @@ import { silentLogger } from '@turbozap/shared/logging';
 import { createMetrics, createRegistry } from '@turbozap/shared/metrics';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@turbozap/shared/testing/database';
+import { servicesUp } from '@turbozap/shared/testing/services';
 import { createApp } from '../app.ts';
 import { createDeps } from '../deps.ts';
 import { EventHub } from '../events-stream/hub.ts';
@@ -30,7 +31,8 @@ export async function startApi(
 ): Promise<ApiHarness> {
   const adminKey = `admin-${'x'.repeat(40)}`;
   const config = loadConfig('all', { API_KEY: adminKey, REDIS_RATE_LIMIT_RPM: '0', ...options.env });
-  const database = await createTestDatabase(options.db ?? 'pglite');
+  // The real Postgres by default (fast to isolate per schema); the embedded database where a test asks.
+  const database = await createTestDatabase(options.db ?? ((await servicesUp('postgres')) ? 'postgres' : 'pglite'));
   const dir = mkdtempSync(join(tmpdir(), 'tz-api-'));
   const registry = createRegistry();
   const runtime: Runtime = {

@@ -17,7 +17,19 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
     const id = randomUUID();
     await database.db
       .insertInto('instances')
-      .values({ id, name: `a-${kind}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .values({
+        id,
+        name: `a-${kind}`,
+        desired_state: 'connected',
+        status: 'created',
+        jid: null,
+        lid: null,
+        push_name: null,
+        settings: '{}',
+        owner_worker: null,
+        owner_seen_at: null,
+        last_activity_at: null,
+      })
       .execute();
     const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number;
     fence = { instanceId: id, worker: 'w1', token };
@@ -27,7 +39,9 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
   test('creds and keys round-trip; many keys are written in batches in one transaction', async () => {
     const upserts = Array.from({ length: 1000 }, (_, i) => ({ type: 'pre-key', id: String(i), ...sealed(`pk${i}`) }));
     await authStateRepo.write(database.db, fence, { creds: sealed('creds-1'), upserts });
-    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe('creds-1');
+    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe(
+      'creds-1',
+    );
     const got = await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['0', '999', '5000']);
     expect(got.map((g) => [g.id, Buffer.from(g.ciphertext).toString()]).sort()).toEqual([
       ['0', 'pk0'],
@@ -35,7 +49,10 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
     ]);
     await authStateRepo.write(database.db, fence, {
       creds: sealed('creds-2'),
-      upserts: [{ type: 'session', id: 'a', ...sealed('s1') }, { type: 'session', id: 'a', ...sealed('s2') }],
+      upserts: [
+        { type: 'session', id: 'a', ...sealed('s1') },
+        { type: 'session', id: 'a', ...sealed('s2') },
+      ],
       deletes: [{ type: 'pre-key', id: '0' }],
     });
     expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['0'])).toEqual([]);
@@ -49,10 +66,15 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
     const stale = fence;
     fence = { instanceId: fence.instanceId, worker: 'w2', token };
     await expect(
-      authStateRepo.write(database.db, stale, { creds: sealed('zombie'), upserts: [{ type: 'session', id: 'z', ...sealed('z') }] }),
+      authStateRepo.write(database.db, stale, {
+        creds: sealed('zombie'),
+        upserts: [{ type: 'session', id: 'z', ...sealed('z') }],
+      }),
     ).rejects.toBeInstanceOf(StaleFenceError);
     await expect(authStateRepo.clear(database.db, stale)).rejects.toBeInstanceOf(StaleFenceError);
-    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe('creds-2');
+    expect(Buffer.from((await authStateRepo.getCreds(database.db, fence.instanceId))!.ciphertext).toString()).toBe(
+      'creds-2',
+    );
     expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['z'])).toEqual([]);
   });
 

@@ -80,7 +80,9 @@ export const authStateRepo = {
         await trx
           .insertInto('wa_auth_creds')
           .values({ instance_id: fence.instanceId, key_id: keyId, ciphertext })
-          .onConflict((oc) => oc.column('instance_id').doUpdateSet({ key_id: keyId, ciphertext, updated_at: new Date() }))
+          .onConflict((oc) =>
+            oc.column('instance_id').doUpdateSet({ key_id: keyId, ciphertext, updated_at: new Date() }),
+          )
           .execute();
       }
       for (const batch of chunks(upserts, BATCH)) {

@@ -13,7 +13,19 @@ describe.each(kinds)('instance ownership on %s', (kind) => {
     const id = randomUUID();
     await database.db
       .insertInto('instances')
-      .values({ id, name: `i-${id.slice(0, 8)}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .values({
+        id,
+        name: `i-${id.slice(0, 8)}`,
+        desired_state: 'connected',
+        status: 'created',
+        jid: null,
+        lid: null,
+        push_name: null,
+        settings: '{}',
+        owner_worker: null,
+        owner_seen_at: null,
+        last_activity_at: null,
+      })
       .execute();
     return id;
   };
@@ -50,7 +62,9 @@ describe.each(kinds)('instance ownership on %s', (kind) => {
     await expect(repo.fenced(database.db, stale, async () => 'never')).rejects.toBeInstanceOf(StaleFenceError);
     const current = { instanceId: id, worker: 'w2', token: t2 };
     expect(await repo.renew(database.db, current)).toBe(true);
-    expect(await repo.setStatus(database.db, current, 'connected', { jid: '1@s.whatsapp.net', pushName: 'x' })).toBe(true);
+    expect(await repo.setStatus(database.db, current, 'connected', { jid: '1@s.whatsapp.net', pushName: 'x' })).toBe(
+      true,
+    );
     expect(await repo.fenced(database.db, current, async () => 'ok')).toBe('ok');
     const row = await database.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'connected', jid: '1@s.whatsapp.net', push_name: 'x' });
@@ -60,16 +74,19 @@ describe.each(kinds)('instance ownership on %s', (kind) => {
     const id = await newInstance();
     const token = (await repo.claim(database.db, id, 'w1', 1000)) as number;
     await database.db.deleteFrom('instances').where('id', '=', id).execute();
-    await expect(repo.fenced(database.db, { instanceId: id, worker: 'w1', token }, async () => 1)).rejects.toBeInstanceOf(
-      StaleFenceError,
-    );
+    await expect(
+      repo.fenced(database.db, { instanceId: id, worker: 'w1', token }, async () => 1),
+    ).rejects.toBeInstanceOf(StaleFenceError);
     expect(await repo.claim(database.db, id, 'w1', 1000)).toBeNull();
     expect(await repo.get(database.db, id)).toBeUndefined();
   });
 
   test('list reports every instance with owner and credentials presence', async () => {
     const id = await newInstance();
-    await database.db.insertInto('wa_auth_creds').values({ instance_id: id, key_id: 'k', ciphertext: Buffer.from('x') }).execute();
+    await database.db
+      .insertInto('wa_auth_creds')
+      .values({ instance_id: id, key_id: 'k', ciphertext: Buffer.from('x') })
+      .execute();
     const all = await repo.list(database.db);
     expect(all.find((v) => v.id === id)).toMatchObject({ has_creds: true, owner_worker: null, owner_age_ms: null });
   });

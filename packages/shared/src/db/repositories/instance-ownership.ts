@@ -174,7 +174,10 @@ function viewQuery(db: Db) {
       sql<number | null>`(extract(epoch from (now() - instances.owner_seen_at)) * 1000)::float8`.as('owner_age_ms'),
       eb
         .exists(
-          eb.selectFrom('wa_auth_creds').select('instance_id').whereRef('wa_auth_creds.instance_id', '=', 'instances.id'),
+          eb
+            .selectFrom('wa_auth_creds')
+            .select('instance_id')
+            .whereRef('wa_auth_creds.instance_id', '=', 'instances.id'),
         )
         .as('has_creds'),
     ]);

@@ -28,7 +28,19 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
     const id = randomUUID();
     await database.db
       .insertInto('instances')
-      .values({ id, name: `i-${id.slice(0, 8)}`, desired_state: 'connected', status: 'connected', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .values({
+        id,
+        name: `i-${id.slice(0, 8)}`,
+        desired_state: 'connected',
+        status: 'connected',
+        jid: null,
+        lid: null,
+        push_name: null,
+        settings: '{}',
+        owner_worker: null,
+        owner_seen_at: null,
+        last_activity_at: null,
+      })
       .execute();
     return id;
   }
@@ -37,16 +49,38 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
     const id = randomUUID();
     await database.db
       .insertInto('webhook_deliveries')
-      .values({ id, event_id: `e-${id}`, webhook_id: webhookId, instance_id: instanceId, event: 'message.sent', payload: '{}', status: 'failed', next_attempt_at: at, locked_until: null, last_status: 400, last_error: 'HTTP 400', last_duration_ms: 3, delivered_at: null, attempts: 1 })
+      .values({
+        id,
+        event_id: `e-${id}`,
+        webhook_id: webhookId,
+        instance_id: instanceId,
+        event: 'message.sent',
+        payload: '{}',
+        status: 'failed',
+        next_attempt_at: at,
+        locked_until: null,
+        last_status: 400,
+        last_error: 'HTTP 400',
+        last_duration_ms: 3,
+        delivered_at: null,
+        attempts: 1,
+      })
       .execute();
     await database.db.updateTable('webhook_deliveries').set({ created_at: at }).where('id', '=', id).execute();
-    await database.db.insertInto('webhook_attempts').values({ delivery_id: id, attempt: 1, status_code: 400, error: null, duration_ms: 3 }).execute();
+    await database.db
+      .insertInto('webhook_attempts')
+      .values({ delivery_id: id, attempt: 1, status_code: 400, error: null, duration_ms: 3 })
+      .execute();
     return id;
   }
 
   test('set creates with a generated secret, update keeps id and secret', async () => {
     const instanceId = await newInstance();
-    const created = await setWebhook(database.db, instanceId, { url: 'https://a.example/h', events: [], enabled: true });
+    const created = await setWebhook(database.db, instanceId, {
+      url: 'https://a.example/h',
+      events: [],
+      enabled: true,
+    });
     expect(created.secret).toMatch(/^whsec_.{40,}$/);
     expect(created.events).toEqual([]);
     const updated = await setWebhook(database.db, instanceId, {
@@ -59,7 +93,12 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
     expect(updated.secret).toBe(created.secret);
     expect(updated.events).toEqual(['message.sent', 'message.received']);
     expect(updated.headers).toEqual({ Authorization: 'Bearer x' });
-    const rotated = await setWebhook(database.db, instanceId, { url: 'https://b.example/h', events: [], enabled: true, secret: 'a-secret-of-16-chars' });
+    const rotated = await setWebhook(database.db, instanceId, {
+      url: 'https://b.example/h',
+      events: [],
+      enabled: true,
+      secret: 'a-secret-of-16-chars',
+    });
     expect(rotated.secret).toBe('a-secret-of-16-chars');
     expect((await getWebhook(database.db, instanceId))?.url).toBe('https://b.example/h');
   });
@@ -75,14 +114,24 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
 
   test('bad definitions are rejected with every problem', async () => {
     const instanceId = await newInstance();
-    const bad = { url: 'https://a.example', events: ['nope'], enabled: true, secret: 'short', headers: { 'X-TurboZap-Event': 'x', 'bad name': 'v', ok: 'a\r\nb' } };
+    const bad = {
+      url: 'https://a.example',
+      events: ['nope'],
+      enabled: true,
+      secret: 'short',
+      headers: { 'X-TurboZap-Event': 'x', 'bad name': 'v', ok: 'a\r\nb' },
+    };
     expect(webhookInputProblems(bad)).toHaveLength(5);
     await expect(setWebhook(database.db, instanceId, bad)).rejects.toBeInstanceOf(AppError);
   });
 
   test('the delivery log pages newest first with attempts, and replay resets a delivery', async () => {
     const instanceId = await newInstance();
-    const webhook = await setWebhook(database.db, instanceId, { url: 'https://a.example/h', events: [], enabled: true });
+    const webhook = await setWebhook(database.db, instanceId, {
+      url: 'https://a.example/h',
+      events: [],
+      enabled: true,
+    });
     const old = await newDelivery(instanceId, webhook.id, new Date('2026-01-01T00:00:00Z'));
     const recent = await newDelivery(instanceId, webhook.id, new Date('2026-01-02T00:00:00Z'));
     const page = await listDeliveries(database.db, instanceId, { limit: 1 });

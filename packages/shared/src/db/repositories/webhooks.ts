@@ -24,7 +24,14 @@ export interface DeliveryWithAttempts extends WebhookDeliveryRow {
 }
 
 /** Headers the dispatcher sets itself (or the HTTP client owns); a webhook may not override them. */
-const reservedHeaders = new Set(['content-type', 'content-length', 'host', 'connection', 'transfer-encoding', 'user-agent']);
+const reservedHeaders = new Set([
+  'content-type',
+  'content-length',
+  'host',
+  'connection',
+  'transfer-encoding',
+  'user-agent',
+]);
 const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/;
 const knownEvents: ReadonlySet<string> = new Set(eventTypes);
 
@@ -37,7 +44,8 @@ export const isReservedHeader = (name: string): boolean => {
 export function webhookInputProblems(input: WebhookInput): string[] {
   const problems: string[] = [];
   if (input.url.length === 0 || input.url.length > 2048) problems.push('url: 1 to 2048 characters');
-  for (const event of input.events) if (!knownEvents.has(event)) problems.push(`events: unknown event ${JSON.stringify(event)}`);
+  for (const event of input.events)
+    if (!knownEvents.has(event)) problems.push(`events: unknown event ${JSON.stringify(event)}`);
   if (input.secret !== undefined && (input.secret.length < 16 || input.secret.length > 256))
     problems.push('secret: 16 to 256 characters');
   const headers = Object.entries(input.headers ?? {});
@@ -137,7 +145,11 @@ export async function listDeliveries(
 }
 
 /** One delivery with its attempts; pass instanceId to scope the lookup to an instance's key. */
-export async function getDelivery(db: Db, deliveryId: string, instanceId?: string): Promise<DeliveryWithAttempts | undefined> {
+export async function getDelivery(
+  db: Db,
+  deliveryId: string,
+  instanceId?: string,
+): Promise<DeliveryWithAttempts | undefined> {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('id', '=', deliveryId);
   if (instanceId !== undefined) query = query.where('instance_id', '=', instanceId);
   const row = await query.executeTakeFirst();
@@ -150,13 +162,147 @@ export async function getDelivery(db: Db, deliveryId: string, instanceId?: strin
  * payload stay the same, so receivers that de-duplicate on X-TurboZap-Event-Id see a repeat.
  * An attempt in flight when this runs is logged but cannot finish the replayed delivery.
  */
-export function replayDelivery(db: Db, deliveryId: string, instanceId?: string): Promise<WebhookDeliveryRow | undefined> {
+export function replayDelivery(
+  db: Db,
+  deliveryId: string,
+  instanceId?: string,
+): Promise<WebhookDeliveryRow | undefined> {
   let query = db
     .updateTable('webhook_deliveries')
     .set({ status: 'pending', attempts: 0, next_attempt_at: sql`now()`, locked_until: null, delivered_at: null })
     .where('id', '=', deliveryId);
   if (instanceId !== undefined) query = query.where('instance_id', '=', instanceId);
   return query.returningAll().executeTakeFirst();
+}
+
+// --- The dispatcher's side (sender-worker) -------------------------------------------------
+
+export interface NewDelivery {
+  eventId: string;
+  webhookId: string;
+  instanceId: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/** One row per (event, webhook): a redelivered event inserts nothing and returns undefined. */
+export function insertDelivery(db: Db, d: NewDelivery): Promise<WebhookDeliveryRow | undefined> {
+  return db
+    .insertInto('webhook_deliveries')
+    .values({
+      id: randomUUID(),
+      event_id: d.eventId,
+      webhook_id: d.webhookId,
+      instance_id: d.instanceId,
+      event: d.event,
+      payload: JSON.stringify(d.payload),
+      status: 'pending',
+      next_attempt_at: sql<Date>`now()`,
+      locked_until: null,
+      last_status: null,
+      last_error: null,
+      last_duration_ms: null,
+      delivered_at: null,
+    })
+    .onConflict((oc) => oc.columns(['event_id', 'webhook_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A claimed delivery with what the attempt needs from its webhook. */
+export interface ClaimedDelivery extends WebhookDeliveryRow {
+  /** The attempt number this claim owns (attempts in the current round, from 1). */
+  attempts: number;
+  /** The claim's lease; also its token: finishing compares it. */
+  locked_until: Date;
+  url: string;
+  secret: string;
+  webhook_headers: Record<string, string>;
+  enabled: boolean;
+}
+
+/**
+ * Claims due deliveries: FOR UPDATE SKIP LOCKED, then a short `locked_until` lease and the
+ * attempt counter are set and committed at once, so no lock is held during the HTTP call and
+ * two dispatchers never claim the same attempt. An expired lease (a dispatcher died) makes the
+ * delivery due again, as its next attempt.
+ */
+export async function claimDueDeliveries(db: Db, q: { limit: number; lockMs: number }): Promise<ClaimedDelivery[]> {
+  if (q.limit <= 0) return [];
+  const result = await sql<ClaimedDelivery>`
+    UPDATE webhook_deliveries AS d
+       SET locked_until = date_trunc('milliseconds', now() + make_interval(secs => ${q.lockMs / 1000})),
+           attempts = d.attempts + 1
+      FROM webhooks AS w
+     WHERE w.id = d.webhook_id
+       AND d.id IN (
+             SELECT id FROM webhook_deliveries
+              WHERE status = 'pending'
+                AND next_attempt_at <= now()
+                AND (locked_until IS NULL OR locked_until <= now())
+              ORDER BY next_attempt_at
+              LIMIT ${q.limit}
+                FOR UPDATE SKIP LOCKED)
+    RETURNING d.*, w.url, w.secret, w.headers AS webhook_headers, w.enabled`.execute(db);
+  return result.rows;
+}
+
+export interface AttemptOutcome {
+  status: DeliveryStatus;
+  /** When `status` is pending: the next attempt is due this long from now. */
+  retryInMs?: number;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  /** False when no request was made (e.g. the webhook was disabled): nothing is logged. */
+  logAttempt: boolean;
+}
+
+/**
+ * Records the attempt (appended to the log) and settles the delivery, but only if this claim
+ * still owns it (same attempt, same lease): a replay or a newer claim is never overwritten.
+ * Returns whether the delivery was settled.
+ */
+export async function finishAttempt(
+  db: Kysely<DB>,
+  claim: Pick<ClaimedDelivery, 'id' | 'attempts' | 'locked_until'>,
+  outcome: AttemptOutcome,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    if (outcome.logAttempt) {
+      await trx
+        .insertInto('webhook_attempts')
+        .values({
+          delivery_id: claim.id,
+          attempt: sql<number>`(SELECT coalesce(max(attempt), 0) + 1 FROM webhook_attempts WHERE delivery_id = ${claim.id})`,
+          status_code: outcome.statusCode,
+          error: outcome.error,
+          duration_ms: Math.round(outcome.durationMs),
+        })
+        .execute();
+    }
+    const next =
+      outcome.status === 'pending'
+        ? sql<Date>`now() + make_interval(secs => ${(outcome.retryInMs ?? 0) / 1000})`
+        : sql<Date>`next_attempt_at`;
+    const settled = await trx
+      .updateTable('webhook_deliveries')
+      .set({
+        status: outcome.status,
+        next_attempt_at: next,
+        locked_until: null,
+        last_status: outcome.statusCode,
+        last_error: outcome.error,
+        last_duration_ms: Math.round(outcome.durationMs),
+        delivered_at: outcome.status === 'delivered' ? sql<Date>`now()` : null,
+      })
+      .where('id', '=', claim.id)
+      .where('status', '=', 'pending')
+      .where('attempts', '=', claim.attempts)
+      .where('locked_until', '=', claim.locked_until)
+      .executeTakeFirst();
+    return Number(settled.numUpdatedRows) > 0;
+  });
 }
 
 export const webhooksRepo = {
@@ -167,4 +313,7 @@ export const webhooksRepo = {
   listDeliveries,
   getDelivery,
   replayDelivery,
+  insertDelivery,
+  claimDueDeliveries,
+  finishAttempt,
 };
