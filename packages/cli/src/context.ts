@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { FsBlobStore, S3BlobStore } from '@turbozap/shared/blobs';
 import { AmqpBroker, MemoryBroker } from '@turbozap/shared/broker';
 import type { Config } from '@turbozap/shared/config';
@@ -30,13 +30,22 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
   const embedded = config.mode === 'embedded';
   const publicUrl = config.api.publicUrl ?? `http://127.0.0.1:${config.server.port}`;
 
-  const broker = embedded || !config.rabbitmq ? new MemoryBroker() : new AmqpBroker({ url: config.rabbitmq.url, logger });
-  const coordination = embedded || !config.redisUrl ? new MemoryCoordination() : new RedisCoordination({ url: config.redisUrl });
+  const broker =
+    embedded || !config.rabbitmq
+      ? new MemoryBroker()
+      : new AmqpBroker({
+          url: config.rabbitmq.url,
+          connectionName: `turbozap ${config.role} ${processId}`,
+          onError: (error, context) => logger.warn('broker', { context, error }),
+        });
+  const coordination =
+    embedded || !config.redisUrl ? new MemoryCoordination() : new RedisCoordination({ url: config.redisUrl });
   const blobs = config.s3
     ? new S3BlobStore({
         endpoint: config.s3.endpoint,
         bucket: config.s3.bucket,
         region: config.s3.region,
+        maxBufferedBytes: config.media.maxBytes,
         accessKeyId: config.s3.accessKey,
         secretAccessKey: config.s3.secretKey,
       })
@@ -52,7 +61,7 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
       .execute(database.db)
       .then(() => true)
       .catch(() => false);
-    checks.schema = checks.database && (await pendingMigrations(database.db).catch(() => ['?'])).length === 0;
+    checks.schema = Boolean(checks.database) && (await pendingMigrations(database.db).catch(() => ['?'])).length === 0;
     checks.broker = broker.healthy();
     checks.coordination = coordination.healthy();
     checks.blobs = await blobs.healthy().catch(() => false);
@@ -71,7 +80,12 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
     processId,
     readiness,
     async close() {
-      for (const close of [() => broker.close(), () => coordination.close(), () => blobs.close(), () => database.close()]) {
+      for (const close of [
+        () => broker.close(),
+        () => coordination.close(),
+        () => blobs.close(),
+        () => database.close(),
+      ]) {
         await close().catch((error: unknown) => logger.warn('error while closing', { error }));
       }
     },

@@ -22,7 +22,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(path, 'utf8').trim());
       if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`data directory ${dataDir} is in use by another TurboZap (pid ${holder}); stop it or set DATA_DIR`);
+        throw new Error(
+          `data directory ${dataDir} is in use by another TurboZap (pid ${holder}); stop it or set DATA_DIR`,
+        );
       }
       rmSync(path, { force: true });
     }

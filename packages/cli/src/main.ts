@@ -1,4 +1,4 @@
-import { ConfigError, type Role, roles } from '@turbozap/shared/config';
+import { ConfigError, loadConfig, type Role, readEnvironment, roles } from '@turbozap/shared/config';
 
 // Commands are imported when run, so `migrate` or `--help` never load Baileys or Express.
 
@@ -25,20 +25,29 @@ Configuration comes from the environment and .env (see .env.example).`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') return void process.stdout.write(`${usage}\n`);
+  if (!command || command === '--help' || command === '-h' || command === 'help')
+    return void process.stdout.write(`${usage}\n`);
   if ((roles as readonly string[]).includes(command)) {
     if (args.includes('--help')) {
-      return void process.stdout.write(`turbozap ${command}: ${roleHelp[command as Role]}\nSee .env.example for its variables.${command === 'all' ? '\n  --check-production  print the production checklist for this configuration' : ''}\n`);
+      return void process.stdout.write(
+        `turbozap ${command}: ${roleHelp[command as Role]}\nSee .env.example for its variables.${command === 'all' ? '\n  --check-production  print the production checklist for this configuration' : ''}\n`,
+      );
     }
-    return (await import('./run-role.ts')).runRole(command as Role, { checkProduction: args.includes('--check-production') });
+    // The configuration is checked before anything heavy loads: a bad one fails at once.
+    const config = loadConfig(command as Role, readEnvironment());
+    return (await import('./run-role.ts')).runRole(config, { checkProduction: args.includes('--check-production') });
   }
   if (command === 'migrate') {
-    if (args.includes('--help')) return void process.stdout.write('turbozap migrate [--down] [--embedded]: apply migrations to DATABASE_URL, then exit\n');
+    if (args.includes('--help'))
+      return void process.stdout.write(
+        'turbozap migrate [--down] [--embedded]: apply migrations to DATABASE_URL, then exit\n',
+      );
     return (await import('./commands/migrate.ts')).migrateCommand(args);
   }
   if (command === 'keys') return (await import('./commands/keys.ts')).keysCommand(args);
   if (command === 'sim') {
-    if (args.includes('--help')) return void process.stdout.write('turbozap sim [--host 127.0.0.1] [--port 7780]: the WhatsApp Web simulator\n');
+    if (args.includes('--help'))
+      return void process.stdout.write('turbozap sim [--host 127.0.0.1] [--port 7780]: the WhatsApp Web simulator\n');
     return (await import('./commands/sim.ts')).simCommand(args);
   }
   process.stderr.write(`unknown command: ${command}\n\n${usage}\n`);

@@ -13,7 +13,12 @@ export function createOpsServer(runtime: Runtime, readiness: () => Promise<Recor
           .then((handled) => {
             if (!handled) {
               res.writeHead(404, { 'Content-Type': 'application/json' });
-              res.end(JSON.stringify({ success: false, error: { code: 'route_not_found', message: 'worker roles serve /health, /ready and /metrics only' } }));
+              res.end(
+                JSON.stringify({
+                  success: false,
+                  error: { code: 'route_not_found', message: 'worker roles serve /health, /ready and /metrics only' },
+                }),
+              );
             }
           })
           .catch(() => {

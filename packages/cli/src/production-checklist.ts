@@ -24,15 +24,25 @@ export function evaluateChecklist(config: Config): Item[] {
     {
       item: 'TLS/HTTPS configurado',
       status: tls ? 'pass' : 'fail',
-      note: tls ? 'native TLS or an https PUBLIC_URL behind a TLS proxy' : 'set TLS_CERT_FILE/TLS_KEY_FILE, or PUBLIC_URL=https://… behind a TLS proxy',
+      note: tls
+        ? 'native TLS or an https PUBLIC_URL behind a TLS proxy'
+        : 'set TLS_CERT_FILE/TLS_KEY_FILE, or PUBLIC_URL=https://… behind a TLS proxy',
     },
-    { item: 'Firewall restringindo portas', status: 'manual', note: 'expose only the API port; keep 5432/5672/6379/15672/9000 private' },
+    {
+      item: 'Firewall restringindo portas',
+      status: 'manual',
+      note: 'expose only the API port; keep 5432/5672/6379/15672/9000 private',
+    },
     {
       item: 'Secrets em variáveis de ambiente',
       status: config.mode === 'distributed' ? 'pass' : 'manual',
       note: 'secrets are read from the environment (or .env), never from the command line',
     },
-    { item: 'Logs sem dados sensíveis', status: 'pass', note: 'enforced: keys, tokens, message text and phone numbers are redacted by the logger' },
+    {
+      item: 'Logs sem dados sensíveis',
+      status: 'pass',
+      note: 'enforced: keys, tokens, message text and phone numbers are redacted by the logger',
+    },
     {
       item: 'Backup de sessões criptografado',
       status: config.session.keyring.length > 0 && config.session.keyring[0]?.id !== 'local' ? 'pass' : 'fail',
@@ -54,6 +64,9 @@ export function evaluateChecklist(config: Config): Item[] {
 export function productionChecklist(config: Config, print: (line: string) => void): number {
   const items = evaluateChecklist(config);
   print('Checklist de Produção (OPERATIONAL_PLAN §6.1):');
-  for (const i of items) print(`  [${i.status === 'pass' ? 'x' : i.status === 'fail' ? ' ' : '?'}] ${i.item} — ${i.status.toUpperCase()}: ${i.note}`);
+  for (const i of items)
+    print(
+      `  [${i.status === 'pass' ? 'x' : i.status === 'fail' ? ' ' : '?'}] ${i.item} — ${i.status.toUpperCase()}: ${i.note}`,
+    );
   return items.filter((i) => i.status === 'fail').length;
 }

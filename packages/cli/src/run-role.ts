@@ -1,7 +1,7 @@
 import { createApiServer } from '@turbozap/api/api-server';
 import { createSenderWorker } from '@turbozap/sender-worker/sender-worker';
 import { createSessionWorker } from '@turbozap/session-worker/session-worker';
-import { type Config, loadConfig, readEnvironment, type Role, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
+import { type Config, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
 import { migrateToLatest } from '@turbozap/shared/db/database';
 import type { Component } from '@turbozap/shared/runtime';
 import { createClusterGauges } from './cluster-gauges.ts';
@@ -12,8 +12,9 @@ import { productionChecklist } from './production-checklist.ts';
 
 const stopBudgetMs = 25_000;
 
-export async function runRole(role: Role, flags: { checkProduction?: boolean } = {}): Promise<void> {
-  let config: Config = loadConfig(role, readEnvironment());
+export async function runRole(parsed: Config, flags: { checkProduction?: boolean } = {}): Promise<void> {
+  const { role } = parsed;
+  let config = parsed;
   const unlock = config.mode === 'embedded' ? lockDataDir(config.dataDir) : () => {};
   if (config.mode === 'embedded') config = embeddedSecrets(config, (line) => process.stdout.write(`${line}\n`));
   if (flags.checkProduction) {
@@ -24,9 +25,12 @@ export async function runRole(role: Role, flags: { checkProduction?: boolean } =
   const runtime = await buildRuntime(config);
   const { logger } = runtime;
   if (config.session.simulatorUrl) {
-    logger.warn('WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR and trusting its root key — never in production', {
-      simulator: config.session.simulatorUrl,
-    });
+    logger.warn(
+      'WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR and trusting its root key — never in production',
+      {
+        simulator: config.session.simulatorUrl,
+      },
+    );
   }
   if (role === 'all') await migrateToLatest(runtime.db);
 
@@ -49,7 +53,9 @@ export async function runRole(role: Role, flags: { checkProduction?: boolean } =
       process.exit(1);
     }, stopBudgetMs);
     for (const component of [...components].reverse()) {
-      await component.stop().catch((error: unknown) => logger.warn('component stop failed', { component: component.name, error }));
+      await component
+        .stop()
+        .catch((error: unknown) => logger.warn('component stop failed', { component: component.name, error }));
     }
     await runtime.close();
     unlock();

@@ -4,7 +4,7 @@ import express, { type Express, Router } from 'express';
 import helmet from 'helmet';
 import type { ApiDeps } from './deps.ts';
 import type { EventHub } from './events-stream/hub.ts';
-import { routeDefiner, type RouteTable } from './http/route.ts';
+import { type RouteTable, routeDefiner } from './http/route.ts';
 import { errorHandler, notFoundHandler } from './middleware/errors.ts';
 import { httpMetrics } from './middleware/metrics.ts';
 import { docsPage, openApiDocument } from './openapi/document.ts';
@@ -39,7 +39,8 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
       ? async () => Boolean(await deps.keys.resolve(req.get('x-api-key') ?? '').catch(() => null))
       : undefined;
     try {
-      if (!(await handleOps(req, res, { registry, readiness, ...(authorizeMetrics ? { authorizeMetrics } : {}) }))) next();
+      if (!(await handleOps(req, res, { registry, readiness, ...(authorizeMetrics ? { authorizeMetrics } : {}) })))
+        next();
     } catch (error) {
       next(error);
     }
@@ -57,7 +58,10 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
   mediaRoutes(router, deps);
 
   app.get('/', (_req, res) => {
-    res.json({ success: true, data: { name: 'TurboZap', version: apiVersion, docs: '/docs', openapi: '/openapi.json' } });
+    res.json({
+      success: true,
+      data: { name: 'TurboZap', version: apiVersion, docs: '/docs', openapi: '/openapi.json' },
+    });
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(routes, apiVersion));

@@ -11,7 +11,10 @@ import { SendPublisher } from './send-publisher.ts';
 export interface ApiDeps {
   runtime: Runtime;
   keys: KeyResolver;
-  instances: { byId(id: string): Promise<InstanceRow | undefined>; byName(name: string): Promise<InstanceRow | undefined> };
+  instances: {
+    byId(id: string): Promise<InstanceRow | undefined>;
+    byName(name: string): Promise<InstanceRow | undefined>;
+  };
   rateLimit(instance: InstanceRow, res: Response): Promise<void>;
   rpc: RpcClient;
   publisher: SendPublisher;

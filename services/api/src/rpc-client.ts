@@ -18,7 +18,8 @@ export class RpcClient {
 
   async call(instanceId: string, method: RpcMethod, params: Record<string, unknown>): Promise<unknown> {
     const owner = await this.#coordination.leaseHolder(instanceId);
-    if (!owner) throw new AppError('instance_not_connected', 'no session-worker holds this instance; connect it first', 409);
+    if (!owner)
+      throw new AppError('instance_not_connected', 'no session-worker holds this instance; connect it first', 409);
     const requestId = randomUUID();
     let settle: (value: unknown) => void = () => {};
     const reply = new Promise<unknown>((resolve) => {
@@ -42,7 +43,14 @@ export class RpcClient {
       if (!answer) throw new AppError('instance_timeout', 'the instance did not answer in time', 504);
       if (!answer.ok) {
         const code = answer.error?.code ?? 'instance_error';
-        const status = code === 'instance_not_connected' ? 409 : code === 'not_found' ? 404 : code === 'validation_failed' ? 400 : 502;
+        const status =
+          code === 'instance_not_connected'
+            ? 409
+            : code === 'not_found'
+              ? 404
+              : code === 'validation_failed'
+                ? 400
+                : 502;
         throw new AppError(code, answer.error?.message ?? 'the instance could not complete the request', status);
       }
       return answer.result ?? null;

@@ -19,7 +19,9 @@ export async function keysCommand(args: string[]): Promise<void> {
   if (values.help || !action) return void process.stdout.write(`${keysUsage}\n`);
   const env = readEnvironment();
   const database = await openDatabase(
-    env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: `${env.DATA_DIR ?? './data'}/db` },
+    env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dataDir: `${env.DATA_DIR ?? './data'}/db` },
   );
   try {
     const { db } = database;
@@ -31,10 +33,14 @@ export async function keysCommand(args: string[]): Promise<void> {
         scope = instance.id;
       }
       const { row, key } = await apiKeysRepo.create(db, scope, values.label ?? null);
-      process.stdout.write(`id: ${row.id}\nscope: ${values.instance ?? 'admin'}\nkey: ${key}\n(store it now: it is not shown again)\n`);
+      process.stdout.write(
+        `id: ${row.id}\nscope: ${values.instance ?? 'admin'}\nkey: ${key}\n(store it now: it is not shown again)\n`,
+      );
     } else if (action === 'list') {
       for (const k of await apiKeysRepo.list(db)) {
-        process.stdout.write(`${k.id}  ${k.scope === 'admin' ? 'admin' : `instance:${k.scope}`}  ${k.label ?? '-'}  created ${k.created_at.toISOString()}${k.revoked_at ? `  revoked ${k.revoked_at.toISOString()}` : ''}\n`);
+        process.stdout.write(
+          `${k.id}  ${k.scope === 'admin' ? 'admin' : `instance:${k.scope}`}  ${k.label ?? '-'}  created ${k.created_at.toISOString()}${k.revoked_at ? `  revoked ${k.revoked_at.toISOString()}` : ''}\n`,
+        );
       }
     } else if (action === 'revoke' && id) {
       if (!(await apiKeysRepo.revoke(db, id))) throw new Error(`no active key with id ${id}`);

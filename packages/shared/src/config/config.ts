@@ -53,7 +53,8 @@ export function redactConfig(config: Config): unknown {
   const maskUrl = (v: string | undefined) => v?.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return {
     ...config,
-    database: config.database.kind === 'postgres' ? { ...config.database, url: maskUrl(config.database.url) } : config.database,
+    database:
+      config.database.kind === 'postgres' ? { ...config.database, url: maskUrl(config.database.url) } : config.database,
     rabbitmq: config.rabbitmq && { ...config.rabbitmq, url: maskUrl(config.rabbitmq.url) },
     redisUrl: maskUrl(config.redisUrl),
     s3: config.s3 && { ...config.s3, secretKey: mask(config.s3.secretKey), accessKey: mask(config.s3.accessKey) },

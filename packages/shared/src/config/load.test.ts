@@ -33,7 +33,9 @@ describe('configuration', () => {
 
   test('a distributed role names every missing variable in one error', () => {
     const problems = problemsOf(() => loadConfig('session-worker', {}));
-    expect(problems.join('\n')).toMatch(/DATABASE_URL, RABBITMQ_URL, REDIS_URL, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY/);
+    expect(problems.join('\n')).toMatch(
+      /DATABASE_URL, RABBITMQ_URL, REDIS_URL, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY/,
+    );
   });
 
   test('a partial distributed configuration is refused instead of mixing adapters', () => {
@@ -42,7 +44,13 @@ describe('configuration', () => {
 
   test('every invalid variable is reported together', () => {
     const problems = problemsOf(() =>
-      loadConfig('worker', { ...distributed, SERVER_PORT: 'abc', RABBITMQ_URL: 'not a url', SESSION_ENCRYPTION_KEY: 'short', WEBHOOK_TIMEOUT: 'soon' }),
+      loadConfig('worker', {
+        ...distributed,
+        SERVER_PORT: 'abc',
+        RABBITMQ_URL: 'not a url',
+        SESSION_ENCRYPTION_KEY: 'short',
+        WEBHOOK_TIMEOUT: 'soon',
+      }),
     );
     expect(problems.join('\n')).toMatch(/SERVER_PORT/);
     expect(problems.join('\n')).toMatch(/RABBITMQ_URL/);
@@ -51,7 +59,12 @@ describe('configuration', () => {
   });
 
   test('a complete distributed configuration parses, with durations and lists', () => {
-    const c = loadConfig('worker', { ...distributed, WEBHOOK_TIMEOUT: '2500ms', API_KEY: 'a,b', RABBITMQ_WORKER_COUNT: '8' });
+    const c = loadConfig('worker', {
+      ...distributed,
+      WEBHOOK_TIMEOUT: '2500ms',
+      API_KEY: 'a,b',
+      RABBITMQ_WORKER_COUNT: '8',
+    });
     expect(c.mode).toBe('distributed');
     expect(c.webhook.timeoutMs).toBe(2500);
     expect(c.api.adminKeys).toEqual(['a', 'b']);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { Config } from './config.ts';
 import { parseKeyring } from './keyring.ts';
-import { requiredByRole, type Role, runsSessions } from './roles.ts';
+import { type Role, requiredByRole, runsSessions } from './roles.ts';
 import { type Env, fullEnv } from './schema.ts';
 
 /** Every configuration problem at once: the process prints it and starts nothing. */
@@ -17,12 +17,16 @@ export class ConfigError extends Error {
 }
 
 /** `.env` (if present) under the real environment: a variable set in the environment wins. */
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = resolve('.env')): Record<string, string> {
+export function readEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  envFile = resolve('.env'),
+): Record<string, string> {
   let fromFile: Record<string, string> = {};
   try {
     fromFile = parseDotenv(readFileSync(envFile));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError([`cannot read ${envFile}: ${String(error)}`]);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError([`cannot read ${envFile}: ${String(error)}`]);
   }
   const merged: Record<string, string> = { ...fromFile };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) merged[k] = v;
@@ -77,7 +81,8 @@ export function loadConfig(role: Role, raw: Record<string, string | undefined>):
     server: {
       host: env.SERVER_HOST ?? '0.0.0.0',
       port: env.SERVER_PORT,
-      tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
+      tls:
+        env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
     },
     logLevel: env.LOG_LEVEL,
     dataDir,
@@ -85,7 +90,10 @@ export function loadConfig(role: Role, raw: Record<string, string | undefined>):
       mode === 'embedded' || !env.DATABASE_URL
         ? { kind: 'pglite', dataDir: resolve(dataDir, 'db') }
         : { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
-    rabbitmq: mode === 'distributed' && env.RABBITMQ_URL ? { url: env.RABBITMQ_URL, workerCount: env.RABBITMQ_WORKER_COUNT } : undefined,
+    rabbitmq:
+      mode === 'distributed' && env.RABBITMQ_URL
+        ? { url: env.RABBITMQ_URL, workerCount: env.RABBITMQ_WORKER_COUNT }
+        : undefined,
     workerCount: env.RABBITMQ_WORKER_COUNT,
     redisUrl: mode === 'distributed' ? env.REDIS_URL : undefined,
     s3: mode === 'distributed' ? s3 : undefined,

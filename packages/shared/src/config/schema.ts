@@ -63,7 +63,12 @@ export const webhookEnv = z.object({
   WEBHOOK_RETRY_COUNT: int(0, 50, 5),
 });
 
-export const fullEnv = serverEnv.extend(servicesEnv.shape).extend(mediaEnv.shape).extend(apiEnv.shape).extend(sessionEnv.shape).extend(webhookEnv.shape);
+export const fullEnv = serverEnv
+  .extend(servicesEnv.shape)
+  .extend(mediaEnv.shape)
+  .extend(apiEnv.shape)
+  .extend(sessionEnv.shape)
+  .extend(webhookEnv.shape);
 export type Env = z.infer<typeof fullEnv>;
 
 /** Every variable TurboZap reads (the .env.example and README table are checked against it). */

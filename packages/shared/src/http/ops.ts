@@ -41,7 +41,12 @@ export async function handleOps(req: IncomingMessage, res: ServerResponse, ops: 
   }
   if (path === '/metrics') {
     if (ops.authorizeMetrics && !(await ops.authorizeMetrics(req))) {
-      send(res, 401, 'application/json', JSON.stringify({ success: false, error: { code: 'unauthorized', message: 'API key required' } }));
+      send(
+        res,
+        401,
+        'application/json',
+        JSON.stringify({ success: false, error: { code: 'unauthorized', message: 'API key required' } }),
+      );
       return true;
     }
     send(res, 200, ops.registry.contentType, await ops.registry.metrics());

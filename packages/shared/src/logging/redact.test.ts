@@ -14,7 +14,11 @@ describe('log redaction', () => {
   });
 
   test('phone numbers are masked in phone-like fields and inside JIDs anywhere', () => {
-    const out = redactObject({ to: '5511999998888', note: 'sent to 5511999998888@s.whatsapp.net ok', count: 1234567890 });
+    const out = redactObject({
+      to: '5511999998888',
+      note: 'sent to 5511999998888@s.whatsapp.net ok',
+      count: 1234567890,
+    });
     expect(JSON.stringify(out)).not.toContain('5511999998888');
     expect(out.to).toBe(maskPhone('5511999998888'));
     expect(out.count).toBe(1234567890);

@@ -1,5 +1,6 @@
 /** Keys whose values never reach a log line: secrets, session material, message content. */
-const secretKey = /(pass(word)?|secret|token|api[-_]?key|authorization|cookie|creds|private|priv|noise|signal|keyring|ciphertext|^key$)/i;
+const secretKey =
+  /(pass(word)?|secret|token|api[-_]?key|authorization|cookie|creds|private|priv|noise|signal|keyring|ciphertext|^key$)/i;
 const contentKey = /^(text|caption|body|content|conversation|message|base64|qr|qrcode|code|pairing_code)$/i;
 const phoneKey = /(phone|jid|lid|^to$|^from$|remote|participant|number)/i;
 

@@ -1,6 +1,6 @@
-import { exchanges } from '@turbozap/shared/contracts/queues';
 import type { Consumer } from '@turbozap/shared/broker/port';
 import { ack } from '@turbozap/shared/broker/port';
+import { exchanges } from '@turbozap/shared/contracts/queues';
 import type { Runtime } from '@turbozap/shared/runtime';
 
 type Listener = (eventId: string, event: string, payload: string) => void;

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 import type { RouteTable } from './route.ts';
 
 let api: ApiHarness;
@@ -24,8 +24,16 @@ const allRoutes = (): RouteTable => api.routes;
 describe('access matrix over every route', () => {
   test('without a key every non-public route is 401 unauthorized', async () => {
     for (const route of allRoutes().filter((r) => r.access !== 'public')) {
-      const res = await api.request(route.method.toUpperCase(), pathFor(route.path, 'alpha'), { key: null, body: route.body ? {} : undefined });
-      expect([route.method, route.path, res.status, res.body.error?.code]).toEqual([route.method, route.path, 401, 'unauthorized']);
+      const res = await api.request(route.method.toUpperCase(), pathFor(route.path, 'alpha'), {
+        key: null,
+        body: route.body ? {} : undefined,
+      });
+      expect([route.method, route.path, res.status, res.body.error?.code]).toEqual([
+        route.method,
+        route.path,
+        401,
+        'unauthorized',
+      ]);
     }
   });
 
@@ -45,7 +53,12 @@ describe('access matrix over every route', () => {
         key: keyA,
         body: route.body ? {} : undefined,
       });
-      expect([route.method, route.path, res.status, res.body.error?.code]).toEqual([route.method, route.path, 403, 'forbidden']);
+      expect([route.method, route.path, res.status, res.body.error?.code]).toEqual([
+        route.method,
+        route.path,
+        403,
+        'forbidden',
+      ]);
     }
   });
 
@@ -56,7 +69,10 @@ describe('access matrix over every route', () => {
 
   test('an instance key reaches its own instance; Bearer works too', async () => {
     expect((await api.request('GET', '/instance/beta/status', { key: keyB })).status).toBe(200);
-    const bearer = await api.request('GET', '/instance/beta/status', { key: null, headers: { Authorization: `Bearer ${keyB}` } });
+    const bearer = await api.request('GET', '/instance/beta/status', {
+      key: null,
+      headers: { Authorization: `Bearer ${keyB}` },
+    });
     expect(bearer.status).toBe(200);
   });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 let instanceKey: string;
@@ -17,7 +17,15 @@ const segment = fc.oneof(
 const jsonish = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '[]', 'null', '{"to":"5511999990000","text":"x"}', '{"__proto__":{"x":1}}', '{"to":{"$gt":""}}', '"\\ud800"'),
+  fc.constantFrom(
+    '{',
+    '[]',
+    'null',
+    '{"to":"5511999990000","text":"x"}',
+    '{"__proto__":{"x":1}}',
+    '{"to":{"$gt":""}}',
+    '"\\ud800"',
+  ),
 );
 
 const contentType = fc.constantFrom(
@@ -41,10 +49,23 @@ describe('fuzzing every route with random and malformed input', () => {
         jsonish,
         contentType,
         fc.constantFrom<'admin' | 'instance' | 'none' | 'garbage'>('admin', 'instance', 'none', 'garbage'),
-        fc.dictionary(fc.constantFrom('Idempotency-Key', 'Last-Event-ID', 'Accept', 'X-Forwarded-For'), fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), { maxKeys: 2 }),
+        fc.dictionary(
+          fc.constantFrom('Idempotency-Key', 'Last-Event-ID', 'Accept', 'X-Forwarded-For'),
+          fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+          { maxKeys: 2 },
+        ),
         async (route, a, b, body, type, who, extraHeaders) => {
-          const path = route.path.replace(':name', a).replace(/:(groupId|jid|id)/, b) + (Math.random() < 0.3 ? `?limit=${b}&phone=${a}` : '');
-          const key = who === 'admin' ? api.adminKey : who === 'instance' ? instanceKey : who === 'garbage' ? '\u00ff'.repeat(3) : null;
+          const path =
+            route.path.replace(':name', a).replace(/:(groupId|jid|id)/, b) +
+            (Math.random() < 0.3 ? `?limit=${b}&phone=${a}` : '');
+          const key =
+            who === 'admin'
+              ? api.adminKey
+              : who === 'instance'
+                ? instanceKey
+                : who === 'garbage'
+                  ? '\u00ff'.repeat(3)
+                  : null;
           const headers: Record<string, string> = { ...extraHeaders };
           if (type) headers['Content-Type'] = type;
           if (key !== null) headers['X-API-Key'] = key;
@@ -53,14 +74,18 @@ describe('fuzzing every route with random and malformed input', () => {
             headers,
             ...(route.method === 'GET' ? {} : { body }),
             signal: AbortSignal.timeout(15_000),
-          }).catch((error: Error) => ({ status: 0, text: async () => error.message, headers: new Headers() }) as unknown as Response);
+          }).catch(
+            (error: Error) =>
+              ({ status: 0, text: async () => error.message, headers: new Headers() }) as unknown as Response,
+          );
           if (route.path.endsWith('/events') && res.status === 200) {
             await res.body?.cancel();
             return;
           }
           const text = await res.text();
           expect([route.method, path, res.status]).toEqual([route.method, path, expect.any(Number)]);
-          if (res.status >= 500 || res.status === 0) throw new Error(`${route.method} ${path} → ${res.status}: ${text}`);
+          if (res.status >= 500 || res.status === 0)
+            throw new Error(`${route.method} ${path} → ${res.status}: ${text}`);
           if (res.status >= 400 && res.status !== 404) {
             expect(JSON.parse(text).error.code).toMatch(/^[a-z_]+$/);
           }

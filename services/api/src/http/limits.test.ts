@@ -1,10 +1,12 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 describe('limits', () => {
   let api: ApiHarness;
   let key: string;
   beforeAll(async () => {
-    api = await startApi({ env: { REDIS_RATE_LIMIT_RPM: '3', BODY_LIMIT: '1kb', CORS_ORIGINS: 'https://app.example.com' } });
+    api = await startApi({
+      env: { REDIS_RATE_LIMIT_RPM: '3', BODY_LIMIT: '1kb', CORS_ORIGINS: 'https://app.example.com' },
+    });
     key = (await api.request('POST', '/instance/create', { body: { name: 'limited' } })).body.data.api_key;
   }, 60_000);
   afterAll(() => api.close());
@@ -23,7 +25,9 @@ describe('limits', () => {
   });
 
   test('a body over the limit is a 413 payload_too_large', async () => {
-    const res = await api.request('POST', '/instance/create', { body: { name: 'big', settings: { blob: 'x'.repeat(5000) } } });
+    const res = await api.request('POST', '/instance/create', {
+      body: { name: 'big', settings: { blob: 'x'.repeat(5000) } },
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
   });
@@ -40,9 +44,17 @@ describe('limits', () => {
     expect((await api.request('GET', '/health', { key: null })).status).toBe(200);
     expect((await api.request('GET', '/ready', { key: null })).body.data.checks).toEqual({ database: true });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    for (const name of ['turbozap_http_requests_duration_seconds', 'turbozap_instances_active', 'turbozap_messages_sent_total', 'turbozap_queue_messages_pending', 'turbozap_process_resident_memory_bytes']) {
+    for (const name of [
+      'turbozap_http_requests_duration_seconds',
+      'turbozap_instances_active',
+      'turbozap_messages_sent_total',
+      'turbozap_queue_messages_pending',
+      'turbozap_process_resident_memory_bytes',
+    ]) {
       expect(metrics).toContain(name);
     }
-    expect(metrics).toMatch(/turbozap_http_requests_duration_seconds_count\{method="GET",route="\/instance\/:name\/status",status="200"\}/);
+    expect(metrics).toMatch(
+      /turbozap_http_requests_duration_seconds_count\{method="GET",route="\/instance\/:name\/status",status="200"\}/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -17,7 +17,9 @@ describe('OpenAPI', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     const documented = new Set(
-      Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`)),
+      Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ms]) =>
+        Object.keys(ms).map((m) => `${m} ${p}`),
+      ),
     );
     for (const route of api.routes) {
       expect(documented).toContain(`${route.method} /api${route.path.replace(/:(\w+)/g, '{$1}')}`);
@@ -30,7 +32,11 @@ describe('OpenAPI', () => {
     const { createApp } = await import('../app.ts');
     const { createDeps } = await import('../deps.ts');
     const { EventHub } = await import('../events-stream/hub.ts');
-    const { app, routes } = createApp({ deps: createDeps(api.runtime), hub: new EventHub(api.runtime), readiness: async () => ({}) });
+    const { app, routes } = createApp({
+      deps: createDeps(api.runtime),
+      hub: new EventHub(api.runtime),
+      readiness: async () => ({}),
+    });
     const known = new Set(routes.map((r) => `${r.method} ${r.path}`));
     const walk = (stack: Layer[]): string[] =>
       stack.flatMap((layer) =>

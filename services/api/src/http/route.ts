@@ -2,8 +2,8 @@ import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError, validationFailed } from '@turbozap/shared/errors/app-error';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { type Principal, authenticate, forbidden } from '../middleware/auth.ts';
 import type { ApiDeps } from '../deps.ts';
+import { authenticate, forbidden, type Principal } from '../middleware/auth.ts';
 
 export type Access = 'public' | 'admin' | 'instance';
 
@@ -40,9 +40,7 @@ export type RouteTable = RouteSpec<z.ZodType, z.ZodType>[];
 const issues = (error: z.ZodError, where: string) =>
   error.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
 
-const instanceName = z
-  .string()
-  .regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 1-64 of a-z 0-9 _ -');
+const instanceName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 1-64 of a-z 0-9 _ -');
 
 export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: RouteSpec<B, Q>,
@@ -53,36 +51,36 @@ export const routeDefiner =
   (router: Router, deps: ApiDeps, table: RouteTable): Define =>
   <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q>) => {
     table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
-  const handler: RequestHandler = async (req, res, next) => {
-    try {
-      const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
-      if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
-      const params = req.params as Record<string, string>;
-      let instance = undefined as unknown as InstanceRow;
-      if (spec.access === 'instance') {
-        instance = await resolveInstance(deps, principal, params.name ?? '');
-        await deps.rateLimit(instance, res);
-      }
-      let body = undefined as z.output<B>;
-      if (spec.body) {
-        if (!req.is('application/json')) {
-          throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
+    const handler: RequestHandler = async (req, res, next) => {
+      try {
+        const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
+        if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
+        const params = req.params as Record<string, string>;
+        let instance = undefined as unknown as InstanceRow;
+        if (spec.access === 'instance') {
+          instance = await resolveInstance(deps, principal, params.name ?? '');
+          await deps.rateLimit(instance, res);
         }
-        const parsed = spec.body.safeParse(req.body ?? {});
-        if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
-        body = parsed.data;
+        let body = undefined as z.output<B>;
+        if (spec.body) {
+          if (!req.is('application/json')) {
+            throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
+          }
+          const parsed = spec.body.safeParse(req.body ?? {});
+          if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
+          body = parsed.data;
+        }
+        let query = undefined as z.output<Q>;
+        if (spec.query) {
+          const parsed = spec.query.safeParse({ ...(req.query as object) });
+          if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
+          query = parsed.data;
+        }
+        await spec.handler({ req, res, body, query, params, principal, instance, deps });
+      } catch (error) {
+        next(error);
       }
-      let query = undefined as z.output<Q>;
-      if (spec.query) {
-        const parsed = spec.query.safeParse({ ...(req.query as object) });
-        if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
-        query = parsed.data;
-      }
-      await spec.handler({ req, res, body, query, params, principal, instance, deps });
-    } catch (error) {
-      next(error);
-    }
-  };
+    };
     router[spec.method](spec.path, handler);
   };
 

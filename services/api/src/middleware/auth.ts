@@ -1,8 +1,8 @@
-import { AppError } from '@turbozap/shared/errors/app-error';
 import { apiKeysRepo, sameKey } from '@turbozap/shared/db/repositories/api-keys';
-import type { Kysely } from 'kysely';
 import type { DB } from '@turbozap/shared/db/schema';
+import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
+import type { Kysely } from 'kysely';
 
 export type Principal = { kind: 'admin' } | { kind: 'instance'; instanceId: string };
 
@@ -40,7 +40,11 @@ export class KeyResolver {
     const cached = this.#cache.get(key);
     if (cached && cached.until > Date.now()) return cached.principal;
     const row = await apiKeysRepo.findActive(this.#db, key);
-    const principal: Principal | null = row ? (row.scope === 'admin' ? { kind: 'admin' } : { kind: 'instance', instanceId: row.scope }) : null;
+    const principal: Principal | null = row
+      ? row.scope === 'admin'
+        ? { kind: 'admin' }
+        : { kind: 'instance', instanceId: row.scope }
+      : null;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(key, { principal, until: Date.now() + this.#cacheMs });
     return principal;

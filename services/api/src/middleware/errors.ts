@@ -7,7 +7,11 @@ import { fail } from '../http/envelope.ts';
 function isDependencyFailure(error: unknown): boolean {
   const e = error as { code?: string; message?: string; name?: string };
   if (!e || typeof e !== 'object') return false;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code ?? ''))
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(
+      e.code ?? '',
+    )
+  )
     return true;
   return /timeout exceeded when trying to connect|Connection terminated|connection.*closed|broker.*unavailable|not connected|Client has encountered a connection error/i.test(
     e.message ?? '',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RouteTable } from '../http/route.ts';
 
-const toSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+const toSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
 
 const envelope = {
   success: { type: 'object', properties: { success: { const: true }, data: {} }, required: ['success', 'data'] },
@@ -43,10 +44,18 @@ export function openApiDocument(routes: RouteTable, version: string) {
       tags: [route.tag],
       ...(route.access === 'public' ? { security: [] } : {}),
       parameters,
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } } : {}),
+      ...(route.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } }
+        : {}),
       responses: {
-        [status]: { description: 'success', content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } } },
-        '4XX': { description: 'client error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        [status]: {
+          description: 'success',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
+        },
+        '4XX': {
+          description: 'client error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
         '503': { description: 'a dependency is unavailable (Retry-After)' },
       },
     };

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
+import type { EventHub } from '../events-stream/hub.ts';
 import { ok } from '../http/envelope.ts';
 import type { Define, HandlerContext } from '../http/route.ts';
 import { authenticate } from '../middleware/auth.ts';
-import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
-import type { EventHub } from '../events-stream/hub.ts';
 
 const tokenTtlMs = 5 * 60_000;
 
@@ -23,7 +23,8 @@ async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
   }
   const principal = await authenticate(req, deps.keys);
   const row = await instancesRepo.byName(deps.runtime.db, name);
-  if (principal.kind === 'instance' && row?.id !== principal.instanceId) throw new AppError('forbidden', 'this key cannot access this resource', 403);
+  if (principal.kind === 'instance' && row?.id !== principal.instanceId)
+    throw new AppError('forbidden', 'this key cannot access this resource', 403);
   if (!row) throw new AppError('instance_not_found', 'instance not found', 404);
   return row.id;
 }
@@ -51,9 +52,15 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     query: z.object({ token: z.string().max(128).optional() }),
     async handler({ req, res }) {
       const instanceId = await streamInstance(req, deps);
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
       res.write(': connected\n\n');
-      const write = (id: string, event: string, data: string) => res.write(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
+      const write = (id: string, event: string, data: string) =>
+        res.write(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
       const unsubscribe = await hub.subscribe(instanceId, write);
       const lastId = req.get('last-event-id');
       if (lastId) await replaySince(deps, instanceId, lastId, write);
@@ -67,7 +74,12 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
 }
 
 /** Events after `lastId` still in the events outbox, so a reconnecting client misses none. */
-async function replaySince(deps: ApiDeps, instanceId: string, lastId: string, write: (id: string, e: string, d: string) => void) {
+async function replaySince(
+  deps: ApiDeps,
+  instanceId: string,
+  lastId: string,
+  write: (id: string, e: string, d: string) => void,
+) {
   const { db } = deps.runtime;
   const last = await db.selectFrom('events_outbox').select('created_at').where('id', '=', lastId).executeTakeFirst();
   if (!last) return;

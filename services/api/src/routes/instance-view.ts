@@ -18,4 +18,13 @@ export function instanceView(row: InstanceRow) {
   };
 }
 
-export const reservedInstanceNames = new Set(['create', 'list', 'events', 'all', 'pending', 'health', 'ready', 'metrics']);
+export const reservedInstanceNames = new Set([
+  'create',
+  'list',
+  'events',
+  'all',
+  'pending',
+  'health',
+  'ready',
+  'metrics',
+]);

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -46,7 +46,11 @@ describe('instances', () => {
     const res = await api.request('POST', '/instance/pairing/connect?phone=5511999990000');
     expect(res.status).toBe(200);
     expect(res.body.data.desired_state).toBe('connected');
-    const row = await api.runtime.db.selectFrom('instances').selectAll().where('name', '=', 'pairing').executeTakeFirstOrThrow();
+    const row = await api.runtime.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('name', '=', 'pairing')
+      .executeTakeFirstOrThrow();
     expect(row.desired_state).toBe('connected');
     expect(await api.runtime.coordination.getValue(`pairing-request:${row.id}`)).toBe('5511999990000');
     const bad = await api.request('POST', '/instance/pairing/connect?phone=abc');
@@ -55,7 +59,11 @@ describe('instances', () => {
 
   test('qrcode gives the raw string, a PNG data URL and null once connected', async () => {
     await api.request('POST', '/instance/create', { body: { name: 'qr' } });
-    const row = await api.runtime.db.selectFrom('instances').selectAll().where('name', '=', 'qr').executeTakeFirstOrThrow();
+    const row = await api.runtime.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('name', '=', 'qr')
+      .executeTakeFirstOrThrow();
     const none = await api.request('GET', '/instance/qr/qrcode');
     expect(none.body.data.qrcode).toBeNull();
     await api.runtime.coordination.setValue(`qr:${row.id}`, '2@abc,def,ghi,jkl', 60_000);
@@ -75,6 +83,8 @@ describe('instances', () => {
     expect((await api.request('DELETE', '/instance/gone')).status).toBe(200);
     expect((await api.request('GET', '/instance/gone')).status).toBe(404);
     api.runtime; // the key cache is bypassed by a fresh resolver only after its TTL; the row is gone anyway
-    expect((await api.request('GET', '/instance/list')).body.data.map((i: { name: string }) => i.name)).not.toContain('gone');
+    expect((await api.request('GET', '/instance/list')).body.data.map((i: { name: string }) => i.name)).not.toContain(
+      'gone',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { controlChannel, type ControlMessage } from '@turbozap/shared/contracts/control';
+import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
 import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 beforeAll(async () => {

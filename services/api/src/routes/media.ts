@@ -14,10 +14,18 @@ export function mediaRoutes(router: Router, deps: ApiDeps): void {
       const key = keyFromMediaPath(req.path);
       const { expires, signature } = req.query;
       const valid =
-        store instanceof FsBlobStore && key && typeof expires === 'string' && typeof signature === 'string' && store.verify(key, expires, signature);
+        store instanceof FsBlobStore &&
+        key &&
+        typeof expires === 'string' &&
+        typeof signature === 'string' &&
+        store.verify(key, expires, signature);
       const blob = valid && key ? await store.get(key) : null;
       if (!blob) return fail(res, 404, 'media_not_found', 'no such media, or the link expired');
-      res.writeHead(200, { 'Content-Type': blob.contentType, 'Content-Length': String(blob.size), 'Cache-Control': 'private, max-age=300' });
+      res.writeHead(200, {
+        'Content-Type': blob.contentType,
+        'Content-Length': String(blob.size),
+        'Cache-Control': 'private, max-age=300',
+      });
       blob.body.pipe(res);
     } catch (error) {
       next(error);

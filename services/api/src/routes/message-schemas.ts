@@ -21,9 +21,16 @@ const common = {
 };
 
 const mediaSource = {
-  media_url: z.url({ protocol: /^https?$/ }).max(4096).optional(),
+  media_url: z
+    .url({ protocol: /^https?$/ })
+    .max(4096)
+    .optional(),
   base64: z.string().max(100_000_000).optional(),
-  mimetype: z.string().max(255).regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type like image/png').optional(),
+  mimetype: z
+    .string()
+    .max(255)
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type like image/png')
+    .optional(),
   filename: z.string().max(255).optional(),
   caption: z.string().max(4096).optional(),
 };
@@ -65,7 +72,10 @@ export const messageBodies = {
     ...common,
     text: z.string().min(1).max(1024),
     footer: z.string().max(60).optional(),
-    buttons: z.array(z.object({ id: z.string().min(1).max(256), text: z.string().min(1).max(20) })).min(1).max(3),
+    buttons: z
+      .array(z.object({ id: z.string().min(1).max(256), text: z.string().min(1).max(20) }))
+      .min(1)
+      .max(3),
   }),
   list: z.object({
     ...common,
@@ -77,7 +87,13 @@ export const messageBodies = {
         z.object({
           title: z.string().max(24),
           rows: z
-            .array(z.object({ id: z.string().min(1).max(200), title: z.string().min(1).max(24), description: z.string().max(72).optional() }))
+            .array(
+              z.object({
+                id: z.string().min(1).max(200),
+                title: z.string().min(1).max(24),
+                description: z.string().max(72).optional(),
+              }),
+            )
             .min(1)
             .max(10),
         }),
@@ -94,7 +110,10 @@ export const messageBodies = {
           title: z.string().max(256).optional(),
           body: z.string().min(1).max(1024),
           media_url: z.url({ protocol: /^https?$/ }).optional(),
-          buttons: z.array(z.object({ id: z.string().min(1), text: z.string().min(1).max(20) })).max(2).optional(),
+          buttons: z
+            .array(z.object({ id: z.string().min(1), text: z.string().min(1).max(20) }))
+            .max(2)
+            .optional(),
         }),
       )
       .min(1)
@@ -104,7 +123,10 @@ export const messageBodies = {
     .object({
       type: z.enum(['text', 'image', 'video']),
       text: z.string().max(700).optional(),
-      background_color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+      background_color: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .optional(),
       ...mediaSource,
       recipients: z.array(recipient).max(1024).optional(),
     })

@@ -1,5 +1,5 @@
 import { queues } from '@turbozap/shared/contracts/queues';
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 let key: string;
@@ -20,7 +20,12 @@ const valid: Record<string, unknown> = {
   reaction: { to: '5511999990000', message_id: 'ABC', emoji: '👍' },
   poll: { to: '5511999990000', name: 'Q?', options: ['a', 'b'] },
   button: { to: '5511999990000', text: 'pick', buttons: [{ id: '1', text: 'one' }] },
-  list: { to: '5511999990000', text: 't', button_text: 'open', sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }] },
+  list: {
+    to: '5511999990000',
+    text: 't',
+    button_text: 'open',
+    sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }],
+  },
   carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
   story: { type: 'text', text: 'hi' },
   edit: { to: '5511999990000', message_id: 'ABC', text: 'fixed' },
@@ -32,7 +37,11 @@ describe('messages', () => {
     const res = await api.request('POST', `/message/shop/${type}`, { key, body });
     expect(res.status).toBe(202);
     expect(res.body.data).toMatchObject({ status: 'queued' });
-    const row = await api.runtime.db.selectFrom('messages').selectAll().where('id', '=', res.body.data.id).executeTakeFirstOrThrow();
+    const row = await api.runtime.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', res.body.data.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ type, status: 'queued', direction: 'outbound' });
   });
 
@@ -62,17 +71,29 @@ describe('messages', () => {
   });
 
   test('a non-JSON body is a 415 and a malformed one a 400', async () => {
-    const wrongType = await api.request('POST', '/message/shop/text', { key, body: 'to=1', headers: { 'Content-Type': 'text/plain' } });
+    const wrongType = await api.request('POST', '/message/shop/text', {
+      key,
+      body: 'to=1',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.body.error.code).toBe('unsupported_media_type');
-    const malformed = await api.request('POST', '/message/shop/text', { key, body: '{"to":', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await api.request('POST', '/message/shop/text', {
+      key,
+      body: '{"to":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('invalid_json');
   });
 
   test('Idempotency-Key returns the first message for a repeated POST', async () => {
     const send = () =>
-      api.request('POST', '/message/shop/text', { key, body: { to: '5511999990000', text: 'once' }, headers: { 'Idempotency-Key': 'order-42' } });
+      api.request('POST', '/message/shop/text', {
+        key,
+        body: { to: '5511999990000', text: 'once' },
+        headers: { 'Idempotency-Key': 'order-42' },
+      });
     const first = await send();
     const second = await send();
     expect(second.status).toBe(202);
@@ -88,7 +109,9 @@ describe('messages', () => {
     expect(list.body.data.map((m: { id: string }) => m.id)).toContain(sent.body.data.id);
     const cancelled = await api.request('DELETE', '/message/shop/pending', { key });
     expect(cancelled.body.data.ids).toContain(sent.body.data.id);
-    expect((await api.request('GET', `/message/shop/${sent.body.data.id}`, { key })).body.data.status).toBe('cancelled');
+    expect((await api.request('GET', `/message/shop/${sent.body.data.id}`, { key })).body.data.status).toBe(
+      'cancelled',
+    );
     expect((await api.request('GET', '/message/shop/00000000-0000-4000-8000-000000000000', { key })).status).toBe(404);
     expect((await api.request('GET', '/message/shop/not-a-uuid', { key })).status).toBe(404);
   });

@@ -97,7 +97,10 @@ export function messageRoutes(define: Define): void {
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
     async handler({ res, query, instance, deps }) {
-      const remote = query.remote && /^\+?\d{6,15}$/.test(query.remote) ? `${query.remote.replace(/^\+/, '')}@s.whatsapp.net` : query.remote;
+      const remote =
+        query.remote && /^\+?\d{6,15}$/.test(query.remote)
+          ? `${query.remote.replace(/^\+/, '')}@s.whatsapp.net`
+          : query.remote;
       const rows = await messagesRepo.list(deps.runtime.db, {
         instanceId: instance.id,
         remoteJid: remote,

@@ -1,4 +1,4 @@
-import { startApi, type ApiHarness } from '../testing/harness.ts';
+import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
 let key: string;
@@ -21,7 +21,10 @@ describe('webhook configuration', () => {
     });
     expect(set.status).toBe(200);
     expect(set.body.data.secret).toMatch(/^whsec_/);
-    expect((await api.request('GET', '/webhook/hooked', { key })).body.data.events).toEqual(['message.received', 'message.ack']);
+    expect((await api.request('GET', '/webhook/hooked', { key })).body.data.events).toEqual([
+      'message.received',
+      'message.ack',
+    ]);
     expect((await api.request('POST', '/webhook/hooked/disable', { key })).body.data.enabled).toBe(false);
     expect((await api.request('POST', '/webhook/hooked/enable', { key })).body.data.enabled).toBe(true);
     expect((await api.request('GET', '/webhook/hooked/deliveries', { key })).body.data).toEqual([]);
@@ -30,14 +33,22 @@ describe('webhook configuration', () => {
   });
 
   test('a private or loopback webhook URL is refused unless allowed by configuration', async () => {
-    for (const url of ['http://127.0.0.1:9/x', 'http://10.0.0.1/x', 'http://[::1]/x', 'http://169.254.169.254/latest']) {
+    for (const url of [
+      'http://127.0.0.1:9/x',
+      'http://10.0.0.1/x',
+      'http://[::1]/x',
+      'http://169.254.169.254/latest',
+    ]) {
       const res = await api.request('POST', '/webhook/hooked/set', { key, body: { url } });
       expect([url, res.status, res.body.error.code]).toEqual([url, 400, 'webhook_url_not_allowed']);
     }
   });
 
   test('unknown event names are a validation error', async () => {
-    const res = await api.request('POST', '/webhook/hooked/set', { key, body: { url: 'https://93.184.216.34', events: ['nope'] } });
+    const res = await api.request('POST', '/webhook/hooked/set', {
+      key,
+      body: { url: 'https://93.184.216.34', events: ['nope'] },
+    });
     expect(res.status).toBe(400);
   });
 });

@@ -27,7 +27,10 @@ export function webhookRoutes(define: Define): void {
     tag: 'webhooks',
     access: 'public',
     async handler({ res }) {
-      ok(res, eventTypes.map((name) => ({ name, description: eventDescriptions[name] })));
+      ok(
+        res,
+        eventTypes.map((name) => ({ name, description: eventDescriptions[name] })),
+      );
     },
   });
 
@@ -41,7 +44,8 @@ export function webhookRoutes(define: Define): void {
     async handler({ res, body, instance, deps }) {
       const { config } = deps.runtime;
       const verdict = await validateWebhookUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
-      if (!verdict.ok) throw new AppError('webhook_url_not_allowed', verdict.message, 400, { details: [{ reason: verdict.reason }] });
+      if (!verdict.ok)
+        throw new AppError('webhook_url_not_allowed', verdict.message, 400, { details: [{ reason: verdict.reason }] });
       const row = await webhooks.setWebhook(deps.runtime.db, instance.id, {
         url: body.url,
         events: body.events,
@@ -128,7 +132,8 @@ export function webhookRoutes(define: Define): void {
     async handler({ res, params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
       const delivery = id.success ? await webhooks.getDelivery(deps.runtime.db, id.data) : undefined;
-      if (!delivery || delivery.instance_id !== instance.id) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      if (!delivery || delivery.instance_id !== instance.id)
+        throw new AppError('delivery_not_found', 'delivery not found', 404);
       ok(res, await webhooks.replayDelivery(deps.runtime.db, delivery.id));
     },
   });

@@ -51,6 +51,11 @@ export const apiKeysRepo = {
   },
 
   async revokeScope(db: Db, scope: string): Promise<void> {
-    await db.updateTable('api_keys').set({ revoked_at: sql`now()` }).where('scope', '=', scope).where('revoked_at', 'is', null).execute();
+    await db
+      .updateTable('api_keys')
+      .set({ revoked_at: sql`now()` })
+      .where('scope', '=', scope)
+      .where('revoked_at', 'is', null)
+      .execute();
   },
 };

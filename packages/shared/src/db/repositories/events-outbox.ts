@@ -14,7 +14,13 @@ export const eventsOutboxRepo = {
   async add(db: Db, envelope: EventEnvelope): Promise<void> {
     await db
       .insertInto('events_outbox')
-      .values({ id: envelope.id, instance_id: envelope.instance.id, event: envelope.event, envelope: JSON.stringify(envelope), published_at: null })
+      .values({
+        id: envelope.id,
+        instance_id: envelope.instance.id,
+        event: envelope.event,
+        envelope: JSON.stringify(envelope),
+        published_at: null,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   },
@@ -33,7 +39,8 @@ export const eventsOutboxRepo = {
   },
 
   async markPublished(db: Db, ids: string[]): Promise<void> {
-    if (ids.length > 0) await db.updateTable('events_outbox').set({ published_at: sql`now()` }).where('id', 'in', ids).execute();
+    if (ids.length > 0)
+      await db.updateTable('events_outbox').set({ published_at: sql`now()` }).where('id', 'in', ids).execute();
   },
 
   /** Published events are kept for replay only so long. */

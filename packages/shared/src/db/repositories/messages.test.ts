@@ -15,13 +15,31 @@ describe.each(kinds)('messages repository on %s', (kind) => {
     instanceId = randomUUID();
     await database.db
       .insertInto('instances')
-      .values({ id: instanceId, name: `i-${kind}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .values({
+        id: instanceId,
+        name: `i-${kind}`,
+        desired_state: 'connected',
+        status: 'created',
+        jid: null,
+        lid: null,
+        push_name: null,
+        settings: '{}',
+        owner_worker: null,
+        owner_seen_at: null,
+        last_activity_at: null,
+      })
       .execute();
   }, 60_000);
   afterAll(() => database.close());
 
   const insert = (idempotencyKey?: string) =>
-    messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type: 'text', content: { text: 'x' }, idempotencyKey });
+    messagesRepo.insertOutbound(database.db, {
+      instanceId,
+      remoteJid: '1@s.whatsapp.net',
+      type: 'text',
+      content: { text: 'x' },
+      idempotencyKey,
+    });
 
   test('status only moves forward, and final states never change', async () => {
     const { row } = await insert();
@@ -35,7 +53,14 @@ describe.each(kinds)('messages repository on %s', (kind) => {
     expect((await messagesRepo.transition(database.db, row.id, 'read'))?.status).toBe('read');
     expect(await messagesRepo.transition(database.db, row.id, 'failed', { reason: 'x' })).toBeUndefined();
     const final = await messagesRepo.get(database.db, row.id);
-    expect(final?.history.map((h) => h.status)).toEqual(['queued', 'preparing', 'ready', 'sending', 'delivered', 'read']);
+    expect(final?.history.map((h) => h.status)).toEqual([
+      'queued',
+      'preparing',
+      'ready',
+      'sending',
+      'delivered',
+      'read',
+    ]);
   });
 
   test('an idempotency key returns the original message', async () => {

@@ -42,10 +42,7 @@ export const messagesRepo = {
         expires_at: m.expiresAt ?? null,
       })
       .onConflict((oc) =>
-        oc
-          .columns(['instance_id', 'idempotency_key'])
-          .where('idempotency_key', 'is not', null)
-          .doNothing(),
+        oc.columns(['instance_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
       )
       .returningAll()
       .executeTakeFirst();
@@ -62,7 +59,14 @@ export const messagesRepo = {
   /** Stores an inbound message once (keyed by its WhatsApp id); false when it was already stored. */
   async insertInbound(
     db: Db,
-    m: { instanceId: string; remoteJid: string; type: string; content: Record<string, unknown>; waMessageId: string; mediaKey?: string | null },
+    m: {
+      instanceId: string;
+      remoteJid: string;
+      type: string;
+      content: Record<string, unknown>;
+      waMessageId: string;
+      mediaKey?: string | null;
+    },
   ): Promise<boolean> {
     const now = new Date().toISOString();
     const result = await db
@@ -83,7 +87,9 @@ export const messagesRepo = {
         published_at: new Date(),
         expires_at: null,
       })
-      .onConflict((oc) => oc.columns(['instance_id', 'wa_message_id']).where('wa_message_id', 'is not', null).doNothing())
+      .onConflict((oc) =>
+        oc.columns(['instance_id', 'wa_message_id']).where('wa_message_id', 'is not', null).doNothing(),
+      )
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   },
@@ -111,7 +117,9 @@ export const messagesRepo = {
     to: Exclude<MessageStatus, 'queued'>,
     extra: { reason?: string; waMessageId?: string; mediaKey?: string } = {},
   ): Promise<MessageRow | undefined> {
-    const entry = JSON.stringify([{ status: to, at: new Date().toISOString(), ...(extra.reason ? { reason: extra.reason } : {}) }]);
+    const entry = JSON.stringify([
+      { status: to, at: new Date().toISOString(), ...(extra.reason ? { reason: extra.reason } : {}) },
+    ]);
     return db
       .updateTable('messages')
       .set({

@@ -4,9 +4,12 @@ import { createTestDatabase, type TestDatabaseKind } from '../../testing/databas
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import {
+  claimDueDeliveries,
   deleteWebhook,
+  finishAttempt,
   getDelivery,
   getWebhook,
+  insertDelivery,
   listDeliveries,
   replayDelivery,
   setEnabled,
@@ -146,5 +149,76 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
     expect(replayed).toMatchObject({ status: 'pending', attempts: 0, event_id: `e-${old}`, locked_until: null });
     expect((await getDelivery(database.db, old))?.attempt_log).toHaveLength(1);
     expect(await getDelivery(database.db, old, randomUUID())).toBeUndefined();
+  });
+
+  test('deliveries: one per (event, webhook); claims are disjoint; a stale claim cannot settle', async () => {
+    const instanceId = await newInstance();
+    const webhook = await setWebhook(database.db, instanceId, {
+      url: 'https://a.example/h',
+      events: [],
+      enabled: true,
+    });
+    const delivery = (eventId: string) => ({
+      eventId,
+      webhookId: webhook.id,
+      instanceId,
+      event: 'message.sent',
+      payload: { id: eventId },
+    });
+    const first = await insertDelivery(database.db, delivery('ev-1'));
+    expect(first?.status).toBe('pending');
+    expect(await insertDelivery(database.db, delivery('ev-1'))).toBeUndefined();
+    for (let i = 2; i <= 6; i++) await insertDelivery(database.db, delivery(`ev-${i}`));
+
+    const [a, b] = await Promise.all([
+      claimDueDeliveries(database.db, { limit: 4, lockMs: 60_000 }),
+      claimDueDeliveries(database.db, { limit: 4, lockMs: 60_000 }),
+    ]);
+    // (The delivery replayed by the previous test is due too.)
+    const claimed = [...a, ...b].filter((c) => c.instance_id === instanceId);
+    expect(claimed).toHaveLength(6);
+    expect(new Set(claimed.map((c) => c.id)).size).toBe(6);
+    expect(
+      claimed.every(
+        (c) =>
+          c.attempts === 1 && c.locked_until instanceof Date && c.url === webhook.url && c.secret === webhook.secret,
+      ),
+    ).toBe(true);
+    expect(await claimDueDeliveries(database.db, { limit: 10, lockMs: 60_000 })).toEqual([]);
+
+    const claim = claimed.find((c) => c.id === first?.id)!;
+    const outcome = {
+      status: 'pending' as const,
+      retryInMs: 0,
+      statusCode: 503,
+      error: 'HTTP 503',
+      durationMs: 12.4,
+      logAttempt: true,
+    };
+    await replayDelivery(database.db, claim.id);
+    expect(await finishAttempt(database.db, claim, outcome)).toBe(false); // replayed meanwhile: logged, not settled
+    const [again] = await claimDueDeliveries(database.db, { limit: 10, lockMs: 60_000 });
+    expect(again?.id).toBe(claim.id);
+    expect(await finishAttempt(database.db, again!, outcome)).toBe(true);
+    const [third] = await claimDueDeliveries(database.db, { limit: 10, lockMs: 60_000 });
+    expect(third?.attempts).toBe(2);
+    expect(
+      await finishAttempt(database.db, third!, { ...outcome, status: 'delivered', statusCode: 200, error: null }),
+    ).toBe(true);
+    const settled = await getDelivery(database.db, claim.id);
+    expect(settled).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+      last_status: 200,
+      last_error: null,
+      last_duration_ms: 12,
+      locked_until: null,
+    });
+    expect(settled?.delivered_at).toBeInstanceOf(Date);
+    expect(settled?.attempt_log.map((x) => [x.attempt, x.status_code])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 200],
+    ]);
   });
 });
