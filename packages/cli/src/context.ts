@@ -12,6 +12,8 @@ import { createRegistry } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { sql } from 'kysely';
 
+const startupWaitMs = 30_000;
+
 export interface OwnedRuntime extends Runtime {
   readiness(): Promise<Record<string, boolean>>;
   close(): Promise<void>;
@@ -30,16 +32,22 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
   const embedded = config.mode === 'embedded';
   const publicUrl = config.api.publicUrl ?? `http://127.0.0.1:${config.server.port}`;
 
+  // Distributed roles wait (bounded) for the broker and Redis at start, then ride out outages.
   const broker =
     embedded || !config.rabbitmq
       ? new MemoryBroker()
-      : new AmqpBroker({
-          url: config.rabbitmq.url,
-          connectionName: `turbozap ${config.role} ${processId}`,
-          onError: (error, context) => logger.warn('broker', { context, error }),
-        });
+      : await AmqpBroker.connect(
+          {
+            url: config.rabbitmq.url,
+            connectionName: `turbozap ${config.role} ${processId}`,
+            onError: (error, context) => logger.warn('broker', { context, error }),
+          },
+          startupWaitMs,
+        );
   const coordination =
-    embedded || !config.redisUrl ? new MemoryCoordination() : new RedisCoordination({ url: config.redisUrl });
+    embedded || !config.redisUrl
+      ? new MemoryCoordination()
+      : await RedisCoordination.connect({ url: config.redisUrl, prefix: config.redisPrefix }, startupWaitMs);
   const blobs = config.s3
     ? new S3BlobStore({
         endpoint: config.s3.endpoint,

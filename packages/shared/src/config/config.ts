@@ -22,6 +22,8 @@ export interface Config {
   rabbitmq: { url: string; workerCount: number } | undefined;
   workerCount: number;
   redisUrl: string | undefined;
+  /** Prepended to every Redis key and channel (several deployments can share one Redis). */
+  redisPrefix: string;
   s3: S3Settings | undefined;
   media: { maxBytes: number; urlTtlMs: number; allowPrivateTargets: boolean };
   api: {

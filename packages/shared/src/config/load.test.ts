@@ -78,3 +78,9 @@ describe('configuration', () => {
     expect(documented).toEqual(knownVariables);
   });
 });
+
+test('the README configuration table lists every variable', () => {
+  const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+  const inTable = [...readme.matchAll(/^\| `([A-Z0-9_]+)` \|/gm)].map((m) => m[1]).sort();
+  expect(inTable).toEqual(knownVariables);
+});

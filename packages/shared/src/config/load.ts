@@ -96,6 +96,7 @@ export function loadConfig(role: Role, raw: Record<string, string | undefined>):
         : undefined,
     workerCount: env.RABBITMQ_WORKER_COUNT,
     redisUrl: mode === 'distributed' ? env.REDIS_URL : undefined,
+    redisPrefix: env.REDIS_PREFIX,
     s3: mode === 'distributed' ? s3 : undefined,
     media: {
       maxBytes: env.MEDIA_MAX_BYTES,

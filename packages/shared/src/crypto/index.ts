@@ -1,0 +1,1 @@
+export { DecryptionError, KeyringCipher, type Sealed } from './keyring-cipher.ts';

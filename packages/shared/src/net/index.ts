@@ -1,0 +1,23 @@
+export { createSafeAgent, type SafeAgentOptions } from './agent.ts';
+export {
+  checkOutboundUrl,
+  guardedLookup,
+  isUnsafeTargetError,
+  type ResolveAll,
+  resolveAll,
+  type TargetPolicy,
+  UnsafeTargetError,
+  type UnsafeTargetReason,
+  type UrlValidation,
+  validateOutboundUrl,
+  validateWebhookUrl,
+} from './guard.ts';
+export { isPrivateAddress, normalizeIp } from './ip.ts';
+export {
+  FetchError,
+  type FetchFailure,
+  mediaTypeOf,
+  type SafeGetOptions,
+  type SafeGetResult,
+  safeGet,
+} from './safe-get.ts';

@@ -1,0 +1,76 @@
+import type { BinaryNode } from '../binary/nodes.ts';
+import type { SimSignalDevice } from '../signal/sim-signal-device.ts';
+
+export interface SignedPreKeyRecord {
+  keyId: number;
+  publicKey: Buffer;
+  signature: Buffer;
+}
+
+/** A linked companion device (a Baileys client), as the server stores it after pairing. */
+export interface CompanionDevice {
+  id: number;
+  keyIndex: number;
+  /** Client static noise key: a login must present the same key. */
+  noiseKey: Buffer;
+  /** 32-byte Signal identity key. */
+  identityKey: Buffer;
+  registrationId: number;
+  signedPreKey: SignedPreKeyRecord;
+  /** Uploaded one-time prekeys, consumed by bundle fetches. */
+  preKeys: Map<number, Buffer>;
+  platform: string;
+  linkedAt: number;
+  /** Stanzas addressed to the device while it was offline, delivered at its next login. */
+  offlineQueue: BinaryNode[];
+  /** `senderUser|messageId` of messages already delivered (duplicate suppression). */
+  seen: Set<string>;
+}
+
+export interface InboxEntry {
+  id: string;
+  /** Sender JID, phone-number form, user level. */
+  from: string;
+  /** `text`, or the kind of content (`image`, `reaction`, `protocol`, ...). */
+  type: string;
+  text?: string;
+  /** Unix seconds. */
+  timestamp: number;
+  /** Sending device number (0 = phone). */
+  fromDevice: number;
+}
+
+export type OutboxStatus = 'sent' | 'delivered' | 'read';
+
+/** A message a simulated phone sent (kept for receipts and retry receipts). */
+export interface OutboxEntry {
+  id: string;
+  to: string;
+  text: string;
+  timestamp: number;
+  status: OutboxStatus;
+}
+
+/** A simulated WhatsApp user: a phone (device 0, simulated) plus any companion devices. */
+export interface Account {
+  phone: string;
+  /** LID user part (digits), the account's privacy identity. */
+  lid: string;
+  pushName: string;
+  /** Send read receipts automatically for messages its phone receives. */
+  autoRead: boolean;
+  phoneDevice: SimSignalDevice;
+  companions: Map<number, CompanionDevice>;
+  nextDeviceId: number;
+  inbox: InboxEntry[];
+  outbox: Map<string, OutboxEntry>;
+  /** Dedupe set of the phone (device 0). */
+  seen: Set<string>;
+  createdAt: number;
+}
+
+export interface AccountInfo {
+  phone: string;
+  jid: string;
+  lid: string;
+}

@@ -1,0 +1,80 @@
+// The control API under /sim: thin JSON wrappers over WaSimulator's programmatic methods.
+import { badRequest } from '../errors.ts';
+import type { FaultRequest } from '../faults.ts';
+import type { WaSimulator } from '../simulator.ts';
+import { type Json, type Route, route } from './http.ts';
+
+const str = (body: Json, key: string): string | undefined => {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' && typeof v !== 'number') throw badRequest('invalid_field', `${key} must be a string`);
+  return String(v);
+};
+
+const num = (body: Json, key: string): number | undefined => {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest('invalid_field', `${key} must be a number`);
+  return v;
+};
+
+const bool = (body: Json, key: string): boolean | undefined => {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw badRequest('invalid_field', `${key} must be a boolean`);
+  return v;
+};
+
+const strList = (body: Json, key: string): string[] | undefined => {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw badRequest('invalid_field', `${key} must be a list of strings`);
+  return v;
+};
+
+export function simRoutes(sim: WaSimulator): Route[] {
+  return [
+    route('GET', '/sim/info', () => sim.info()),
+    route('GET', '/sim/stats', () => sim.stats()),
+    route('POST', '/sim/accounts', ({ body }) =>
+      sim.createAccount({
+        phone: str(body, 'phone') ?? '',
+        pushName: str(body, 'pushName'),
+        autoRead: bool(body, 'autoRead'),
+      }),
+    ),
+    route('GET', '/sim/accounts/:phone', ({ params }) => sim.account(params.phone!)),
+    route('POST', '/sim/scan', ({ body }) => sim.scanQr(str(body, 'phone') ?? '', str(body, 'qr') ?? '')),
+    route('POST', '/sim/pairing-code', ({ body }) =>
+      sim.enterPairingCode(str(body, 'phone') ?? '', str(body, 'code') ?? ''),
+    ),
+    route('GET', '/sim/accounts/:phone/inbox', ({ params }) => sim.inbox(params.phone!)),
+    route('GET', '/sim/accounts/:phone/outbox', ({ params }) => sim.outbox(params.phone!)),
+    route('POST', '/sim/accounts/:phone/send', ({ params, body }) =>
+      sim.sendText(params.phone!, str(body, 'to') ?? '', str(body, 'text') ?? '', {
+        id: str(body, 'id'),
+        corrupt: bool(body, 'corrupt'),
+      }),
+    ),
+    route('POST', '/sim/accounts/:phone/read', ({ params, body }) => ({
+      read: sim.markRead(params.phone!, strList(body, 'ids')),
+    })),
+    route('POST', '/sim/accounts/:phone/remove-device', ({ params, body }) =>
+      sim.removeDevice(params.phone!, str(body, 'jid')),
+    ),
+    route('POST', '/sim/faults', ({ body }) =>
+      sim.injectFault({
+        type: str(body, 'type') as FaultRequest['type'],
+        jid: str(body, 'jid'),
+        ms: num(body, 'ms'),
+        code: num(body, 'code'),
+        count: num(body, 'count'),
+      }),
+    ),
+    route('DELETE', '/sim/faults', () => {
+      sim.clearFaults();
+      return { cleared: true };
+    }),
+  ];
+}

@@ -1,0 +1,16 @@
+import type { proto } from '@whiskeysockets/baileys';
+
+const IGNORED = new Set(['messageContextInfo', 'senderKeyDistributionMessage']);
+
+/** Kind and text of a decrypted message: `{type: 'text', text}` for texts, else e.g. `image` (+ caption). */
+export function describeMessage(message: proto.IMessage): { type: string; text?: string } {
+  if (message.conversation) return { type: 'text', text: message.conversation };
+  if (message.extendedTextMessage?.text) return { type: 'text', text: message.extendedTextMessage.text };
+  const key = Object.keys(message).find(
+    (k) => !IGNORED.has(k) && (message as Record<string, unknown>)[k] != null && k.endsWith('Message'),
+  );
+  if (!key) return { type: 'unknown' };
+  const body = (message as Record<string, { caption?: string; text?: string } | undefined>)[key];
+  const text = body?.caption ?? body?.text;
+  return { type: key.replace(/Message$/, ''), ...(text ? { text } : {}) };
+}

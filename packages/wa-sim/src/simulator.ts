@@ -1,0 +1,225 @@
+// WaSimulator: a WhatsApp Web server the real Baileys client connects to, plus the programmatic
+// control surface the HTTP control API wraps.
+import { EventEmitter } from 'node:events';
+import { removeDevices } from './accounts/devices.ts';
+import { normalizePhone, signalAddress } from './accounts/jids.ts';
+import { AccountRegistry, accountInfo } from './accounts/registry.ts';
+import type { AccountInfo, InboxEntry, OutboxEntry } from './accounts/types.ts';
+import type { MessageOrigin, SimContext, SimEvents } from './context.ts';
+import { handle } from './control-api/http.ts';
+import { simRoutes } from './control-api/routes.ts';
+import { badRequest } from './errors.ts';
+import { type FaultRequest, Faults } from './faults.ts';
+import { makeLogger } from './log.ts';
+import { createCertificateAuthority } from './noise/ca.ts';
+import { resolveOptions, type SimOptions } from './options.ts';
+import type { LinkResult } from './pairing/link.ts';
+import { enterPairingCode } from './pairing/link-code.ts';
+import { scanQr } from './pairing/qr.ts';
+import { PairingRegistry } from './pairing/registrations.ts';
+import { type InboxRecord, markRead } from './routing/phone.ts';
+import { type SendOptions, sendFromPhone } from './routing/phone-send.ts';
+import { onClientPayload } from './stanzas/login.ts';
+import { onNode } from './stanzas/router.ts';
+import { emptyStats, type SimStats } from './stats.ts';
+import { Connection } from './transport/connection.ts';
+import { type ListeningServer, listen, WS_PATH } from './transport/server.ts';
+import { SessionRegistry } from './transport/sessions.ts';
+import { BoundedMap } from './util/bounded.ts';
+import { Timers } from './util/timers.ts';
+
+export interface StartOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 7780; 0 picks a free port. */
+  port?: number;
+}
+
+export interface SimHandle {
+  /** Base URL of the control API, e.g. `http://127.0.0.1:7780`. */
+  url: string;
+  /** What Baileys' `waWebSocketUrl` must be set to. */
+  wsUrl: string;
+  host: string;
+  port: number;
+  /** Base64 of the 32-byte root key clients must trust (`WA_CERT_DETAILS.PUBLIC_KEY`). */
+  rootPublicKey: string;
+  stop(): Promise<void>;
+}
+
+export interface DeviceInfo {
+  id: number;
+  jid: string;
+  online: boolean;
+  platform: string;
+  linkedAt: number;
+  preKeys: number;
+  queued: number;
+}
+
+export interface AccountDetails extends AccountInfo {
+  pushName: string;
+  autoRead: boolean;
+  devices: DeviceInfo[];
+}
+
+export class WaSimulator {
+  readonly events = new EventEmitter<SimEvents>();
+  private readonly ctx: SimContext;
+  private server?: ListeningServer;
+  private handle?: SimHandle;
+
+  constructor(options: SimOptions = {}) {
+    const accounts = new AccountRegistry();
+    const connections = new Set<Connection>();
+    const sessions = new SessionRegistry();
+    this.ctx = {
+      opts: resolveOptions(options),
+      log: makeLogger(options.log, { verbose: options.verbose, trace: options.trace }),
+      ca: createCertificateAuthority(options.rootKeyPair),
+      accounts,
+      sessions,
+      connections,
+      pairing: new PairingRegistry(),
+      faults: new Faults(accounts, () => [...connections]),
+      stats: emptyStats(),
+      events: this.events,
+      origins: new BoundedMap<string, MessageOrigin>(50_000),
+      timers: new Timers(),
+    };
+  }
+
+  /** The raw 32-byte root public key. */
+  get rootPublicKey(): Buffer {
+    return this.ctx.ca.rootPublicKey;
+  }
+
+  async start({ host = '127.0.0.1', port = 7780 }: StartOptions = {}): Promise<SimHandle> {
+    if (this.handle) return this.handle;
+    const routes = simRoutes(this);
+    this.server = await listen({
+      host,
+      port,
+      onRequest: (req, res) => void handle(routes, req, res),
+      onSocket: (ws) => this.accept(ws),
+    });
+    const base = `${host.includes(':') ? `[${host}]` : host}:${this.server.port}`;
+    this.handle = {
+      url: `http://${base}`,
+      wsUrl: `ws://${base}${WS_PATH}`,
+      host,
+      port: this.server.port,
+      rootPublicKey: this.rootPublicKey.toString('base64'),
+      stop: () => this.stop(),
+    };
+    this.ctx.log.info('listening', { url: this.handle.url, ws: this.handle.wsUrl });
+    return this.handle;
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.timers.clear();
+    this.ctx.pairing.clear();
+    for (const conn of this.ctx.connections) conn.terminate();
+    await this.server?.close();
+    this.server = undefined;
+  }
+
+  info(): { wsUrl: string; rootPublicKey: string } {
+    if (!this.handle) throw badRequest('not_started', 'simulator is not started');
+    return { wsUrl: this.handle.wsUrl, rootPublicKey: this.handle.rootPublicKey };
+  }
+
+  stats(): SimStats {
+    return { ...this.ctx.stats, connections: [...this.ctx.connections].filter((c) => c.isOpen).length };
+  }
+
+  /** Creates (or updates) a simulated user. */
+  createAccount(input: { phone: string; pushName?: string; autoRead?: boolean }): AccountInfo {
+    const phone = normalizePhone(input.phone);
+    if (!phone) throw badRequest('invalid_phone', `not a phone number: ${String(input.phone)}`);
+    if (input.pushName !== undefined && (typeof input.pushName !== 'string' || input.pushName.length > 100)) {
+      throw badRequest('invalid_push_name', 'pushName must be a string of at most 100 characters');
+    }
+    return accountInfo(this.ctx.accounts.create(phone, { pushName: input.pushName, autoRead: input.autoRead }));
+  }
+
+  account(phone: string): AccountDetails {
+    const a = this.ctx.accounts.require(phone);
+    const devices = [...a.companions.values()].map((d) => ({
+      id: d.id,
+      jid: `${a.phone}:${d.id}@s.whatsapp.net`,
+      online: this.ctx.sessions.get(a, d.id) !== undefined,
+      platform: d.platform,
+      linkedAt: d.linkedAt,
+      preKeys: d.preKeys.size,
+      queued: d.offlineQueue.length,
+    }));
+    return { ...accountInfo(a), pushName: a.pushName, autoRead: a.autoRead, devices };
+  }
+
+  scanQr(phone: string, qr: string): Promise<LinkResult> {
+    return scanQr(this.ctx, phone, qr);
+  }
+
+  enterPairingCode(phone: string, code: string): Promise<LinkResult> {
+    return enterPairingCode(this.ctx, phone, code);
+  }
+
+  inbox(phone: string): InboxEntry[] {
+    return (this.ctx.accounts.require(phone).inbox as InboxRecord[]).map(({ kind: _kind, ...entry }) => entry);
+  }
+
+  outbox(phone: string): OutboxEntry[] {
+    return [...this.ctx.accounts.require(phone).outbox.values()].map((e) => ({ ...e }));
+  }
+
+  /** `phone`'s simulated phone sends a Signal-encrypted text to `to` (phone number or JID). */
+  sendText(phone: string, to: string, text: string, opts: SendOptions = {}): Promise<{ id: string }> {
+    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, text, opts);
+  }
+
+  /** `phone`'s phone reads messages (all unread when `ids` is absent); returns the ids marked read. */
+  markRead(phone: string, ids?: string[]): string[] {
+    return markRead(this.ctx, this.ctx.accounts.require(phone), ids);
+  }
+
+  /** The phone unlinks one companion (`jid`) or all of them. */
+  removeDevice(phone: string, jid?: string): { removed: string[] } {
+    return { removed: removeDevices(this.ctx, this.ctx.accounts.require(phone), jid) };
+  }
+
+  injectFault(fault: FaultRequest): { affected: number } {
+    return this.ctx.faults.apply(fault);
+  }
+
+  clearFaults(): void {
+    this.ctx.faults.clear();
+  }
+
+  /** Test hook: `phone`'s phone forgets its Signal session with device `peerJid` (forces a retry). */
+  forgetSession(phone: string, peerJid: string): void {
+    const peer = this.ctx.accounts.resolve(peerJid);
+    if (!peer) throw badRequest('unknown_jid', `no device ${peerJid}`);
+    this.ctx.accounts.require(phone).phoneDevice.deleteSession(signalAddress(peer.account.lid, peer.device));
+  }
+
+  private accept(ws: import('ws').WebSocket): void {
+    const ctx = this.ctx;
+    ctx.stats.connectionsTotal++;
+    const conn = new Connection(
+      ws,
+      ctx.ca,
+      {
+        onPayload: (c, payload) => onClientPayload(ctx, c, payload),
+        onNode: (c, n) => onNode(ctx, c, n),
+        onClose: (c) => {
+          ctx.connections.delete(c);
+          ctx.sessions.delete(c);
+          ctx.pairing.removeConnection(c);
+        },
+      },
+      { silenceTimeoutMs: ctx.opts.silenceTimeoutMs, closeGraceMs: ctx.opts.closeGraceMs, log: ctx.log },
+    );
+    ctx.connections.add(conn);
+  }
+}

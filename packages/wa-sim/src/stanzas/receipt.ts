@@ -1,0 +1,46 @@
+// <receipt> from a companion device: acked, then forwarded to the message's sender (status of
+// phone-sent messages, <receipt> to its companions); retry receipts trigger a resend.
+import { jidFor, parseJid } from '../accounts/jids.ts';
+import { type BinaryNode, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
+import type { SimContext } from '../context.ts';
+import { deliverToCompanion, messageKey } from '../routing/delivery.ts';
+import { deliverReceipt, type ReceiptType } from '../routing/receipts.ts';
+import { resendFromPhone } from '../routing/retry.ts';
+import type { Connection } from '../transport/connection.ts';
+
+const FORWARDED: Record<string, ReceiptType> = {
+  delivery: 'delivery',
+  inactive: 'delivery',
+  read: 'read',
+  played: 'played',
+};
+
+export async function onReceipt(ctx: SimContext, conn: Connection, receipt: BinaryNode): Promise<void> {
+  const { id, to, type } = receipt.attrs;
+  conn.sendNode(node('ack', { id, class: 'receipt', from: to, type }));
+  const reader = conn.account;
+  const target = ctx.accounts.resolve(to);
+  if (!reader || !id || !target || target.account === reader) return; // own-device receipts stay local
+  const sender = target.account;
+  const kind = parseJid(to)?.kind ?? 'pn';
+  if (type === 'retry') {
+    const entry = sender.outbox.get(id);
+    if (entry) {
+      await resendFromPhone(ctx, sender, entry, reader, conn.deviceId ?? 0, receipt, kind);
+      return;
+    }
+    const origin = ctx.origins.get(messageKey(sender, id));
+    if (!origin) return;
+    const forwarded = node(
+      'receipt',
+      { id, from: jidFor(origin.kind, reader, conn.deviceId), type: 'retry', t: receipt.attrs.t ?? unixSeconds() },
+      Array.isArray(receipt.content) ? receipt.content : undefined,
+    );
+    deliverToCompanion(ctx, sender, origin.deviceId, forwarded);
+    return;
+  }
+  const forwardAs = FORWARDED[type ?? 'delivery'];
+  if (!forwardAs) return;
+  const ids = [id, ...childrenOf(child(receipt, 'list'), 'item').flatMap((i) => (i.attrs.id ? [i.attrs.id] : []))];
+  deliverReceipt(ctx, reader, sender, ids, forwardAs, kind);
+}

@@ -1,0 +1,24 @@
+// Entry point for every stanza a client sends after the handshake.
+import type { BinaryNode } from '../binary/nodes.ts';
+import type { SimContext } from '../context.ts';
+import type { Connection } from '../transport/connection.ts';
+import { onIq } from './iq.ts';
+import { onMessage } from './message.ts';
+import { onReceipt } from './receipt.ts';
+
+export async function onNode(ctx: SimContext, conn: Connection, stanza: BinaryNode): Promise<void> {
+  switch (stanza.tag) {
+    case 'iq':
+      return onIq(ctx, conn, stanza);
+    case 'message':
+      return onMessage(ctx, conn, stanza);
+    case 'receipt':
+      return onReceipt(ctx, conn, stanza);
+    case 'ack':
+      if (stanza.attrs.error) ctx.log.debug('client nack', { ...stanza.attrs, conn: conn.id });
+      return;
+    default:
+      // presence, chatstate, ib (unified_session, offline_batch), call ...: nothing to do
+      return;
+  }
+}

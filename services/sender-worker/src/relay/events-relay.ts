@@ -1,0 +1,83 @@
+import type { Broker } from '@turbozap/shared/broker/port';
+import { type EventType, eventRoutingKey } from '@turbozap/shared/contracts/events';
+import { exchanges } from '@turbozap/shared/contracts/queues';
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
+import type { Runtime } from '@turbozap/shared/runtime';
+import { PollingLoop } from '../loop.ts';
+import { envelopeBody } from './envelope.ts';
+
+export interface EventsRelayOptions {
+  db: Runtime['db'];
+  broker: Broker;
+  logger: Logger;
+  metrics: Metrics;
+  intervalMs: number;
+  batchSize: number;
+}
+
+/**
+ * Publishes every event written to `events_outbox` (by any process) to the `turbozap.events`
+ * topic exchange under `<event>.<instanceId>`, then marks it published. The batch stays
+ * locked (FOR UPDATE SKIP LOCKED) until marked, so replicas never publish the same row twice.
+ */
+export class EventsRelay {
+  private readonly options: EventsRelayOptions;
+  private readonly loop: PollingLoop;
+
+  constructor(options: EventsRelayOptions) {
+    this.options = options;
+    this.loop = new PollingLoop({
+      name: 'events relay',
+      intervalMs: options.intervalMs,
+      logger: options.logger,
+      tick: () => this.relayOnce().then((n) => n === options.batchSize),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.options.broker.assertTopicExchange(exchanges.events);
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Publish soon: an event was just written. */
+  poke(): void {
+    this.loop.poke();
+  }
+
+  /** One batch; returns how many events were published. */
+  async relayOnce(): Promise<number> {
+    const { db, broker, logger, metrics, batchSize } = this.options;
+    return db.transaction().execute(async (trx) => {
+      const rows = await eventsOutboxRepo.claimUnpublished(trx, batchSize);
+      const results = await Promise.allSettled(
+        rows.map((row) =>
+          broker.publish(
+            exchanges.events,
+            eventRoutingKey({ event: row.event as EventType, instance: { id: row.instance_id, name: '' } }),
+            envelopeBody(row.envelope),
+            { messageId: row.id },
+          ),
+        ),
+      );
+      const published = rows.filter((_, i) => results[i]?.status === 'fulfilled');
+      await eventsOutboxRepo.markPublished(
+        trx,
+        published.map((r) => r.id),
+      );
+      for (const row of published) metrics.eventsPublished.inc({ event: row.event });
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed)
+        logger.warn('events relay could not publish some events', {
+          failed: rows.length - published.length,
+          err: failed.reason,
+        });
+      return published.length;
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { makeEvent } from '@turbozap/shared/contracts/events';
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { MessageRow } from '@turbozap/shared/db/schema';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
+import type { Runtime } from '@turbozap/shared/runtime';
+import type { InstanceNames } from '../instance-names.ts';
+
+type Db = Runtime['db'];
+
+export interface FinalizeDeps {
+  db: Db;
+  metrics: Metrics;
+  instances: InstanceNames;
+  /** Called after an event was written to the outbox (nudges the events relay). */
+  onEvent?: (() => void) | undefined;
+}
+
+/** The `message.failed` event for a message that ended `failed` or `expired`. */
+export function failedEvent(
+  instance: { id: string; name: string },
+  row: Pick<MessageRow, 'id' | 'remote_jid' | 'type'>,
+  status: 'failed' | 'expired',
+  reason: string,
+) {
+  return makeEvent(
+    'message.failed',
+    instance,
+    { message_id: row.id, remote_jid: row.remote_jid, type: row.type, status, reason },
+    row.id,
+  );
+}
+
+/**
+ * Ends a message `failed` (or `expired`) with a machine-readable reason and writes its
+ * `message.failed` event in the same transaction. False when the row had already moved on
+ * (sent, cancelled, failed elsewhere): then nothing is written.
+ */
+export async function finalizeMessage(
+  deps: FinalizeDeps,
+  row: Pick<MessageRow, 'id' | 'instance_id' | 'remote_jid' | 'type'>,
+  status: 'failed' | 'expired',
+  reason: string,
+): Promise<boolean> {
+  const instance = await deps.instances.get(row.instance_id);
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const updated = await messagesRepo.transition(trx, row.id, status, { reason });
+    if (!updated) return false;
+    await eventsOutboxRepo.add(trx, failedEvent(instance, row, status, reason));
+    return true;
+  });
+  if (done) {
+    deps.metrics.messagesFailed.inc({ wa_instance: instance.name, reason });
+    deps.onEvent?.();
+  }
+  return done;
+}

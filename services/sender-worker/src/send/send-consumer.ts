@@ -1,0 +1,141 @@
+import type { Broker, Consumer, Delivery, HandlerResult } from '@turbozap/shared/broker/port';
+import { ack, dead, retry } from '@turbozap/shared/broker/port';
+import { parseJob, queues } from '@turbozap/shared/contracts/queues';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { MessageRow } from '@turbozap/shared/db/schema';
+import { PermanentError } from '@turbozap/shared/errors/app-error';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
+import { RetryableError } from './errors.ts';
+import { type FinalizeDeps, finalizeMessage } from './finalize.ts';
+import type { MediaPreparer } from './media.ts';
+import type { OutboxPublisher } from './outbox.ts';
+
+/** Set on send jobs re-published by the sweeper for a row stuck in `preparing`: resume it. */
+export const REDRIVE_HEADER = 'turbozap-redrive';
+
+export interface SendConsumerOptions extends FinalizeDeps {
+  broker: Broker;
+  logger: Logger;
+  media: MediaPreparer;
+  outbox: OutboxPublisher;
+  /** RABBITMQ_WORKER_COUNT. */
+  prefetch: number;
+  /** Deliveries of one job before a transient failure becomes final. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  now?: () => number;
+  random?: () => number;
+}
+
+const recipient = /^[0-9A-Za-z.:_-]+@(s\.whatsapp\.net|g\.us|lid|broadcast|newsletter)$/;
+
+type Stage = 'prepare' | 'hand-off';
+
+/**
+ * Drains `whatsapp.send.messages`: claims each row (`queued → preparing`, compare-and-set, so
+ * a duplicate job is a no-op), prepares its media, marks it `ready` and hands it to the
+ * instance's outbox. A redelivered job (crash, retry, sweeper) resumes a row left in
+ * `preparing` and re-sends the outbox job of a row left `ready`.
+ */
+export class SendConsumer {
+  private readonly options: SendConsumerOptions;
+  private consumer: Consumer | null = null;
+
+  constructor(options: SendConsumerOptions) {
+    this.options = options;
+  }
+
+  async start(): Promise<void> {
+    await this.options.broker.assertQueue(queues.send);
+    this.consumer = await this.options.broker.consume(queues.send, (d) => this.handle(d), {
+      prefetch: this.options.prefetch,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.cancel();
+    this.consumer = null;
+  }
+
+  async handle(delivery: Delivery): Promise<HandlerResult> {
+    let messageId: string;
+    try {
+      messageId = parseJob('message.send', delivery.body).payload.messageId;
+    } catch {
+      return dead('malformed message.send job');
+    }
+    const resume = delivery.attempts > 0 || delivery.redelivered || delivery.headers[REDRIVE_HEADER] !== undefined;
+    let stage: Stage = 'prepare';
+    let row: MessageRow | undefined;
+    try {
+      row = await this.claim(messageId, resume);
+      if (!row) return ack;
+      if (row.status === 'ready') {
+        stage = 'hand-off';
+        await this.options.outbox.publish(row);
+        return ack;
+      }
+      const ready = await this.prepare(row);
+      if (!ready) return ack;
+      stage = 'hand-off';
+      await this.options.outbox.publish(ready);
+      return ack;
+    } catch (err) {
+      return this.failed(err, row, stage, delivery);
+    }
+  }
+
+  /** The row to work on, or undefined when another delivery owns it or it has moved on. */
+  private async claim(messageId: string, resume: boolean): Promise<MessageRow | undefined> {
+    const claimed = await messagesRepo.transition(this.options.db, messageId, 'preparing');
+    if (claimed || !resume) return claimed;
+    const row = await messagesRepo.get(this.options.db, messageId);
+    return row?.status === 'preparing' || row?.status === 'ready' ? row : undefined;
+  }
+
+  /** Media and checks, then `ready`. Undefined when the row ended otherwise meanwhile. */
+  private async prepare(row: MessageRow): Promise<MessageRow | undefined> {
+    const now = this.options.now?.() ?? Date.now();
+    if (row.expires_at && row.expires_at.getTime() <= now) {
+      await finalizeMessage(this.options, row, 'expired', 'expired');
+      return undefined;
+    }
+    if (!recipient.test(row.remote_jid)) throw new PermanentError('invalid_recipient', 'not a WhatsApp JID');
+    const mediaKey = await this.options.media.prepare(row);
+    return messagesRepo.transition(this.options.db, row.id, 'ready', mediaKey ? { mediaKey } : {});
+  }
+
+  private async failed(
+    err: unknown,
+    row: MessageRow | undefined,
+    stage: Stage,
+    delivery: Delivery,
+  ): Promise<HandlerResult> {
+    const { logger, maxAttempts, backoff } = this.options;
+    const attempt = delivery.attempts + 1;
+    const log = { messageId: row?.id, instanceId: row?.instance_id, stage, attempt, err };
+    const delay = backoffDelay(backoff, attempt, this.options.random);
+    try {
+      if (row && err instanceof PermanentError) {
+        logger.info('message failed permanently', { ...log, reason: err.reason });
+        await finalizeMessage(this.options, row, 'failed', err.reason);
+        return ack;
+      }
+      if (attempt < maxAttempts) {
+        logger.warn('send job failed, will retry', { ...log, delayMs: delay });
+        return retry(delay);
+      }
+      // A `ready` row whose hand-off keeps failing stays ready: the sweeper re-drives it.
+      if (row && stage === 'prepare') {
+        const reason = err instanceof RetryableError ? err.reason : 'prepare_failed';
+        logger.warn('send job out of retries', { ...log, reason });
+        await finalizeMessage(this.options, row, 'failed', reason);
+      }
+      return ack;
+    } catch (finalizeErr) {
+      logger.warn('recording a send failure failed, will retry', { ...log, finalizeErr });
+      return retry(delay);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { MessageStatus } from '@turbozap/shared/db/schema';
+import type { Runtime } from '@turbozap/shared/runtime';
+import { failedEvent } from './finalize.ts';
+
+type Db = Runtime['db'];
+export type RedriveStatus = Extract<MessageStatus, 'queued' | 'preparing' | 'ready'>;
+
+export interface StaleRow {
+  id: string;
+  instance_id: string;
+}
+
+export interface ExpiredRow extends StaleRow {
+  name: string;
+}
+
+/** Instances that have `status` rows untouched since `staleBefore`, among connected instances. */
+export async function instancesWithStale(db: Db, status: RedriveStatus, staleBefore: Date): Promise<string[]> {
+  const rows = await db
+    .selectFrom('messages')
+    .select('instance_id')
+    .distinct()
+    .where('direction', '=', 'outbound')
+    .where('status', '=', status)
+    .where('updated_at', '<', staleBefore)
+    .where('instance_id', 'in', (eb) => eb.selectFrom('instances').select('id').where('status', '=', 'connected'))
+    .execute();
+  return rows.map((r) => r.instance_id);
+}
+
+/**
+ * Claims up to `limit` stale rows of the given instances by touching `updated_at` in one
+ * transaction (FOR UPDATE SKIP LOCKED, then a compare on status and age): replicas sweeping
+ * at once claim disjoint rows, and a claimed row is not stale again for another `staleMs`.
+ * Queued rows the API never published are left to the relay.
+ */
+export async function claimStale(
+  db: Db,
+  q: { status: RedriveStatus; instanceIds: string[]; staleBefore: Date; now: Date; limit: number },
+): Promise<StaleRow[]> {
+  if (q.instanceIds.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    let select = trx
+      .selectFrom('messages')
+      .select(['id', 'instance_id'])
+      .where('direction', '=', 'outbound')
+      .where('status', '=', q.status)
+      .where('updated_at', '<', q.staleBefore)
+      .where('instance_id', 'in', q.instanceIds);
+    if (q.status === 'queued') select = select.where('published_at', 'is not', null);
+    const rows = await select.orderBy('updated_at').limit(q.limit).forUpdate().skipLocked().execute();
+    if (rows.length === 0) return [];
+    const claimed = await trx
+      .updateTable('messages')
+      .set({ updated_at: q.now })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('status', '=', q.status)
+      .where('updated_at', '<', q.staleBefore)
+      .returning(['id', 'instance_id'])
+      .execute();
+    return claimed;
+  });
+}
+
+/**
+ * Ends not-yet-sent rows past `expires_at` as `expired`, each with its `message.failed` event
+ * (reason `expired`) in the same transaction. Whatever the instance's state: that is the point.
+ */
+export async function expireDue(db: Db, now: Date, limit: number): Promise<ExpiredRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('messages')
+      .innerJoin('instances', 'instances.id', 'messages.instance_id')
+      .select(['messages.id', 'messages.instance_id', 'messages.remote_jid', 'messages.type', 'instances.name'])
+      .where('messages.direction', '=', 'outbound')
+      .where('messages.status', 'in', ['queued', 'preparing', 'ready'])
+      .where('messages.expires_at', '<', now)
+      .orderBy('messages.expires_at')
+      .limit(limit)
+      .forUpdate('messages')
+      .skipLocked()
+      .execute();
+    const expired: ExpiredRow[] = [];
+    for (const row of due) {
+      if (!(await messagesRepo.transition(trx, row.id, 'expired', { reason: 'expired' }))) continue;
+      await eventsOutboxRepo.add(trx, failedEvent({ id: row.instance_id, name: row.name }, row, 'expired', 'expired'));
+      expired.push({ id: row.id, instance_id: row.instance_id, name: row.name });
+    }
+    return expired;
+  });
+}

@@ -1,0 +1,127 @@
+import { queues } from '@turbozap/shared/contracts/queues';
+import { createSafeAgent } from '@turbozap/shared/net';
+import type { Component, Runtime } from '@turbozap/shared/runtime';
+import { InstanceNames } from './instance-names.ts';
+import { resolveSettings, type SenderWorkerOptions } from './options.ts';
+import { QueueDepthMonitor } from './queue-depth.ts';
+import { EventsRelay } from './relay/events-relay.ts';
+import { MessageRelay } from './relay/message-relay.ts';
+import { MediaPreparer } from './send/media.ts';
+import { OutboxPublisher } from './send/outbox.ts';
+import { SendConsumer } from './send/send-consumer.ts';
+import { Sweeper } from './send/sweeper.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
+import { WebhookEventConsumer } from './webhooks/event-consumer.ts';
+
+export type { SenderWorkerOptions } from './options.ts';
+
+/**
+ * The sender-worker role: drains the send queue (claim, media, hand-off to the instance's
+ * outbox), relays unpublished messages and outbox events, sweeps stale rows, and delivers
+ * webhooks. Every part is safe to run in several replicas at once.
+ */
+export function createSenderWorker(runtime: Runtime, options: SenderWorkerOptions = {}): Component {
+  const settings = resolveSettings(options);
+  const { config, db, broker, blobs, metrics } = runtime;
+  const logger = runtime.logger.child({ component: 'sender-worker' });
+  const { now, random, resolve } = settings;
+  const instances = new InstanceNames(db);
+  const outbox = new OutboxPublisher(broker);
+  const mediaAgent = createSafeAgent({ allowPrivate: config.media.allowPrivateTargets, connectionsPerOrigin: 4 });
+  const webhookAgent = createSafeAgent({ allowPrivate: config.webhook.allowPrivateTargets });
+
+  const eventsRelay = new EventsRelay({ db, broker, logger, metrics, ...settings.eventsRelay });
+  const onEvent = () => eventsRelay.poke();
+  const media = new MediaPreparer({
+    blobs,
+    agent: mediaAgent,
+    maxBytes: config.media.maxBytes,
+    allowPrivate: config.media.allowPrivateTargets,
+    timeoutMs: settings.send.mediaTimeoutMs,
+    resolve,
+  });
+  const sendConsumer = new SendConsumer({
+    db,
+    broker,
+    logger,
+    metrics,
+    instances,
+    media,
+    outbox,
+    onEvent,
+    prefetch: config.workerCount,
+    maxAttempts: settings.send.maxAttempts,
+    backoff: settings.send.backoff,
+    now,
+    random,
+  });
+  const messageRelay = new MessageRelay({ db, broker, logger, now, ...settings.messageRelay });
+  const sweeper = new Sweeper({ db, broker, logger, metrics, outbox, now, onEvent, ...settings.sweeper });
+  const dispatcher = new WebhookDispatcher({
+    db,
+    logger,
+    metrics,
+    agent: webhookAgent,
+    allowPrivate: config.webhook.allowPrivateTargets,
+    resolve,
+    timeoutMs: config.webhook.timeoutMs,
+    retry: { retryCount: config.webhook.retryCount, backoff: settings.webhooks.backoff },
+    concurrency: settings.webhooks.concurrency,
+    pollIntervalMs: settings.webhooks.pollIntervalMs,
+    lockMs: config.webhook.timeoutMs * 2 + 30_000,
+    now,
+    random,
+  });
+  const webhookEvents = new WebhookEventConsumer({
+    db,
+    broker,
+    logger,
+    prefetch: config.workerCount,
+    backoff: settings.webhooks.consumerBackoff,
+    onDelivery: () => dispatcher.poke(),
+  });
+  const depth = new QueueDepthMonitor({
+    broker,
+    metrics,
+    logger,
+    queues: [queues.send, queues.webhooks],
+    intervalMs: settings.queueDepthIntervalMs,
+  });
+
+  let started = false;
+  const stop = async () => {
+    started = false;
+    // Consumers first (in-flight jobs finish or go back to the queue), then the loops; the
+    // events relay last, so events written while stopping still leave.
+    await Promise.allSettled([sendConsumer.stop(), webhookEvents.stop()]);
+    await Promise.allSettled([messageRelay.stop(), sweeper.stop(), depth.stop(), dispatcher.stop()]);
+    await eventsRelay.stop();
+    await Promise.allSettled([mediaAgent.close(), webhookAgent.close()]);
+  };
+  return {
+    name: 'sender-worker',
+    async start() {
+      try {
+        await eventsRelay.start();
+        dispatcher.start();
+        await webhookEvents.start();
+        await sendConsumer.start();
+        await messageRelay.start();
+        sweeper.start();
+        depth.start();
+      } catch (err) {
+        await stop();
+        throw err;
+      }
+      started = true;
+      logger.info('sender-worker started', { prefetch: config.workerCount });
+    },
+    async stop() {
+      await stop();
+      logger.info('sender-worker stopped');
+    },
+    async readiness() {
+      return { sender_worker: started };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { Broker, Consumer, Delivery, HandlerResult } from '@turbozap/shared/broker/port';
+import { ack, dead, retry } from '@turbozap/shared/broker/port';
+import { exchanges, queues } from '@turbozap/shared/contracts/queues';
+import { getWebhook, insertDelivery } from '@turbozap/shared/db/repositories/webhooks';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import type { Runtime } from '@turbozap/shared/runtime';
+import { z } from 'zod';
+import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
+
+/** Only what routing needs: unknown event types and extra fields pass through to receivers. */
+const routable = z.looseObject({
+  id: z.string().min(1).max(200),
+  event: z.string().min(1).max(100),
+  instance: z.looseObject({ id: z.uuid() }),
+});
+
+export interface WebhookEventConsumerOptions {
+  db: Runtime['db'];
+  broker: Broker;
+  logger: Logger;
+  prefetch: number;
+  backoff: BackoffPolicy;
+  /** A delivery row was created: deliver soon. */
+  onDelivery: () => void;
+}
+
+export const matchesWebhook = (webhook: { enabled: boolean; events: string[] }, event: string): boolean =>
+  webhook.enabled && (webhook.events.length === 0 || webhook.events.includes(event));
+
+/**
+ * Consumes `turbozap.webhooks` (bound to every event) and writes one delivery row per event
+ * for the instance's webhook when it is enabled and subscribed. The row is unique on
+ * (event_id, webhook_id), so a redelivered event creates nothing new.
+ */
+export class WebhookEventConsumer {
+  private readonly options: WebhookEventConsumerOptions;
+  private consumer: Consumer | null = null;
+
+  constructor(options: WebhookEventConsumerOptions) {
+    this.options = options;
+  }
+
+  async start(): Promise<void> {
+    const { broker } = this.options;
+    await broker.assertTopicExchange(exchanges.events);
+    await broker.assertQueue(queues.webhooks);
+    await broker.bindQueue(queues.webhooks, exchanges.events, '#');
+    this.consumer = await broker.consume(queues.webhooks, (d) => this.handle(d), { prefetch: this.options.prefetch });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.cancel();
+    this.consumer = null;
+  }
+
+  async handle(delivery: Delivery): Promise<HandlerResult> {
+    let envelope: z.infer<typeof routable>;
+    try {
+      envelope = routable.parse(JSON.parse(delivery.body.toString('utf8')));
+    } catch {
+      return dead('malformed event envelope');
+    }
+    try {
+      const webhook = await getWebhook(this.options.db, envelope.instance.id);
+      if (!webhook || !matchesWebhook(webhook, envelope.event)) return ack;
+      const created = await insertDelivery(this.options.db, {
+        eventId: envelope.id,
+        webhookId: webhook.id,
+        instanceId: envelope.instance.id,
+        event: envelope.event,
+        payload: envelope,
+      });
+      if (created) this.options.onDelivery();
+      return ack;
+    } catch (err) {
+      const delayMs = backoffDelay(this.options.backoff, delivery.attempts + 1);
+      this.options.logger.warn('recording a webhook delivery failed, will retry', {
+        eventId: envelope.id,
+        err,
+        delayMs,
+      });
+      return retry(delayMs);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { Config } from '@turbozap/shared/config/config';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import {
+  DEFAULT_CONNECTION_CONFIG,
+  fetchLatestBaileysVersion,
+  WA_CERT_DETAILS,
+  type WAVersion,
+} from '@whiskeysockets/baileys';
+import { z } from 'zod';
+
+/** Where and as which WhatsApp Web version sockets connect; resolved once per process. */
+export interface BaileysEnvironment {
+  version: WAVersion;
+  /** Only set against the simulator; undefined means WhatsApp itself. */
+  waWebSocketUrl: string | undefined;
+}
+
+const VERSION_FETCH_TIMEOUT_MS = 2_000;
+
+const simInfo = z.object({
+  wsUrl: z.string().min(1),
+  rootPublicKey: z.union([z.string().min(1), z.array(z.number())]),
+});
+
+/** The simulator publishes its root key as base64 (or hex, or a byte array). */
+export function decodeRootKey(value: string | number[]): Buffer {
+  if (Array.isArray(value)) return Buffer.from(value);
+  const key =
+    /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32 && key.length !== 33)
+    throw new Error(`simulator root key has ${key.length} bytes, expected 32`);
+  return key;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * WHATSAPP_WEB_VERSION when set; against the simulator the pinned default; otherwise the latest
+ * published version if it answers within 2 s, else the pinned default (offline installs must
+ * not wait). With WHATSAPP_SIMULATOR_URL the process trusts the simulator's root key — the one
+ * place that does it, and loudly.
+ */
+export async function resolveBaileysEnvironment(
+  session: Pick<Config['session'], 'webVersion' | 'simulatorUrl'>,
+  logger: Logger,
+  fetchImpl: typeof fetch = fetch,
+): Promise<BaileysEnvironment> {
+  const pinned = DEFAULT_CONNECTION_CONFIG.version;
+  if (session.simulatorUrl) {
+    const response = await fetchImpl(new URL('/sim/info', session.simulatorUrl), {
+      signal: AbortSignal.timeout(5_000),
+    });
+    if (!response.ok) throw new Error(`simulator at ${session.simulatorUrl} answered ${response.status} to /sim/info`);
+    const info = simInfo.parse(await response.json());
+    WA_CERT_DETAILS.PUBLIC_KEY = decodeRootKey(info.rootPublicKey) as typeof WA_CERT_DETAILS.PUBLIC_KEY;
+    logger.warn(
+      '!!! WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR and trusting its certificate root. Never set this in production. !!!',
+      { simulator: session.simulatorUrl, wsUrl: info.wsUrl },
+    );
+    return { version: session.webVersion ?? pinned, waWebSocketUrl: info.wsUrl };
+  }
+  if (session.webVersion) return { version: session.webVersion, waWebSocketUrl: undefined };
+  const latest = await withTimeout(
+    fetchLatestBaileysVersion().catch(() => undefined),
+    VERSION_FETCH_TIMEOUT_MS,
+  );
+  const version = latest?.isLatest ? latest.version : pinned;
+  logger.info('WhatsApp Web version', { version: version.join('.'), latest: Boolean(latest?.isLatest) });
+  return { version, waWebSocketUrl: undefined };
+}

@@ -1,0 +1,359 @@
+import { DecryptionError } from '@turbozap/shared/crypto/keyring-cipher';
+import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
+import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import { type ConnectionState, jidNormalizedUser, type WASocket } from '@whiskeysockets/baileys';
+import type { InstanceScope } from '../instance-scope.ts';
+import { withTimeout } from '../util/timeout.ts';
+import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
+import { baileysLogger } from './baileys-logger.ts';
+import { storedMessageLookup } from './get-message.ts';
+import { decideOnClose } from './reconnect-policy.ts';
+import { createSocket } from './socket-factory.ts';
+import { type StatusDetail, StatusReporter } from './status-reporter.ts';
+
+/** What the owner of an instance plugs into its connection. */
+export interface ConnectionHooks {
+  /** A new socket exists: subscribe the inbound handlers to its events. */
+  attach(sock: WASocket): void;
+  /** The socket is logged in and may send (start the outbox consumer). */
+  opened(sock: WASocket): void;
+  /** The socket is gone (stop the outbox consumer). */
+  closed(): void;
+  /** WhatsApp says another socket took this device (440): the owner must let go. */
+  conflict(): void;
+}
+
+const FIRST_QR_TTL_MS = 60_000;
+const NEXT_QR_TTL_MS = 20_000;
+
+/**
+ * The connection owner of one instance: drives a Baileys socket through
+ * `connecting → qr_code → connected → disconnected / logged_out / failed` and applies the
+ * reconnect policy. "Parked" means no socket and none scheduled until `resume` (connect).
+ */
+export class InstanceConnection {
+  readonly #scope: InstanceScope;
+  readonly #hooks: ConnectionHooks;
+  readonly #reporter: StatusReporter;
+  #auth: PostgresAuthState | undefined;
+  #sock: WASocket | undefined;
+  #open = false;
+  #generation = 0;
+  #attempt = 0;
+  #retry: NodeJS.Timeout | undefined;
+  #parked = true;
+  #disposed = false;
+  /** Open only to unlink the device: do not start sending. */
+  #quiet = false;
+  #pairingPhone: string | undefined;
+  #pairingRequested = false;
+  #qrShown = 0;
+  #saving: Promise<void> | undefined;
+  #saveAgain = false;
+  #openWaiters: Array<() => void> = [];
+
+  constructor(scope: InstanceScope, hooks: ConnectionHooks, initialStatus: InstanceStatus) {
+    this.#scope = scope;
+    this.#hooks = hooks;
+    this.#reporter = new StatusReporter(scope, initialStatus);
+  }
+
+  get status(): InstanceStatus {
+    return this.#reporter.current;
+  }
+
+  get parked(): boolean {
+    return this.#parked;
+  }
+
+  /** The socket, only while logged in. */
+  get socket(): WASocket | undefined {
+    return this.#open ? this.#sock : undefined;
+  }
+
+  /** Starts connecting, or stays parked (logged out, failed, …) until `resume`. */
+  async start(options: { parked: boolean; pairingPhone?: string | undefined }): Promise<void> {
+    this.#pairingPhone = options.pairingPhone;
+    if (!options.parked) await this.#openSocket();
+  }
+
+  /** `connect`: from parked (or waiting for a retry) connect now; on a live QR flow, switch to a pairing code. */
+  async resume(pairingPhone?: string): Promise<void> {
+    if (this.#disposed) return;
+    if (this.#sock && !this.#parked) {
+      if (pairingPhone && !this.#open) await this.#requestPairing(this.#sock, pairingPhone);
+      return;
+    }
+    clearTimeout(this.#retry);
+    this.#attempt = 0;
+    this.#pairingPhone = pairingPhone;
+    this.#pairingRequested = false;
+    await this.#openSocket();
+  }
+
+  /** `restart`: close the socket and connect again. */
+  async restart(): Promise<void> {
+    if (this.#disposed) return;
+    this.#teardown();
+    this.#attempt = 0;
+    await this.#openSocket();
+  }
+
+  /**
+   * `logout`: unlink the device (connecting first if needed and possible), delete the
+   * credentials, status disconnected, parked.
+   */
+  async logout(timeoutMs = 10_000): Promise<void> {
+    clearTimeout(this.#retry);
+    this.#parked = true;
+    this.#quiet = true;
+    try {
+      if (!this.#open) {
+        this.#teardown();
+        this.#auth ??= await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence).catch(
+          () => undefined,
+        );
+        // A linked device is told it is unlinked; one that never paired has nothing to tell.
+        if (this.#auth?.state.creds.account) {
+          await this.#openSocket({ quiet: true, parkAfter: true });
+          await withTimeout(this.#waitOpen(), timeoutMs, 'connect before logout').catch(() => {});
+        }
+      }
+      const sock = this.socket;
+      if (sock)
+        await withTimeout(sock.logout(), timeoutMs, 'logout').catch((error) =>
+          this.#scope.log.warn('logout failed', { error }),
+        );
+    } finally {
+      this.#teardown();
+    }
+    await this.#forgetDevice();
+    await this.#report('disconnected', { reason: 'logout' });
+  }
+
+  /** Handover, lease lost, shutdown: end the socket without touching the instance's state. */
+  async close(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearTimeout(this.#retry);
+    this.#teardown();
+    await this.#saving?.catch(() => {});
+    this.#reporter.dispose();
+  }
+
+  async #openSocket(options: { quiet?: boolean; parkAfter?: boolean } = {}): Promise<void> {
+    if (this.#disposed) return;
+    const generation = ++this.#generation;
+    this.#parked = options.parkAfter ?? false;
+    this.#quiet = options.quiet ?? false;
+    try {
+      this.#auth ??= await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence);
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      if (error instanceof DecryptionError) {
+        this.#scope.log.error('stored credentials cannot be decrypted with the keyring', { keyId: error.keyId });
+        this.#parked = true;
+        await this.#report('failed', { reason: 'credentials_undecryptable' });
+      } else this.#scheduleRetry(undefined, error);
+      return;
+    }
+    if (generation !== this.#generation || this.#disposed) return;
+    if (this.status !== 'connecting' && !this.#quiet) await this.#report('connecting');
+    if (generation !== this.#generation || this.#disposed) return;
+    const sock = createSocket({
+      auth: this.#auth.state,
+      environment: this.#scope.ctx.baileys,
+      logger: baileysLogger(this.#scope.log),
+      getMessage: storedMessageLookup(this.#scope.ctx.db, this.#scope.instance.id),
+    });
+    this.#sock = sock;
+    this.#open = false;
+    sock.ev.on('creds.update', () => this.#saveCreds());
+    sock.ev.on('connection.update', (update) => {
+      this.#onUpdate(generation, sock, update).catch((error) =>
+        this.#scope.log.error('connection update handling failed', { error }),
+      );
+    });
+    this.#hooks.attach(sock);
+  }
+
+  async #onUpdate(generation: number, sock: WASocket, update: Partial<ConnectionState>): Promise<void> {
+    if (generation !== this.#generation) return;
+    if (update.qr && !this.#quiet) await this.#onQr(sock, update.qr);
+    if (update.connection === 'open') await this.#onOpen(sock);
+    if (update.connection === 'close') {
+      const wasOpen = this.#open;
+      this.#open = false;
+      this.#sock = undefined;
+      if (wasOpen && !this.#quiet) this.#hooks.closed();
+      const error = update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined;
+      await this.#onClose(error?.output?.statusCode, update.lastDisconnect?.error);
+    }
+  }
+
+  async #onQr(sock: WASocket, qr: string): Promise<void> {
+    if (this.#pairingPhone && !this.#pairingRequested) await this.#requestPairing(sock, this.#pairingPhone);
+    const ttl = this.#qrShown === 0 ? FIRST_QR_TTL_MS : NEXT_QR_TTL_MS;
+    this.#qrShown++;
+    await this.#reporter.qr(qr, ttl).catch((error) => this.#ignoreStale(error, 'storing the QR code failed'));
+  }
+
+  async #requestPairing(sock: WASocket, phone: string): Promise<void> {
+    this.#pairingPhone = phone;
+    this.#pairingRequested = true;
+    try {
+      const code = await sock.requestPairingCode(phone);
+      await this.#reporter.pairingCode(code);
+    } catch (error) {
+      this.#ignoreStale(error, 'pairing code request failed');
+    }
+  }
+
+  async #onOpen(sock: WASocket): Promise<void> {
+    this.#open = true;
+    this.#attempt = 0;
+    this.#qrShown = 0;
+    this.#pairingPhone = undefined;
+    for (const resolve of this.#openWaiters.splice(0)) resolve();
+    if (this.#quiet) return;
+    const me = sock.user ?? this.#auth?.state.creds.me;
+    const identity = {
+      jid: me?.id ? jidNormalizedUser(me.id) : null,
+      lid: me?.lid ? jidNormalizedUser(me.lid) : null,
+      pushName: me?.name ?? me?.notify ?? null,
+    };
+    await this.#reporter.clearLinking().catch(() => {});
+    await this.#report('connected', { identity });
+    if (this.#open && this.#sock === sock) this.#hooks.opened(sock);
+  }
+
+  async #onClose(code: number | undefined, error: unknown): Promise<void> {
+    if (this.#parked || this.#disposed) return;
+    const registered = Boolean(this.#auth?.state.creds.account);
+    const decision = decideOnClose(code, { registered, attempt: this.#attempt }, this.#scope.ctx.reconnect);
+    this.#scope.log.info('connection closed', { code, decision: decision.action, attempt: this.#attempt });
+    switch (decision.action) {
+      case 'reconnect':
+        await this.#openSocket();
+        return;
+      case 'backoff':
+        this.#scheduleRetry(code, error, decision.delayMs);
+        return;
+      case 'conflict':
+        this.#parked = true;
+        this.#hooks.conflict();
+        return;
+      case 'logged_out':
+        this.#parked = true;
+        await this.#forgetDevice();
+        await this.#report('logged_out', { reason: 'logged_out', ...(code !== undefined ? { code } : {}) });
+        return;
+      case 'qr_expired':
+        this.#parked = true;
+        await this.#reporter.clearLinking().catch(() => {});
+        await this.#report('disconnected', { reason: 'qr_expired', ...(code !== undefined ? { code } : {}) });
+        return;
+      case 'stay_disconnected':
+        this.#parked = true;
+        await this.#report('disconnected', { reason: 'connection_lost', ...(code !== undefined ? { code } : {}) });
+        return;
+      case 'failed':
+        this.#parked = true;
+        await this.#report('failed', {
+          reason: 'reconnect_attempts_exhausted',
+          ...(code !== undefined ? { code } : {}),
+        });
+        return;
+    }
+  }
+
+  #scheduleRetry(code: number | undefined, error: unknown, delayMs?: number): void {
+    if (this.#disposed || this.#parked) return;
+    const decision =
+      delayMs === undefined
+        ? decideOnClose(
+            code,
+            { registered: true, attempt: this.#attempt },
+            { ...this.#scope.ctx.reconnect, autoReconnect: true },
+          )
+        : { action: 'backoff' as const, delayMs };
+    if (decision.action !== 'backoff') {
+      this.#parked = true;
+      void this.#report('failed', { reason: 'reconnect_attempts_exhausted' });
+      return;
+    }
+    this.#attempt++;
+    this.#scope.log.warn('reconnecting after a delay', {
+      delayMs: decision.delayMs,
+      attempt: this.#attempt,
+      code,
+      error,
+    });
+    if (this.status !== 'connecting')
+      void this.#report('connecting', { reason: 'connection_lost', ...(code !== undefined ? { code } : {}) });
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => void this.#openSocket(), decision.delayMs);
+  }
+
+  /** Logged out or unlinked: credentials, keys and linking codes are gone for good. */
+  async #forgetDevice(): Promise<void> {
+    try {
+      if (this.#auth) await this.#auth.clear();
+      else await (await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence)).clear();
+    } catch (error) {
+      this.#ignoreStale(error, 'deleting credentials failed');
+    }
+    this.#auth = undefined;
+    await this.#reporter.clearLinking().catch(() => {});
+  }
+
+  #teardown(): void {
+    this.#generation++;
+    const sock = this.#sock;
+    const wasOpen = this.#open;
+    this.#sock = undefined;
+    this.#open = false;
+    if (wasOpen && !this.#quiet) this.#hooks.closed();
+    sock?.end(undefined);
+  }
+
+  #waitOpen(): Promise<void> {
+    if (this.#open) return Promise.resolve();
+    return new Promise((resolve) => this.#openWaiters.push(resolve));
+  }
+
+  /** Creds are saved one at a time, the latest state last (creds.update fires in bursts). */
+  #saveCreds(): void {
+    if (this.#saving) {
+      this.#saveAgain = true;
+      return;
+    }
+    const auth = this.#auth;
+    if (!auth) return;
+    this.#saving = (async () => {
+      do {
+        this.#saveAgain = false;
+        try {
+          await auth.saveCreds();
+        } catch (error) {
+          this.#ignoreStale(error, 'saving credentials failed');
+          return;
+        }
+      } while (this.#saveAgain);
+    })().finally(() => {
+      this.#saving = undefined;
+    });
+  }
+
+  async #report(status: InstanceStatus, detail: StatusDetail = {}): Promise<void> {
+    await this.#reporter
+      .set(status, detail)
+      .catch((error) => this.#ignoreStale(error, `reporting status ${status} failed`));
+  }
+
+  /** A stale fence was already reported to the owner by the scope; anything else is logged. */
+  #ignoreStale(error: unknown, message: string): void {
+    if (error instanceof StaleFenceError) return;
+    this.#scope.log.warn(message, { error });
+  }
+}

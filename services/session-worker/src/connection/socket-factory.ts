@@ -1,0 +1,49 @@
+import makeWASocket, {
+  type AuthenticationState,
+  Browsers,
+  type proto,
+  type WAMessageKey,
+  type WASocket,
+} from '@whiskeysockets/baileys';
+import type { BaileysEnvironment } from './baileys-env.ts';
+import { TtlLruCache } from '../util/ttl-cache.ts';
+import type { BaileysLogger } from './baileys-logger.ts';
+
+export interface SocketOptions {
+  auth: AuthenticationState;
+  environment: BaileysEnvironment;
+  logger: BaileysLogger;
+  /** Serves retries and poll decryption from our stored messages instead of Baileys' own cache. */
+  getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+}
+
+/**
+ * One Baileys socket with TurboZap's settings: no history sync (it would hold events back for
+ * up to 20 s after a first login), no recent-message cache (getMessage reads Postgres), not
+ * marked online (the phone keeps getting notifications), bounded commit retries so a fenced
+ * (rejected) write fails fast, and bounded caches instead of Baileys' unbounded defaults.
+ */
+export function createSocket(options: SocketOptions): WASocket {
+  return makeWASocket({
+    ...(options.environment.waWebSocketUrl ? { waWebSocketUrl: options.environment.waWebSocketUrl } : {}),
+    version: options.environment.version,
+    auth: options.auth,
+    logger: options.logger,
+    browser: Browsers.ubuntu('Chrome'),
+    connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
+    defaultQueryTimeoutMs: options.queryTimeoutMs ?? 30_000,
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    shouldSyncHistoryMessage: () => false,
+    fireInitQueries: true,
+    enableRecentMessageCache: false,
+    transactionOpts: { maxCommitRetries: 2, delayBetweenTriesMs: 200 },
+    getMessage: options.getMessage,
+    msgRetryCounterCache: new TtlLruCache(1_000, 60 * 60_000),
+    userDevicesCache: new TtlLruCache(2_000, 5 * 60_000),
+    callOfferCache: new TtlLruCache(100, 5 * 60_000),
+    placeholderResendCache: new TtlLruCache(1_000, 60 * 60_000),
+  });
+}

@@ -1,0 +1,43 @@
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { proto } from '@whiskeysockets/baileys';
+import type { InstanceScope } from '../instance-scope.ts';
+
+const Status = proto.WebMessageInfo.Status;
+
+/** WhatsApp receipt status → our status (SERVER_ACK is "sent", which the sender writes itself). */
+export function receiptStatus(status: number | null | undefined): 'delivered' | 'read' | undefined {
+  if (status === Status.DELIVERY_ACK) return 'delivered';
+  if (status === Status.READ || status === Status.PLAYED) return 'read';
+  return undefined;
+}
+
+/**
+ * Applies a receipt to one of our outbound messages (compare-and-set, so a late "delivered"
+ * after "read" changes nothing) and emits `message.ack` when it moved the status.
+ */
+export async function applyReceipt(
+  scope: InstanceScope,
+  waMessageId: string,
+  to: 'delivered' | 'read',
+  remote: { jid: string | null; lid: string | null },
+): Promise<boolean> {
+  const row = await messagesRepo.getByWaId(scope.ctx.db, scope.instance.id, waMessageId);
+  if (row?.direction !== 'outbound') return false;
+  return scope.write(async (trx, emit) => {
+    const updated = await messagesRepo.transition(trx, row.id, to);
+    if (!updated) return false;
+    await emit(
+      'message.ack',
+      {
+        id: row.id,
+        wa_message_id: waMessageId,
+        status: to,
+        remote_jid: remote.jid ?? row.remote_jid,
+        remote_lid: remote.lid,
+      },
+      waMessageId,
+      to,
+    );
+    return true;
+  });
+}

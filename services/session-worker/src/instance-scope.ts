@@ -1,0 +1,59 @@
+import type { EventType } from '@turbozap/shared/contracts/events';
+import {
+  type Fence,
+  instanceOwnershipRepo,
+  StaleFenceError,
+} from '@turbozap/shared/db/repositories/instance-ownership';
+import type { Logger } from '@turbozap/shared/logging/logger';
+import type { WorkerContext } from './context.ts';
+import type { Trx } from './db-types.ts';
+import { type InstanceRef, instanceEvent } from './events/event-sink.ts';
+
+export type Emit = (
+  event: EventType,
+  data: Record<string, unknown>,
+  ...idParts: Array<string | number>
+) => Promise<void>;
+
+/**
+ * One owned instance as the parts working for it see it: its identity, its fence, a child
+ * logger, and `write` — a transaction that first checks the fence and may emit events that
+ * leave with the commit. A rejected (stale) fence tells the owner at once (`onFenceLost`).
+ */
+export class InstanceScope {
+  readonly ctx: WorkerContext;
+  readonly instance: InstanceRef;
+  readonly fence: Fence;
+  readonly log: Logger;
+  readonly #onFenceLost: () => void;
+
+  constructor(ctx: WorkerContext, instance: InstanceRef, token: number, onFenceLost: () => void) {
+    this.ctx = ctx;
+    this.instance = instance;
+    this.fence = { instanceId: instance.id, worker: ctx.workerId, token };
+    this.log = ctx.logger.child({ wa_instance: instance.name, instance_id: instance.id });
+    this.#onFenceLost = onFenceLost;
+  }
+
+  async write<T>(work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+    let emitted = 0;
+    try {
+      const result = await instanceOwnershipRepo.fenced(this.ctx.db, this.fence, (trx) =>
+        work(trx, async (event, data, ...idParts) => {
+          emitted++;
+          await this.ctx.events.add(trx, instanceEvent(this.instance, event, data, ...idParts));
+        }),
+      );
+      if (emitted > 0) this.ctx.events.published();
+      return result;
+    } catch (error) {
+      if (error instanceof StaleFenceError) this.fenceLost();
+      throw error;
+    }
+  }
+
+  /** Report that a write was rejected for a stale fence (also from writes made outside `write`). */
+  fenceLost(): void {
+    this.#onFenceLost();
+  }
+}

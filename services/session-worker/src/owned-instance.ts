@@ -1,0 +1,168 @@
+import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import type { WASocket } from '@whiskeysockets/baileys';
+import { ActivityTracker } from './connection/activity.ts';
+import { InstanceConnection } from './connection/instance-connection.ts';
+import type { WorkerContext } from './context.ts';
+import { InboundHandler } from './inbound/inbound-handler.ts';
+import { InstanceScope } from './instance-scope.ts';
+import { OutboxConsumer } from './outbound/outbox-consumer.ts';
+import { Pacer } from './outbound/pacer.ts';
+import { OutboundSender } from './outbound/sender.ts';
+import { LeaseKeeper, type LeaseLossReason } from './ownership/lease-keeper.ts';
+import { serveRpc } from './rpc/rpc-server.ts';
+import { streamToBuffer } from './util/stream.ts';
+import { withTimeout } from './util/timeout.ts';
+
+export type GoneReason = LeaseLossReason | 'conflict' | 'released';
+
+/** Outbox deliveries in flight per instance (sends themselves are bounded further by the sender). */
+const OUTBOX_PREFETCH = 16;
+
+/**
+ * Everything this worker runs for one instance it holds the lease of: the lease keeper, the
+ * connection owner, the inbound handler, the outbox consumer + sender and the RPC subscription.
+ * It ends in exactly one of two ways: let go (`release`: close, then hand the lease back) or
+ * lost (`#lose`: stop acting at once, hand back nothing).
+ */
+export class OwnedInstance {
+  readonly scope: InstanceScope;
+  readonly connection: InstanceConnection;
+  readonly #ctx: WorkerContext;
+  readonly #keeper: LeaseKeeper;
+  readonly #inbound: InboundHandler;
+  readonly #outbox: OutboxConsumer;
+  readonly #activity: ActivityTracker;
+  readonly #onGone: (instanceId: string, reason: GoneReason) => void;
+  #rpc: Unsubscribe | undefined;
+  #ended = false;
+
+  constructor(
+    ctx: WorkerContext,
+    instance: { id: string; name: string; status: InstanceStatus },
+    token: number,
+    onGone: (instanceId: string, reason: GoneReason) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#onGone = onGone;
+    this.scope = new InstanceScope(
+      ctx,
+      { id: instance.id, name: instance.name },
+      token,
+      () => void this.#lose('fence_stale'),
+    );
+    this.#keeper = new LeaseKeeper(this.scope.fence, {
+      coordination: ctx.coordination,
+      db: ctx.db,
+      logger: this.scope.log,
+      ttlMs: ctx.timings.leaseTtlMs,
+      onLost: (reason) => void this.#lose(reason),
+    });
+    this.#activity = new ActivityTracker(this.scope);
+    this.#inbound = new InboundHandler(this.scope, this.#activity.touch);
+    const sender = new OutboundSender({
+      scope: this.scope,
+      socket: () => this.connection.socket,
+      pacer: new Pacer(ctx.config.session.sendRatePerMinute),
+      sendTyping: ctx.config.session.sendTyping,
+      onActivity: this.#activity.touch,
+      content: {
+        loadMedia: async (key) => {
+          const blob = await ctx.blobs.get(key);
+          if (!blob) throw new Error(`media ${key} is missing from the blob store`);
+          return streamToBuffer(blob.body);
+        },
+        findMessage: async (ref) =>
+          /^[0-9a-f-]{36}$/i.test(ref)
+            ? messagesRepo.get(ctx.db, ref).then((r) => (r?.instance_id === instance.id ? r : undefined))
+            : messagesRepo.getByWaId(ctx.db, instance.id, ref),
+      },
+    });
+    this.#outbox = new OutboxConsumer({
+      broker: ctx.broker,
+      instanceId: instance.id,
+      handle: (delivery) => sender.handle(delivery),
+      prefetch: OUTBOX_PREFETCH,
+      logger: this.scope.log,
+    });
+    this.connection = new InstanceConnection(
+      this.scope,
+      {
+        attach: (sock) => this.#inbound.attach(sock),
+        opened: () => void this.#outbox.start(),
+        closed: () => void this.#outbox.stop(),
+        conflict: () => void this.#conflict(),
+      },
+      instance.status,
+    );
+  }
+
+  get id(): string {
+    return this.scope.instance.id;
+  }
+
+  get socket(): WASocket | undefined {
+    return this.connection.socket;
+  }
+
+  async start(options: { parked: boolean; pairingPhone?: string | undefined }): Promise<void> {
+    this.#keeper.start();
+    this.#ctx.metrics.leasesHeld.inc();
+    this.#rpc = await serveRpc(this.#ctx, this.scope, () => this.connection.socket).catch((error) => {
+      this.scope.log.warn('rpc subscription failed', { error });
+      return undefined;
+    });
+    await this.connection.start(options);
+  }
+
+  /** Desired state `disconnected`: unlink, delete credentials, then let go. */
+  async logoutAndRelease(): Promise<void> {
+    await this.#outbox.stop();
+    await this.connection.logout();
+    await this.release();
+  }
+
+  /** Handover (scale-up, shutdown): close the socket first, then give the lease back. */
+  async release(reason: GoneReason = 'released'): Promise<void> {
+    if (!this.#end()) return;
+    await this.#outbox.stop();
+    await this.connection.close();
+    await this.#keeper.release();
+    this.#onGone(this.id, reason);
+  }
+
+  /** The row is gone (instance deleted): unlink the device if we can, then let go. */
+  async vanish(): Promise<void> {
+    if (this.#ended) return;
+    await this.#outbox.stop();
+    const sock = this.connection.socket;
+    if (sock) await withTimeout(sock.logout(), 3_000, 'logout').catch(() => {});
+    await this.release('instance_deleted');
+  }
+
+  async #conflict(): Promise<void> {
+    this.scope.log.warn('another socket took over this device (440): letting go');
+    await this.release('conflict');
+  }
+
+  /** Lease or fence lost: stop acting now; someone else may already own the instance. */
+  async #lose(reason: LeaseLossReason): Promise<void> {
+    if (reason === 'instance_deleted') return this.vanish();
+    if (!this.#end()) return;
+    this.#keeper.stop();
+    this.#ctx.metrics.leaseLosses.inc();
+    this.scope.log.warn('lease lost: closing the socket', { reason });
+    await Promise.all([this.#outbox.stop(), this.connection.close()]);
+    this.#onGone(this.id, reason);
+  }
+
+  #end(): boolean {
+    if (this.#ended) return false;
+    this.#ended = true;
+    this.#ctx.metrics.leasesHeld.dec();
+    this.#activity.dispose();
+    void this.#rpc?.().catch(() => {});
+    return true;
+  }
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
+import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
+import { silentLogger } from '@turbozap/shared/logging/logger';
+import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { describeWith } from '@turbozap/shared/testing/services';
+import { leaseKey } from '../context.ts';
+import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
+
+const describePg = await describeWith('postgres');
+const TTL = 300;
+
+describePg('lease keeper', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+  }, 60_000);
+  afterAll(() => database.close());
+
+  async function owned(coordination: MemoryCoordination) {
+    const id = randomUUID();
+    await database.db
+      .insertInto('instances')
+      .values({ id, name: `l-${id.slice(0, 8)}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .execute();
+    expect(await coordination.acquireLease(leaseKey(id), 'w1', TTL)).toBe(true);
+    const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', TTL)) as number;
+    const fence: Fence = { instanceId: id, worker: 'w1', token };
+    const losses: LeaseLossReason[] = [];
+    const keeper = new LeaseKeeper(fence, { coordination, db: database.db, logger: silentLogger(), ttlMs: TTL, onLost: (r) => losses.push(r) });
+    return { id, fence, keeper, losses };
+  }
+
+  test('renews every ttl/3: the lease and owner_seen_at outlive several TTLs', async () => {
+    const coordination = new MemoryCoordination();
+    const { id, keeper, losses } = await owned(coordination);
+    keeper.start();
+    await new Promise((r) => setTimeout(r, TTL * 3));
+    expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+    expect((await instanceOwnershipRepo.get(database.db, id))?.owner_age_ms).toBeLessThan(TTL);
+    expect(losses).toEqual([]);
+    await keeper.release();
+    expect(await coordination.leaseHolder(leaseKey(id))).toBeNull();
+    expect((await instanceOwnershipRepo.get(database.db, id))?.owner_worker).toBeNull();
+  });
+
+  test('a failed renew (lease taken or gone) calls onLost once and stops renewing', async () => {
+    const coordination = new MemoryCoordination();
+    const { id, keeper, losses } = await owned(coordination);
+    keeper.start();
+    coordination.store.leases.set(leaseKey(id), { holder: 'w2', expiresAt: Date.now() + 60_000 });
+    await new Promise((r) => setTimeout(r, TTL));
+    expect(losses).toEqual(['lease_lost']);
+    expect(keeper.lost).toBe(true);
+    await new Promise((r) => setTimeout(r, TTL));
+    expect(losses).toEqual(['lease_lost']);
+  });
+
+  test('coordination errors count as a loss (nobody can tell whether the lease still holds)', async () => {
+    const coordination = new MemoryCoordination();
+    const { keeper, losses } = await owned(coordination);
+    coordination.renewLease = async () => {
+      throw new Error('redis down');
+    };
+    expect(await keeper.renew()).toBe(false);
+    expect(losses).toEqual(['renew_failed']);
+  });
+
+  test('a newer fencing token or a deleted instance is a loss too', async () => {
+    const coordination = new MemoryCoordination();
+    const stale = await owned(coordination);
+    await database.db.updateTable('instances').set({ owner_token: stale.fence.token + 1 }).where('id', '=', stale.id).execute();
+    expect(await stale.keeper.renew()).toBe(false);
+    expect(stale.losses).toEqual(['fence_stale']);
+
+    const deleted = await owned(coordination);
+    await database.db.deleteFrom('instances').where('id', '=', deleted.id).execute();
+    expect(await deleted.keeper.renew()).toBe(false);
+    expect(deleted.losses).toEqual(['instance_deleted']);
+  });
+});

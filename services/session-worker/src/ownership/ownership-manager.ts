@@ -1,0 +1,240 @@
+import { controlChannel, controlMessage } from '@turbozap/shared/contracts/control';
+import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import { instanceOwnershipRepo, type OwnershipView } from '@turbozap/shared/db/repositories/instance-ownership';
+import { kvKeys, leaseKey, type WorkerContext } from '../context.ts';
+import { type GoneReason, OwnedInstance } from '../owned-instance.ts';
+import { type PlacementWorker, planPlacement } from './placement.ts';
+
+/** Statuses that mean a socket may still be (or should be) open for the instance. */
+const liveStatuses = new Set(['connecting', 'qr_code', 'connected']);
+
+/** An instance needs an owner to reach its desired state: to connect, or to unlink a device that is still linked. */
+export const needsOwner = (v: OwnershipView): boolean =>
+  v.desired_state === 'connected' || v.has_creds || liveStatuses.has(v.status);
+
+/**
+ * The session-worker's controller: reconciles towards `instances.desired_state` on a timer and
+ * on `control` nudges. It claims the instances placement gives this worker (HRW with bounded
+ * load), takes unowned ones after a grace period, hands instances to their new HRW owner a few
+ * at a time on scale-up, and lets go of everything on stop.
+ */
+export class OwnershipManager {
+  readonly #ctx: WorkerContext;
+  readonly #owned = new Map<string, OwnedInstance>();
+  readonly #claiming = new Set<string>();
+  /** First time an instance was seen without a live owner (grace period for non-HRW claimers). */
+  readonly #unownedSince = new Map<string, number>();
+  /** After a 440: do not claim again before this time; grows per repeated conflict. */
+  readonly #cooldown = new Map<string, { until: number; count: number }>();
+  #timer: NodeJS.Timeout | undefined;
+  #unsubscribe: Unsubscribe | undefined;
+  #pass: Promise<void> | undefined;
+  #passAgain = false;
+  #stopping = false;
+
+  constructor(ctx: WorkerContext) {
+    this.#ctx = ctx;
+  }
+
+  get owned(): ReadonlyMap<string, OwnedInstance> {
+    return this.#owned;
+  }
+
+  async start(): Promise<void> {
+    this.#unsubscribe = await this.#ctx.coordination.subscribe(controlChannel, (raw) => this.#onControl(raw));
+    this.#schedule(0);
+  }
+
+  /** Stop claiming, close every socket, release every lease and clear ownership: survivors take over at once. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#timer);
+    await this.#unsubscribe?.().catch(() => {});
+    await this.#pass;
+    await Promise.allSettled([...this.#owned.values()].map((o) => o.release()));
+  }
+
+  /** Runs a reconcile pass now (coalesced with one in progress). Resolves when it is done. */
+  reconcile(): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    if (this.#pass) {
+      this.#passAgain = true;
+      return this.#pass;
+    }
+    clearTimeout(this.#timer);
+    const pass = this.#runPass()
+      .catch((error) => {
+        this.#ctx.logger.error('reconcile pass failed', { error });
+      })
+      .finally(() => {
+        this.#pass = undefined;
+        if (this.#stopping) return;
+        if (this.#passAgain) {
+          this.#passAgain = false;
+          void this.reconcile();
+        } else this.#schedule(this.#ctx.timings.reconcileIntervalMs);
+      });
+    this.#pass = pass;
+    return pass;
+  }
+
+  #schedule(ms: number): void {
+    clearTimeout(this.#timer);
+    if (!this.#stopping) this.#timer = setTimeout(() => void this.reconcile(), ms);
+  }
+
+  #onControl(raw: string): void {
+    let message: ReturnType<typeof controlMessage.parse>;
+    try {
+      message = controlMessage.parse(JSON.parse(raw));
+    } catch {
+      this.#ctx.logger.warn('malformed control message dropped');
+      return;
+    }
+    if (message.type !== 'reconcile') return;
+    const owned = this.#owned.get(message.instanceId);
+    if (owned) void this.#command(owned).catch((error) => this.#ctx.logger.error('command failed', { error }));
+    else void this.reconcile();
+  }
+
+  /** A nudge for an instance we own: apply what the API asked (desired state, restart, pairing code, connect). */
+  async #command(owned: OwnedInstance): Promise<void> {
+    const { db, coordination } = this.#ctx;
+    const view = await instanceOwnershipRepo.get(db, owned.id);
+    if (!view) return owned.vanish();
+    if (view.desired_state === 'disconnected') return this.#logout(owned);
+    const [restart, phone] = await Promise.all([
+      coordination.getValue(kvKeys.restartRequest(owned.id)),
+      coordination.getValue(kvKeys.pairingRequest(owned.id)),
+    ]);
+    if (restart) await coordination.deleteValue(kvKeys.restartRequest(owned.id));
+    if (phone) await coordination.deleteValue(kvKeys.pairingRequest(owned.id));
+    if (restart && !phone) return owned.connection.restart();
+    if (owned.connection.parked || phone) return owned.connection.resume(phone ?? undefined);
+  }
+
+  async #runPass(): Promise<void> {
+    const { db, coordination, workerId, timings } = this.#ctx;
+    const [views, beats] = await Promise.all([instanceOwnershipRepo.list(db), coordination.liveWorkers()]);
+    const workers: PlacementWorker[] = beats.map((b) => ({
+      id: b.id,
+      capacity: Number(b.info['capacity']) || this.#capacity,
+    }));
+    if (!workers.some((w) => w.id === workerId)) workers.push({ id: workerId, capacity: this.#capacity });
+    const wanted = views.filter(needsOwner);
+    const plan = planPlacement(
+      wanted.map((v) => v.id),
+      workers,
+    );
+    const byId = new Map(views.map((v) => [v.id, v]));
+
+    for (const owned of [...this.#owned.values()]) {
+      const view = byId.get(owned.id);
+      if (!view) await owned.vanish();
+      else if (view.desired_state === 'disconnected') await this.#logout(owned);
+    }
+
+    const now = Date.now();
+    const live = new Set(workers.map((w) => w.id));
+    for (const view of wanted) {
+      if (this.#stopping) return;
+      if (this.#owned.has(view.id) || this.#claiming.has(view.id)) continue;
+      // Our own stale ownership (e.g. our lease vanished with a Redis restart) is not someone else's socket.
+      const ownerAlive =
+        view.owner_worker !== null &&
+        view.owner_worker !== workerId &&
+        view.owner_age_ms !== null &&
+        view.owner_age_ms < timings.leaseTtlMs;
+      if (ownerAlive) {
+        this.#unownedSince.delete(view.id);
+        continue;
+      }
+      const since = this.#unownedSince.get(view.id) ?? now;
+      this.#unownedSince.set(view.id, since);
+      const mine = plan.get(view.id) === workerId;
+      const plannedOwnerGone = !live.has(plan.get(view.id) ?? '');
+      if (mine || plannedOwnerGone || now - since >= timings.unclaimedGraceMs) await this.#tryClaim(view);
+    }
+    for (const id of this.#unownedSince.keys()) if (!byId.has(id)) this.#unownedSince.delete(id);
+
+    await this.#rebalance(plan, live);
+  }
+
+  get #capacity(): number {
+    return this.#ctx.config.session.capacity;
+  }
+
+  /** Scale-up: hand a few instances per pass to the live worker that now wins them (close, then release). */
+  async #rebalance(plan: Map<string, string>, live: Set<string>): Promise<void> {
+    let moved = 0;
+    for (const owned of [...this.#owned.values()]) {
+      if (moved >= this.#ctx.timings.rebalancePerPass || this.#stopping) return;
+      const target = plan.get(owned.id);
+      if (!target || target === this.#ctx.workerId || !live.has(target)) continue;
+      // Never pull the rug from under someone scanning a QR code.
+      if (owned.connection.status === 'qr_code') continue;
+      this.#ctx.logger.info('handing instance to its placement owner', { instance_id: owned.id, to: target });
+      await owned.release();
+      moved++;
+    }
+  }
+
+  async #tryClaim(view: OwnershipView): Promise<void> {
+    const { coordination, db, workerId, timings, logger } = this.#ctx;
+    if (this.#owned.size >= this.#capacity) return;
+    const cooldown = this.#cooldown.get(view.id);
+    if (cooldown && cooldown.until > Date.now()) return;
+    this.#claiming.add(view.id);
+    try {
+      if (!(await coordination.acquireLease(leaseKey(view.id), workerId, timings.leaseTtlMs))) return;
+      const token = await instanceOwnershipRepo.claim(db, view.id, workerId, timings.leaseTtlMs).catch((error) => {
+        logger.warn('claim failed', { instance_id: view.id, error });
+        return null;
+      });
+      if (token === null || this.#stopping) {
+        await coordination.releaseLease(leaseKey(view.id), workerId).catch(() => {});
+        return;
+      }
+      this.#unownedSince.delete(view.id);
+      const owned = new OwnedInstance(this.#ctx, view, token, (id, reason) => this.#gone(id, reason));
+      this.#owned.set(view.id, owned);
+      logger.info('instance claimed', { instance_id: view.id, wa_instance: view.name, token });
+      if (view.desired_state === 'disconnected') {
+        await owned.start({ parked: true });
+        await this.#logout(owned);
+        return;
+      }
+      const phone = await coordination.getValue(kvKeys.pairingRequest(view.id));
+      if (phone) await coordination.deleteValue(kvKeys.pairingRequest(view.id));
+      await owned.start({ parked: !phone && this.#startsParked(view), pairingPhone: phone ?? undefined });
+    } finally {
+      this.#claiming.delete(view.id);
+    }
+  }
+
+  /**
+   * Logged out, failed, or an unlinked instance that dropped: wait for `connect` instead of
+   * showing a new QR nobody asked for (or reconnecting with auto-reconnect off).
+   */
+  #startsParked(view: OwnershipView): boolean {
+    if (view.status === 'logged_out' || view.status === 'failed') return true;
+    if (view.status === 'disconnected') return !view.has_creds || !this.#ctx.config.session.autoReconnect;
+    return false;
+  }
+
+  async #logout(owned: OwnedInstance): Promise<void> {
+    this.#ctx.logger.info('desired state is disconnected: logging out', { instance_id: owned.id });
+    await owned.logoutAndRelease();
+  }
+
+  #gone(instanceId: string, reason: GoneReason): void {
+    this.#owned.delete(instanceId);
+    if (reason === 'conflict') {
+      const count = (this.#cooldown.get(instanceId)?.count ?? 0) + 1;
+      const ms = Math.min(10 * 60_000, this.#ctx.timings.leaseTtlMs * 2 ** count);
+      this.#cooldown.set(instanceId, { until: Date.now() + ms, count });
+    }
+    // Re-plan soon: a lost or released instance may need a new owner (maybe us, later).
+    if (!this.#stopping) this.#schedule(Math.min(this.#ctx.timings.reconcileIntervalMs, 1_000));
+  }
+}

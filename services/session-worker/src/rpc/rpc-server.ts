@@ -1,0 +1,59 @@
+import { type RpcReply, rpcChannel, rpcReplyChannel, rpcRequest } from '@turbozap/shared/contracts/control';
+import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import type { WASocket } from '@whiskeysockets/baileys';
+import type { WorkerContext } from '../context.ts';
+import type { InstanceScope } from '../instance-scope.ts';
+import { Lru } from '../util/lru.ts';
+import { withTimeout } from '../util/timeout.ts';
+import { RpcError, rpcMethods } from './methods.ts';
+
+/**
+ * Serves `rpc:<instanceId>` while this worker owns the instance. A request past its deadline
+ * is never executed (the caller gave up); a repeated request id gets the first reply again,
+ * so mutating calls are idempotent.
+ */
+export async function serveRpc(
+  ctx: WorkerContext,
+  scope: InstanceScope,
+  socket: () => WASocket | undefined,
+): Promise<Unsubscribe> {
+  const replies = new Lru<string, Promise<RpcReply>>(256);
+  const reply = (r: RpcReply) => ctx.coordination.publish(rpcReplyChannel(r.requestId), JSON.stringify(r));
+
+  async function execute(
+    requestId: string,
+    method: string,
+    params: Record<string, unknown>,
+    deadline: number,
+  ): Promise<RpcReply> {
+    try {
+      const run = rpcMethods[method];
+      if (!run) throw new RpcError('unknown_method', `unknown method ${method}`);
+      const sock = socket();
+      if (!sock) throw new RpcError('instance_not_connected', 'the instance is not connected');
+      const result = await withTimeout(run(sock, params), Math.max(1, deadline - Date.now()), method);
+      return { requestId, ok: true, result };
+    } catch (error) {
+      const code = error instanceof RpcError ? error.code : 'whatsapp_error';
+      if (!(error instanceof RpcError)) scope.log.warn('rpc call failed', { method, error });
+      return { requestId, ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  return ctx.coordination.subscribe(rpcChannel(scope.instance.id), (raw) => {
+    let request: ReturnType<typeof rpcRequest.parse>;
+    try {
+      request = rpcRequest.parse(JSON.parse(raw));
+    } catch {
+      scope.log.warn('malformed rpc request dropped');
+      return;
+    }
+    if (Date.now() > request.deadline) return;
+    let pending = replies.get(request.requestId);
+    if (!pending) {
+      pending = execute(request.requestId, request.method, request.params, request.deadline);
+      replies.set(request.requestId, pending);
+    }
+    pending.then(reply).catch((error) => scope.log.warn('rpc reply failed', { error }));
+  });
+}

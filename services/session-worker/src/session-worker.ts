@@ -1,0 +1,112 @@
+import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
+import type { Component, Runtime } from '@turbozap/shared/runtime';
+import { resolveBaileysEnvironment } from './connection/baileys-env.ts';
+import { guardLibsignalConsole } from './connection/libsignal-console-guard.ts';
+import { defaultReconnectOptions, type ReconnectOptions } from './connection/reconnect-policy.ts';
+import type { OwnershipTimings, WorkerContext } from './context.ts';
+import { EventRelay } from './events/event-relay.ts';
+import { outboxEventSink } from './events/event-sink.ts';
+import { Heartbeat } from './ownership/heartbeat.ts';
+import { OwnershipManager } from './ownership/ownership-manager.ts';
+
+/** Knobs tests turn; production derives everything from the config. */
+export interface SessionWorkerOptions {
+  timings?: Partial<OwnershipTimings>;
+  reconnect?: Partial<Omit<ReconnectOptions, 'autoReconnect'>>;
+  /** Event relay poll interval (default 1 s; it is also kicked after every commit). */
+  relayIntervalMs?: number;
+}
+
+export function defaultTimings(leaseTtlMs: number): OwnershipTimings {
+  return {
+    leaseTtlMs,
+    reconcileIntervalMs: Math.min(5_000, Math.max(500, Math.floor(leaseTtlMs / 3))),
+    unclaimedGraceMs: 2 * leaseTtlMs,
+    rebalancePerPass: 2,
+  };
+}
+
+/** What a running session-worker exposes to tests and the composition root. */
+export interface SessionWorker extends Component {
+  /** The instances this worker owns now (undefined before start). */
+  readonly manager: OwnershipManager | undefined;
+  readonly context: WorkerContext | undefined;
+}
+
+/**
+ * The session-worker role: owns WhatsApp connections for the instances whose lease it holds
+ * (ARCHITECTURE §4). Start-up resolves the WhatsApp Web version (≤ 2 s, skipped against the
+ * simulator), starts the event relay, the heartbeat and the ownership loop.
+ */
+export function createSessionWorker(runtime: Runtime, options: SessionWorkerOptions = {}): SessionWorker {
+  let context: WorkerContext | undefined;
+  let manager: OwnershipManager | undefined;
+  let relay: EventRelay | undefined;
+  let heartbeat: Heartbeat | undefined;
+  let started = false;
+
+  return {
+    name: 'session-worker',
+    get manager() {
+      return manager;
+    },
+    get context() {
+      return context;
+    },
+
+    async start() {
+      const { config, logger } = runtime;
+      const log = logger.child({ component: 'session-worker' });
+      guardLibsignalConsole((line) => log.debug(`libsignal: ${line}`));
+      const cipher = new KeyringCipher(config.session.keyring);
+      const baileys = await resolveBaileysEnvironment(config.session, log);
+      relay = new EventRelay({
+        db: runtime.db,
+        broker: runtime.broker,
+        logger: log,
+        metrics: runtime.metrics,
+        ...(options.relayIntervalMs ? { intervalMs: options.relayIntervalMs } : {}),
+      });
+      const events = outboxEventSink(() => relay?.kick());
+      context = {
+        config,
+        db: runtime.db,
+        broker: runtime.broker,
+        coordination: runtime.coordination,
+        blobs: runtime.blobs,
+        logger: log,
+        metrics: runtime.metrics,
+        workerId: runtime.processId,
+        cipher,
+        baileys,
+        events,
+        timings: { ...defaultTimings(config.session.leaseTtlMs), ...options.timings },
+        reconnect: { ...defaultReconnectOptions, ...options.reconnect, autoReconnect: config.session.autoReconnect },
+      };
+      heartbeat = new Heartbeat({
+        coordination: runtime.coordination,
+        logger: log,
+        id: runtime.processId,
+        capacity: config.session.capacity,
+        ttlMs: context.timings.leaseTtlMs,
+      });
+      manager = new OwnershipManager(context);
+      await relay.start();
+      await heartbeat.start();
+      await manager.start();
+      started = true;
+      log.info('session-worker started', { worker: runtime.processId, capacity: config.session.capacity });
+    },
+
+    async stop() {
+      started = false;
+      await manager?.stop();
+      await heartbeat?.stop();
+      await relay?.stop();
+    },
+
+    async readiness() {
+      return { 'session-worker': started };
+    },
+  };
+}
