@@ -101,8 +101,9 @@ echo "📦 Backup do PostgreSQL$([ "$WITH_MESSAGES" = 1 ] && echo " (com mensage
   openssl enc -aes-256-cbc -pbkdf2 -iter 200000 -salt -pass "$PASS_ARG" -out "$PARTIAL"
 
 if [ "$VERIFY" = 1 ]; then
-  # Decifra em memória e lista o índice do dump: prova que a senha e o arquivo estão bons.
-  if ! openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "$PASS_ARG" -in "$PARTIAL" | "${PG_RESTORE_CMD[@]}" --list >/dev/null; then
+  # Decifra em memória e lê o dump inteiro (pg_restore para /dev/null): prova que a senha, a
+  # criptografia e cada bloco do dump estão bons, sem gravar nada em claro.
+  if ! openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "$PASS_ARG" -in "$PARTIAL" | "${PG_RESTORE_CMD[@]}" --file=/dev/null; then
     echo "❌ o backup gravado não pôde ser lido de volta" >&2
     exit 1
   fi

@@ -13,7 +13,9 @@
 #     código != 0 em qualquer falha (API fora do ar, chave errada, instância inexistente, prazo);
 #   * `--phone NÚMERO` pede um código de pareamento (8 caracteres, digitado no celular em
 #     "Aparelhos conectados > Conectar com número de telefone") em vez do QR;
-#   * `--raw` imprime também a string do QR (linha `QR: ...`), para automação e testes.
+#   * `--raw` imprime também a string do QR (linha `QR: ...`), para automação e testes;
+#   * consulta a cada POLL_INTERVAL s (padrão 2: o limite REDIS_RATE_LIMIT_RPM também conta as
+#     consultas de status/qrcode da instância) e, se receber 429, espera o Retry-After.
 #
 # Códigos de saída: 0 conectado; 1 falha/prazo; 2 uso ou erro da API (401/404/conexão).
 set -uo pipefail
@@ -45,7 +47,7 @@ if [ -z "${API_KEY:-}" ]; then
 fi
 QR_TIMEOUT=${QR_TIMEOUT:-60}
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-180}
-POLL_INTERVAL=${POLL_INTERVAL:-1}
+POLL_INTERVAL=${POLL_INTERVAL:-2}
 
 for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "❌ $tool não encontrado (apt-get install $tool)" >&2; exit 2; }
@@ -58,14 +60,29 @@ if ! [[ $INSTANCE_NAME =~ ^[a-z0-9_-]{1,64}$ ]]; then
 fi
 
 # api METHOD PATH -> corpo em stdout; falha (return 2) com a mensagem da API se HTTP != 2xx.
+# 429 (REDIS_RATE_LIMIT_RPM vale também para status/qrcode da instância): espera o Retry-After
+# e tenta de novo, em vez de abortar no meio da reautenticação.
 api() {
-  local method=$1 path=$2 body code
-  body=$(curl -sS --max-time 15 -X "$method" -H "X-API-Key: ${API_KEY}" -w '\n%{http_code}' "${API_URL}${path}") || {
-    echo "❌ API inacessível em ${API_URL} ($method $path)" >&2
-    return 2
-  }
-  code=${body##*$'\n'}
-  body=${body%$'\n'*}
+  local method=$1 path=$2 body code retry tries=0
+  while :; do
+    body=$(curl -sS --max-time 15 -X "$method" -H "X-API-Key: ${API_KEY}" \
+      -w '\n%{http_code} %header{retry-after}' "${API_URL}${path}") || {
+      echo "❌ API inacessível em ${API_URL} ($method $path)" >&2
+      return 2
+    }
+    code=${body##*$'\n'}
+    body=${body%$'\n'*}
+    retry=${code#* }
+    code=${code%% *}
+    if [ "$code" = 429 ] && [ "$tries" -lt 10 ]; then
+      tries=$((tries + 1))
+      [[ $retry =~ ^[0-9]+$ ]] || retry=5
+      echo "⏳ limite de requisições da instância (429): aguardando ${retry}s" >&2
+      sleep "$retry"
+      continue
+    fi
+    break
+  done
   if [ "${code:0:1}" != 2 ]; then
     echo "❌ $method $path -> HTTP $code: $(jq -r '.error.message // .error // .' <<<"$body" 2>/dev/null || echo "$body")" >&2
     return 2

@@ -267,7 +267,8 @@ until curl -fsS --max-time 3 -o /dev/null "${API_URL}/health" 2>/dev/null; do
 done
 if [ -n "${API_KEY:-}" ]; then
   echo "📋 Instâncias:"
-  curl -fsS -H "X-API-Key: ${API_KEY%%,*}" "${API_URL}/instance/list" | { command -v jq >/dev/null && jq -r '.data[] | "   \(.name): \(.status)"' || cat; }
+  list=$(curl -fsS -H "X-API-Key: ${API_KEY%%,*}" "${API_URL}/instance/list") || { echo "❌ /instance/list falhou" >&2; exit 1; }
+  if command -v jq >/dev/null; then jq -r '.data[] | "   \(.name): \(.status)"' <<<"$list"; else echo "$list"; fi
 else
   echo "ℹ️  Defina API_KEY para listar: curl -H \"X-API-Key: \$API_KEY\" ${API_URL}/instance/list"
 fi

@@ -61,7 +61,10 @@ d('send pipeline end to end (api, workers and the simulator as processes)', () =
     const contacts = names.map((_, i) => `55119880${String(i).padStart(5, '0')}`);
     for (const [i, name] of names.entries()) {
       await cluster.linkInstance(name, `55119770${String(i).padStart(5, '0')}`);
-      const set = await cluster.api('POST', `/webhook/${name}/set`, { url: hookUrl, events: ['message.sent', 'message.ack'] });
+      const set = await cluster.api('POST', `/webhook/${name}/set`, {
+        url: hookUrl,
+        events: ['message.sent', 'message.ack'],
+      });
       expect(set.status).toBe(200);
       secrets.set(name, set.body.data.secret);
       await cluster.sim('POST', '/sim/accounts', { phone: contacts[i] });
@@ -81,8 +84,15 @@ d('send pipeline end to end (api, workers and the simulator as processes)', () =
     expect(accepted.size).toBe(instances * perInstance);
 
     const inboxes = async () =>
-      Promise.all(contacts.map(async (c) => (await cluster.sim('GET', `/sim/accounts/${c}/inbox`)) as { text?: string }[]));
-    await waitFor('every nonce at the recipients', async () => (await inboxes()).flat().length >= accepted.size, 240_000, 1000);
+      Promise.all(
+        contacts.map(async (c) => (await cluster.sim('GET', `/sim/accounts/${c}/inbox`)) as { text?: string }[]),
+      );
+    await waitFor(
+      'every nonce at the recipients',
+      async () => (await inboxes()).flat().length >= accepted.size,
+      240_000,
+      1000,
+    );
     const all = await inboxes();
     const texts = all.flat().map((m) => m.text ?? '');
     expect(new Set(texts).size).toBe(texts.length); // none twice

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWith } from '../../packages/shared/src/testing/services.ts';
+import { describeWith, testServices } from '../../packages/shared/src/testing/services.ts';
 import { MiniBalancer } from './support/runbook-lb.ts';
 import {
   baseEnv,
@@ -10,6 +10,7 @@ import {
   deleteVhost,
   dropDatabase,
   flushRedisDb,
+  freePort,
   http,
   Proc,
   pickEmptyRedisDbs,
@@ -27,6 +28,7 @@ import {
   tempDir,
   turbozapBin,
   waitFor,
+  within,
 } from './support/runbook-stack.ts';
 
 /**
@@ -100,7 +102,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     sim = await startSimulator(tmp);
     procs.push(sim.proc);
     common = {
-      RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:5672/${id}`,
+      RABBITMQ_URL: `${testServices.rabbitmq.replace(/\/+$/, '')}/${id}`,
       API_KEY: adminKey,
       SESSION_ENCRYPTION_KEY: sessionKey,
       S3_ENDPOINT: s3.endpoint,
@@ -189,7 +191,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     const [, qr] = await script.waitForOutput(/^QR: (\S+)$/m, 40_000);
     const scan = await sim$('POST', '/sim/scan', { phone: instancePhone, qr });
     expect(scan.status).toBe(200);
-    const code = await Promise.race([script.exited, sleep(60_000).then(() => 'timeout')]);
+    const code = await within(script.exited, 60_000);
     expect({ code, output: script.output }).toEqual({
       code: 0,
       output: expect.stringContaining('Conectado com sucesso'),
@@ -375,19 +377,22 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     expect(sameId.code).toBe(3);
     expect(await psql(dbB, "select count(*) from information_schema.tables where table_schema = 'public'")).toBe('0');
 
-    const restore = await run(
+    // The real restore, as the runbook runs it: it waits (--wait-api) for the operator to start
+    // the roles, then runs the plan's `curl …/instance/list` check.
+    const newApiPort = await freePort();
+    const restore = new Proc(
+      'restore.sh',
       'bash',
-      [join(scriptsDir, 'restore.sh'), backupFile, '--keyring-file', keyringFile, '--yes-stopped'],
-      {
-        env: scriptEnv(dbB),
-        timeoutMs: 120_000,
-      },
+      [join(scriptsDir, 'restore.sh'), backupFile, '--keyring-file', keyringFile, '--yes-stopped', '--wait-api', '120'],
+      scriptEnv(dbB, { API_URL: `http://127.0.0.1:${newApiPort}` }),
+      tmp,
     );
-    expect({ code: restore.code, stderr: restore.stderr }).toMatchObject({ code: 0 });
-    expect(restore.stdout).toContain('Chaveiro confere');
-    expect(restore.stdout).toMatch(/database schema is up to date|: Success/);
+    procs.push(restore);
+    await restore.waitForOutput(/Agora inicie as funções/, 120_000);
+    expect(restore.output).toContain('Chaveiro confere');
+    expect(restore.output).toMatch(/database schema is up to date|: Success/);
     expect(await psql(dbB, 'select count(*) from kysely_migration')).not.toBe('0');
-    expect(await psql(dbB, `select status from instances where name = '${name}'`)).toBeTruthy();
+    expect(await psql(dbB, `select count(*) from wa_auth_creds`)).toBe('1');
 
     // Start the roles on the restored database, with the keyring from the secret store and an EMPTY Redis.
     const keyring = Object.fromEntries(
@@ -397,8 +402,19 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
     expect(await redisDbSize(redisDbs[1]!)).toBe(0);
-    const restoredEnv = roleEnv(dbB, redisDbs[1]!, { SESSION_ENCRYPTION_KEY: '', ...keyring });
-    [api, worker] = await Promise.all([startRole('api', restoredEnv, tmp), startRole('worker', restoredEnv, tmp)]);
+    const { SESSION_ENCRYPTION_KEY: _notFromHere, ...withoutKeyring } = roleEnv(dbB, redisDbs[1]!);
+    const restoredEnv = { ...withoutKeyring, ...keyring };
+    [api, worker] = await Promise.all([
+      startRole('api', restoredEnv, tmp, newApiPort),
+      startRole('worker', restoredEnv, tmp),
+    ]);
+    const restoreCode = await within(restore.exited, 60_000);
+    expect({ code: restoreCode, output: restore.output }).toEqual({
+      code: 0,
+      output: expect.stringContaining(`${name}: connected`),
+    });
+    expect(restore.output).toContain('Restore concluído');
+
     // The restored row still says `connected`: wait for a NEW login with the restored
     // credentials and a lease in the (empty) Redis, i.e. a worker really owns the socket again.
     await waitFor(

@@ -8,20 +8,23 @@ import { createClusterGauges } from './cluster-gauges.ts';
 import { buildRuntime } from './context.ts';
 import { embeddedSecrets, lockDataDir } from './embedded.ts';
 import { createOpsServer } from './ops-server.ts';
-import { productionChecklist } from './production-checklist.ts';
+import { evaluateChecklist, productionChecklist } from './production-checklist.ts';
 
 const stopBudgetMs = 25_000;
 
 export async function runRole(parsed: Config, flags: { checkProduction?: boolean } = {}): Promise<void> {
   const { role } = parsed;
   let config = parsed;
+  if (flags.checkProduction) {
+    // Print and exit: checking a configuration must not join a cluster or migrate a database.
+    const failed = productionChecklist(config, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(
+      failed > 0 ? `${failed} item(s) need attention before production.\n` : 'Ready for production.\n',
+    );
+    process.exit(failed > 0 ? 1 : 0);
+  }
   const unlock = config.mode === 'embedded' ? lockDataDir(config.dataDir) : () => {};
   if (config.mode === 'embedded') config = embeddedSecrets(config, (line) => process.stdout.write(`${line}\n`));
-  if (flags.checkProduction) {
-    const failed = productionChecklist(config, (line) => process.stdout.write(`${line}\n`));
-    if (failed > 0) process.stdout.write(`${failed} item(s) need attention before production.\n`);
-  }
-
   const runtime = await buildRuntime(config);
   const { logger } = runtime;
   if (config.session.simulatorUrl) {
@@ -31,6 +34,11 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
         simulator: config.session.simulatorUrl,
       },
     );
+  }
+  if (config.mode === 'distributed') {
+    for (const item of evaluateChecklist(config).filter((i) => i.status === 'fail')) {
+      logger.warn('production checklist item not met', { item: item.item, fix: item.note });
+    }
   }
   if (role === 'all') await migrateToLatest(runtime.db);
 

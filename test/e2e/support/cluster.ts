@@ -107,14 +107,24 @@ export class Cluster {
     const created = await this.api('POST', '/instance/create', { name });
     if (created.status !== 201) throw new Error(`create ${name}: ${JSON.stringify(created.body)}`);
     await this.api('POST', `/instance/${name}/connect`);
-    const qr = await waitFor(`QR of ${name}`, async () => (await this.api('GET', `/instance/${name}/qrcode`)).body.data.qrcode as string, 30_000, 200);
+    const qr = await waitFor(
+      `QR of ${name}`,
+      async () => (await this.api('GET', `/instance/${name}/qrcode`)).body.data.qrcode as string,
+      30_000,
+      200,
+    );
     await this.sim('POST', '/sim/scan', { phone, qr });
     await this.waitStatus(name, 'connected');
     return { key: created.body.data.api_key, id: created.body.data.instance.id };
   }
 
   async waitStatus(name: string, status: string, timeoutMs = 30_000): Promise<void> {
-    await waitFor(`${name} ${status}`, async () => (await this.api('GET', `/instance/${name}/status`)).body.data.status === status, timeoutMs, 200);
+    await waitFor(
+      `${name} ${status}`,
+      async () => (await this.api('GET', `/instance/${name}/status`)).body.data.status === status,
+      timeoutMs,
+      200,
+    );
   }
 
   async stop(): Promise<void> {

@@ -91,6 +91,16 @@ export async function waitFor<T>(
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** `promise`, or `'timeout'` after `ms` (the timer is cleared either way, so Jest can exit). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One child process in its own process group, with its output kept for failure messages. */
 export class Proc {
   readonly name: string;
@@ -217,7 +227,7 @@ async function rabbitManagement(method: string, path: string): Promise<boolean> 
         : {}),
       signal: AbortSignal.timeout(5000),
     });
-    return r.ok || r.status === 404;
+    return r.ok || (method === 'DELETE' && r.status === 404);
   } catch {
     return false;
   }

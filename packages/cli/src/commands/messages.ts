@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readEnvironment } from '@turbozap/shared/config';
-import { openDatabase } from '@turbozap/shared/db/database';
+import { openDatabase, pendingMigrations } from '@turbozap/shared/db/database';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { lockDataDir } from '../embedded.ts';
@@ -45,6 +45,9 @@ export async function messagesCommand(args: string[]): Promise<void> {
     env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dataDir: `${dataDir}/db` },
   );
   try {
+    if ((await pendingMigrations(database.db)).length > 0) {
+      throw new Error('the database schema is not up to date: run ./turbozap migrate first');
+    }
     const instance = await instancesRepo.byName(database.db, name);
     if (!instance) throw new Error(`no instance named ${name}`);
     const ids = await messagesRepo.cancelPending(database.db, instance.id);
