@@ -21,3 +21,11 @@ if [ "$(cat "$root/node_modules/.fingerprint" 2>/dev/null)" != "$want" ]; then
   (cd "$root" && pnpm install --frozen-lockfile --reporter=append-only >&2)
   echo "$want" >"$root/node_modules/.fingerprint"
 fi
+
+# The embedded database's template (see packages/shared/src/db/database.ts): initdb once, here.
+template="$root/node_modules/.cache/turbozap/pglite-template.tar.gz"
+if [ ! -s "$template" ]; then
+  echo "bootstrap: preparing the embedded database template" >&2
+  mkdir -p "$(dirname "$template")"
+  node --disable-warning=ExperimentalWarning "$root/packages/shared/src/db/pglite-template.ts" "$template.partial" && mv "$template.partial" "$template"
+fi

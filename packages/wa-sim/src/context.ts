@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { AccountRegistry } from './accounts/registry.ts';
 import type { InboxEntry, OutboxStatus } from './accounts/types.ts';
 import type { Faults } from './faults.ts';
+import type { GroupRegistry } from './groups/registry.ts';
 import type { SimLogger } from './log.ts';
 import type { CertificateAuthority } from './noise/ca.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -36,6 +37,7 @@ export interface SimContext {
   readonly sessions: SessionRegistry;
   readonly connections: Set<Connection>;
   readonly pairing: PairingRegistry;
+  readonly groups: GroupRegistry;
   readonly faults: Faults;
   readonly stats: SimStats;
   readonly events: EventEmitter<SimEvents>;

@@ -7,11 +7,12 @@ export type { AccountInfo, InboxEntry, OutboxEntry, OutboxStatus } from './accou
 export type { SimEvents } from './context.ts';
 export { SimError } from './errors.ts';
 export type { FaultRequest, FaultType } from './faults.ts';
+export type { GroupRole } from './groups/registry.ts';
 export type { LogSink } from './log.ts';
 export type { QrOptions, SimOptions } from './options.ts';
 export type { LinkResult } from './pairing/link.ts';
 export type { SendOptions } from './routing/phone-send.ts';
-export type { AccountDetails, DeviceInfo, SimHandle, StartOptions } from './simulator.ts';
+export type { AccountDetails, DeviceInfo, GroupInfo, SimHandle, StartOptions } from './simulator.ts';
 export { WaSimulator } from './simulator.ts';
 export type { SimStats } from './stats.ts';
 

@@ -8,8 +8,9 @@ import type { AccountInfo, InboxEntry, OutboxEntry } from './accounts/types.ts';
 import type { MessageOrigin, SimContext, SimEvents } from './context.ts';
 import { handle } from './control-api/http.ts';
 import { simRoutes } from './control-api/routes.ts';
-import { badRequest } from './errors.ts';
+import { badRequest, SimError } from './errors.ts';
 import { type FaultRequest, Faults } from './faults.ts';
+import { GroupRegistry, type GroupRole } from './groups/registry.ts';
 import { makeLogger } from './log.ts';
 import { createCertificateAuthority } from './noise/ca.ts';
 import { resolveOptions, type SimOptions } from './options.ts';
@@ -19,6 +20,7 @@ import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
 import { type SendOptions, sendFromPhone } from './routing/phone-send.ts';
+import { announceGroup } from './stanzas/iq-groups.ts';
 import { onClientPayload } from './stanzas/login.ts';
 import { onNode } from './stanzas/router.ts';
 import { emptyStats, type SimStats } from './stats.ts';
@@ -63,11 +65,19 @@ export interface AccountDetails extends AccountInfo {
   devices: DeviceInfo[];
 }
 
+export interface GroupInfo {
+  jid: string;
+  subject: string;
+  owner: string;
+  participants: { jid: string; role: GroupRole }[];
+}
+
 export class WaSimulator {
   readonly events = new EventEmitter<SimEvents>();
   private readonly ctx: SimContext;
   private server?: ListeningServer;
   private handle?: SimHandle;
+  private stopped = false;
 
   constructor(options: SimOptions = {}) {
     const accounts = new AccountRegistry();
@@ -81,6 +91,7 @@ export class WaSimulator {
       sessions,
       connections,
       pairing: new PairingRegistry(),
+      groups: new GroupRegistry(),
       faults: new Faults(accounts, () => [...connections]),
       stats: emptyStats(),
       events: this.events,
@@ -96,12 +107,14 @@ export class WaSimulator {
 
   async start({ host = '127.0.0.1', port = 7780 }: StartOptions = {}): Promise<SimHandle> {
     if (this.handle) return this.handle;
+    if (this.stopped) throw new Error('a stopped simulator cannot be restarted; create a new WaSimulator');
     const routes = simRoutes(this);
     this.server = await listen({
       host,
       port,
       onRequest: (req, res) => void handle(routes, req, res),
       onSocket: (ws) => this.accept(ws),
+      onError: (err) => this.ctx.log.error('server error', { err: err.message }),
     });
     const base = `${host.includes(':') ? `[${host}]` : host}:${this.server.port}`;
     this.handle = {
@@ -116,12 +129,16 @@ export class WaSimulator {
     return this.handle;
   }
 
+  /** Closes every connection and the server. Idempotent; the instance cannot be started again. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.ctx.timers.clear();
     this.ctx.pairing.clear();
     for (const conn of this.ctx.connections) conn.terminate();
-    await this.server?.close();
+    const server = this.server;
     this.server = undefined;
+    this.handle = undefined;
+    await server?.close();
   }
 
   info(): { wsUrl: string; rootPublicKey: string } {
@@ -166,7 +183,9 @@ export class WaSimulator {
   }
 
   inbox(phone: string): InboxEntry[] {
-    return (this.ctx.accounts.require(phone).inbox as InboxRecord[]).map(({ kind: _kind, ...entry }) => entry);
+    return (this.ctx.accounts.require(phone).inbox as InboxRecord[]).map(
+      ({ kind: _kind, delivered: _delivered, ...entry }) => entry,
+    );
   }
 
   outbox(phone: string): OutboxEntry[] {
@@ -194,6 +213,35 @@ export class WaSimulator {
 
   clearFaults(): void {
     this.ctx.faults.clear();
+  }
+
+  /** `owner`'s phone creates a group with `members` (phones or JIDs of simulated accounts). */
+  createGroup(owner: string, subject: string, members: string[] = []): GroupInfo {
+    const creator = this.ctx.accounts.require(owner);
+    if (typeof subject !== 'string' || !subject)
+      throw badRequest('invalid_subject', 'subject must be a non-empty string');
+    const accounts = members.map((m) => {
+      const target = this.ctx.accounts.resolveTarget(m);
+      if (!target) throw badRequest('unknown_member', `no simulated account for ${m}`);
+      return target.account;
+    });
+    const group = this.ctx.groups.create(creator, subject, accounts);
+    announceGroup(this.ctx, group, creator);
+    return this.group(group.jid);
+  }
+
+  group(jid: string): GroupInfo {
+    const group = this.ctx.groups.get(jid);
+    if (!group) throw new SimError(404, 'unknown_group', `no group ${jid}`);
+    return {
+      jid: group.jid,
+      subject: group.subject,
+      owner: `${group.creator.phone}@s.whatsapp.net`,
+      participants: [...group.members.values()].map((m) => ({
+        jid: `${m.account.phone}@s.whatsapp.net`,
+        role: m.role,
+      })),
+    };
   }
 
   /** Test hook: `phone`'s phone forgets its Signal session with device `peerJid` (forces a retry). */

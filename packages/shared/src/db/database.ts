@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -18,6 +19,16 @@ export interface Database {
 }
 
 const INT8 = 20;
+
+/**
+ * A pre-initialised PGlite data directory made at install time (scripts/bootstrap.sh runs
+ * pglite-template.ts): a new embedded database starts from it instead of running initdb,
+ * which peaks near 1 GB of memory. Without it PGlite runs initdb as usual.
+ */
+export const pgliteTemplate = new URL(
+  '../../../../node_modules/.cache/turbozap/pglite-template.tar.gz',
+  import.meta.url,
+).pathname;
 // Our bigint columns (sequence numbers, fencing tokens) fit in a JS number; both drivers agree on it.
 const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -38,8 +49,16 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
-  if (!target.dataDir.includes('://')) mkdirSync(target.dataDir, { recursive: true });
-  const lite = await PGlite.create(target.dataDir, { parsers: { [INT8]: (value: string) => Number(value) } });
+  const onDisk = !target.dataDir.includes('://');
+  if (onDisk) mkdirSync(target.dataDir, { recursive: true });
+  const template =
+    onDisk && !existsSync(join(target.dataDir, 'PG_VERSION')) && existsSync(pgliteTemplate)
+      ? pgliteTemplate
+      : undefined;
+  const lite = await PGlite.create(target.dataDir, {
+    parsers: { [INT8]: (value: string) => Number(value) },
+    ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+  });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: lite }) });
   return { db, kind: 'pglite', close: () => db.destroy() };
 }

@@ -38,6 +38,8 @@ export interface InboxEntry {
   timestamp: number;
   /** Sending device number (0 = phone). */
   fromDevice: number;
+  /** Group JID for group messages. */
+  group?: string;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';

@@ -63,6 +63,10 @@ export function simRoutes(sim: WaSimulator): Route[] {
     route('POST', '/sim/accounts/:phone/remove-device', ({ params, body }) =>
       sim.removeDevice(params.phone!, str(body, 'jid')),
     ),
+    route('POST', '/sim/groups', ({ body }) =>
+      sim.createGroup(str(body, 'owner') ?? '', str(body, 'subject') ?? '', strList(body, 'participants') ?? []),
+    ),
+    route('GET', '/sim/groups/:jid', ({ params }) => sim.group(params.jid!)),
     route('POST', '/sim/faults', ({ body }) =>
       sim.injectFault({
         type: str(body, 'type') as FaultRequest['type'],

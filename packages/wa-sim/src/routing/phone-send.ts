@@ -10,6 +10,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { remember } from '../util/bounded.ts';
 import { newMessageId } from '../util/ids.ts';
 import { deliverToCompanion, messageKey } from './delivery.ts';
+import { sendGroupFromPhone } from './groups.ts';
 import { encryptForCompanion, phoneReceived } from './phone.ts';
 
 export interface SendOptions {
@@ -43,6 +44,8 @@ export async function sendFromPhone(
   opts: SendOptions = {},
 ): Promise<{ id: string }> {
   if (typeof text !== 'string' || !text) throw badRequest('invalid_text', 'text must be a non-empty string');
+  const group = typeof to === 'string' ? ctx.groups.get(to) : undefined;
+  if (group) return sendGroupFromPhone(ctx, sender, group, text, opts.id);
   const target = ctx.accounts.resolveTarget(to);
   if (!target) throw notFound('unknown_recipient', `no simulated account for ${String(to)}`);
   const recipient = target.account;

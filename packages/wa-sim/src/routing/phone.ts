@@ -11,6 +11,8 @@ import { deliverReceipt } from './receipts.ts';
 
 export interface InboxRecord extends InboxEntry {
   read: boolean;
+  /** Delivery receipt sent (a read receipt is never sent before it). */
+  delivered: boolean;
   kind: 'pn' | 'lid';
 }
 
@@ -25,6 +27,7 @@ export function phoneReceived(
   id: string,
   message: proto.IMessage,
   kind: 'pn' | 'lid',
+  group?: string,
 ): void {
   const { type, text } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
@@ -35,18 +38,16 @@ export function phoneReceived(
     ...(text !== undefined ? { text } : {}),
     timestamp: Math.floor(Date.now() / 1000),
     fromDevice: senderDevice,
+    ...(group ? { group } : {}),
     read: false,
+    delivered: false,
     kind,
   };
   recipient.inbox.push(entry);
   if (recipient.inbox.length > MAX_INBOX) recipient.inbox.shift();
   ctx.events.emit('inbox', { phone: recipient.phone, entry });
   const onError = (err: unknown) => ctx.log.warn('receipt failed', { err: String(err) });
-  ctx.timers.later(
-    ctx.opts.receiptDelayMs,
-    () => deliverReceipt(ctx, recipient, sender, [id], 'delivery', kind),
-    onError,
-  );
+  ctx.timers.later(ctx.opts.receiptDelayMs, () => acknowledgeDelivery(ctx, recipient, sender, [entry]), onError);
   if (recipient.autoRead) {
     ctx.timers.later(
       ctx.opts.readReceiptDelayMs,
@@ -58,6 +59,21 @@ export function phoneReceived(
   }
 }
 
+function acknowledgeDelivery(ctx: SimContext, recipient: Account, sender: Account, entries: InboxRecord[]): void {
+  const pending = entries.filter((e) => !e.delivered);
+  for (const e of pending) e.delivered = true;
+  const kind = pending[0]?.kind ?? 'pn';
+  deliverReceipt(
+    ctx,
+    recipient,
+    sender,
+    pending.map((e) => e.id),
+    'delivery',
+    kind,
+    pending[0]?.group,
+  );
+}
+
 /** `account`'s phone reads messages in its inbox (all unread ones when `ids` is absent). */
 export function markRead(ctx: SimContext, account: Account, ids?: string[]): string[] {
   const wanted = ids && new Set(ids);
@@ -65,15 +81,17 @@ export function markRead(ctx: SimContext, account: Account, ids?: string[]): str
   for (const entry of account.inbox as InboxRecord[]) {
     if (entry.read || (wanted && !wanted.has(entry.id))) continue;
     entry.read = true;
-    const list = bySender.get(entry.from) ?? [];
+    const chat = `${entry.from}|${entry.group ?? ''}`;
+    const list = bySender.get(chat) ?? [];
     list.push(entry);
-    bySender.set(entry.from, list);
+    bySender.set(chat, list);
   }
   const marked: string[] = [];
-  for (const [from, entries] of bySender) {
-    const sender = ctx.accounts.resolve(from)?.account;
+  for (const entries of bySender.values()) {
+    const sender = ctx.accounts.resolve(entries[0]?.from)?.account;
     if (!sender) continue;
     const kind = entries[0]?.kind ?? 'pn';
+    acknowledgeDelivery(ctx, account, sender, entries); // receipts stay in order: delivered, then read
     deliverReceipt(
       ctx,
       account,
@@ -81,6 +99,7 @@ export function markRead(ctx: SimContext, account: Account, ids?: string[]): str
       entries.map((e) => e.id),
       'read',
       kind,
+      entries[0]?.group,
     );
     marked.push(...entries.map((e) => e.id));
   }

@@ -17,6 +17,7 @@ export function deliverReceipt(
   ids: string[],
   type: ReceiptType,
   kind: 'pn' | 'lid',
+  group?: string,
 ): void {
   if (!ids.length) return;
   const status: OutboxStatus = type === 'delivery' ? 'delivered' : 'read';
@@ -29,9 +30,11 @@ export function deliverReceipt(
   }
   if (!sender.companions.size) return;
   const [first, ...rest] = ids;
+  // group receipts come from the group and name the reader as participant
   const attrs = {
     id: first,
-    from: jidFor(kind, reader),
+    from: group ?? jidFor(kind, reader),
+    participant: group ? jidFor(kind, reader) : undefined,
     t: unixSeconds(),
     type: type === 'delivery' ? undefined : type,
   };

@@ -14,6 +14,7 @@ import {
   type SignalStorage,
   type SignedPreKey,
 } from './libsignal.ts';
+import { SenderKeys } from './sender-keys.ts';
 
 export type EncType = 'pkmsg' | 'msg';
 
@@ -26,6 +27,8 @@ export class SimSignalDevice {
   readonly identity: SignalKeyPair;
   readonly registrationId: number;
   readonly signedPreKey: SignedPreKey;
+  /** Sender keys for group messages. */
+  readonly senderKeys = new SenderKeys();
   private readonly preKeys = new Map<number, PreKey>();
   private readonly sessions = new Map<string, Uint8Array>();
   private nextPreKeyId = 1;

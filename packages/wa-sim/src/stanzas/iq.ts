@@ -4,11 +4,12 @@ import type { SimContext } from '../context.ts';
 import type { Connection } from '../transport/connection.ts';
 import { onBlocklistIq, onPrivacyIq, onPropsIq } from './iq-basic.ts';
 import { onEncryptIq } from './iq-encrypt.ts';
+import { onGroupIq } from './iq-groups.ts';
 import { onMdIq } from './iq-md.ts';
 import { onUsyncIq } from './usync.ts';
 
 /** Namespaces answered with an empty result (telemetry, presence of the session, ...). */
-const EMPTY_RESULT = new Set(['passive', 'w:p', 'w:stats', 'urn:xmpp:whatsapp:dirty', 'w:sync:app:state']);
+const EMPTY_RESULT = new Set(['passive', 'w:p', 'w:stats', 'urn:xmpp:whatsapp:dirty']);
 /** Namespaces usable before login (an unpaired client). */
 const BEFORE_LOGIN = new Set(['md', 'w:p', 'w:stats', 'passive']);
 
@@ -19,6 +20,7 @@ const HANDLERS: Record<string, IqHandler> = {
   md: (ctx, conn, iq) => onMdIq(ctx, conn, iq),
   encrypt: (ctx, conn, iq) => onEncryptIq(ctx, conn, iq),
   usync: (ctx, conn, iq) => onUsyncIq(ctx, conn, iq),
+  'w:g2': (ctx, conn, iq) => onGroupIq(ctx, conn, iq),
   abt: (_ctx, conn, iq) => onPropsIq(conn, iq),
   blocklist: (_ctx, conn, iq) => onBlocklistIq(conn, iq),
   privacy: (_ctx, conn, iq) => onPrivacyIq(conn, iq),

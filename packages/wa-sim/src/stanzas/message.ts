@@ -5,6 +5,7 @@ import type { Account } from '../accounts/types.ts';
 import { type BinaryNode, bytesOf, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import { deliverToCompanion, messageKey } from '../routing/delivery.ts';
+import { relayGroupMessage } from '../routing/groups.ts';
 import { phoneReceived } from '../routing/phone.ts';
 import { requestRetry } from '../routing/retry.ts';
 import type { EncType } from '../signal/sim-signal-device.ts';
@@ -55,7 +56,33 @@ export async function onMessage(ctx: SimContext, conn: Connection, msg: BinaryNo
     sendAck(conn, msg, policy.refuseCode);
     return;
   }
-  const chatJid = msg.attrs.recipient ?? to;
+  const duplicate = await fanOut(ctx, sender, senderDevice, msg);
+  if (duplicate === undefined) {
+    sendAck(conn, msg, 403); // not a member of that group
+    return;
+  }
+  if (policy?.delayMs) ctx.timers.later(policy.delayMs, () => sendAck(conn, msg));
+  else sendAck(conn, msg);
+  if (duplicate) ctx.stats.duplicatesSuppressed++;
+  else ctx.stats.messagesRelayed++;
+}
+
+/** Routes every copy; resolves whether some copy was a duplicate (undefined: not allowed to post). */
+async function fanOut(
+  ctx: SimContext,
+  sender: Account,
+  senderDevice: number,
+  msg: BinaryNode,
+): Promise<boolean | undefined> {
+  const id = msg.attrs.id!;
+  const group = ctx.groups.get(msg.attrs.to);
+  if (group) {
+    const outcome = await relayGroupMessage(ctx, sender, senderDevice, msg, group);
+    if (outcome === 'forbidden') return undefined;
+    ctx.origins.set(messageKey(sender, id), { deviceId: senderDevice, kind: 'pn' });
+    return outcome === 'duplicate';
+  }
+  const chatJid = msg.attrs.recipient ?? msg.attrs.to;
   const chat = ctx.accounts.resolve(chatJid);
   const kind = parseJid(chatJid)?.kind ?? 'pn';
   ctx.origins.set(messageKey(sender, id), { deviceId: senderDevice, kind });
@@ -63,10 +90,7 @@ export async function onMessage(ctx: SimContext, conn: Connection, msg: BinaryNo
   for (const target of targetsOf(msg)) {
     outcomes.push(await route(ctx, sender, senderDevice, msg, target, chat?.account, kind));
   }
-  if (policy?.delayMs) ctx.timers.later(policy.delayMs, () => sendAck(conn, msg));
-  else sendAck(conn, msg);
-  if (outcomes.includes('duplicate')) ctx.stats.duplicatesSuppressed++;
-  else ctx.stats.messagesRelayed++;
+  return outcomes.includes('duplicate');
 }
 
 async function route(

@@ -19,13 +19,15 @@ export async function onReceipt(ctx: SimContext, conn: Connection, receipt: Bina
   const { id, to, type } = receipt.attrs;
   conn.sendNode(node('ack', { id, class: 'receipt', from: to, type }));
   const reader = conn.account;
-  const target = ctx.accounts.resolve(to);
+  const group = ctx.groups.get(to);
+  // group receipts name the message's author in `participant`
+  const target = ctx.accounts.resolve(group ? receipt.attrs.participant : to);
   if (!reader || !id || !target || target.account === reader) return; // own-device receipts stay local
   const sender = target.account;
-  const kind = parseJid(to)?.kind ?? 'pn';
+  const kind = parseJid(group ? receipt.attrs.participant : to)?.kind ?? 'pn';
   if (type === 'retry') {
     const entry = sender.outbox.get(id);
-    if (entry) {
+    if (entry && !group) {
       await resendFromPhone(ctx, sender, entry, reader, conn.deviceId ?? 0, receipt, kind);
       return;
     }
@@ -42,5 +44,5 @@ export async function onReceipt(ctx: SimContext, conn: Connection, receipt: Bina
   const forwardAs = FORWARDED[type ?? 'delivery'];
   if (!forwardAs) return;
   const ids = [id, ...childrenOf(child(receipt, 'list'), 'item').flatMap((i) => (i.attrs.id ? [i.attrs.id] : []))];
-  deliverReceipt(ctx, reader, sender, ids, forwardAs, kind);
+  deliverReceipt(ctx, reader, sender, ids, forwardAs, kind, group?.jid);
 }

@@ -30,8 +30,12 @@ describe('login with stored credentials', () => {
     expect(blocklist).toEqual([]);
     expect(privacy).toMatchObject({ readreceipts: 'all' });
     expect(exists).toEqual([{ jid: '15550003002@s.whatsapp.net', exists: true }]);
-    expect(missing).toEqual([{ jid: '15559999999@s.whatsapp.net', exists: false }]);
-    await again.sock.query({ tag: 'iq', attrs: { to: 's.whatsapp.net', type: 'get', xmlns: 'w:p' }, content: [{ tag: 'ping', attrs: {} }] });
+    expect(missing).toEqual([]); // Baileys drops numbers that are not on WhatsApp
+    await again.sock.query({
+      tag: 'iq',
+      attrs: { to: 's.whatsapp.net', type: 'get', xmlns: 'w:p' },
+      content: [{ tag: 'ping', attrs: {} }],
+    });
     // no query the client made during login went unanswered
     expect(t.logs.filter((l) => l.includes('unhandled iq') || l.includes('connection error'))).toEqual([]);
   });
@@ -76,17 +80,17 @@ describe('login with stored credentials', () => {
 describe('keepalive and silence', () => {
   let t: TestSim;
   beforeAll(async () => {
-    t = await startTestSim({ silenceTimeoutMs: 700 });
+    t = await startTestSim({ silenceTimeoutMs: 2000 });
   });
   afterAll(() => t.teardown());
 
   test('a pinging client stays connected; a silent one gets 408', async () => {
-    const { client, auth } = await linkWithQr(t.sim, t.handle.wsUrl, '15550004001', { keepAliveIntervalMs: 200 });
+    const { client, auth } = await linkWithQr(t.sim, t.handle.wsUrl, '15550004001', { keepAliveIntervalMs: 250 });
     t.track(client);
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 2500));
     expect(client.state).toBe('open');
     client.end();
     const silent = t.track(await reconnect(t.handle.wsUrl, auth, { keepAliveIntervalMs: 60_000 }));
-    expect(await silent.waitClosed(4000)).toBe(408);
+    expect(await silent.waitClosed(5000)).toBe(408);
   });
 });

@@ -3,6 +3,7 @@
 import makeWASocket, {
   type AuthenticationState,
   Browsers,
+  type MessageUserReceiptUpdate,
   type UserFacingSocketConfig,
   type WAMessage,
   type WAMessageUpdate,
@@ -35,13 +36,15 @@ export class SimClient {
   readonly received: WAMessage[] = [];
   readonly upsertTypes: string[] = [];
   readonly updates: WAMessageUpdate[] = [];
+  /** Per-participant receipts for group messages (message-receipt.update). */
+  readonly groupReceipts: MessageUserReceiptUpdate[] = [];
   state: 'connecting' | 'open' | 'close' = 'connecting';
   /** Status code of the close (Baileys DisconnectReason), once closed. */
   closeCode?: number;
   closeMessage?: string;
 
   constructor(wsUrl: string, auth: AuthenticationState, opts: ClientOptions = {}) {
-    const { logLevel = 'silent', ...config } = opts;
+    const { logLevel = process.env.BAILEYS_LOG ?? 'silent', ...config } = opts;
     this.sock = makeWASocket({
       waWebSocketUrl: wsUrl,
       auth,
@@ -70,6 +73,7 @@ export class SimClient {
       }
     });
     this.sock.ev.on('messages.update', (ups) => this.updates.push(...ups));
+    this.sock.ev.on('message-receipt.update', (ups) => this.groupReceipts.push(...ups));
   }
 
   nextQr(index = 0, timeoutMs = 5000): Promise<string> {
@@ -103,14 +107,20 @@ export class SimClient {
     );
   }
 
-  /** Highest status seen for one of our messages (from messages.update or the upsert itself). */
+  /**
+   * Every status seen for a message, from messages.update and from the upsert itself (Baileys merges
+   * updates that arrive while events are buffered into the buffered upsert).
+   */
+  statusesOf(id: string): number[] {
+    const out: number[] = [];
+    for (const m of this.received) if (m.key.id === id && typeof m.status === 'number') out.push(m.status);
+    for (const u of this.updates) if (u.key.id === id && typeof u.update.status === 'number') out.push(u.update.status);
+    return out;
+  }
+
+  /** Highest status seen for one of our messages (3 = delivered, 4 = read). */
   statusOf(id: string): number {
-    let status = 0;
-    for (const u of this.updates)
-      if (u.key.id === id && typeof u.update.status === 'number') status = Math.max(status, u.update.status);
-    for (const m of this.received)
-      if (m.key.id === id && typeof m.status === 'number') status = Math.max(status, m.status);
-    return status;
+    return Math.max(0, ...this.statusesOf(id));
   }
 
   end(): void {

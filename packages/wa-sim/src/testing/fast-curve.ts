@@ -4,6 +4,7 @@
 // the main V8 context and points libsignal's and Baileys' sign/verify at it. Behaviour is unchanged
 // (including Baileys' Curve.verify accepting any well-formed signature).
 import { Curve, generateSignalPubKey } from '@whiskeysockets/baileys';
+import { SenderKeyMessage } from '@whiskeysockets/baileys/lib/Signal/Group/index.js';
 import libsignal from 'libsignal';
 
 type CurveModule = {
@@ -60,5 +61,17 @@ export function installFastCurve(): void {
       return false;
     }
   };
+  // Baileys' group cipher binds libsignal's sign/verify by name: patch the class that uses them.
+  type SkmProto = { serialized: Uint8Array; SIGNATURE_LENGTH: number };
+  const skm = SenderKeyMessage.prototype as unknown as {
+    verifySignature(this: SkmProto, signatureKey: Buffer): void;
+    getSignature(this: SkmProto, signatureKey: Buffer, serialized: Uint8Array): Buffer;
+  };
+  skm.verifySignature = function (signatureKey) {
+    const body = this.serialized.slice(0, this.serialized.length - this.SIGNATURE_LENGTH);
+    const signature = this.serialized.slice(-this.SIGNATURE_LENGTH);
+    if (!curve.verifySignature(signatureKey, body, signature)) throw new Error('Invalid signature!');
+  };
+  skm.getSignature = (signatureKey, serialized) => Buffer.from(curve.calculateSignature(signatureKey, serialized));
   curve.__waSimFast = true;
 }

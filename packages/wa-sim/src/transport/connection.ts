@@ -62,8 +62,9 @@ export class Connection {
     this.touch();
   }
 
+  /** Open and not being closed by the server (a connection ended with a stream error no longer counts). */
   get isOpen(): boolean {
-    return this.stage !== 'closed' && this.ws.readyState === this.ws.OPEN;
+    return this.stage !== 'closed' && !this.closeTimer && this.ws.readyState === this.ws.OPEN;
   }
 
   get isAuthenticated(): boolean {
@@ -71,7 +72,7 @@ export class Connection {
   }
 
   sendNode(n: BinaryNode): void {
-    if (!this.isOpen || !this.transport) return;
+    if (this.stage === 'closed' || this.closeTimer || this.ws.readyState !== this.ws.OPEN || !this.transport) return;
     if (this.opts.log.trace) this.opts.log.debug(`>> ${this.id} ${binaryNodeToString(n)}`);
     this.ws.send(encodeFrame(this.transport.encrypt(encodeBinaryNode(n))));
   }
@@ -160,7 +161,16 @@ export class Connection {
           waiter.resolve(n);
           return;
         }
-        await this.handlers.onNode(this, n);
+        try {
+          await this.handlers.onNode(this, n);
+        } catch (err) {
+          // a failing handler must not take the connection down with it
+          this.opts.log.error('stanza handler failed', {
+            conn: this.id,
+            tag: n.tag,
+            err: String((err as Error)?.stack ?? err),
+          });
+        }
         return;
       }
       default:

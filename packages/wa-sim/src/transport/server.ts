@@ -16,6 +16,8 @@ export interface ListenOptions {
   port: number;
   onRequest(req: IncomingMessage, res: ServerResponse): void;
   onSocket(ws: WebSocket, req: IncomingMessage): void;
+  /** Errors of the listening server after start (it keeps running). */
+  onError(err: Error): void;
 }
 
 export async function listen(opts: ListenOptions): Promise<ListeningServer> {
@@ -36,6 +38,8 @@ export async function listen(opts: ListenOptions): Promise<ListeningServer> {
       resolve();
     });
   });
+  server.on('error', opts.onError);
+  wss.on('error', opts.onError);
   const { port } = server.address() as AddressInfo;
   return {
     host: opts.host,
