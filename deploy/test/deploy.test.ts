@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { knownVariables } from '@turbozap/shared/config';
 import { checkWithPromtool, havePromtool, type MetricCatalog, promqlProblems } from './promql.ts';
 import { parseYaml, parseYamlAll } from './yaml.ts';
 
@@ -27,6 +28,8 @@ const known = JSON.parse(read('deploy/known.json')) as {
   baseImage: string;
   images: Record<string, number[]>;
 };
+// The variables TurboZap really reads come from its config schema, not from a copy.
+known.env = [...knownVariables];
 const catalog = JSON.parse(read('deploy/metrics.json')) as MetricCatalog;
 const deployableEnv = known.env.filter((name) => !known.testOnlyEnv.includes(name));
 

@@ -1,17 +1,28 @@
+import { queues } from '@turbozap/shared/contracts/queues';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 
+const watchedQueues = [queues.send, queues.webhooks];
+
 /**
- * Cluster-wide gauges every replica reports (alerts read them with `max`):
- * turbozap_instances_expected, from the desired state in the database.
+ * Cluster-wide gauges every replica reports (alerts and dashboards read them with `max`):
+ * turbozap_instances_expected from the desired state in the database, and
+ * turbozap_queue_messages_pending{queue} from the broker's queue depths.
  */
 export function createClusterGauges(runtime: Runtime, intervalMs = 15_000): Component {
+  const { metrics, db, broker } = runtime;
   let timer: NodeJS.Timeout | undefined;
   const update = async () => {
-    try {
-      runtime.metrics.instancesExpected.set(await instancesRepo.countExpected(runtime.db));
-    } catch {
-      // The database being down is reported by /ready; the gauge keeps its last value.
+    // A dependency being down is reported by /ready; the gauges keep their last values.
+    await instancesRepo
+      .countExpected(db)
+      .then((n) => metrics.instancesExpected.set(n))
+      .catch(() => {});
+    for (const queue of watchedQueues) {
+      await broker
+        .depth(queue)
+        .then((n) => metrics.queuePending.set({ queue }, n))
+        .catch(() => {});
     }
   };
   return {

@@ -46,7 +46,7 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
     ...(await runtime.readiness()),
     ...(config.session.simulatorUrl ? { simulator: true } : {}),
   });
-  const components: Component[] = [createClusterGauges(runtime)];
+  const components: Component[] = [createClusterGauges(runtime, config.metricsSampleIntervalMs)];
   if (runsSender(role)) components.push(createSenderWorker(runtime));
   if (runsSessions(role)) components.push(createSessionWorker(runtime));
   components.push(runsApi(role) ? createApiServer(runtime, readiness) : createOpsServer(runtime, readiness));

@@ -20,7 +20,6 @@ export interface SenderWorkerSettings {
     /** Backoff of the event consumer when the database refuses a delivery row. */
     consumerBackoff: BackoffPolicy;
   };
-  queueDepthIntervalMs: number;
   now: () => number;
   random: () => number;
   /** DNS for the SSRF guard's pre-checks (tests inject one). */
@@ -44,7 +43,6 @@ export const defaultSettings: SenderWorkerSettings = {
     backoff: { baseMs: 5_000, factor: 4, maxMs: 3_600_000 },
     consumerBackoff: { baseMs: 1_000, maxMs: 60_000 },
   },
-  queueDepthIntervalMs: 5_000,
   now: Date.now,
   random: Math.random,
   resolve: undefined,
@@ -58,7 +56,6 @@ export function resolveSettings(options: SenderWorkerOptions = {}): SenderWorker
     eventsRelay: { ...d.eventsRelay, ...options.eventsRelay },
     sweeper: { ...d.sweeper, ...options.sweeper },
     webhooks: { ...d.webhooks, ...options.webhooks },
-    queueDepthIntervalMs: options.queueDepthIntervalMs ?? d.queueDepthIntervalMs,
     now: options.now ?? d.now,
     random: options.random ?? d.random,
     resolve: options.resolve ?? d.resolve,

@@ -14,7 +14,6 @@ const fast = {
   eventsRelay: { intervalMs: 20 },
   sweeper: { intervalMs: 50 },
   webhooks: { pollIntervalMs: 20, backoff: { baseMs: 10, maxMs: 50 } },
-  queueDepthIntervalMs: 20,
 };
 
 describe.each(kinds)('sender-worker component (in-process broker, %s)', (kind) => {

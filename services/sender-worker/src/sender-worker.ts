@@ -3,7 +3,6 @@ import { createSafeAgent } from '@turbozap/shared/net';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { InstanceNames } from './instance-names.ts';
 import { resolveSettings, type SenderWorkerOptions } from './options.ts';
-import { QueueDepthMonitor } from './queue-depth.ts';
 import { EventsRelay } from './relay/events-relay.ts';
 import { MessageRelay } from './relay/message-relay.ts';
 import { MediaPreparer } from './send/media.ts';
@@ -80,13 +79,6 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     backoff: settings.webhooks.consumerBackoff,
     onDelivery: () => dispatcher.poke(),
   });
-  const depth = new QueueDepthMonitor({
-    broker,
-    metrics,
-    logger,
-    queues: [queues.send, queues.webhooks],
-    intervalMs: settings.queueDepthIntervalMs,
-  });
 
   let started = false;
   const stop = async () => {
@@ -94,7 +86,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     // Consumers first (in-flight jobs finish or go back to the queue), then the loops; the
     // events relay last, so events written while stopping still leave.
     await Promise.allSettled([sendConsumer.stop(), webhookEvents.stop()]);
-    await Promise.allSettled([messageRelay.stop(), sweeper.stop(), depth.stop(), dispatcher.stop()]);
+    await Promise.allSettled([messageRelay.stop(), sweeper.stop(), dispatcher.stop()]);
     await eventsRelay.stop();
     await Promise.allSettled([mediaAgent.close(), webhookAgent.close()]);
   };
@@ -108,7 +100,6 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
         await sendConsumer.start();
         await messageRelay.start();
         sweeper.start();
-        depth.start();
       } catch (err) {
         await stop();
         throw err;

@@ -17,6 +17,8 @@ export interface Config {
   mode: 'embedded' | 'distributed';
   server: { host: string; port: number; tls: { certFile: string; keyFile: string } | undefined };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** How often every process samples the cluster-wide gauges (queue depths, expected instances). */
+  metricsSampleIntervalMs: number;
   dataDir: string;
   database: DatabaseTarget;
   rabbitmq: { url: string; workerCount: number } | undefined;

@@ -85,6 +85,7 @@ export function loadConfig(role: Role, raw: Record<string, string | undefined>):
         env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
     },
     logLevel: env.LOG_LEVEL,
+    metricsSampleIntervalMs: env.METRICS_SAMPLE_INTERVAL,
     dataDir,
     database:
       mode === 'embedded' || !env.DATABASE_URL

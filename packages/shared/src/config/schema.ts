@@ -9,6 +9,7 @@ export const serverEnv = z.object({
   TLS_CERT_FILE: optionalStr,
   TLS_KEY_FILE: optionalStr,
   METRICS_API_KEY_REQUIRED: bool(false),
+  METRICS_SAMPLE_INTERVAL: duration(15_000),
 });
 
 export const servicesEnv = z.object({
