@@ -39,7 +39,11 @@ scrape_configs:
     );
     prometheus = spawn(
       prometheusBin,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
       { stdio: 'ignore' },
     );
     await waitFor('prometheus', () => fetch(`${promUrl}/-/ready`).then((r) => r.ok), 60_000);
@@ -52,11 +56,19 @@ scrape_configs:
   }, 60_000);
 
   const query = async (q: string) =>
-    ((await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } }).data
-      .result;
+    (
+      (await (await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      }
+    ).data.result;
 
   test('the target is up and exports the plan metrics', async () => {
-    await waitFor('turbozap scraped', async () => (await query('up{job="turbozap-api"}'))[0]?.value[1] === '1', 60_000, 500);
+    await waitFor(
+      'turbozap scraped',
+      async () => (await query('up{job="turbozap-api"}'))[0]?.value[1] === '1',
+      60_000,
+      500,
+    );
     await cluster.api('GET', '/instance/list');
     await waitFor(
       'HTTP latency histogram scraped',
@@ -78,7 +90,12 @@ scrape_configs:
         }
       }),
     );
-    await waitFor('queue depth above 1000 in Prometheus', async () => Number((await query('max(turbozap_queue_messages_pending)'))[0]?.value[1] ?? 0) > 1000, 60_000, 500);
+    await waitFor(
+      'queue depth above 1000 in Prometheus',
+      async () => Number((await query('max(turbozap_queue_messages_pending)'))[0]?.value[1] ?? 0) > 1000,
+      60_000,
+      500,
+    );
     const alert = await waitFor(
       'TurboZapQueueBacklog pending',
       async () => {

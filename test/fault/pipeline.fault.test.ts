@@ -55,7 +55,9 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
           const nonce = `${name}-${n}-${Math.random().toString(36).slice(2)}`;
           // The API commits before it publishes: with the broker down it still accepts (the relay publishes later).
           const res = await waitFor(`accept ${nonce}`, async () => {
-            const r = await cluster.api('POST', `/message/${name}/text`, { to: contacts[i], text: nonce }).catch(() => null);
+            const r = await cluster
+              .api('POST', `/message/${name}/text`, { to: contacts[i], text: nonce })
+              .catch(() => null);
             return r?.status === 202 ? r : null;
           });
           accepted.set(res.body.data.id, nonce);
@@ -66,8 +68,15 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
     expect(faultsDone).toBe(true);
 
     const inboxes = async () =>
-      (await Promise.all(contacts.map((c) => cluster.sim('GET', `/sim/accounts/${c}/inbox`)))).flat() as { text?: string }[];
-    await waitFor('every nonce at the recipients', async () => (await inboxes()).length >= accepted.size, 300_000, 2000);
+      (await Promise.all(contacts.map((c) => cluster.sim('GET', `/sim/accounts/${c}/inbox`)))).flat() as {
+        text?: string;
+      }[];
+    await waitFor(
+      'every nonce at the recipients',
+      async () => (await inboxes()).length >= accepted.size,
+      300_000,
+      2000,
+    );
     const texts = (await inboxes()).map((m) => m.text ?? '');
     const counts = new Map<string, number>();
     for (const t of texts) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -79,7 +88,9 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
     await waitFor(
       'every message in a final state',
       async () => {
-        const { rows } = await db.query(`select status, count(*)::int as n from messages where direction = 'outbound' group by status`);
+        const { rows } = await db.query(
+          `select status, count(*)::int as n from messages where direction = 'outbound' group by status`,
+        );
         return rows.every((r: { status: string }) => ['sent', 'delivered', 'read'].includes(r.status));
       },
       120_000,
