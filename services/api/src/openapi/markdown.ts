@@ -10,7 +10,9 @@ export function routesMarkdown(routes: RouteTable): string {
   for (const [tag, list] of byTag) {
     out.push(`### ${tag}`, '', '| method | path | key | body | summary |', '|---|---|---|---|---|');
     for (const r of list) {
-      out.push(`| ${r.method.toUpperCase()} | \`${r.path}\` | ${access[r.access]} | ${r.body ? 'JSON' : '—'} | ${r.summary} |`);
+      out.push(
+        `| ${r.method.toUpperCase()} | \`${r.path}\` | ${access[r.access]} | ${r.body ? 'JSON' : '—'} | ${r.summary} |`,
+      );
     }
     out.push('');
   }
