@@ -74,7 +74,8 @@ for (const v of only) {
     process.exit(2);
   }
 }
-if (only.includes('turbozap') === false && halfDuration > 0) log('note: the half-rate pass needs turbozap in --only; skipped');
+if (only.includes('turbozap') === false && halfDuration > 0)
+  log('note: the half-rate pass needs turbozap in --only; skipped');
 
 const floorQueue = 'bench.floor.send';
 const sendQueue = 'whatsapp.send.messages';
@@ -99,6 +100,8 @@ interface Measured {
   postgresCpuMsPerReq: number;
   rabbitCpuMsPerReq: number;
   hostBusy: number;
+  /** Postgres transactions (statements outside a transaction count one each) per accepted request. */
+  pgTransactionsPerReq: number;
   durable?: { accepted: number; rows: number; queued: number; consistent: boolean };
   half?: HalfRate;
   raw: Pick<AutocannonResult, 'latency' | 'requests' | 'errors' | 'timeouts' | 'non2xx' | 'duration'>;
@@ -144,10 +147,15 @@ function serviceCpu(database: string): { stop(): { postgres: number; rabbit: num
 }
 
 async function main(): Promise<void> {
-  log(`ingest benchmark: ${only.join(', ')}; ${duration}s runs after ${warmup}s warm-up, ${connections} connections, body ${Buffer.byteLength(body)} bytes`);
+  log(
+    `ingest benchmark: ${only.join(', ')}; ${duration}s runs after ${warmup}s warm-up, ${connections} connections, body ${Buffer.byteLength(body)} bytes`,
+  );
   const services = await provisionServices('ingest', { ...serviceDefaults, redisDb, keep: Boolean(flags.keep) });
   const inUse = await countRedisKeys(services.redisUrl, 'turbozap:*');
-  if (inUse > 0) log(`warning: Redis db ${redisDb} already has ${inUse} turbozap:* keys (another run?); pick another with --redis-db`);
+  if (inUse > 0)
+    log(
+      `warning: Redis db ${redisDb} already has ${inUse} turbozap:* keys (another run?); pick another with --redis-db`,
+    );
   log(`database ${services.database}, vhost ${services.vhost}, redis db ${redisDb}`);
   await migrate(services);
 
@@ -158,11 +166,23 @@ async function main(): Promise<void> {
 
   const pg = loadPg();
   const pool = new pg.Pool({ connectionString: services.databaseUrl, max: 2 });
+  pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
   const amqp = await loadAmqp().connect(services.amqpUrl);
   amqp.on('error', () => undefined);
+  const transactions = async () =>
+    Number(
+      (
+        await pool.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
+          services.database,
+        ])
+      ).rows[0].n,
+    );
   const countRows = async () => Number((await pool.query('SELECT count(*)::int AS n FROM messages')).rows[0].n);
   /** On a channel of its own: a missing queue closes the channel it was asked on. */
-  const onChannel = async <T>(fn: (ch: Awaited<ReturnType<typeof amqp.createChannel>>) => Promise<T>, fallback: T): Promise<T> => {
+  const onChannel = async <T>(
+    fn: (ch: Awaited<ReturnType<typeof amqp.createChannel>>) => Promise<T>,
+    fallback: T,
+  ): Promise<T> => {
     const ch = await amqp.createChannel();
     ch.on('error', () => undefined);
     try {
@@ -178,7 +198,12 @@ async function main(): Promise<void> {
 
   const results: Measured[] = [];
   /** The measured runs' time windows, for the profiles (start-up and warm-up left out). */
-  const windows: Record<VariantId, [number, number][]> = { 'floor-a': [], 'floor-b': [], turbozap: [], 'turbozap-rl': [] };
+  const windows: Record<VariantId, [number, number][]> = {
+    'floor-a': [],
+    'floor-b': [],
+    turbozap: [],
+    'turbozap-rl': [],
+  };
   const profileDir = (variant: VariantId) => `${runDir()}/profile-${variant}`;
   const profileArgs = (variant: VariantId) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir(variant)}`] : []);
   let halfTarget = 0;
@@ -186,21 +211,37 @@ async function main(): Promise<void> {
   async function startServer(variant: VariantId): Promise<{ child: Child; url: string }> {
     if (variant === 'floor-a' || variant === 'floor-b') {
       const port = await freePort();
-      const child = startChild(variant, process.execPath, [...profileArgs(variant), `${repoRoot}/bench/floors/ingest-floor.ts`, '--variant', variant === 'floor-a' ? 'express' : 'commit', '--port', String(port)], {
-        env: {
-          FLOOR_API_KEY: instance.key,
-          DATABASE_URL: services.databaseUrl,
-          FLOOR_INSTANCE_ID: instance.id,
-          AMQP_URL: services.amqpUrl,
-          FLOOR_QUEUE: floorQueue,
+      const child = startChild(
+        variant,
+        process.execPath,
+        [
+          ...profileArgs(variant),
+          `${repoRoot}/bench/floors/ingest-floor.ts`,
+          '--variant',
+          variant === 'floor-a' ? 'express' : 'commit',
+          '--port',
+          String(port),
+        ],
+        {
+          env: {
+            FLOOR_API_KEY: instance.key,
+            DATABASE_URL: services.databaseUrl,
+            FLOOR_INSTANCE_ID: instance.id,
+            AMQP_URL: services.amqpUrl,
+            FLOOR_QUEUE: floorQueue,
+          },
         },
-      });
+      );
       await waitForOutput(child, /floor listening on \d+/);
       return { child, url: `http://127.0.0.1:${port}` };
     }
     const rpm = variant === 'turbozap-rl' ? '1000000' : '0';
     const nodeOptions = profileArgs(variant).join(' ');
-    const role = await startRole(variant, 'api', roleEnv(services, { REDIS_RATE_LIMIT_RPM: rpm, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }));
+    const role = await startRole(
+      variant,
+      'api',
+      roleEnv(services, { REDIS_RATE_LIMIT_RPM: rpm, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }),
+    );
     return { child: role.child, url: role.url };
   }
 
@@ -218,12 +259,15 @@ async function main(): Promise<void> {
       const cpu = cpuMeter(server.child.pid);
       const svc = serviceCpu(services.database);
       const host = hostMeter();
+      const xacts0 = await transactions();
       const windowStart = monotonicMicros();
       const r = await load(target, instance.key, duration);
       windows[variant].push([windowStart, monotonicMicros()]);
       const serverCpu = cpu.stop();
       const svcCpu = svc.stop();
       const hostBusy = host.stop();
+      await sleep(1_200); // Postgres flushes its statistics at most once a second
+      const pgTransactionsPerReq = ((await transactions()) - xacts0) / Math.max(1, r['2xx']);
       accepted += r['2xx'];
       const ok = r['2xx'];
       const m: Measured = {
@@ -240,12 +284,24 @@ async function main(): Promise<void> {
         postgresCpuMsPerReq: (svcCpu.postgres * 1000) / Math.max(1, ok),
         rabbitCpuMsPerReq: (svcCpu.rabbit * 1000) / Math.max(1, ok),
         hostBusy,
-        raw: { latency: r.latency, requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, duration: r.duration },
+        pgTransactionsPerReq,
+        raw: {
+          latency: r.latency,
+          requests: r.requests,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          non2xx: r.non2xx,
+          duration: r.duration,
+        },
       };
 
-      if (variant === 'turbozap' && halfDuration > 0) halfTarget = Math.max(1, Math.round(m.reqPerSec / 2));
+      // Set once (the first round), so every half-rate run of every round offers the same rate.
+      if (variant === 'turbozap' && halfDuration > 0 && halfTarget === 0)
+        halfTarget = Math.max(1, Math.round(m.reqPerSec / 2));
       if ((variant === 'turbozap' || variant === 'floor-b') && halfDuration > 0 && halfTarget > 0) {
-        log(`  ${variantNames[variant]} (round ${round}): ${halfDuration}s at ${halfTarget} req/s (half of TurboZap's max)`);
+        log(
+          `  ${variantNames[variant]} (round ${round}): ${halfDuration}s at ${halfTarget} req/s (half of TurboZap's max)`,
+        );
         const hcpu = cpuMeter(server.child.pid);
         const h = await load(target, instance.key, halfDuration, halfTarget);
         const hServerCpu = hcpu.stop();
@@ -289,7 +345,9 @@ async function main(): Promise<void> {
   }
 
   // TurboZap first: its maximum sets the half-rate pass's offered rate for floor (b) too.
-  const order: VariantId[] = (['turbozap', 'floor-b', 'floor-a', 'turbozap-rl'] as VariantId[]).filter((v) => only.includes(v));
+  const order: VariantId[] = (['turbozap', 'floor-b', 'floor-a', 'turbozap-rl'] as VariantId[]).filter((v) =>
+    only.includes(v),
+  );
   for (let round = 1; round <= rounds; round++) {
     for (const variant of order) results.push(await runVariant(variant, round));
   }
@@ -324,8 +382,13 @@ function report(results: Measured[], services: ServiceUrls, profiles: Record<str
     'vs floor (b)': floorB ? fmt.ratio(m.reqPerSec / floorB.reqPerSec) : '—',
     'server CPU ms/req': fmt.dec(m.serverCpuMsPerReq, 3),
     'pg CPU ms/req': m.variant === 'floor-a' ? '—' : fmt.dec(m.postgresCpuMsPerReq, 3),
+    'pg xacts/req': m.variant === 'floor-a' ? '—' : fmt.dec(m.pgTransactionsPerReq, 2),
     'RabbitMQ CPU ms/req': m.variant === 'floor-a' ? '—' : fmt.dec(m.rabbitCpuMsPerReq, 3),
-    '202s = rows = queued': m.durable ? (m.durable.consistent ? 'yes' : `NO (${m.durable.accepted}/${m.durable.rows}/${m.durable.queued})`) : '—',
+    '202s = rows = queued': m.durable
+      ? m.durable.consistent
+        ? 'yes'
+        : `NO (${m.durable.accepted}/${m.durable.rows}/${m.durable.queued})`
+      : '—',
     'host CPU busy': `${Math.round(m.hostBusy * 100)}%`,
   }));
   const halfRows: Row[] = [...byVariant.values()]
@@ -346,22 +409,46 @@ function report(results: Measured[], services: ServiceUrls, profiles: Record<str
   const goals: string[] = [];
   if (tz && floorB) {
     const ratio = tz.reqPerSec / floorB.reqPerSec;
-    goals.push(`- throughput: TurboZap ${fmt.ratio(ratio)} floor (b) (goal ≥ 0.70×): ${ratio >= 0.7 ? 'met' : 'NOT met'}`);
+    goals.push(
+      `- throughput: TurboZap ${fmt.ratio(ratio)} floor (b) (goal ≥ 0.70×): ${ratio >= 0.7 ? 'met' : 'NOT met'}`,
+    );
     const cpuRatio = tz.serverCpuMsPerReq / floorB.serverCpuMsPerReq;
-    goals.push(`- server CPU per request: TurboZap ${fmt.dec(tz.serverCpuMsPerReq, 3)} ms vs floor (b) ${fmt.dec(floorB.serverCpuMsPerReq, 3)} ms (${fmt.ratio(cpuRatio)})`);
+    goals.push(
+      `- server CPU per request: TurboZap ${fmt.dec(tz.serverCpuMsPerReq, 3)} ms vs floor (b) ${fmt.dec(floorB.serverCpuMsPerReq, 3)} ms (${fmt.ratio(cpuRatio)})`,
+    );
   }
   if (tzRl && floorB) goals.push(`- with the rate limit on: ${fmt.ratio(tzRl.reqPerSec / floorB.reqPerSec)} floor (b)`);
-  if (tz?.half) goals.push(`- p99 at half rate (${tz.half.targetRate} req/s): ${tz.half.p99} ms (goal < 50 ms): ${tz.half.p99 < 50 ? 'met' : 'NOT met'}`);
+  if (tz?.half)
+    goals.push(
+      `- p99 at half rate (${tz.half.targetRate} req/s): ${tz.half.p99} ms (goal < 50 ms): ${tz.half.p99 < 50 ? 'met' : 'NOT met'}`,
+    );
   const totalErrors = results.reduce((n, r) => n + r.errors + (r.half?.errors ?? 0), 0);
-  const tzErrors = results.filter((r) => r.variant.startsWith('turbozap')).reduce((n, r) => n + r.errors + (r.half?.errors ?? 0), 0);
-  goals.push(`- errors: TurboZap ${tzErrors}, all variants ${totalErrors} (goal: none): ${tzErrors === 0 ? 'met' : 'NOT met'}`);
+  const tzErrors = results
+    .filter((r) => r.variant.startsWith('turbozap'))
+    .reduce((n, r) => n + r.errors + (r.half?.errors ?? 0), 0);
+  goals.push(
+    `- errors: TurboZap ${tzErrors}, all variants ${totalErrors} (goal: none): ${tzErrors === 0 ? 'met' : 'NOT met'}`,
+  );
 
   const profileLines: string[] = [];
   for (const [variant, summaries] of Object.entries(profiles)) {
     for (const p of summaries) {
-      profileLines.push(`### CPU profile: ${variantNames[variant as VariantId]} (${p.totalMs} ms sampled in the measured runs)`, '');
-      profileLines.push(markdownTable(p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` }))), '');
-      profileLines.push(markdownTable(p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` }))), '');
+      profileLines.push(
+        `### CPU profile: ${variantNames[variant as VariantId]} (${p.totalMs} ms sampled in the measured runs)`,
+        '',
+      );
+      profileLines.push(
+        markdownTable(
+          p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
+        ),
+        '',
+      );
+      profileLines.push(
+        markdownTable(
+          p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
+        ),
+        '',
+      );
     }
   }
   const out = [
@@ -369,16 +456,29 @@ function report(results: Measured[], services: ServiceUrls, profiles: Record<str
     '',
     markdownTable(rows),
     '',
-    ...(halfRows.length > 0 ? ['### Half of TurboZap\'s maximum rate (autocannon overallRate)', '', markdownTable(halfRows), ''] : []),
+    ...(halfRows.length > 0
+      ? ["### Half of TurboZap's maximum rate (autocannon overallRate)", '', markdownTable(halfRows), '']
+      : []),
     '### Goals (reported, not asserted)',
     '',
     ...goals,
     '',
-    ...(profileLines.length > 0 ? ['(profiled run: throughput and latency above are slowed by the profiler)', '', ...profileLines] : []),
+    ...(profileLines.length > 0
+      ? ['(profiled run: throughput and latency above are slowed by the profiler)', '', ...profileLines]
+      : []),
   ].join('\n');
   process.stdout.write(`\n${out}\n`);
   const file = writeResults('ingest', {
-    settings: { duration, warmup, halfDuration, connections, rounds, maxRequests, bodyBytes: Buffer.byteLength(body), variants: only },
+    settings: {
+      duration,
+      warmup,
+      halfDuration,
+      connections,
+      rounds,
+      maxRequests,
+      bodyBytes: Buffer.byteLength(body),
+      variants: only,
+    },
     services: { database: services.database, vhost: services.vhost, redisDb },
     summary: Object.fromEntries([...byVariant.entries()].map(([k, m]) => [k, { ...m, raw: undefined }])),
     runs: results,
@@ -389,4 +489,3 @@ function report(results: Measured[], services: ServiceUrls, profiles: Record<str
 }
 
 runBenchmark(main);
-

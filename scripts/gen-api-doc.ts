@@ -9,5 +9,8 @@ const path = resolve(import.meta.dirname, '../docs/API.md');
 const doc = readFileSync(path, 'utf8');
 const [head, rest] = doc.split('<!-- routes:begin -->');
 const tail = rest?.split('<!-- routes:end -->')[1] ?? '\n';
-writeFileSync(path, `${head}<!-- routes:begin -->\n\n${routesMarkdown(api.routes).trim()}\n\n<!-- routes:end -->${tail}`);
+writeFileSync(
+  path,
+  `${head}<!-- routes:begin -->\n\n${routesMarkdown(api.routes).trim()}\n\n<!-- routes:end -->${tail}`,
+);
 await api.close();

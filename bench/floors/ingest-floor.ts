@@ -13,10 +13,16 @@ import { parseArgs } from 'node:util';
 import { type AmqpTypes, loadAmqp, loadExpress, loadPg, type MiniHandler } from '../lib/deps.ts';
 
 const { values } = parseArgs({
-  options: { variant: { type: 'string', default: 'express' }, port: { type: 'string', default: '0' }, help: { type: 'boolean' } },
+  options: {
+    variant: { type: 'string', default: 'express' },
+    port: { type: 'string', default: '0' },
+    help: { type: 'boolean' },
+  },
 });
 if (values.help) {
-  process.stdout.write('node bench/floors/ingest-floor.ts --variant express|commit --port N (see the header of this file)\n');
+  process.stdout.write(
+    'node bench/floors/ingest-floor.ts --variant express|commit --port N (see the header of this file)\n',
+  );
   process.exit(0);
 }
 const variant = values.variant;
@@ -34,10 +40,12 @@ function required(name: string): string {
 /** The key check and validation every variant does (as TurboZap does before any work). */
 function accept(req: Parameters<MiniHandler>[0]): { status: number; error?: string; to?: string; text?: string } {
   const presented = Buffer.from(req.get('x-api-key') ?? '');
-  if (presented.length !== apiKey.length || !timingSafeEqual(presented, apiKey)) return { status: 401, error: 'unauthorized' };
+  if (presented.length !== apiKey.length || !timingSafeEqual(presented, apiKey))
+    return { status: 401, error: 'unauthorized' };
   const body = req.body as { to?: unknown; text?: unknown } | undefined;
   if (typeof body?.to !== 'string' || !phone.test(body.to)) return { status: 400, error: 'to' };
-  if (typeof body.text !== 'string' || body.text.length < 1 || body.text.length > 65_536) return { status: 400, error: 'text' };
+  if (typeof body.text !== 'string' || body.text.length < 1 || body.text.length > 65_536)
+    return { status: 400, error: 'text' };
   return { status: 202, to: `${body.to.replace(/^\+/, '')}@s.whatsapp.net`, text: body.text };
 }
 
@@ -47,6 +55,7 @@ async function makeCommit(): Promise<{ commit: Commit; close(): Promise<void> }>
   const pg = loadPg();
   const amqp = loadAmqp();
   const pool = new pg.Pool({ connectionString: required('DATABASE_URL'), max: 10 });
+  pool.on('error', (error) => process.stderr.write(`pg pool: ${error.message}\n`));
   const instanceId = required('FLOOR_INSTANCE_ID');
   const queue = required('FLOOR_QUEUE');
   const connection = await amqp.connect(required('AMQP_URL'));
@@ -61,11 +70,20 @@ async function makeCommit(): Promise<{ commit: Commit; close(): Promise<void> }>
   const publish = async (id: string): Promise<void> => {
     if (drained) await drained;
     const body = Buffer.from(
-      JSON.stringify({ id, type: 'message.send', v: 1, createdAt: new Date().toISOString(), payload: { messageId: id, instanceId } }),
+      JSON.stringify({
+        id,
+        type: 'message.send',
+        v: 1,
+        createdAt: new Date().toISOString(),
+        payload: { messageId: id, instanceId },
+      }),
     );
     await new Promise<void>((resolve, reject) => {
-      const ok = channel.sendToQueue(queue, body, { persistent: true, messageId: id, contentType: 'application/json' }, (err) =>
-        err ? reject(err) : resolve(),
+      const ok = channel.sendToQueue(
+        queue,
+        body,
+        { persistent: true, messageId: id, contentType: 'application/json' },
+        (err) => (err ? reject(err) : resolve()),
       );
       if (!ok && !drained) {
         drained = new Promise<void>((done) =>

@@ -31,14 +31,14 @@ export function startChild(
   name: string,
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; ipc?: boolean } = {},
 ): Child {
   const logFile = join(runDir(), `${name}.log`);
   const log = createWriteStream(logFile);
   const proc = spawn(command, args, {
     cwd: options.cwd ?? runDir(),
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout?.pipe(log, { end: false });
   proc.stderr?.pipe(log, { end: false });
@@ -154,18 +154,61 @@ export function runBenchmark(main: () => Promise<void>): void {
   process.once('SIGINT', () => interrupted('SIGINT'));
   process.once('SIGTERM', () => interrupted('SIGTERM'));
   const crashed = (error: unknown) => {
-    process.stderr.write(`\nbenchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `\nbenchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     void cleanup().finally(() => process.exit(1));
   };
   process.once('uncaughtException', crashed);
   process.once('unhandledRejection', crashed);
   main()
     .then(() => cleanup())
-    .then(() => process.exit(0))
+    .then(() => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0))
     .catch(async (error: unknown) => {
-      process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       if (logDir) process.stderr.write(`child logs: ${logDir}\n`);
       await cleanup();
       process.exit(1);
     });
+}
+
+/** Request/response over a child's IPC channel (`{ id, cmd, ... }` → `{ id, ok, ... }`). */
+export class IpcPeer {
+  readonly child: Child;
+  #next = 1;
+  #waiting = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>();
+  readonly ready: Promise<void>;
+
+  constructor(child: Child) {
+    this.child = child;
+    let markReady: () => void = () => {};
+    this.ready = new Promise((resolve) => {
+      markReady = resolve;
+    });
+    child.proc.on('message', (raw) => {
+      const msg = raw as { id?: number; ok?: boolean; error?: string; ready?: boolean };
+      if (msg.ready) return markReady();
+      const waiter = msg.id === undefined ? undefined : this.#waiting.get(msg.id);
+      if (!waiter || msg.id === undefined) return;
+      this.#waiting.delete(msg.id);
+      if (msg.ok) waiter.resolve(msg as Record<string, unknown>);
+      else waiter.reject(new Error(`${child.name}: ${msg.error}`));
+    });
+    child.proc.once('exit', (code, signal) => {
+      for (const w of this.#waiting.values())
+        w.reject(new Error(`${child.name} exited (${code ?? signal}):\n${child.tail()}`));
+      this.#waiting.clear();
+    });
+  }
+
+  call<T = Record<string, unknown>>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      if (this.child.exited()) return reject(new Error(`${this.child.name} has exited:\n${this.child.tail()}`));
+      this.#waiting.set(id, { resolve: resolve as (v: Record<string, unknown>) => void, reject });
+      this.child.proc.send({ id, cmd, ...args });
+    });
+  }
 }

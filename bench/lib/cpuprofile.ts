@@ -70,7 +70,9 @@ export function summariseProfile(file: string, top = 15, windows?: [number, numb
     if (functionName === '(idle)' || functionName === '(program)') continue;
     total += us;
     const name = functionName || '(anonymous)';
-    const where = url ? `${url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')}:${lineNumber + 1}`
+      : '';
     const key = `${name}@${where}`;
     const entry = fn.get(key) ?? { name, where, us: 0 };
     entry.us += us;

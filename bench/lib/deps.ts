@@ -4,8 +4,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as AmqpTypes from '../../packages/shared/node_modules/amqplib/index.d.ts';
 import type * as PgTypes from '../../packages/shared/node_modules/@types/pg/index.d.ts';
+import type * as AmqpTypes from '../../packages/shared/node_modules/amqplib/index.d.ts';
 import type * as RedisTypes from '../../packages/shared/node_modules/ioredis/built/index.d.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -95,3 +95,17 @@ export async function importBaileys(): Promise<Record<string, unknown>> {
   const entry = join(dirname(pkgJson), pkg.main ?? 'lib/index.js');
   return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
 }
+
+/** s3rver (an S3-protocol server, a devDependency of packages/shared): the workers need an S3 endpoint. */
+export interface S3rverInstance {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+type S3rverClass = new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets?: { name: string }[];
+}) => S3rverInstance;
+export const loadS3rver = (): S3rverClass => fromShared('s3rver') as S3rverClass;

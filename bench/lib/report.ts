@@ -12,7 +12,7 @@ export function markdownTable(rows: Row[], columns: string[] = Object.keys(rows[
   const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v));
   const lines = [
     `| ${columns.join(' | ')} |`,
-    `|${columns.map((c, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    `|${columns.map((_c, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
     ...rows.map((r) => `| ${columns.map((c) => cell(r[c])).join(' | ')} |`),
   ];
   return lines.join('\n');
@@ -38,7 +38,10 @@ export function writeResults(name: string, data: Record<string, unknown>): strin
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(dir, `${name}-${stamp}.json`);
-  writeFileSync(file, `${JSON.stringify({ benchmark: name, date: new Date().toISOString(), machine: machineInfo(), ...data }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ benchmark: name, date: new Date().toISOString(), machine: machineInfo(), ...data }, null, 2)}\n`,
+  );
   return file;
 }
 
@@ -51,7 +54,11 @@ export const fmt = {
 
 /** `parseArgs` with `--help` printing `usage` and exiting. */
 export function cli<T extends NonNullable<ParseArgsConfig['options']>>(usage: string, options: T) {
-  const parsed = parseArgs({ options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  const parsed = parseArgs({
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false,
+  });
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(`${usage.trim()}\n`);
     process.exit(0);

@@ -14,6 +14,8 @@ export interface ServiceUrls {
   redisUrl: string;
   database: string;
   vhost: string;
+  /** REDIS_PREFIX of this run (keys and channels in the Redis db start with it). */
+  redisPrefix: string;
 }
 
 export interface ServiceOptions {
@@ -64,7 +66,13 @@ export async function provisionServices(tag: string, options: ServiceOptions = s
   await rabbitmqctl(['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
 
   const redisUrl = `${options.redisBase}/${options.redisDb}`;
-  if (!options.keep) onCleanup(() => deleteRedisKeys(redisUrl, 'turbozap:*'));
+  const redisPrefix = `tzbench:${id}:`;
+  if (!options.keep) {
+    onCleanup(async () => {
+      await deleteRedisKeys(redisUrl, `${redisPrefix}*`);
+      await deleteRedisKeys(redisUrl, 'turbozap:*'); // a build that ignores REDIS_PREFIX
+    });
+  }
 
   const pgBase = new URL(options.pgAdminUrl);
   pgBase.pathname = `/${database}`;
@@ -74,6 +82,7 @@ export async function provisionServices(tag: string, options: ServiceOptions = s
     redisUrl,
     database,
     vhost,
+    redisPrefix,
   };
 }
 
@@ -121,4 +130,32 @@ export async function countRedisKeys(url: string, pattern: string): Promise<numb
   } finally {
     redis.disconnect();
   }
+}
+
+/** An S3-protocol server (s3rver) on loopback for the workers, its files in a temporary directory. */
+export async function startS3(): Promise<{ endpoint: string; env: Record<string, string> }> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadS3rver } = await import('./deps.ts');
+  const directory = mkdtempSync(join(tmpdir(), 'tz-bench-s3-'));
+  const S3rver = loadS3rver();
+  // The bucket exists up front: the roles report not-ready until it does.
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: 'media' }],
+  });
+  const { port } = await server.run();
+  onCleanup(async () => {
+    await server.close().catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    env: { S3_ENDPOINT: endpoint, S3_BUCKET: 'media', S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER' },
+  };
 }

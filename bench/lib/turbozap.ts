@@ -17,6 +17,7 @@ export function roleEnv(services: ServiceUrls, extra: Record<string, string> = {
     DATABASE_URL: services.databaseUrl,
     RABBITMQ_URL: services.amqpUrl,
     REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: services.redisPrefix,
     API_KEY: adminKey,
     LOG_LEVEL: 'warn',
     SERVER_HOST: '127.0.0.1',
@@ -84,7 +85,90 @@ export async function api<T = unknown>(
 
 /** Creates an instance; returns its id and its instance key. */
 export async function createInstance(base: string, name: string): Promise<{ id: string; key: string }> {
-  const res = await api<{ data?: { instance: { id: string }; api_key: string } }>(base, 'POST', '/api/instance/create', { name });
-  if (res.status !== 201 || !res.body.data) throw new Error(`instance/create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await api<{ data?: { instance: { id: string }; api_key: string } }>(
+    base,
+    'POST',
+    '/api/instance/create',
+    { name },
+  );
+  if (res.status !== 201 || !res.body.data)
+    throw new Error(`instance/create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.data.instance.id, key: res.body.data.api_key };
+}
+
+/** Polls `check` until it returns a value (not undefined/false) or time runs out. */
+export async function until<T>(
+  label: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${label}${last ? ` (last error: ${String(last)})` : ''}`,
+  );
+}
+
+/**
+ * Creates an instance, asks for it to connect, scans its QR with the simulator's phone `phone`
+ * (`POST /sim/scan`) and waits for `connected`. Returns its id and instance key.
+ */
+export async function linkInstance(
+  base: string,
+  simUrl: string,
+  name: string,
+  phone: string,
+  timeoutMs = 120_000,
+): Promise<{ id: string; key: string }> {
+  const created = await createInstance(base, name);
+  const connect = await api(base, 'POST', `/api/instance/${name}/connect`);
+  if (connect.status >= 300) throw new Error(`connect ${name}: ${connect.status} ${JSON.stringify(connect.body)}`);
+  const qr = await until(
+    `QR of ${name}`,
+    async () =>
+      (await api<{ data?: { qrcode?: string | null } }>(base, 'GET', `/api/instance/${name}/qrcode`)).body.data
+        ?.qrcode ?? undefined,
+    timeoutMs,
+  );
+  const scan = () =>
+    fetch(`${simUrl}/sim/scan`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone, qr }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  // A keep-alive socket the simulator just closed fails before the request is sent: once more
+  // (if the first attempt did reach it, waiting for `connected` below decides).
+  const res = await scan().catch(async (error: unknown) => {
+    if (!(error instanceof TypeError)) throw error;
+    await new Promise((r) => setTimeout(r, 100));
+    return scan();
+  });
+  if (!res.ok && res.status !== 404) throw new Error(`scan ${name}: ${res.status} ${await res.text()}`);
+  await waitConnected(base, name, timeoutMs);
+  return created;
+}
+
+export async function instanceStatus(base: string, name: string): Promise<string | undefined> {
+  return (await api<{ data?: { status?: string } }>(base, 'GET', `/api/instance/${name}/status`)).body.data?.status;
+}
+
+export async function waitConnected(base: string, name: string, timeoutMs = 120_000): Promise<void> {
+  await until(`${name} connected`, async () => (await instanceStatus(base, name)) === 'connected', timeoutMs, 250);
+}
+
+/** Statuses of every instance (GET /api/instance/list). */
+export async function instanceStatuses(base: string): Promise<Map<string, string>> {
+  const res = await api<{ data?: { name: string; status: string }[] }>(base, 'GET', '/api/instance/list');
+  return new Map((res.body.data ?? []).map((i) => [i.name, i.status]));
 }

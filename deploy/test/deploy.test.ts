@@ -54,7 +54,8 @@ describe('docker compose', () => {
   // The scale file as Compose merges it over the base (only the keys it uses).
   const merged: Record<string, Obj> = structuredClone(services);
   for (const [name, over] of Object.entries(scale.services as Record<string, Obj>)) {
-    const target = (merged[name] ??= {});
+    merged[name] ??= {};
+    const target = merged[name];
     for (const [key, value] of Object.entries(over)) {
       if (key === 'environment')
         target.environment = {

@@ -1,4 +1,3 @@
-import { queues } from '@turbozap/shared/contracts/queues';
 import { createSafeAgent } from '@turbozap/shared/net';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { InstanceNames } from './instance-names.ts';

@@ -39,12 +39,11 @@ export interface WorkerContext {
   reconnect: ReconnectOptions;
 }
 
-/** Coordination KV keys shared with the API (it reads QR / pairing code, it writes pairing and restart requests). */
+/** Coordination KV keys shared with the API (it reads the QR / pairing code, it writes pairing requests). */
 export const kvKeys = {
   qr: (instanceId: string) => `qr:${instanceId}`,
   pairingCode: (instanceId: string) => `pairing:${instanceId}`,
   pairingRequest: (instanceId: string) => `pairing-request:${instanceId}`,
-  restartRequest: (instanceId: string) => `restart-request:${instanceId}`,
 } as const;
 
 /** The coordination lease of an instance (the Redis adapter stores it at `<prefix>lease:<instanceId>`). */

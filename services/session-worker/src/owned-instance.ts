@@ -37,6 +37,8 @@ export class OwnedInstance {
   readonly #onGone: (instanceId: string, reason: GoneReason) => void;
   #rpc: Unsubscribe | undefined;
   #ended = false;
+  #loggingOut: Promise<void> | undefined;
+  #disconnecting = false;
 
   constructor(
     ctx: WorkerContext,
@@ -83,6 +85,7 @@ export class OwnedInstance {
       broker: ctx.broker,
       instanceId: instance.id,
       handle: (delivery) => sender.handle(delivery),
+      interrupt: () => sender.interrupt(),
       prefetch: OUTBOX_PREFETCH,
       logger: this.scope.log,
     });
@@ -102,6 +105,11 @@ export class OwnedInstance {
     return this.scope.instance.id;
   }
 
+  /** On its way out (released, lost, logging out or disconnecting): commands no longer apply to it. */
+  get leaving(): boolean {
+    return this.#ended || this.#loggingOut !== undefined || this.#disconnecting;
+  }
+
   get socket(): WASocket | undefined {
     return this.connection.socket;
   }
@@ -116,11 +124,24 @@ export class OwnedInstance {
     await this.connection.start(options);
   }
 
-  /** Desired state `disconnected`: unlink, delete credentials, then let go. */
-  async logoutAndRelease(): Promise<void> {
+  /** Desired state `disconnected`: close the socket (credentials kept), then let go. */
+  async disconnectAndRelease(): Promise<void> {
+    if (this.#ended || this.#disconnecting) return;
+    this.#disconnecting = true;
     await this.#outbox.stop();
-    await this.connection.logout();
+    await this.connection.disconnect();
     await this.release();
+  }
+
+  /** Desired state `logged_out`: unlink, delete credentials, then let go (once, however often asked). */
+  logoutAndRelease(): Promise<void> {
+    this.#loggingOut ??= (async () => {
+      if (this.#ended) return;
+      await this.#outbox.stop();
+      await this.connection.logout();
+      await this.release();
+    })();
+    return this.#loggingOut;
   }
 
   /** Handover (scale-up, shutdown): close the socket first, then give the lease back. */

@@ -100,8 +100,9 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
 
     async stop() {
       started = false;
-      await manager?.stop();
+      // Leave the live set first, so survivors' placement no longer waits for us, then hand everything back.
       await heartbeat?.stop();
+      await manager?.stop();
       await relay?.stop();
     },
 

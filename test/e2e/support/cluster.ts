@@ -81,6 +81,7 @@ export class Cluster {
   }
 
   /** Calls the API (the first api role started) with the admin key unless another is given. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read envelopes of many shapes
   async api(method: string, path: string, body?: unknown, key = this.adminKey): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.apiUrl}${path}`, {
       method,
@@ -92,6 +93,7 @@ export class Cluster {
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the simulator's control API answers many shapes
   async sim(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(`${this.simUrl}${path}`, {
       method,

@@ -29,7 +29,8 @@ export interface Child {
 export function spawnTurbozap(args: string[], env: Record<string, string>, cwd = repoRoot): Child {
   const child = spawn(turbozapBin, args, {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // A pinned WhatsApp Web version: tests never look the current one up on the internet.
+    env: { ...process.env, LOG_LEVEL: 'warn', WHATSAPP_WEB_VERSION: '2.3000.1023456789', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

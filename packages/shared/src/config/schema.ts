@@ -18,7 +18,11 @@ export const servicesEnv = z.object({
   RABBITMQ_URL: url(['amqp', 'amqps']).optional(),
   RABBITMQ_WORKER_COUNT: int(1, 1000, 4),
   REDIS_URL: url(['redis', 'rediss']).optional(),
-  REDIS_PREFIX: z.string().trim().regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - only').default('turbozap:'),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[\w:.-]{1,64}$/, 'letters, digits, _ : . - only')
+    .default('turbozap:'),
   DATA_DIR: z.string().trim().default('./data'),
 });
 

@@ -6,6 +6,7 @@ import type { InstanceScope } from '../instance-scope.ts';
 import { withTimeout } from '../util/timeout.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
 import { baileysLogger } from './baileys-logger.ts';
+import { CredsSaver } from './creds-saver.ts';
 import { storedMessageLookup } from './get-message.ts';
 import { decideOnClose } from './reconnect-policy.ts';
 import { createSocket } from './socket-factory.ts';
@@ -48,8 +49,7 @@ export class InstanceConnection {
   #pairingPhone: string | undefined;
   #pairingRequested = false;
   #qrShown = 0;
-  #saving: Promise<void> | undefined;
-  #saveAgain = false;
+  #creds: CredsSaver | undefined;
   #openWaiters: Array<() => void> = [];
 
   constructor(scope: InstanceScope, hooks: ConnectionHooks, initialStatus: InstanceStatus) {
@@ -100,8 +100,8 @@ export class InstanceConnection {
   }
 
   /**
-   * `logout`: unlink the device (connecting first if needed and possible), delete the
-   * credentials, status disconnected, parked.
+   * Desired state `logged_out` (logout, delete): unlink the device (connecting first if needed
+   * and possible), delete the credentials, status logged_out, parked.
    */
   async logout(timeoutMs = 10_000): Promise<void> {
     clearTimeout(this.#retry);
@@ -128,7 +128,16 @@ export class InstanceConnection {
       this.#teardown();
     }
     await this.#forgetDevice();
-    await this.#report('disconnected', { reason: 'logout' });
+    await this.#report('logged_out', { reason: 'logout' });
+  }
+
+  /** Desired state `disconnected`: close the socket, keep the credentials, stay parked until `connect`. */
+  async disconnect(): Promise<void> {
+    clearTimeout(this.#retry);
+    this.#parked = true;
+    this.#teardown();
+    await this.#creds?.flushed();
+    if (this.status !== 'disconnected') await this.#report('disconnected', { reason: 'requested' });
   }
 
   /** Handover, lease lost, shutdown: end the socket without touching the instance's state. */
@@ -137,7 +146,7 @@ export class InstanceConnection {
     this.#disposed = true;
     clearTimeout(this.#retry);
     this.#teardown();
-    await this.#saving?.catch(() => {});
+    await this.#creds?.flushed();
     this.#reporter.dispose();
   }
 
@@ -168,7 +177,14 @@ export class InstanceConnection {
     });
     this.#sock = sock;
     this.#open = false;
-    sock.ev.on('creds.update', () => this.#saveCreds());
+    const auth = this.#auth;
+    this.#creds = new CredsSaver(
+      // A socket ended by a logout may still fire creds.update: never write back forgotten credentials.
+      () => (this.#auth === auth ? auth.saveCreds() : Promise.resolve()),
+      (error) => this.#ignoreStale(error, 'saving credentials failed'),
+    );
+    const creds = this.#creds;
+    sock.ev.on('creds.update', () => creds.request());
     sock.ev.on('connection.update', (update) => {
       this.#onUpdate(generation, sock, update).catch((error) =>
         this.#scope.log.error('connection update handling failed', { error }),
@@ -231,7 +247,7 @@ export class InstanceConnection {
     if (this.#parked || this.#disposed) return;
     const registered = Boolean(this.#auth?.state.creds.account);
     const decision = decideOnClose(code, { registered, attempt: this.#attempt }, this.#scope.ctx.reconnect);
-    this.#scope.log.info('connection closed', { code, decision: decision.action, attempt: this.#attempt });
+    this.#scope.log.info('connection closed', { close_code: code, decision: decision.action, attempt: this.#attempt });
     switch (decision.action) {
       case 'reconnect':
         await this.#openSocket();
@@ -297,13 +313,15 @@ export class InstanceConnection {
 
   /** Logged out or unlinked: credentials, keys and linking codes are gone for good. */
   async #forgetDevice(): Promise<void> {
+    const auth = this.#auth;
+    this.#auth = undefined;
+    await this.#creds?.flushed();
     try {
-      if (this.#auth) await this.#auth.clear();
+      if (auth) await auth.clear();
       else await (await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence)).clear();
     } catch (error) {
       this.#ignoreStale(error, 'deleting credentials failed');
     }
-    this.#auth = undefined;
     await this.#reporter.clearLinking().catch(() => {});
   }
 
@@ -320,29 +338,6 @@ export class InstanceConnection {
   #waitOpen(): Promise<void> {
     if (this.#open) return Promise.resolve();
     return new Promise((resolve) => this.#openWaiters.push(resolve));
-  }
-
-  /** Creds are saved one at a time, the latest state last (creds.update fires in bursts). */
-  #saveCreds(): void {
-    if (this.#saving) {
-      this.#saveAgain = true;
-      return;
-    }
-    const auth = this.#auth;
-    if (!auth) return;
-    this.#saving = (async () => {
-      do {
-        this.#saveAgain = false;
-        try {
-          await auth.saveCreds();
-        } catch (error) {
-          this.#ignoreStale(error, 'saving credentials failed');
-          return;
-        }
-      } while (this.#saveAgain);
-    })().finally(() => {
-      this.#saving = undefined;
-    });
   }
 
   async #report(status: InstanceStatus, detail: StatusDetail = {}): Promise<void> {

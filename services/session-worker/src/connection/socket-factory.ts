@@ -5,8 +5,8 @@ import makeWASocket, {
   type WAMessageKey,
   type WASocket,
 } from '@whiskeysockets/baileys';
-import type { BaileysEnvironment } from './baileys-env.ts';
 import { TtlLruCache } from '../util/ttl-cache.ts';
+import type { BaileysEnvironment } from './baileys-env.ts';
 import type { BaileysLogger } from './baileys-logger.ts';
 
 export interface SocketOptions {

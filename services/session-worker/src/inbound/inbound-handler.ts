@@ -1,3 +1,4 @@
+import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import {
   type BaileysEventMap,
@@ -14,6 +15,18 @@ import { NotificationEvents } from './notifications.ts';
 import { applyReceipt, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
+
+/** Retries work that failed for a reason other than a stale fence (then we are not the owner any more). */
+async function persistently<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof StaleFenceError || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+    }
+  }
+}
 
 /**
  * Everything that arrives on a socket, in arrival order: messages stored once (and their event
@@ -133,20 +146,23 @@ export class InboundHandler {
       if ('mediaKey' in stored) mediaKey = stored.mediaKey;
       else content['media_error'] = stored.error;
     }
-    const inserted = await scope.write(async (trx, emit) => {
-      const fresh = await messagesRepo.insertInbound(trx, {
-        instanceId: scope.instance.id,
-        remoteJid,
-        type,
-        content,
-        waMessageId: waId,
-        mediaKey,
-      });
-      if (!fresh) return false;
-      const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
-      await emit(event, { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey }, waId);
-      return true;
-    });
+    // WhatsApp will not send it again: ride out a database blip rather than drop the message.
+    const inserted = await persistently(() =>
+      scope.write(async (trx, emit) => {
+        const fresh = await messagesRepo.insertInbound(trx, {
+          instanceId: scope.instance.id,
+          remoteJid,
+          type,
+          content,
+          waMessageId: waId,
+          mediaKey,
+        });
+        if (!fresh) return false;
+        const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
+        await emit(event, { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey }, waId);
+        return true;
+      }),
+    );
     if (inserted) {
       scope.ctx.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
       this.#onActivity(new Date());

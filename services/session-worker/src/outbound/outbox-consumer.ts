@@ -11,6 +11,7 @@ export class OutboxConsumer {
   readonly #broker: Broker;
   readonly #queue: string;
   readonly #handle: (delivery: Delivery) => Promise<HandlerResult>;
+  readonly #interrupt: () => void;
   readonly #prefetch: number;
   readonly #log: Logger;
   #consumer: Consumer | undefined;
@@ -22,12 +23,15 @@ export class OutboxConsumer {
     broker: Broker;
     instanceId: string;
     handle: (delivery: Delivery) => Promise<HandlerResult>;
+    /** Called when consuming stops, before the consumer is cancelled (handlers stop waiting). */
+    interrupt?: () => void;
     prefetch: number;
     logger: Logger;
   }) {
     this.#broker = options.broker;
     this.#queue = queues.outbox(options.instanceId);
     this.#handle = options.handle;
+    this.#interrupt = options.interrupt ?? (() => {});
     this.#prefetch = options.prefetch;
     this.#log = options.logger;
   }
@@ -40,6 +44,7 @@ export class OutboxConsumer {
   stop(): Promise<void> {
     this.#wanted = false;
     clearTimeout(this.#retry);
+    this.#interrupt();
     return this.#settle();
   }
 

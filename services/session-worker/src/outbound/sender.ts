@@ -41,10 +41,18 @@ export class OutboundSender {
   readonly #slots: Semaphore;
   /** Messages being handled here now, so a later one to the same chat can wait for them in-process. */
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  /** Aborted when consuming stops, so handlers waiting for pacing or typing give their message back at once. */
+  #abort = new AbortController();
 
   constructor(options: SenderOptions) {
     this.#o = options;
     this.#slots = new Semaphore(options.maxInFlight ?? 4);
+  }
+
+  /** Consuming stops (socket closed, lease lost): waiting handlers return their messages to the queue now. */
+  interrupt(): void {
+    this.#abort.abort();
+    this.#abort = new AbortController();
   }
 
   async handle(delivery: Delivery): Promise<HandlerResult> {
@@ -74,11 +82,12 @@ export class OutboundSender {
     if (row.status === 'queued' || row.status === 'preparing') return retry(1_000);
     if (!(await this.#myTurn(row))) return retry(Math.min(5_000, 250 * 2 ** Math.min(attempts, 4)));
     if (!this.#o.socket()) return retry(2_000);
-    await this.#o.pacer.wait();
+    const signal = this.#abort.signal;
     try {
-      return await this.#send(row);
+      await this.#o.pacer.wait(signal);
+      return await this.#send(row, signal);
     } catch (error) {
-      if (error instanceof StaleFenceError) return retry(1_000);
+      if (error instanceof StaleFenceError || signal.aborted) return retry(1_000);
       const failure = classifySendError(error);
       if (failure.permanent || attempts + 1 >= (this.#o.maxAttempts ?? 8)) {
         const failed = await this.#fail(row, failure.permanent ? failure.reason : 'send_failed').then(
@@ -104,7 +113,7 @@ export class OutboundSender {
     return false;
   }
 
-  async #send(row: MessageRow): Promise<HandlerResult> {
+  async #send(row: MessageRow, signal: AbortSignal): Promise<HandlerResult> {
     const { scope } = this.#o;
     const waId = row.wa_message_id ?? waMessageIdFor(row.id);
     const claimed = await scope.write((trx) => messagesRepo.transition(trx, row.id, 'sending', { waMessageId: waId }));
@@ -112,7 +121,7 @@ export class OutboundSender {
     const { content, quoted } = await toBaileysContent(claimed, this.#o.content);
     const sock = this.#o.socket();
     if (!sock) return retry(2_000);
-    await this.#typing(sock, claimed);
+    await this.#typing(sock, claimed, signal);
     await this.#slots.run(() =>
       sock.sendMessage(claimed.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) }),
     );
@@ -137,7 +146,7 @@ export class OutboundSender {
     return ack;
   }
 
-  async #typing(sock: WASocket, row: MessageRow): Promise<void> {
+  async #typing(sock: WASocket, row: MessageRow, signal: AbortSignal): Promise<void> {
     const asked = row.content['delay_ms'];
     const text = typeof row.content['text'] === 'string' ? (row.content['text'] as string) : '';
     const ms =
@@ -148,7 +157,7 @@ export class OutboundSender {
           : 0;
     if (ms === 0) return;
     await sock.sendPresenceUpdate('composing', row.remote_jid).catch(() => {});
-    await sleep(ms);
+    await sleep(ms, undefined, { signal });
     await sock.sendPresenceUpdate('paused', row.remote_jid).catch(() => {});
   }
 

@@ -13,6 +13,7 @@ export class Heartbeat {
   readonly #ttlMs: number;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
+  #inFlight: Promise<void> | undefined;
 
   constructor(options: { coordination: Coordination; logger: Logger; id: string; capacity: number; ttlMs: number }) {
     this.#coordination = options.coordination;
@@ -28,17 +29,18 @@ export class Heartbeat {
     this.#schedule();
   }
 
-  async beat(): Promise<void> {
-    try {
-      await this.#coordination.heartbeat({ id: this.#id, info: this.#info }, this.#ttlMs);
-    } catch (error) {
+  beat(): Promise<void> {
+    this.#inFlight = this.#coordination.heartbeat({ id: this.#id, info: this.#info }, this.#ttlMs).catch((error) => {
       this.#logger.warn('heartbeat failed', { error });
-    }
+    });
+    return this.#inFlight;
   }
 
+  /** Leaves the live set (after any beat in flight, which would otherwise re-add us). */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    await this.#inFlight;
     await this.#coordination.removeWorker(this.#id).catch(() => {});
   }
 

@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
+import type { Coordination } from '@turbozap/shared/coordination/port';
+import { RedisCoordination } from '@turbozap/shared/coordination/redis-coordination';
 import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import { silentLogger } from '@turbozap/shared/logging/logger';
 import { createTestDatabase } from '@turbozap/shared/testing/database';
-import { describeWith } from '@turbozap/shared/testing/services';
+import { describeWith, servicesUp, testServices, uniqueName } from '@turbozap/shared/testing/services';
 import { leaseKey } from '../context.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
 
 const describePg = await describeWith('postgres');
+const adapters: Array<[string, () => Promise<Coordination>]> = [['memory', async () => new MemoryCoordination()]];
+if (await servicesUp('redis')) {
+  adapters.push([
+    'redis',
+    () => RedisCoordination.connect({ url: testServices.redis, prefix: `${uniqueName('tzlk')}:`, onError: () => {} }),
+  ]);
+}
 const TTL = 300;
 
 describePg('lease keeper', () => {
@@ -17,31 +26,63 @@ describePg('lease keeper', () => {
   }, 60_000);
   afterAll(() => database.close());
 
-  async function owned(coordination: MemoryCoordination) {
+  async function owned(coordination: Coordination) {
     const id = randomUUID();
     await database.db
       .insertInto('instances')
-      .values({ id, name: `l-${id.slice(0, 8)}`, desired_state: 'connected', status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+      .values({
+        id,
+        name: `l-${id.slice(0, 8)}`,
+        desired_state: 'connected',
+        status: 'created',
+        jid: null,
+        lid: null,
+        push_name: null,
+        settings: '{}',
+        owner_worker: null,
+        owner_seen_at: null,
+        last_activity_at: null,
+      })
       .execute();
     expect(await coordination.acquireLease(leaseKey(id), 'w1', TTL)).toBe(true);
     const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', TTL)) as number;
     const fence: Fence = { instanceId: id, worker: 'w1', token };
     const losses: LeaseLossReason[] = [];
-    const keeper = new LeaseKeeper(fence, { coordination, db: database.db, logger: silentLogger(), ttlMs: TTL, onLost: (r) => losses.push(r) });
+    const keeper = new LeaseKeeper(fence, {
+      coordination,
+      db: database.db,
+      logger: silentLogger(),
+      ttlMs: TTL,
+      onLost: (r) => losses.push(r),
+    });
     return { id, fence, keeper, losses };
   }
 
-  test('renews every ttl/3: the lease and owner_seen_at outlive several TTLs', async () => {
-    const coordination = new MemoryCoordination();
+  test.each(adapters)(
+    'renews every ttl/3 on %s coordination: the lease and owner_seen_at outlive several TTLs',
+    async (_, open) => {
+      const coordination = await open();
+      const { id, keeper, losses } = await owned(coordination);
+      keeper.start();
+      await new Promise((r) => setTimeout(r, TTL * 3));
+      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      expect((await instanceOwnershipRepo.get(database.db, id))?.owner_age_ms).toBeLessThan(TTL);
+      expect(losses).toEqual([]);
+      await keeper.release();
+      expect(await coordination.leaseHolder(leaseKey(id))).toBeNull();
+      expect((await instanceOwnershipRepo.get(database.db, id))?.owner_worker).toBeNull();
+      await coordination.close();
+    },
+  );
+
+  test.each(adapters)('on %s coordination, a lease someone else took is lost at the next renew', async (_, open) => {
+    const coordination = await open();
     const { id, keeper, losses } = await owned(coordination);
-    keeper.start();
-    await new Promise((r) => setTimeout(r, TTL * 3));
-    expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
-    expect((await instanceOwnershipRepo.get(database.db, id))?.owner_age_ms).toBeLessThan(TTL);
-    expect(losses).toEqual([]);
-    await keeper.release();
-    expect(await coordination.leaseHolder(leaseKey(id))).toBeNull();
-    expect((await instanceOwnershipRepo.get(database.db, id))?.owner_worker).toBeNull();
+    await coordination.releaseLease(leaseKey(id), 'w1');
+    expect(await coordination.acquireLease(leaseKey(id), 'w2', TTL)).toBe(true);
+    expect(await keeper.renew()).toBe(false);
+    expect(losses).toEqual(['lease_lost']);
+    await coordination.close();
   });
 
   test('a failed renew (lease taken or gone) calls onLost once and stops renewing', async () => {
@@ -69,7 +110,11 @@ describePg('lease keeper', () => {
   test('a newer fencing token or a deleted instance is a loss too', async () => {
     const coordination = new MemoryCoordination();
     const stale = await owned(coordination);
-    await database.db.updateTable('instances').set({ owner_token: stale.fence.token + 1 }).where('id', '=', stale.id).execute();
+    await database.db
+      .updateTable('instances')
+      .set({ owner_token: stale.fence.token + 1 })
+      .where('id', '=', stale.id)
+      .execute();
     expect(await stale.keeper.renew()).toBe(false);
     expect(stale.losses).toEqual(['fence_stale']);
 

@@ -3,6 +3,7 @@ import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositor
 import type { Logger } from '@turbozap/shared/logging/logger';
 import { leaseKey } from '../context.ts';
 import type { Db } from '../db-types.ts';
+import { withTimeout } from '../util/timeout.ts';
 
 export type LeaseLossReason = 'lease_lost' | 'renew_failed' | 'fence_stale' | 'instance_deleted';
 
@@ -47,7 +48,12 @@ export class LeaseKeeper {
     const { coordination, db, ttlMs } = this.#o;
     let held: boolean;
     try {
-      held = await coordination.renewLease(leaseKey(this.fence.instanceId), this.fence.worker, ttlMs);
+      // A renew that hangs is as bad as one that fails: give up well before the lease could expire.
+      held = await withTimeout(
+        coordination.renewLease(leaseKey(this.fence.instanceId), this.fence.worker, ttlMs),
+        Math.max(50, Math.floor(ttlMs / 2)),
+        'lease renew',
+      );
     } catch (error) {
       this.#o.logger.warn('lease renew errored', { instance_id: this.fence.instanceId, error });
       return this.#lose('renew_failed');

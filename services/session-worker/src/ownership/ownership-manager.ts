@@ -1,16 +1,32 @@
-import { controlChannel, controlMessage } from '@turbozap/shared/contracts/control';
+import { type ControlMessage, controlChannel, controlMessage } from '@turbozap/shared/contracts/control';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { instanceOwnershipRepo, type OwnershipView } from '@turbozap/shared/db/repositories/instance-ownership';
 import { kvKeys, leaseKey, type WorkerContext } from '../context.ts';
 import { type GoneReason, OwnedInstance } from '../owned-instance.ts';
 import { type PlacementWorker, planPlacement } from './placement.ts';
 
+const CLAIM_CONCURRENCY = 8;
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /** Statuses that mean a socket may still be (or should be) open for the instance. */
 const liveStatuses = new Set(['connecting', 'qr_code', 'connected']);
 
-/** An instance needs an owner to reach its desired state: to connect, or to unlink a device that is still linked. */
-export const needsOwner = (v: OwnershipView): boolean =>
-  v.desired_state === 'connected' || v.has_creds || liveStatuses.has(v.status);
+/**
+ * An instance needs an owner to reach its desired state: to be connected; to close a socket
+ * that may still be open (`disconnected`); to unlink a device that is still linked (`logged_out`).
+ */
+export function needsOwner(v: OwnershipView): boolean {
+  if (v.desired_state === 'connected') return true;
+  if (v.desired_state === 'logged_out') return v.has_creds || liveStatuses.has(v.status);
+  return liveStatuses.has(v.status);
+}
 
 /**
  * The session-worker's controller: reconciles towards `instances.desired_state` on a timer and
@@ -26,6 +42,8 @@ export class OwnershipManager {
   readonly #unownedSince = new Map<string, number>();
   /** After a 440: do not claim again before this time; grows per repeated conflict. */
   readonly #cooldown = new Map<string, { until: number; count: number }>();
+  /** Commands (nudges) seen for instances nobody here owned yet: the claimer treats them as `connect`. */
+  readonly #nudged = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #unsubscribe: Unsubscribe | undefined;
   #pass: Promise<void> | undefined;
@@ -51,7 +69,14 @@ export class OwnershipManager {
     clearTimeout(this.#timer);
     await this.#unsubscribe?.().catch(() => {});
     await this.#pass;
-    await Promise.allSettled([...this.#owned.values()].map((o) => o.release()));
+    await Promise.allSettled([...this.#owned.values()].map((o) => this.#handOver(o)));
+  }
+
+  /** Close, release, and nudge the others so the next owner claims now rather than at its next scan. */
+  async #handOver(owned: OwnedInstance): Promise<void> {
+    await owned.release();
+    const nudge: ControlMessage = { type: 'reconcile', instanceId: owned.id };
+    await this.#ctx.coordination.publish(controlChannel, JSON.stringify(nudge)).catch(() => {});
   }
 
   /** Runs a reconcile pass now (coalesced with one in progress). Resolves when it is done. */
@@ -64,7 +89,7 @@ export class OwnershipManager {
     clearTimeout(this.#timer);
     const pass = this.#runPass()
       .catch((error) => {
-        this.#ctx.logger.error('reconcile pass failed', { error });
+        this.#ctx.logger.warn('reconcile pass failed', { error });
       })
       .finally(() => {
         this.#pass = undefined;
@@ -91,25 +116,27 @@ export class OwnershipManager {
       this.#ctx.logger.warn('malformed control message dropped');
       return;
     }
-    if (message.type !== 'reconcile') return;
+    if (message.type === 'outbox') return;
     const owned = this.#owned.get(message.instanceId);
-    if (owned) void this.#command(owned).catch((error) => this.#ctx.logger.error('command failed', { error }));
-    else void this.reconcile();
+    if (owned && !owned.leaving) {
+      void this.#command(owned, message.type === 'restart').catch((error) =>
+        this.#ctx.logger.error('command failed', { error }),
+      );
+    } else {
+      this.#nudged.set(message.instanceId, Date.now());
+      void this.reconcile();
+    }
   }
 
   /** A nudge for an instance we own: apply what the API asked (desired state, restart, pairing code, connect). */
-  async #command(owned: OwnedInstance): Promise<void> {
+  async #command(owned: OwnedInstance, restart: boolean): Promise<void> {
     const { db, coordination } = this.#ctx;
     const view = await instanceOwnershipRepo.get(db, owned.id);
     if (!view) return owned.vanish();
-    if (view.desired_state === 'disconnected') return this.#logout(owned);
-    const [restart, phone] = await Promise.all([
-      coordination.getValue(kvKeys.restartRequest(owned.id)),
-      coordination.getValue(kvKeys.pairingRequest(owned.id)),
-    ]);
-    if (restart) await coordination.deleteValue(kvKeys.restartRequest(owned.id));
+    if (view.desired_state !== 'connected') return this.#settle(owned, view);
+    const phone = await coordination.getValue(kvKeys.pairingRequest(owned.id));
     if (phone) await coordination.deleteValue(kvKeys.pairingRequest(owned.id));
-    if (restart && !phone) return owned.connection.restart();
+    if (restart && !phone && !owned.connection.parked) return owned.connection.restart();
     if (owned.connection.parked || phone) return owned.connection.resume(phone ?? undefined);
   }
 
@@ -122,6 +149,7 @@ export class OwnershipManager {
     }));
     if (!workers.some((w) => w.id === workerId)) workers.push({ id: workerId, capacity: this.#capacity });
     const wanted = views.filter(needsOwner);
+    this.#ctx.metrics.instancesExpected.set(views.filter((v) => v.desired_state === 'connected').length);
     const plan = planPlacement(
       wanted.map((v) => v.id),
       workers,
@@ -129,15 +157,16 @@ export class OwnershipManager {
     const byId = new Map(views.map((v) => [v.id, v]));
 
     for (const owned of [...this.#owned.values()]) {
+      if (owned.leaving) continue;
       const view = byId.get(owned.id);
       if (!view) await owned.vanish();
-      else if (view.desired_state === 'disconnected') await this.#logout(owned);
+      else if (view.desired_state !== 'connected') await this.#settle(owned, view);
     }
 
     const now = Date.now();
     const live = new Set(workers.map((w) => w.id));
+    const toClaim: OwnershipView[] = [];
     for (const view of wanted) {
-      if (this.#stopping) return;
       if (this.#owned.has(view.id) || this.#claiming.has(view.id)) continue;
       // Our own stale ownership (e.g. our lease vanished with a Redis restart) is not someone else's socket.
       const ownerAlive =
@@ -153,9 +182,14 @@ export class OwnershipManager {
       this.#unownedSince.set(view.id, since);
       const mine = plan.get(view.id) === workerId;
       const plannedOwnerGone = !live.has(plan.get(view.id) ?? '');
-      if (mine || plannedOwnerGone || now - since >= timings.unclaimedGraceMs) await this.#tryClaim(view);
+      if (mine || plannedOwnerGone || now - since >= timings.unclaimedGraceMs) toClaim.push(view);
     }
     for (const id of this.#unownedSince.keys()) if (!byId.has(id)) this.#unownedSince.delete(id);
+    for (const [id, at] of this.#nudged) if (at < now - 2 * timings.unclaimedGraceMs) this.#nudged.delete(id);
+    // A few claims at a time: after a failover, hundreds of sessions should not wait in single file.
+    await forEachLimited(toClaim, CLAIM_CONCURRENCY, (view) =>
+      this.#stopping ? Promise.resolve() : this.#tryClaim(view),
+    );
 
     await this.#rebalance(plan, live);
   }
@@ -170,18 +204,18 @@ export class OwnershipManager {
     for (const owned of [...this.#owned.values()]) {
       if (moved >= this.#ctx.timings.rebalancePerPass || this.#stopping) return;
       const target = plan.get(owned.id);
-      if (!target || target === this.#ctx.workerId || !live.has(target)) continue;
+      if (owned.leaving || !target || target === this.#ctx.workerId || !live.has(target)) continue;
       // Never pull the rug from under someone scanning a QR code.
       if (owned.connection.status === 'qr_code') continue;
       this.#ctx.logger.info('handing instance to its placement owner', { instance_id: owned.id, to: target });
-      await owned.release();
+      await this.#handOver(owned);
       moved++;
     }
   }
 
   async #tryClaim(view: OwnershipView): Promise<void> {
     const { coordination, db, workerId, timings, logger } = this.#ctx;
-    if (this.#owned.size >= this.#capacity) return;
+    if (this.#owned.size + this.#claiming.size >= this.#capacity) return;
     const cooldown = this.#cooldown.get(view.id);
     if (cooldown && cooldown.until > Date.now()) return;
     this.#claiming.add(view.id);
@@ -198,15 +232,18 @@ export class OwnershipManager {
       this.#unownedSince.delete(view.id);
       const owned = new OwnedInstance(this.#ctx, view, token, (id, reason) => this.#gone(id, reason));
       this.#owned.set(view.id, owned);
-      logger.info('instance claimed', { instance_id: view.id, wa_instance: view.name, token });
-      if (view.desired_state === 'disconnected') {
+      logger.info('instance claimed', { instance_id: view.id, wa_instance: view.name, fence: token });
+      if (view.desired_state !== 'connected') {
         await owned.start({ parked: true });
-        await this.#logout(owned);
+        await this.#settle(owned, view);
         return;
       }
       const phone = await coordination.getValue(kvKeys.pairingRequest(view.id));
       if (phone) await coordination.deleteValue(kvKeys.pairingRequest(view.id));
-      await owned.start({ parked: !phone && this.#startsParked(view), pairingPhone: phone ?? undefined });
+      // A parked state waits for `connect`; a command that arrived before anyone owned the instance is one.
+      const commanded = (this.#nudged.get(view.id) ?? 0) > Date.now() - 2 * timings.unclaimedGraceMs;
+      this.#nudged.delete(view.id);
+      await owned.start({ parked: !phone && !commanded && this.#startsParked(view), pairingPhone: phone ?? undefined });
     } finally {
       this.#claiming.delete(view.id);
     }
@@ -222,19 +259,30 @@ export class OwnershipManager {
     return false;
   }
 
-  async #logout(owned: OwnedInstance): Promise<void> {
-    this.#ctx.logger.info('desired state is disconnected: logging out', { instance_id: owned.id });
-    await owned.logoutAndRelease();
+  /** Desired `logged_out`: unlink and forget the device; desired `disconnected`: just close. Then let go. */
+  async #settle(owned: OwnedInstance, view: OwnershipView): Promise<void> {
+    this.#ctx.logger.info('reaching desired state', { instance_id: owned.id, desired: view.desired_state });
+    if (view.desired_state === 'logged_out') await owned.logoutAndRelease();
+    else await owned.disconnectAndRelease();
   }
 
   #gone(instanceId: string, reason: GoneReason): void {
     this.#owned.delete(instanceId);
-    if (reason === 'conflict') {
-      const count = (this.#cooldown.get(instanceId)?.count ?? 0) + 1;
-      const ms = Math.min(10 * 60_000, this.#ctx.timings.leaseTtlMs * 2 ** count);
-      this.#cooldown.set(instanceId, { until: Date.now() + ms, count });
-    }
+    if (reason === 'conflict') void this.#afterConflict(instanceId);
     // Re-plan soon: a lost or released instance may need a new owner (maybe us, later).
     if (!this.#stopping) this.#schedule(Math.min(this.#ctx.timings.reconcileIntervalMs, 1_000));
+  }
+
+  /**
+   * A 440 after we let go: re-check the lease. Another worker holding it is the legitimate owner
+   * (we were a paused zombie) — nothing to hold against the instance. Nobody holding it means a
+   * socket outside our control took the device: keep off it for a growing while, never a loop.
+   */
+  async #afterConflict(instanceId: string): Promise<void> {
+    const holder = await this.#ctx.coordination.leaseHolder(leaseKey(instanceId)).catch(() => null);
+    if (holder && holder !== this.#ctx.workerId) return;
+    const count = (this.#cooldown.get(instanceId)?.count ?? 0) + 1;
+    const ms = Math.min(10 * 60_000, this.#ctx.timings.leaseTtlMs * 2 ** count);
+    this.#cooldown.set(instanceId, { until: Date.now() + ms, count });
   }
 }

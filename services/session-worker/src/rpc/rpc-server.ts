@@ -1,5 +1,12 @@
-import { type RpcReply, rpcChannel, rpcReplyChannel, rpcRequest } from '@turbozap/shared/contracts/control';
+import {
+  type RpcMethod,
+  type RpcReply,
+  rpcChannel,
+  rpcReplyChannel,
+  rpcRequest,
+} from '@turbozap/shared/contracts/control';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { WorkerContext } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
@@ -27,11 +34,13 @@ export async function serveRpc(
     deadline: number,
   ): Promise<RpcReply> {
     try {
-      const run = rpcMethods[method];
+      const run = Object.hasOwn(rpcMethods, method) ? rpcMethods[method as RpcMethod] : undefined;
       if (!run) throw new RpcError('unknown_method', `unknown method ${method}`);
       const sock = socket();
       if (!sock) throw new RpcError('instance_not_connected', 'the instance is not connected');
-      const result = await withTimeout(run(sock, params), Math.max(1, deadline - Date.now()), method);
+      const recent = (remoteJid?: string, limit = 100) =>
+        messagesRepo.list(ctx.db, { instanceId: scope.instance.id, remoteJid, limit });
+      const result = await withTimeout(run({ sock, params, recent }), Math.max(1, deadline - Date.now()), method);
       return { requestId, ok: true, result };
     } catch (error) {
       const code = error instanceof RpcError ? error.code : 'whatsapp_error';

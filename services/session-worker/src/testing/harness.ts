@@ -14,6 +14,7 @@ import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { exchanges, makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { MemoryCoordination, MemoryCoordinationStore } from '@turbozap/shared/coordination/memory-coordination';
+import type { Coordination } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { DesiredState, InstanceRow, MessageRow } from '@turbozap/shared/db/schema';
 import { createLogger } from '@turbozap/shared/logging/logger';
@@ -21,22 +22,49 @@ import { createMetrics } from '@turbozap/shared/metrics/catalog';
 import { prom } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { type SimHandle, WaSimulator } from '@turbozap/wa-sim';
+import type { SimClient } from '@turbozap/wa-sim/testing/client';
 import { eventually } from '@turbozap/wa-sim/testing/client';
-import { startTestSim, type TestSim } from '@turbozap/wa-sim/testing/setup';
+import { installFastCurve } from '@turbozap/wa-sim/testing/fast-curve';
+import { trustSimulatorRoot } from '@turbozap/wa-sim/testing/trust';
+import { unrefLongTimers } from '@turbozap/wa-sim/testing/unref-timers';
 import { kvKeys } from '../context.ts';
 import { createSessionWorker, type SessionWorker, type SessionWorkerOptions } from '../session-worker.ts';
+import { waitFor } from './wait.ts';
 
-export { eventually };
+export { eventually, waitFor };
 
-/** Polls an async check until it returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, label = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export interface TestSim {
+  sim: WaSimulator;
+  handle: SimHandle;
+  track(client: SimClient): SimClient;
+  teardown(): Promise<void>;
+}
+
+/** The simulator on a random loopback port, trusted by this process's Baileys, with the fast curve for Jest. */
+async function startSim(): Promise<TestSim> {
+  installFastCurve();
+  unrefLongTimers();
+  const sim = new WaSimulator({
+    silenceTimeoutMs: 0,
+    ...(process.env.WA_SIM_LOG ? { log: (l: string) => console.log(l) } : {}),
+  });
+  const handle = await sim.start({ host: '127.0.0.1', port: 0 });
+  const restore = trustSimulatorRoot(handle.rootPublicKey);
+  const clients: SimClient[] = [];
+  return {
+    sim,
+    handle,
+    track: (client) => {
+      clients.push(client);
+      return client;
+    },
+    teardown: async () => {
+      for (const c of clients) c.end();
+      await handle.stop();
+      restore();
+    },
+  };
 }
 
 export interface Harness {
@@ -44,20 +72,23 @@ export interface Harness {
   database: Awaited<ReturnType<typeof createTestDatabase>>;
   coordinationStore: MemoryCoordinationStore;
   brokerServer: MemoryBrokerServer;
-  /** A client of the shared coordination store (what the API would use). */
-  coordination: MemoryCoordination;
+  /** A client of the shared coordination (what the API would use). */
+  coordination: Coordination;
   broker: MemoryBroker;
   /** Every event published to turbozap.events, in order. */
   events: EventEnvelope[];
   config(env?: Record<string, string>): Config;
-  runtime(processId: string, env?: Record<string, string>): Runtime;
-  startWorker(processId: string, options?: SessionWorkerOptions & { env?: Record<string, string> }): Promise<SessionWorker>;
+  runtime(processId: string, env?: Record<string, string>): Promise<Runtime>;
+  startWorker(
+    processId: string,
+    options?: SessionWorkerOptions & { env?: Record<string, string> },
+  ): Promise<SessionWorker>;
   /** Workers started so far, oldest first. */
   workersStarted(): SessionWorker[];
   createInstance(name: string, desired?: DesiredState): Promise<string>;
   instance(id: string): Promise<InstanceRow | undefined>;
   /** What the API does for `connect` / `logout` / `restart`: set desired state (and KV), then nudge. */
-  command(id: string, action: 'connect' | 'logout' | 'restart', pairingPhone?: string): Promise<void>;
+  command(id: string, action: 'connect' | 'logout' | 'disconnect' | 'restart', pairingPhone?: string): Promise<void>;
   /** What the API + sender-worker do: commit a text row, move it to ready, hand it to the outbox. */
   sendText(instanceId: string, to: string, text: string): Promise<MessageRow>;
   /** Waits for the instance's QR in coordination and has `phone` scan it. */
@@ -66,14 +97,26 @@ export interface Harness {
   teardown(): Promise<void>;
 }
 
-export const fastTimings = { leaseTtlMs: 2_000, reconcileIntervalMs: 300, unclaimedGraceMs: 1_500, rebalancePerPass: 4 };
+/** Short enough for quick tests, long enough that a busy CI machine does not lose leases by stalls. */
+export const fastTimings = {
+  leaseTtlMs: 5_000,
+  reconcileIntervalMs: 300,
+  unclaimedGraceMs: 2_000,
+  rebalancePerPass: 4,
+};
 
-export async function startHarness(): Promise<Harness> {
-  const sim = await startTestSim({ silenceTimeoutMs: 0 });
+export interface HarnessOptions {
+  /** Coordination clients (default: in-memory, one shared store); `who` is 'api' or a worker id. */
+  coordination?: (who: string) => Promise<Coordination>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const sim = await startSim();
   const database = await createTestDatabase('postgres');
   const coordinationStore = new MemoryCoordinationStore();
   const brokerServer = new MemoryBrokerServer();
-  const coordination = new MemoryCoordination({ store: coordinationStore });
+  const openCoordination = options.coordination ?? (async () => new MemoryCoordination({ store: coordinationStore }));
+  const coordination = await openCoordination('api');
   const broker = new MemoryBroker({ server: brokerServer });
   const blobDir = await mkdtemp(join(tmpdir(), 'tz-sw-'));
   const blobs = await FsBlobStore.open({ root: blobDir, publicBaseUrl: 'http://127.0.0.1:9', secret: randomBytes(16) });
@@ -103,14 +146,14 @@ export async function startHarness(): Promise<Harness> {
       ...env,
     });
 
-  const runtime = (processId: string, env: Record<string, string> = {}): Runtime => {
+  const runtime = async (processId: string, env: Record<string, string> = {}): Promise<Runtime> => {
     const cfg = config(env);
     const registry = new prom.Registry();
     const rt: Runtime = {
       config: cfg,
       db: database.db,
       broker: new MemoryBroker({ server: brokerServer }),
-      coordination: new MemoryCoordination({ store: coordinationStore }),
+      coordination: await openCoordination(processId),
       blobs,
       logger: createLogger({ level: cfg.logLevel, service: processId }),
       metrics: createMetrics(registry),
@@ -132,7 +175,11 @@ export async function startHarness(): Promise<Harness> {
     config,
     runtime,
     async startWorker(processId, { env, ...options } = {}) {
-      const worker = createSessionWorker(runtime(processId, env), { timings: fastTimings, relayIntervalMs: 200, ...options });
+      const worker = createSessionWorker(await runtime(processId, env), {
+        timings: fastTimings,
+        relayIntervalMs: 200,
+        ...options,
+      });
       workers.push(worker);
       await worker.start();
       return worker;
@@ -142,24 +189,42 @@ export async function startHarness(): Promise<Harness> {
       const id = randomUUID();
       await database.db
         .insertInto('instances')
-        .values({ id, name, desired_state: desired, status: 'created', jid: null, lid: null, push_name: null, settings: '{}', owner_worker: null, owner_seen_at: null, last_activity_at: null })
+        .values({
+          id,
+          name,
+          desired_state: desired,
+          status: 'created',
+          jid: null,
+          lid: null,
+          push_name: null,
+          settings: '{}',
+          owner_worker: null,
+          owner_seen_at: null,
+          last_activity_at: null,
+        })
         .execute();
       return id;
     },
     instance: (id) => database.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst(),
     async command(id, action, pairingPhone) {
-      if (action === 'restart') await coordination.setValue(kvKeys.restartRequest(id), '1', 60_000);
       if (pairingPhone) await coordination.setValue(kvKeys.pairingRequest(id), pairingPhone, 60_000);
       await database.db
         .updateTable('instances')
-        .set({ desired_state: action === 'logout' ? 'disconnected' : 'connected' })
+        .set({
+          desired_state: action === 'logout' ? 'logged_out' : action === 'disconnect' ? 'disconnected' : 'connected',
+        })
         .where('id', '=', id)
         .execute();
-      const nudge: ControlMessage = { type: 'reconcile', instanceId: id };
+      const nudge: ControlMessage = { type: action === 'restart' ? 'restart' : 'reconcile', instanceId: id };
       await coordination.publish(controlChannel, JSON.stringify(nudge));
     },
     async sendText(instanceId, to, text) {
-      const { row } = await messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: `${to}@s.whatsapp.net`, type: 'text', content: { text } });
+      const { row } = await messagesRepo.insertOutbound(database.db, {
+        instanceId,
+        remoteJid: `${to}@s.whatsapp.net`,
+        type: 'text',
+        content: { text },
+      });
       await messagesRepo.transition(database.db, row.id, 'preparing');
       await messagesRepo.transition(database.db, row.id, 'ready');
       await broker.assertQueue(queues.outbox(instanceId), { singleActiveConsumer: true });
@@ -167,7 +232,11 @@ export async function startHarness(): Promise<Harness> {
       return row;
     },
     async linkByQr(instanceId, phone) {
-      const qr = await eventually(() => coordinationStore.values.get(kvKeys.qr(instanceId))?.value, 15_000, 'QR in coordination');
+      const qr = await waitFor(
+        async () => (await coordination.getValue(kvKeys.qr(instanceId))) ?? undefined,
+        15_000,
+        'QR in coordination',
+      );
       // Baileys rc14 emits `https://wa.me/settings/linked_devices#ref,…`; the simulator (for now) wants `ref,…`.
       await sim.sim.scanQr(phone, qr.slice(qr.indexOf('#') + 1));
     },

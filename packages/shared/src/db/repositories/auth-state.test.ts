@@ -78,6 +78,33 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
     expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['z'])).toEqual([]);
   });
 
+  test('rotation re-seals only rows under an old key, row by row, and is idempotent', async () => {
+    await authStateRepo.write(database.db, fence, {
+      creds: { keyId: 'old', ciphertext: Buffer.from('c') },
+      upserts: Array.from({ length: 7 }, (_, i) => ({
+        type: 'session',
+        id: `r${i}`,
+        keyId: i < 5 ? 'old' : 'new',
+        ciphertext: Buffer.from(`v${i}`),
+      })),
+    });
+    const contexts: string[] = [];
+    const reseal = (v: { keyId: string; ciphertext: Uint8Array }, context: string) => {
+      contexts.push(context);
+      return { keyId: 'new', ciphertext: Buffer.concat([Buffer.from('re:'), Buffer.from(v.ciphertext)]) };
+    };
+    const staleKeys = await database.db.selectFrom('wa_auth_keys').select('id').where('key_id', '!=', 'new').execute();
+    expect(await authStateRepo.resealStale(database.db, 'new', reseal, 2)).toBe(1 + staleKeys.length);
+    expect(contexts).toContain(`wa_auth_creds/${fence.instanceId}`);
+    expect(contexts).toContain(`wa_auth_keys/${fence.instanceId}/session/r0`);
+    const rows = await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['r0', 'r6']);
+    expect(rows.map((r) => [r.id, r.keyId, Buffer.from(r.ciphertext).toString()]).sort()).toEqual([
+      ['r0', 'new', 're:v0'],
+      ['r6', 'new', 'v6'],
+    ]);
+    expect(await authStateRepo.resealStale(database.db, 'new', reseal)).toBe(0);
+  });
+
   test('clear removes creds and keys', async () => {
     await authStateRepo.clear(database.db, fence);
     expect(await authStateRepo.hasCreds(database.db, fence.instanceId)).toBe(false);

@@ -128,6 +128,74 @@ export const authStateRepo = {
     });
   },
 
+  /**
+   * Key rotation: re-encrypts every row not under `currentKeyId` with `reseal(value, context)`
+   * (contexts: `wa_auth_creds/<instance>` and `wa_auth_keys/<instance>/<type>/<id>`, as the
+   * session-worker's auth store uses). Each row is a compare-and-set on its old ciphertext, so a
+   * worker writing meanwhile always wins; run it again until it reports 0. Returns rows rewritten.
+   */
+  async resealStale(
+    db: Db,
+    currentKeyId: string,
+    reseal: (value: SealedValue, context: string) => SealedValue,
+    batchSize = 500,
+  ): Promise<number> {
+    let rewritten = 0;
+    const creds = await db
+      .selectFrom('wa_auth_creds')
+      .select(['instance_id', 'key_id', 'ciphertext'])
+      .where('key_id', '!=', currentKeyId)
+      .execute();
+    for (const row of creds) {
+      const next = reseal({ keyId: row.key_id, ciphertext: row.ciphertext }, `wa_auth_creds/${row.instance_id}`);
+      const result = await db
+        .updateTable('wa_auth_creds')
+        .set({ key_id: next.keyId, ciphertext: next.ciphertext })
+        .where('instance_id', '=', row.instance_id)
+        .where('key_id', '=', row.key_id)
+        .where('ciphertext', '=', row.ciphertext)
+        .executeTakeFirst();
+      rewritten += Number(result.numUpdatedRows);
+    }
+    let after: { instance_id: string; type: string; id: string } | undefined;
+    for (;;) {
+      let query = db
+        .selectFrom('wa_auth_keys')
+        .select(['instance_id', 'type', 'id', 'key_id', 'ciphertext'])
+        .where('key_id', '!=', currentKeyId)
+        .orderBy('instance_id')
+        .orderBy('type')
+        .orderBy('id')
+        .limit(batchSize);
+      if (after) {
+        const a = after;
+        query = query.where((eb) =>
+          eb(eb.refTuple('instance_id', 'type', 'id'), '>', eb.tuple(a.instance_id, a.type, a.id)),
+        );
+      }
+      const rows = await query.execute();
+      for (const row of rows) {
+        const next = reseal(
+          { keyId: row.key_id, ciphertext: row.ciphertext },
+          `wa_auth_keys/${row.instance_id}/${row.type}/${row.id}`,
+        );
+        const result = await db
+          .updateTable('wa_auth_keys')
+          .set({ key_id: next.keyId, ciphertext: next.ciphertext })
+          .where('instance_id', '=', row.instance_id)
+          .where('type', '=', row.type)
+          .where('id', '=', row.id)
+          .where('key_id', '=', row.key_id)
+          .where('ciphertext', '=', row.ciphertext)
+          .executeTakeFirst();
+        rewritten += Number(result.numUpdatedRows);
+      }
+      if (rows.length < batchSize) return rewritten;
+      const last = rows.at(-1)!;
+      after = { instance_id: last.instance_id, type: last.type, id: last.id };
+    }
+  },
+
   async hasCreds(db: Db, instanceId: string): Promise<boolean> {
     return (await authStateRepo.getCreds(db, instanceId)) !== undefined;
   },

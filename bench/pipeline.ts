@@ -1,0 +1,330 @@
+// End to end: a message accepted by TurboZap's API until the simulated contact has decrypted it,
+// for 1, 10 and 50 instances, beside raw Baileys sockets sending the same messages to the same
+// simulator with no gateway (the floor). Run: bash scripts/with-tools.sh node bench/pipeline.ts [--help]
+import { runBenchmark } from './lib/children.ts';
+import { percentile, watchInbox } from './lib/inbox.ts';
+import { cpuMeter, hostMeter } from './lib/proc.ts';
+import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
+import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
+import { ClientProcess, type SimProcess, startSim } from './lib/sim.ts';
+import { api, linkInstance, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
+
+const usage = `
+bench/pipeline.ts — end-to-end send throughput and latency: POST /api/message/:instance/text
+accepted by \`./turbozap api\`, carried by \`./turbozap worker\` (session- and sender-worker) to the
+WhatsApp simulator (\`./turbozap sim\`), until the simulated contact decrypted it. Floor: raw
+Baileys sockets (in-memory auth, one client process, same Node) sending the same number of
+messages to the same simulator with no gateway.
+
+For each instance count (default 1, 10, 50) the instances are linked through the API and the
+simulator's /sim/scan; --messages texts are spread over them and submitted as fast as
+--concurrency allows; the contact's inbox is polled every 100 ms (the latency resolution).
+Each nonce must arrive exactly once. Needs PostgreSQL, RabbitMQ, Redis on loopback (own database,
+vhost, Redis prefix; removed at the end) and runs an s3rver for the workers.
+
+Usage: bash scripts/with-tools.sh node bench/pipeline.ts [options]
+  --instances LIST    instance counts (default 1,10,50)
+  --messages N        messages per instance count (default 200)
+  --concurrency N     API requests in flight (default 50)
+  --window N          floor: unresolved sends in flight per socket (default 4)
+  --timeout S         most seconds to wait for one count's messages to arrive (default 120)
+  --no-floor          skip the raw-Baileys floor
+  --no-prime          do not send one unmeasured message per instance first (Signal session set-up,
+                      usync) — then the first-message costs are part of the measurement
+  --redis-db N        Redis logical db (default ${serviceDefaults.redisDb})
+  -h, --help
+`;
+
+const flags = cli(usage, {
+  instances: { type: 'string' },
+  messages: { type: 'string' },
+  concurrency: { type: 'string' },
+  window: { type: 'string' },
+  timeout: { type: 'string' },
+  'no-floor': { type: 'boolean' },
+  'no-prime': { type: 'boolean' },
+  'redis-db': { type: 'string' },
+});
+const counts = (flags.instances ?? '1,10,50').split(',').map((s) => Math.max(1, num(s, 1, 'instances')));
+const messages = Math.max(1, num(flags.messages, 200, 'messages'));
+const concurrency = Math.max(1, num(flags.concurrency, 50, 'concurrency'));
+const window = Math.max(1, num(flags.window, 4, 'window'));
+const timeoutS = num(flags.timeout, 120, 'timeout');
+const withFloor = !flags['no-floor'];
+const prime = !flags['no-prime'];
+const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
+
+interface Run {
+  variant: 'turbozap' | 'floor';
+  instances: number;
+  submitted: number;
+  rejected: number;
+  delivered: number;
+  duplicates: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  cpuMsPerMessage: Record<string, number>;
+  hostBusy: number;
+  errors: string[];
+}
+
+const contactFor = (variant: number, step: number) => `55219${variant}${String(step).padStart(2, '0')}000001`;
+
+async function main(): Promise<void> {
+  log(`pipeline: instances ${counts.join(', ')}; ${messages} messages each; API concurrency ${concurrency}`);
+  const services = await provisionServices('pipeline', { ...serviceDefaults, redisDb });
+  const s3 = await startS3();
+  await migrate(services);
+  const sim = await startSim();
+  const env = roleEnv(services, {
+    ...s3.env,
+    SESSION_ENCRYPTION_KEY: 'cd'.repeat(32),
+    WHATSAPP_SIMULATOR_URL: sim.url,
+    REDIS_RATE_LIMIT_RPM: '0',
+    ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
+  });
+  const apiRole = await startRole('api', 'api', env);
+  const worker = await startRole('worker', 'worker', env);
+  log(`api ${apiRole.url}, worker pid ${worker.child.pid}, simulator ${sim.url}`);
+
+  const floorClients = withFloor ? new ClientProcess('floor-clients', sim) : undefined;
+  await floorClients?.peer.ready;
+
+  const runs: Run[] = [];
+  const instances: { name: string; key: string }[] = [];
+  let floorLinked = 0;
+  let failure = '';
+  for (const [stepIndex, n] of counts.entries()) {
+    try {
+      // Link instances up to n through the gateway (4 at a time).
+      const t0 = Date.now();
+      const todo = Array.from({ length: Math.max(0, n - instances.length) }, (_, i) => instances.length + i);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < todo.length) {
+            const i = todo[next++] as number;
+            const name = `pipe${i}`;
+            const created = await linkInstance(apiRole.url, sim.url, name, `553197${String(i).padStart(7, '0')}`);
+            instances.push({ name, key: created.key });
+          }
+        }),
+      );
+      if (todo.length > 0) log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
+      runs.push(await runGateway(sim, apiRole, worker, instances.slice(0, n), contactFor(1, stepIndex)));
+      if (floorClients) {
+        const linked = await floorClients.link(
+          Array.from(
+            { length: Math.max(0, n - floorLinked) },
+            (_, i) => `553198${String(floorLinked + i).padStart(7, '0')}`,
+          ),
+          4,
+        );
+        floorLinked += linked.linked;
+        if (linked.failed > 0)
+          throw new Error(`floor: ${linked.failed} raw sessions failed to link: ${linked.errors.join('; ')}`);
+        runs.push(await runFloor(sim, floorClients, n, contactFor(2, stepIndex)));
+      }
+    } catch (error) {
+      failure = `at ${n} instances: ${error instanceof Error ? error.message : String(error)}`;
+      log(`  FAILED ${failure}`);
+      break;
+    }
+  }
+  await floorClients?.end();
+  report(runs, failure);
+}
+
+async function runGateway(
+  sim: SimProcess,
+  apiRole: RoleProcess,
+  worker: RoleProcess,
+  targets: { name: string; key: string }[],
+  contact: string,
+): Promise<Run> {
+  await sim.post('/sim/accounts', { phone: contact, pushName: 'Pipeline contact' });
+  if (prime) {
+    const primeTag = `gwprime${targets.length}`;
+    const primed = watchInbox(sim, contact, primeTag);
+    await Promise.all(
+      targets.map((t) =>
+        api(
+          apiRole.url,
+          'POST',
+          `/api/message/${t.name}/text`,
+          { to: contact, text: `${primeTag} ${t.name} t=${Date.now()}` },
+          t.key,
+        ),
+      ),
+    );
+    const got = await primed.waitFor(targets.length, timeoutS * 1000);
+    if (got < targets.length) throw new Error(`priming: ${got}/${targets.length} first messages arrived`);
+  }
+  const tag = `gw${targets.length}`;
+  const watch = watchInbox(sim, contact, tag);
+  log(`  turbozap, ${targets.length} instance(s): submitting ${messages} messages`);
+  const cpu = { api: cpuMeter(apiRole.child.pid), worker: cpuMeter(worker.child.pid), sim: cpuMeter(sim.child.pid) };
+  const host = hostMeter();
+  const started = Date.now();
+  let next = 0;
+  let rejected = 0;
+  const errors: string[] = [];
+  const submitting = Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < messages) {
+        const k = next++;
+        const target = targets[k % targets.length] as { name: string; key: string };
+        const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
+        try {
+          const res = await api(
+            apiRole.url,
+            'POST',
+            `/api/message/${target.name}/text`,
+            { to: contact, text },
+            target.key,
+          );
+          if (res.status !== 202) {
+            rejected++;
+            if (errors.length < 5) errors.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          }
+        } catch (error) {
+          rejected++;
+          if (errors.length < 5) errors.push(String(error));
+        }
+      }
+    }),
+  );
+  const [, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
+  return finish(
+    'turbozap',
+    targets.length,
+    messages,
+    rejected,
+    delivered,
+    watch,
+    started,
+    host,
+    {
+      api: cpu.api.stop(),
+      worker: cpu.worker.stop(),
+      sim: cpu.sim.stop(),
+    },
+    errors,
+  );
+}
+
+async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string): Promise<Run> {
+  await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
+  if (prime) {
+    const primeTag = `rawprime${n}`;
+    const primed = watchInbox(sim, contact, primeTag);
+    await clients.send(contact, 0, n, 1, 1, primeTag);
+    const got = await primed.waitFor(n, timeoutS * 1000);
+    if (got < n) throw new Error(`priming the floor: ${got}/${n} first messages arrived`);
+  }
+  const tag = `raw${n}`;
+  const each = Math.ceil(messages / n);
+  const total = each * n;
+  const watch = watchInbox(sim, contact, tag);
+  log(`  raw Baileys floor, ${n} socket(s): ${total} messages`);
+  const cpu = { client: cpuMeter(clients.pid), sim: cpuMeter(sim.child.pid) };
+  const host = hostMeter();
+  const started = Date.now();
+  const [r, delivered] = await Promise.all([
+    clients.send(contact, 0, n, window, each, tag),
+    watch.waitFor(total, timeoutS * 1000),
+  ]);
+  return finish(
+    'floor',
+    n,
+    total,
+    r.failed,
+    delivered,
+    watch,
+    started,
+    host,
+    { client: cpu.client.stop(), sim: cpu.sim.stop() },
+    r.errors,
+  );
+}
+
+function finish(
+  variant: Run['variant'],
+  instances: number,
+  submitted: number,
+  rejected: number,
+  delivered: number,
+  watch: ReturnType<typeof watchInbox>,
+  started: number,
+  host: { stop(): number },
+  cpuSeconds: Record<string, number>,
+  errors: string[],
+): Run {
+  const last = Math.max(started, ...watch.seen.values());
+  const seconds = (last - started) / 1000;
+  const lat = watch.latencies();
+  const run: Run = {
+    variant,
+    instances,
+    submitted,
+    rejected,
+    delivered,
+    duplicates: watch.duplicates,
+    seconds,
+    perSecond: delivered / Math.max(1e-9, seconds),
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    max: percentile(lat, 100),
+    cpuMsPerMessage: Object.fromEntries(
+      Object.entries(cpuSeconds).map(([k, s]) => [k, (s * 1000) / Math.max(1, delivered)]),
+    ),
+    hostBusy: host.stop(),
+    errors,
+  };
+  log(
+    `    ${delivered}/${submitted} delivered in ${fmt.dec(seconds, 1)}s, ${fmt.int(run.perSecond)} msg/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
+  );
+  return run;
+}
+
+function report(runs: Run[], failure: string): void {
+  const rows: Row[] = runs.map((r) => {
+    const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
+    return {
+      variant: r.variant === 'turbozap' ? 'TurboZap (api + worker)' : 'floor: raw Baileys',
+      instances: r.instances,
+      delivered: `${r.delivered}/${r.submitted}`,
+      duplicates: r.duplicates,
+      'rejected/failed': r.rejected,
+      'msg/s': fmt.int(r.perSecond),
+      'vs floor': r.variant === 'turbozap' && floor ? fmt.ratio(r.perSecond / floor.perSecond) : '—',
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'CPU ms/msg': Object.entries(r.cpuMsPerMessage)
+        .map(([k, v]) => `${k} ${fmt.dec(v, 2)}`)
+        .join(', '),
+      'host CPU busy': `${Math.round(r.hostBusy * 100)}%`,
+    };
+  });
+  const out = [
+    `## Pipeline: API accept → contact decrypted (${messages} messages per instance count${prime ? ', after one unmeasured message per instance' : ''}; latency resolution 100 ms)`,
+    '',
+    rows.length > 0 ? markdownTable(rows) : '(no run completed)',
+    '',
+    ...(failure ? [`FAILED ${failure}`, ''] : []),
+  ].join('\n');
+  process.stdout.write(`\n${out}\n`);
+  const file = writeResults('pipeline', {
+    settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime },
+    runs,
+    failure,
+    table: out,
+  });
+  process.stdout.write(`results: ${file}\n`);
+  if (failure) process.exitCode = 1;
+}
+
+runBenchmark(main);

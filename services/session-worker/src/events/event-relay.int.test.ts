@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryBroker } from '@turbozap/shared/broker/memory-broker';
+import { MemoryBrokerServer } from '@turbozap/shared/broker/memory-server';
+import { makeEvent } from '@turbozap/shared/contracts/events';
+import { exchanges } from '@turbozap/shared/contracts/queues';
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
+import { silentLogger } from '@turbozap/shared/logging/logger';
+import { createMetrics } from '@turbozap/shared/metrics/catalog';
+import { prom } from '@turbozap/shared/metrics/registry';
+import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { describeWith } from '@turbozap/shared/testing/services';
+import { waitFor } from '../testing/wait.ts';
+import { EventRelay } from './event-relay.ts';
+
+const describePg = await describeWith('postgres');
+
+describePg('event relay (events_outbox → turbozap.events)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const server = new MemoryBrokerServer();
+  const tap = new MemoryBroker({ server });
+  const received: Array<{ routingKey: string; id: string }> = [];
+  const instance = { id: randomUUID(), name: 'relay' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    await tap.assertTopicExchange(exchanges.events);
+    await tap.assertQueue('tap', {});
+    await tap.bindQueue('tap', exchanges.events, `#.${instance.id}`);
+    await tap.consume(
+      'tap',
+      async (d) => {
+        received.push({ routingKey: d.routingKey, id: JSON.parse(d.body.toString()).id });
+        return { kind: 'ack' };
+      },
+      { prefetch: 50 },
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await tap.close();
+    await database.close();
+  });
+
+  const relay = (broker = new MemoryBroker({ server })) =>
+    new EventRelay({
+      db: database.db,
+      broker,
+      logger: silentLogger(),
+      metrics: createMetrics(new prom.Registry()),
+      intervalMs: 50,
+      batchSize: 10,
+    });
+
+  test('publishes each committed event once with routing key <event>.<instanceId>, even with two relays side by side', async () => {
+    const envelopes = Array.from({ length: 35 }, (_, i) =>
+      makeEvent('message.received', instance, { n: i }, 'relay', i),
+    );
+    for (const e of envelopes) await eventsOutboxRepo.add(database.db, e);
+    const r1 = relay();
+    const r2 = relay();
+    await Promise.all([r1.start(), r2.start()]);
+    await waitFor(async () => received.length >= 35, 10_000, 'all events');
+    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all([r1.stop(), r2.stop()]);
+    expect(received.length).toBe(35);
+    expect(new Set(received.map((r) => r.id)).size).toBe(35);
+    expect(received[0]?.routingKey).toBe(`message.received.${instance.id}`);
+    const left = await database.db.selectFrom('events_outbox').select('id').where('published_at', 'is', null).execute();
+    expect(left).toEqual([]);
+  });
+
+  test('a broker failure leaves the batch unpublished; it goes out once the broker is back', async () => {
+    received.length = 0;
+    const broker = new MemoryBroker({ server });
+    const publish = broker.publish.bind(broker);
+    let down = true;
+    broker.publish = async (...args) => {
+      if (down) throw new Error('broker down');
+      return publish(...args);
+    };
+    const r = relay(broker);
+    await r.start();
+    await eventsOutboxRepo.add(database.db, makeEvent('connection.update', instance, { status: 'connected' }, 'x'));
+    r.kick();
+    await new Promise((res) => setTimeout(res, 200));
+    expect(received).toEqual([]);
+    expect(
+      await database.db.selectFrom('events_outbox').select('id').where('published_at', 'is', null).execute(),
+    ).toHaveLength(1);
+    down = false;
+    await waitFor(async () => received.length === 1, 5_000, 'published after recovery');
+    await r.stop();
+  });
+});

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageRow } from '@turbozap/shared/db/schema';
+import { PermanentError } from '@turbozap/shared/errors/app-error';
+import { type ContentDeps, toBaileysContent, toJid } from './content-mapper.ts';
+import { waMessageIdFor } from './message-id.ts';
+import { classifySendError } from './send-errors.ts';
+
+const to = '15550000002@s.whatsapp.net';
+const row = (type: string, content: Record<string, unknown>, media_key: string | null = null) => ({
+  type,
+  content,
+  media_key,
+  remote_jid: to,
+});
+const earlier = {
+  id: randomUUID(),
+  remote_jid: to,
+  direction: 'outbound',
+  wa_message_id: '3EB0AAAA',
+  content: { text: 'first' },
+} as unknown as MessageRow;
+const deps: ContentDeps = {
+  loadMedia: async (key) => Buffer.from(`bytes of ${key}`),
+  findMessage: async (ref) => (ref === earlier.id || ref === earlier.wa_message_id ? earlier : undefined),
+};
+
+describe('outbound content mapping', () => {
+  test('text with mentions, and a quote of an earlier message', async () => {
+    const mapped = await toBaileysContent(
+      row('text', { text: 'hi', mentions: ['5511999990000'], quoted: earlier.id }),
+      deps,
+    );
+    expect(mapped.content).toEqual({ text: 'hi', mentions: ['5511999990000@s.whatsapp.net'] });
+    expect(mapped.quoted?.key).toEqual({ remoteJid: to, fromMe: true, id: '3EB0AAAA' });
+  });
+
+  test('media comes from the blob store, typed by media_type', async () => {
+    const image = await toBaileysContent(
+      row('media', { media_type: 'image', caption: 'c', mimetype: 'image/png' }, 'media/x/1'),
+      deps,
+    );
+    expect(image.content).toMatchObject({
+      image: Buffer.from('bytes of media/x/1'),
+      caption: 'c',
+      mimetype: 'image/png',
+    });
+    const doc = await toBaileysContent(row('media', { media_type: 'document', filename: 'a.pdf' }, 'media/x/2'), deps);
+    expect(doc.content).toMatchObject({
+      document: expect.any(Buffer),
+      fileName: 'a.pdf',
+      mimetype: 'application/octet-stream',
+    });
+    const voice = await toBaileysContent(row('audio', {}, 'media/x/3'), deps);
+    expect(voice.content).toMatchObject({ ptt: true });
+    await expect(toBaileysContent(row('image', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });
+  });
+
+  test('location, contact, poll', async () => {
+    expect(
+      (await toBaileysContent(row('location', { latitude: -23.5, longitude: -46.6, name: 'SP' }), deps)).content,
+    ).toEqual({
+      location: { degreesLatitude: -23.5, degreesLongitude: -46.6, name: 'SP' },
+    });
+    const contact = (await toBaileysContent(row('contact', { name: 'Bob', phone: '+55 11 99999-0000' }), deps))
+      .content as {
+      contacts: { contacts: Array<{ vcard: string }> };
+    };
+    expect(contact.contacts.contacts[0]?.vcard).toContain('waid=5511999990000');
+    expect((await toBaileysContent(row('poll', { name: 'Lunch?', options: ['yes', 'no'] }), deps)).content).toEqual({
+      poll: { name: 'Lunch?', values: ['yes', 'no'], selectableCount: 1 },
+    });
+  });
+
+  test('reaction, edit and delete address the earlier message by our id or its WhatsApp id', async () => {
+    const key = { remoteJid: to, fromMe: true, id: '3EB0AAAA' };
+    expect((await toBaileysContent(row('reaction', { message_id: earlier.id, emoji: '👍' }), deps)).content).toEqual({
+      react: { key, text: '👍' },
+    });
+    expect((await toBaileysContent(row('edit', { message_id: '3EB0AAAA', text: 'fixed' }), deps)).content).toEqual({
+      text: 'fixed',
+      edit: key,
+    });
+    expect((await toBaileysContent(row('delete', { message_id: earlier.id }), deps)).content).toEqual({ delete: key });
+    await expect(toBaileysContent(row('delete', { message_id: 'nope' }), deps)).rejects.toMatchObject({
+      reason: 'target_not_found',
+    });
+  });
+
+  test('interactive types degrade to readable text; unknown types are permanent failures', async () => {
+    const list = await toBaileysContent(
+      row('list', { text: 'Pick one', sections: [{ rows: [{ title: 'A' }, { title: 'B' }] }] }),
+      deps,
+    );
+    expect(list.content).toEqual({ text: 'Pick one\n1. A\n2. B' });
+    await expect(toBaileysContent(row('story', {}), deps)).rejects.toBeInstanceOf(PermanentError);
+    await expect(toBaileysContent(row('text', {}), deps)).rejects.toMatchObject({ reason: 'invalid_content' });
+  });
+
+  test('recipients: digits become phone JIDs, JIDs pass through', () => {
+    expect(toJid('+55 (11) 99999-0000')).toBe('5511999990000@s.whatsapp.net');
+    expect(toJid('123@g.us')).toBe('123@g.us');
+    expect(() => toJid('abc')).toThrow(PermanentError);
+  });
+});
+
+describe('message ids and send errors', () => {
+  test('the WhatsApp id is derived from ours: stable, Baileys-shaped', () => {
+    const id = randomUUID();
+    expect(waMessageIdFor(id)).toBe(waMessageIdFor(id));
+    expect(waMessageIdFor(id)).toMatch(/^3EB0[0-9A-F]{18}$/);
+    expect(waMessageIdFor(randomUUID())).not.toBe(waMessageIdFor(id));
+  });
+
+  test('permanent vs retryable', () => {
+    expect(classifySendError(new PermanentError('invalid_content', 'x'))).toEqual({
+      permanent: true,
+      reason: 'invalid_content',
+    });
+    expect(
+      classifySendError(Object.assign(new Error('not-acceptable'), { output: { statusCode: 406 } })),
+    ).toMatchObject({ permanent: true });
+    expect(
+      classifySendError(Object.assign(new Error('Connection Closed'), { output: { statusCode: 428 } })),
+    ).toMatchObject({ permanent: false });
+    expect(classifySendError(new Error('timed out'))).toMatchObject({ permanent: false });
+  });
+});

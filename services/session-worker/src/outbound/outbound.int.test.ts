@@ -1,0 +1,117 @@
+import { makeJob, queues } from '@turbozap/shared/contracts/queues';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { describeWith } from '@turbozap/shared/testing/services';
+import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
+
+const describePg = await describeWith('postgres');
+const ME = '15550000501';
+const BOB = '15550000502';
+
+describePg('outbound sending against the simulator', () => {
+  let h: Harness;
+  let instanceId: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    h.sim.sim.createAccount({ phone: BOB, pushName: 'Bob' });
+    instanceId = await h.createInstance('outbound');
+    await h.startWorker('worker-o', { env: { SEND_RATE_PER_MINUTE: '1200' } });
+    await h.linkByQr(instanceId, ME);
+    await h.waitStatus(instanceId, 'connected');
+  }, 60_000);
+  afterAll(() => h?.teardown(), 30_000);
+
+  const ready = async (type: string, content: Record<string, unknown>) => {
+    const { row } = await messagesRepo.insertOutbound(h.database.db, {
+      instanceId,
+      remoteJid: `${BOB}@s.whatsapp.net`,
+      type,
+      content,
+    });
+    await messagesRepo.transition(h.database.db, row.id, 'preparing');
+    await messagesRepo.transition(h.database.db, row.id, 'ready');
+    return row;
+  };
+  const publish = (messageId: string) =>
+    h.broker.send(queues.outbox(instanceId), makeJob('message.outbox', { messageId, instanceId }));
+
+  test('per chat, messages go out in acceptance order even when their jobs arrive reversed, paced', async () => {
+    const rows = [];
+    for (let i = 0; i < 5; i++) rows.push(await ready('text', { text: `ordered ${i}` }));
+    const started = Date.now();
+    for (const row of [...rows].reverse()) await publish(row.id);
+    await eventually(
+      () => h.sim.sim.inbox(BOB).filter((m) => m.text?.startsWith('ordered')).length === 5 || undefined,
+      20_000,
+      'all five',
+    );
+    expect(
+      h.sim.sim
+        .inbox(BOB)
+        .filter((m) => m.text?.startsWith('ordered'))
+        .map((m) => m.text),
+    ).toEqual([0, 1, 2, 3, 4].map((i) => `ordered ${i}`));
+    // 1200/min = 50 ms apart (±20 %): five sends span at least ~4 × 40 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(160);
+  }, 30_000);
+
+  test('a redelivered job for a sent message is not sent twice', async () => {
+    const row = await ready('text', { text: 'only once' });
+    await publish(row.id);
+    await waitFor(
+      async () => ['sent', 'delivered'].includes((await messagesRepo.get(h.database.db, row.id))?.status ?? ''),
+      10_000,
+      'sent',
+    );
+    await publish(row.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.sim.sim.inbox(BOB).filter((m) => m.text === 'only once')).toHaveLength(1);
+  }, 30_000);
+
+  test('content that can never be sent ends failed with a reason and a message.failed event', async () => {
+    const row = await ready('location', { name: 'nowhere' });
+    await publish(row.id);
+    await waitFor(async () => (await messagesRepo.get(h.database.db, row.id))?.status === 'failed', 10_000, 'failed');
+    expect((await messagesRepo.get(h.database.db, row.id))?.error).toBe('invalid_content');
+    await eventually(
+      () => h.events.find((e) => e.event === 'message.failed' && e.data['id'] === row.id),
+      5_000,
+      'message.failed',
+    );
+  }, 30_000);
+
+  test('location, contact and poll reach the contact', async () => {
+    const rows = [
+      await ready('location', { latitude: -23.55, longitude: -46.63, name: 'SP' }),
+      await ready('contact', { name: 'Carol', phone: '15550000599' }),
+      await ready('poll', { name: 'Lunch?', options: ['yes', 'no'] }),
+    ];
+    for (const row of rows) await publish(row.id);
+    for (const row of rows) {
+      await waitFor(
+        async () =>
+          ['sent', 'delivered', 'read'].includes((await messagesRepo.get(h.database.db, row.id))?.status ?? ''),
+        10_000,
+        `${row.type} sent`,
+      );
+    }
+  }, 30_000);
+
+  test('read receipts move sent messages to read, with a message.ack each', async () => {
+    const row = await ready('text', { text: 'please read me' });
+    await publish(row.id);
+    await waitFor(
+      async () => ['sent', 'delivered'].includes((await messagesRepo.get(h.database.db, row.id))?.status ?? ''),
+      10_000,
+      'sent',
+    );
+    await eventually(() => h.sim.sim.inbox(BOB).find((m) => m.text === 'please read me'), 5_000, 'in inbox');
+    h.sim.sim.markRead(BOB);
+    await waitFor(async () => (await messagesRepo.get(h.database.db, row.id))?.status === 'read', 10_000, 'read');
+    await eventually(
+      () => h.events.find((e) => e.event === 'message.ack' && e.data['id'] === row.id && e.data['status'] === 'read'),
+      5_000,
+      'read ack',
+    );
+  }, 30_000);
+});
