@@ -1,8 +1,8 @@
+import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { createSafeAgent } from '@turbozap/shared/net';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { InstanceNames } from './instance-names.ts';
 import { resolveSettings, type SenderWorkerOptions } from './options.ts';
-import { EventsRelay } from './relay/events-relay.ts';
 import { MessageRelay } from './relay/message-relay.ts';
 import { MediaPreparer } from './send/media.ts';
 import { OutboxPublisher } from './send/outbox.ts';

@@ -1,10 +1,10 @@
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
+import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { resolveBaileysEnvironment } from './connection/baileys-env.ts';
 import { guardLibsignalConsole } from './connection/libsignal-console-guard.ts';
 import { defaultReconnectOptions, type ReconnectOptions } from './connection/reconnect-policy.ts';
 import type { OwnershipTimings, WorkerContext } from './context.ts';
-import { EventRelay } from './events/event-relay.ts';
 import { outboxEventSink } from './events/event-sink.ts';
 import { Heartbeat } from './ownership/heartbeat.ts';
 import { OwnershipManager } from './ownership/ownership-manager.ts';
@@ -41,7 +41,7 @@ export interface SessionWorker extends Component {
 export function createSessionWorker(runtime: Runtime, options: SessionWorkerOptions = {}): SessionWorker {
   let context: WorkerContext | undefined;
   let manager: OwnershipManager | undefined;
-  let relay: EventRelay | undefined;
+  let relay: EventsRelay | undefined;
   let heartbeat: Heartbeat | undefined;
   let started = false;
 
@@ -60,14 +60,16 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
       guardLibsignalConsole((line) => log.debug(`libsignal: ${line}`));
       const cipher = new KeyringCipher(config.session.keyring);
       const baileys = await resolveBaileysEnvironment(config.session, log);
-      relay = new EventRelay({
+      // The same relay the sender-worker runs: kicked after every commit here, for low latency.
+      relay = new EventsRelay({
         db: runtime.db,
         broker: runtime.broker,
         logger: log,
         metrics: runtime.metrics,
-        ...(options.relayIntervalMs ? { intervalMs: options.relayIntervalMs } : {}),
+        intervalMs: options.relayIntervalMs ?? 1_000,
+        batchSize: 200,
       });
-      const events = outboxEventSink(() => relay?.kick());
+      const events = outboxEventSink(() => relay?.poke());
       context = {
         config,
         db: runtime.db,

@@ -3,7 +3,7 @@ import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { PollingLoop } from '../loop.ts';
+import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 
 export interface MessageRelayOptions {
   db: Runtime['db'];

@@ -2,9 +2,9 @@ import { makeEvent } from '@turbozap/shared/contracts/events';
 import { exchanges, parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
-import { EventsRelay } from './events-relay.ts';
 import { MessageRelay } from './message-relay.ts';
 
 const describePg = await describeWith('postgres');

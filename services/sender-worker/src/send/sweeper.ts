@@ -3,7 +3,7 @@ import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { PollingLoop } from '../loop.ts';
+import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { OutboxPublisher } from './outbox.ts';
 import { REDRIVE_HEADER } from './send-consumer.ts';
 import { claimStale, expireDue, instancesWithStale, type RedriveStatus, type StaleRow } from './sweeper-store.ts';

@@ -3,8 +3,8 @@ import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { ResolveAll } from '@turbozap/shared/net';
 import type { Runtime } from '@turbozap/shared/runtime';
+import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { Agent } from 'undici';
-import { PollingLoop } from '../loop.ts';
 import { postDelivery } from './request.ts';
 import { decide, type RetryPolicy } from './retry-policy.ts';
 

@@ -1,8 +1,8 @@
 import type { ClaimedDelivery } from '@turbozap/shared/db/repositories/webhooks';
 import { isReservedHeader } from '@turbozap/shared/db/repositories/webhooks';
+import { envelopeBody } from '@turbozap/shared/events/envelope';
 import { checkOutboundUrl, isUnsafeTargetError, type TargetPolicy } from '@turbozap/shared/net';
 import { type Agent, request } from 'undici';
-import { envelopeBody } from '../relay/envelope.ts';
 import type { AttemptResult } from './retry-policy.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 import { signatureHeader } from './signer.ts';

@@ -1,4 +1,4 @@
-import type { Logger } from '@turbozap/shared/logging/logger';
+import type { Logger } from '../logging/logger.ts';
 
 export interface LoopOptions {
   name: string;

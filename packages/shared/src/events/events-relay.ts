@@ -1,11 +1,11 @@
-import type { Broker } from '@turbozap/shared/broker/port';
-import { type EventType, eventRoutingKey } from '@turbozap/shared/contracts/events';
-import { exchanges } from '@turbozap/shared/contracts/queues';
-import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
-import type { Logger } from '@turbozap/shared/logging/logger';
-import type { Metrics } from '@turbozap/shared/metrics/catalog';
-import type { Runtime } from '@turbozap/shared/runtime';
-import { PollingLoop } from '../loop.ts';
+import type { Broker } from '../broker/port.ts';
+import { type EventType, eventRoutingKey } from '../contracts/events.ts';
+import { exchanges } from '../contracts/queues.ts';
+import { eventsOutboxRepo } from '../db/repositories/events-outbox.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Metrics } from '../metrics/catalog.ts';
+import type { Runtime } from '../runtime.ts';
+import { PollingLoop } from '../util/polling-loop.ts';
 import { envelopeBody } from './envelope.ts';
 
 export interface EventsRelayOptions {

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryBroker } from '@turbozap/shared/broker/memory-broker';
-import { MemoryBrokerServer } from '@turbozap/shared/broker/memory-server';
-import { makeEvent } from '@turbozap/shared/contracts/events';
-import { exchanges } from '@turbozap/shared/contracts/queues';
-import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
-import { silentLogger } from '@turbozap/shared/logging/logger';
-import { createMetrics } from '@turbozap/shared/metrics/catalog';
-import { prom } from '@turbozap/shared/metrics/registry';
-import { createTestDatabase } from '@turbozap/shared/testing/database';
-import { describeWith } from '@turbozap/shared/testing/services';
-import { waitFor } from '../testing/wait.ts';
-import { EventRelay } from './event-relay.ts';
+import { MemoryBroker } from '../broker/memory-broker.ts';
+import { MemoryBrokerServer } from '../broker/memory-server.ts';
+import { makeEvent } from '../contracts/events.ts';
+import { exchanges } from '../contracts/queues.ts';
+import { eventsOutboxRepo } from '../db/repositories/events-outbox.ts';
+import { silentLogger } from '../logging/logger.ts';
+import { createMetrics } from '../metrics/catalog.ts';
+import { prom } from '../metrics/registry.ts';
+import { createTestDatabase } from '../testing/database.ts';
+import { describeWith } from '../testing/services.ts';
+import { EventsRelay } from './events-relay.ts';
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 const describePg = await describeWith('postgres');
 
@@ -41,7 +48,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
   });
 
   const relay = (broker = new MemoryBroker({ server })) =>
-    new EventRelay({
+    new EventsRelay({
       db: database.db,
       broker,
       logger: silentLogger(),
@@ -80,7 +87,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
     const r = relay(broker);
     await r.start();
     await eventsOutboxRepo.add(database.db, makeEvent('connection.update', instance, { status: 'connected' }, 'x'));
-    r.kick();
+    r.poke();
     await new Promise((res) => setTimeout(res, 200));
     expect(received).toEqual([]);
     expect(
