@@ -78,7 +78,8 @@ describeReal('a session-worker killed with SIGKILL', () => {
     const killedAt = Date.now();
     await waitFor(async () => survivor.manager?.owned.get(id)?.socket !== undefined, 20_000, 'survivor connected');
     const took = Date.now() - killedAt;
-    expect(took).toBeGreaterThanOrEqual(TTL - 500);
+    // The lease was last renewed up to TTL/3 before the kill, so it can lapse that much sooner.
+    expect(took).toBeGreaterThanOrEqual((TTL * 2) / 3 - 500);
     expect(took).toBeLessThan(TTL * 4);
     expect(h.sim.sim.stats().conflicts).toBe(0);
     expect(h.sim.sim.stats().pairings).toBe(pairings);
