@@ -1,7 +1,9 @@
 // End to end: a message accepted by TurboZap's API until the simulated contact has decrypted it,
 // for 1, 10 and 50 instances, beside raw Baileys sockets sending the same messages to the same
 // simulator with no gateway (the floor). Run: bash scripts/with-tools.sh node bench/pipeline.ts [--help]
-import { runBenchmark } from './lib/children.ts';
+import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
+import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
+import { loadPg } from './lib/deps.ts';
 import { percentile, watchInbox } from './lib/inbox.ts';
 import { cpuMeter, hostMeter } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
@@ -32,6 +34,8 @@ Usage: bash scripts/with-tools.sh node bench/pipeline.ts [options]
   --no-prime          do not send one unmeasured message per instance first (Signal session set-up,
                       usync) — then the first-message costs are part of the measurement
   --redis-db N        Redis logical db (default ${serviceDefaults.redisDb})
+  --profile           CPU-profile the worker (node --cpu-prof) and print where its time goes
+                      while TurboZap's messages are measured (profiling slows it down)
   -h, --help
 `;
 
@@ -43,6 +47,7 @@ const flags = cli(usage, {
   timeout: { type: 'string' },
   'no-floor': { type: 'boolean' },
   'no-prime': { type: 'boolean' },
+  profile: { type: 'boolean' },
   'redis-db': { type: 'string' },
 });
 const counts = (flags.instances ?? '1,10,50').split(',').map((s) => Math.max(1, num(s, 1, 'instances')));
@@ -52,6 +57,11 @@ const window = Math.max(1, num(flags.window, 4, 'window'));
 const timeoutS = num(flags.timeout, 120, 'timeout');
 const withFloor = !flags['no-floor'];
 const prime = !flags['no-prime'];
+const profile = Boolean(flags.profile);
+const profileDir = () => `${runDir()}/profile-worker`;
+let transactions: () => Promise<number> = async () => 0;
+/** Time windows of TurboZap's measured runs, for the worker's profile. */
+const windows: [number, number][] = [];
 const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
 
 interface Run {
@@ -67,6 +77,8 @@ interface Run {
   p99: number;
   max: number;
   cpuMsPerMessage: Record<string, number>;
+  /** Postgres transactions in the run's database per delivered message (TurboZap only). */
+  pgTransactionsPerMessage?: number;
   hostBusy: number;
   errors: string[];
 }
@@ -86,8 +98,22 @@ async function main(): Promise<void> {
     REDIS_RATE_LIMIT_RPM: '0',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
   });
+  const pool = new (loadPg().Pool)({ connectionString: services.databaseUrl, max: 1 });
+  pool.on('error', () => undefined);
+  onCleanup(() => pool.end());
+  transactions = async () =>
+    Number(
+      (
+        await pool.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
+          services.database,
+        ])
+      ).rows[0].n,
+    );
   const apiRole = await startRole('api', 'api', env);
-  const worker = await startRole('worker', 'worker', env);
+  const worker = await startRole('worker', 'worker', {
+    ...env,
+    ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir()}` } : {}),
+  });
   log(`api ${apiRole.url}, worker pid ${worker.child.pid}, simulator ${sim.url}`);
 
   const floorClients = withFloor ? new ClientProcess('floor-clients', sim) : undefined;
@@ -135,7 +161,12 @@ async function main(): Promise<void> {
     }
   }
   await floorClients?.end();
-  report(runs, failure);
+  let profiles: ProfileSummary[] = [];
+  if (profile) {
+    await worker.child.stop(); // the profile is written at exit
+    profiles = profilesIn(profileDir()).map((f) => summariseProfile(f, 20, windows));
+  }
+  report(runs, failure, profiles);
 }
 
 async function runGateway(
@@ -167,8 +198,10 @@ async function runGateway(
   const watch = watchInbox(sim, contact, tag);
   log(`  turbozap, ${targets.length} instance(s): submitting ${messages} messages`);
   const cpu = { api: cpuMeter(apiRole.child.pid), worker: cpuMeter(worker.child.pid), sim: cpuMeter(sim.child.pid) };
+  const xacts0 = await transactions();
   const host = hostMeter();
   const started = Date.now();
+  const windowStart = monotonicMicros();
   let next = 0;
   let rejected = 0;
   const errors: string[] = [];
@@ -198,7 +231,8 @@ async function runGateway(
     }),
   );
   const [, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
-  return finish(
+  windows.push([windowStart, monotonicMicros()]);
+  const run = finish(
     'turbozap',
     targets.length,
     messages,
@@ -207,13 +241,12 @@ async function runGateway(
     watch,
     started,
     host,
-    {
-      api: cpu.api.stop(),
-      worker: cpu.worker.stop(),
-      sim: cpu.sim.stop(),
-    },
+    { api: cpu.api.stop(), worker: cpu.worker.stop(), sim: cpu.sim.stop() },
     errors,
   );
+  await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second
+  run.pgTransactionsPerMessage = ((await transactions()) - xacts0) / Math.max(1, delivered);
+  return run;
 }
 
 async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string): Promise<Run> {
@@ -290,7 +323,7 @@ function finish(
   return run;
 }
 
-function report(runs: Run[], failure: string): void {
+function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void {
   const rows: Row[] = runs.map((r) => {
     const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
     return {
@@ -303,6 +336,7 @@ function report(runs: Run[], failure: string): void {
       'vs floor': r.variant === 'turbozap' && floor ? fmt.ratio(r.perSecond / floor.perSecond) : '—',
       'p50 ms': r.p50,
       'p99 ms': r.p99,
+      'pg xacts/msg': r.pgTransactionsPerMessage !== undefined ? fmt.dec(r.pgTransactionsPerMessage, 1) : '—',
       'CPU ms/msg': Object.entries(r.cpuMsPerMessage)
         .map(([k, v]) => `${k} ${fmt.dec(v, 2)}`)
         .join(', '),
@@ -315,12 +349,25 @@ function report(runs: Run[], failure: string): void {
     rows.length > 0 ? markdownTable(rows) : '(no run completed)',
     '',
     ...(failure ? [`FAILED ${failure}`, ''] : []),
+    ...profiles.flatMap((p) => [
+      `### Worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,
+      '',
+      markdownTable(
+        p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
+      ),
+      '',
+      markdownTable(
+        p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
+      ),
+      '',
+    ]),
   ].join('\n');
   process.stdout.write(`\n${out}\n`);
   const file = writeResults('pipeline', {
     settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime },
     runs,
     failure,
+    profiles,
     table: out,
   });
   process.stdout.write(`results: ${file}\n`);
