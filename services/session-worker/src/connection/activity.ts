@@ -14,6 +14,27 @@ export class ActivityTracker {
 
   constructor(scope: InstanceScope) {
     this.#scope = scope;
+    void this.#seed();
+  }
+
+  /**
+   * A worker that takes an instance over (failover, restart) reports its last activity at once
+   * from the database, so the 14-day inactivity alert sees idle instances too.
+   */
+  async #seed(): Promise<void> {
+    const { db, metrics } = this.#scope.ctx;
+    try {
+      const row = await db
+        .selectFrom('instances')
+        .select(['last_activity_at', 'created_at'])
+        .where('id', '=', this.#scope.instance.id)
+        .executeTakeFirst();
+      const at = row?.last_activity_at ?? row?.created_at;
+      if (at && this.#lastWrite === 0)
+        metrics.instanceLastActivity.set({ wa_instance: this.#scope.instance.name }, at.getTime() / 1000);
+    } catch (error) {
+      this.#scope.log.warn('reading last activity failed', { error });
+    }
   }
 
   touch = (at: Date): void => {
