@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ const children = new Set<Child>();
 const cleanups: (() => Promise<void>)[] = [];
 let logDir: string | undefined;
 
-/** A directory for the children's logs (kept after the run, printed on failure). */
+/** A directory for the children's logs (removed after a successful run, printed on failure). */
 export function runDir(): string {
   logDir ??= mkdtempSync(join(tmpdir(), 'tz-bench-'));
   return logDir;
@@ -163,6 +163,12 @@ export function runBenchmark(main: () => Promise<void>): void {
   process.once('unhandledRejection', crashed);
   main()
     .then(() => cleanup())
+    .then(() => {
+      // The children's logs are kept only when something failed.
+      if (logDir && !(typeof process.exitCode === 'number' && process.exitCode !== 0)) {
+        rmSync(logDir, { recursive: true, force: true });
+      }
+    })
     .then(() => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0))
     .catch(async (error: unknown) => {
       process.stderr.write(

@@ -25,7 +25,7 @@ d('a pg_dump backup holds no plaintext session keys', () => {
     await cluster.start();
     await Promise.all([cluster.startRole('api'), cluster.startRole('session-worker')]);
   }, 120_000);
-  afterAll(() => cluster.stop(), 60_000);
+  afterAll(() => cluster.stop(), 120_000);
 
   test("none of a linked session's private keys are in the dump; a key planted in clear is found by the same search", async () => {
     const { id } = await cluster.linkInstance('secret', '5511833000001');

@@ -54,7 +54,7 @@ d('send pipeline end to end (api, workers and the simulator as processes)', () =
   afterAll(async () => {
     hook?.close();
     await cluster.stop();
-  }, 60_000);
+  }, 120_000);
 
   test('1,000 texts across 10 instances: each nonce arrives once, in order per chat, with signed sent/ack webhooks', async () => {
     const names = Array.from({ length: instances }, (_, i) => `pipe${i}`);

@@ -53,7 +53,7 @@ scrape_configs:
     prometheus?.kill('SIGKILL');
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  }, 120_000);
 
   const query = async (q: string) =>
     (

@@ -29,7 +29,7 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
   afterAll(async () => {
     await run('rabbitmqctl', ['start_app']).catch(() => {});
     await cluster.stop();
-  }, 60_000);
+  }, 120_000);
 
   test('still exactly 1,000 nonces at the recipients, none twice, every message final', async () => {
     const names = Array.from({ length: instances }, (_, i) => `fault${i}`);

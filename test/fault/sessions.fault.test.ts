@@ -68,7 +68,7 @@ d('session ownership across session-worker processes (leases, fencing, failover)
   afterAll(async () => {
     await restartRedis().catch(() => {});
     await cluster.stop();
-  }, 60_000);
+  }, 120_000);
 
   test('2 workers, 20 instances: each holds between 8 and 12', async () => {
     const c = await waitFor(

@@ -16,7 +16,12 @@ const redact = winston.format((info) => {
 
 const errorsToJson = winston.format((info) => {
   for (const [key, value] of Object.entries(info)) {
-    if (value instanceof Error) (info as Record<string, unknown>)[key] = { name: value.name, message: value.message };
+    // `detail`, not `message`: a nested `message` is redacted as message content, and an
+    // error's text is what diagnoses a failure (phone numbers in it are still masked).
+    if (value instanceof Error) {
+      const code = (value as { code?: unknown }).code;
+      (info as Record<string, unknown>)[key] = { name: value.name, detail: value.message, ...(code ? { code } : {}) };
+    }
   }
   return info;
 });

@@ -24,3 +24,13 @@ describe('log redaction', () => {
     expect(out.count).toBe(1234567890);
   });
 });
+
+test('errors keep their text (with phone numbers masked) so failures can be diagnosed', async () => {
+  const { createLogger } = await import('./logger.ts');
+  const logger = createLogger({ level: 'info', service: 'test' });
+  const error = new Error('connect ECONNREFUSED 127.0.0.1:5672 for 5511999998888@s.whatsapp.net');
+  const out = logger.format.transform({ level: 'warn', message: 'broker', error }) as Record<string, unknown>;
+  const line = JSON.stringify(out);
+  expect(line).toContain('ECONNREFUSED 127.0.0.1:5672');
+  expect(line).not.toContain('5511999998888');
+});
