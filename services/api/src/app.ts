@@ -17,6 +17,14 @@ import { webhookRoutes } from './routes/webhooks.ts';
 
 export const apiVersion = '0.1.0';
 
+/** NUL and lone surrogates are valid JSON but PostgreSQL cannot store them: refuse them as bad JSON (400). */
+const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+function rejectUnstorable(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && unstorable.test(value))
+    throw new SyntaxError('strings must not contain NUL or unpaired surrogates');
+  return value;
+}
+
 export interface AppOptions {
   deps: ApiDeps;
   hub: EventHub;
@@ -45,7 +53,13 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
       next(error);
     }
   });
-  app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    express.json({
+      limit: config.api.bodyLimit,
+      type: ['application/json', 'application/*+json'],
+      reviver: rejectUnstorable,
+    }),
+  );
 
   const routes: RouteTable = [];
   const router = Router();

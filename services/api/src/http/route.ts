@@ -42,6 +42,9 @@ const issues = (error: z.ZodError, where: string) =>
 
 const instanceName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 1-64 of a-z 0-9 _ -');
 
+/** Whether a path segment can be an instance name at all (anything else is not found, without a query). */
+export const isInstanceName = (name: string): boolean => instanceName.safeParse(name).success;
+
 export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: RouteSpec<B, Q>,
 ) => void;
@@ -91,7 +94,7 @@ async function resolveInstance(deps: ApiDeps, principal: Principal, name: string
     if (!own || own.name !== name) throw forbidden();
     return own;
   }
-  if (!instanceName.safeParse(name).success) throw new AppError('instance_not_found', 'instance not found', 404);
+  if (!isInstanceName(name)) throw new AppError('instance_not_found', 'instance not found', 404);
   const row = await deps.instances.byName(name);
   if (!row) throw new AppError('instance_not_found', 'instance not found', 404);
   return row;

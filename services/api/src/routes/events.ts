@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import type { EventHub } from '../events-stream/hub.ts';
 import { ok } from '../http/envelope.ts';
-import type { Define, HandlerContext } from '../http/route.ts';
+import { type Define, type HandlerContext, isInstanceName } from '../http/route.ts';
 import { authenticate } from '../middleware/auth.ts';
 
 const tokenTtlMs = 5 * 60_000;
@@ -14,6 +14,7 @@ const tokenTtlMs = 5 * 60_000;
 /** A stream token stands in for the API key where EventSource cannot send headers. */
 async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
   const name = String(req.params.name ?? '');
+  if (!isInstanceName(name)) throw new AppError('instance_not_found', 'instance not found', 404);
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
   if (token && /^[A-Za-z0-9_-]{20,64}$/.test(token)) {
     const instanceId = await deps.runtime.coordination.getValue(`stream-token:${token}`);

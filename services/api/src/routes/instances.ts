@@ -7,7 +7,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { ok } from '../http/envelope.ts';
-import type { Define } from '../http/route.ts';
+import { type Define, isInstanceName } from '../http/route.ts';
 import { instanceView, reservedInstanceNames } from './instance-view.ts';
 
 const createBody = z.object({
@@ -168,7 +168,8 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'admin',
     async handler({ req, res, deps }) {
-      const instance = await instancesRepo.byName(deps.runtime.db, String(req.params.name ?? ''));
+      const name = String(req.params.name ?? '');
+      const instance = isInstanceName(name) ? await instancesRepo.byName(deps.runtime.db, name) : undefined;
       if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
       await setDesired(deps, instance, 'logged_out');
       await apiKeysRepo.revokeScope(deps.runtime.db, instance.id);

@@ -70,6 +70,17 @@ describe('messages', () => {
     expect(await count()).toBe(before);
   });
 
+  test('strings PostgreSQL cannot store (NUL, lone surrogates) are a 400, not a 500', async () => {
+    for (const text of ['a\u0000b', '\ud800x']) {
+      const res = await api.request('POST', '/message/shop/text', { key, body: { to: '5511999990000', text } });
+      expect([text, res.status, res.body.error.code]).toEqual([text, 400, 'invalid_json']);
+    }
+    expect((await api.request('GET', '/message/shop?remote=%00', { key })).status).toBe(400);
+    expect((await api.request('GET', '/instance/%00/events', { key })).status).toBe(404);
+    expect((await api.request('GET', '/instance/%00/events')).status).toBe(404);
+    expect((await api.request('DELETE', '/instance/%00')).status).toBe(404);
+  });
+
   test('a non-JSON body is a 415 and a malformed one a 400', async () => {
     const wrongType = await api.request('POST', '/message/shop/text', {
       key,

@@ -92,7 +92,11 @@ export function messageRoutes(define: Define): void {
     tag: 'messages',
     access: 'instance',
     query: z.object({
-      remote: z.string().max(128).optional(),
+      remote: z
+        .string()
+        .max(128)
+        .regex(/^[\w.:@+-]*$/, 'a phone number or JID')
+        .optional(),
       before: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
