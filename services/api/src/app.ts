@@ -18,6 +18,7 @@ import { webhookRoutes } from './routes/webhooks.ts';
 export const apiVersion = '0.1.0';
 
 /** NUL and lone surrogates are valid JSON but PostgreSQL cannot store them: refuse them as bad JSON (400). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
 const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 function rejectUnstorable(_key: string, value: unknown): unknown {
   if (typeof value === 'string' && unstorable.test(value))
