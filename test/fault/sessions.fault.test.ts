@@ -92,8 +92,8 @@ d('session ownership across session-worker processes (leases, fencing, failover)
         const m = await allConnected();
         const c = m && counts(m);
         // The fair-share cap (ceil(1.25 × 20 / 3) at most, 8 here) bounds the others, so the new
-      // worker's rendezvous share is at least 20 − 2 × 8 = 4.
-      return c && c.size === 3 && [...c.values()].every((n) => n >= 4 && n <= 9) ? c : null;
+        // worker's rendezvous share is at least 20 − 2 × 8 = 4.
+        return c && c.size === 3 && [...c.values()].every((n) => n >= 4 && n <= 9) ? c : null;
       },
       90_000,
       500,
