@@ -411,7 +411,8 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     const restoreCode = await within(restore.exited, 60_000);
     expect({ code: restoreCode, output: restore.output }).toEqual({
       code: 0,
-      output: expect.stringContaining(`${name}: connected`),
+      // The plan's instance list, printed as soon as the API answers: the worker may still be connecting.
+      output: expect.stringMatching(new RegExp(`${name}: (connected|connecting)`)),
     });
     expect(restore.output).toContain('Restore concluído');
 
