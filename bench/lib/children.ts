@@ -164,8 +164,9 @@ export function runBenchmark(main: () => Promise<void>): void {
   main()
     .then(() => cleanup())
     .then(() => {
-      // The children's logs are kept only when something failed.
-      if (logDir && !(typeof process.exitCode === 'number' && process.exitCode !== 0)) {
+      // The children's logs (and profiles) are kept only when something failed, or when asked.
+      const failed = typeof process.exitCode === 'number' && process.exitCode !== 0;
+      if (logDir && !failed && !process.env['BENCH_KEEP_LOGS']) {
         rmSync(logDir, { recursive: true, force: true });
       }
     })

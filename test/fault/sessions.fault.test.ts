@@ -1,38 +1,14 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { restartRedis } from '@turbozap/shared/testing/redis-server';
 import { describeWith } from '@turbozap/shared/testing/services';
+import { waitFor } from '@turbozap/shared/testing/wait';
 import { WaSimulator } from '@turbozap/wa-sim';
 import { installFastCurve } from '@turbozap/wa-sim/testing/fast-curve';
 import { linkWithQr, reconnect } from '@turbozap/wa-sim/testing/link';
 import { trustSimulatorRoot } from '@turbozap/wa-sim/testing/trust';
 import { Cluster, type RoleProcess } from '../e2e/support/cluster.ts';
-import { waitFor } from '../e2e/support/processes.ts';
 
-const run = promisify(execFile);
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
 const ttlMs = 6000;
-
-async function restartRedis(): Promise<void> {
-  await run('redis-cli', ['shutdown', 'nosave']).catch(() => {});
-  await run('redis-server', [
-    '--daemonize',
-    'yes',
-    '--bind',
-    '127.0.0.1',
-    '-::1',
-    '--port',
-    '6379',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    '/var/lib/redis',
-    '--logfile',
-    '/var/log/redis/ci.log',
-  ]);
-  await waitFor('redis back', async () => (await run('redis-cli', ['ping'])).stdout.trim() === 'PONG', 20_000, 200);
-}
 
 d('session ownership across session-worker processes (leases, fencing, failover)', () => {
   const cluster = new Cluster();

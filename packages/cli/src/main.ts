@@ -18,6 +18,7 @@ ${roles.map((r) => `  ${r.padEnd(15)} ${roleHelp[r]}`).join('\n')}
 Jobs:
   migrate         apply database migrations, then exit (--down reverts the last one)
   keys            create, list and revoke API keys (turbozap keys --help)
+  session-keys    status | reseal: rotate the session encryption key (turbozap session-keys --help)
   messages        cancel-pending NAME: cancel an instance's messages not sent yet (turbozap messages --help)
   sim             run the offline WhatsApp Web simulator (--host, --port 7780)
 
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<void> {
     return (await import('./commands/migrate.ts')).migrateCommand(args);
   }
   if (command === 'keys') return (await import('./commands/keys.ts')).keysCommand(args);
+  if (command === 'session-keys') return (await import('./commands/session-keys.ts')).sessionKeysCommand(args);
   if (command === 'messages') return (await import('./commands/messages.ts')).messagesCommand(args);
   if (command === 'sim') {
     if (args.includes('--help'))

@@ -5,6 +5,7 @@ import type { InboxEntry, OutboxStatus } from './accounts/types.ts';
 import type { Faults } from './faults.ts';
 import type { GroupRegistry } from './groups/registry.ts';
 import type { SimLogger } from './log.ts';
+import type { MediaStore } from './media/store.ts';
 import type { CertificateAuthority } from './noise/ca.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { PairingRegistry } from './pairing/registrations.ts';
@@ -44,4 +45,6 @@ export interface SimContext {
   /** `${senderPhone}|${messageId}` → origin device, for messages sent by companion devices. */
   readonly origins: BoundedMap<string, MessageOrigin>;
   readonly timers: Timers;
+  /** Encrypted files uploaded to (or sent through) the simulated media host. */
+  readonly media: MediaStore;
 }

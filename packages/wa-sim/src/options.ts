@@ -32,6 +32,20 @@ export interface SimOptions {
   linkTimeoutMs?: number;
   /** Fixed root key pair for the noise certificate chain (default: generated per simulator). */
   rootKeyPair?: CurveKeyPair;
+  media?: MediaOptions;
+}
+
+export interface MediaOptions {
+  /**
+   * Hostname media_conn hands out and upload answers put in `url` (default `mmg.whatsapp.net`,
+   * WhatsApp's own). Clients reach it over plain HTTP on the simulator's port by routing that
+   * host there (see the README); nothing resolves it in DNS.
+   */
+  host?: string;
+  /** Largest upload accepted. Default 64 MiB. */
+  maxUploadBytes?: number;
+  /** Total encrypted bytes kept in memory; the oldest files are dropped beyond it. Default 512 MiB. */
+  maxStoredBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -42,6 +56,7 @@ export interface ResolvedOptions {
   receiptDelayMs: number;
   readReceiptDelayMs: number;
   linkTimeoutMs: number;
+  media: Required<MediaOptions>;
 }
 
 export function resolveOptions(o: SimOptions): ResolvedOptions {
@@ -53,5 +68,10 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
     receiptDelayMs: o.receiptDelayMs ?? 20,
     readReceiptDelayMs: o.readReceiptDelayMs ?? 50,
     linkTimeoutMs: o.linkTimeoutMs ?? 15_000,
+    media: {
+      host: o.media?.host ?? 'mmg.whatsapp.net',
+      maxUploadBytes: o.media?.maxUploadBytes ?? 64 * 1024 * 1024,
+      maxStoredBytes: o.media?.maxStoredBytes ?? 512 * 1024 * 1024,
+    },
   };
 }

@@ -12,6 +12,9 @@ import { badRequest, SimError } from './errors.ts';
 import { type FaultRequest, Faults } from './faults.ts';
 import { GroupRegistry, type GroupRole } from './groups/registry.ts';
 import { makeLogger } from './log.ts';
+import { composeMediaMessage, parsePhoneMedia } from './media/compose.ts';
+import { handleMediaRequest } from './media/http.ts';
+import { MediaStore } from './media/store.ts';
 import { createCertificateAuthority } from './noise/ca.ts';
 import { resolveOptions, type SimOptions } from './options.ts';
 import type { LinkResult } from './pairing/link.ts';
@@ -19,7 +22,7 @@ import { enterPairingCode } from './pairing/link-code.ts';
 import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
-import { type SendOptions, sendFromPhone } from './routing/phone-send.ts';
+import { type SendOptions, sendFromPhone, textMessage } from './routing/phone-send.ts';
 import { announceGroup } from './stanzas/iq-groups.ts';
 import { onClientPayload } from './stanzas/login.ts';
 import { onNode } from './stanzas/router.ts';
@@ -83,8 +86,9 @@ export class WaSimulator {
     const accounts = new AccountRegistry();
     const connections = new Set<Connection>();
     const sessions = new SessionRegistry();
+    const opts = resolveOptions(options);
     this.ctx = {
-      opts: resolveOptions(options),
+      opts,
       log: makeLogger(options.log, { verbose: options.verbose, trace: options.trace }),
       ca: createCertificateAuthority(options.rootKeyPair),
       accounts,
@@ -97,6 +101,7 @@ export class WaSimulator {
       events: this.events,
       origins: new BoundedMap<string, MessageOrigin>(50_000),
       timers: new Timers(),
+      media: new MediaStore(opts.media),
     };
   }
 
@@ -112,7 +117,10 @@ export class WaSimulator {
     this.server = await listen({
       host,
       port,
-      onRequest: (req, res) => void handle(routes, req, res),
+      onRequest: (req, res) => {
+        if (!handleMediaRequest(this.ctx.media, this.ctx.opts.media.host, this.ctx.log, req, res))
+          void handle(routes, req, res);
+      },
       onSocket: (ws) => this.accept(ws),
       onError: (err) => this.ctx.log.error('server error', { err: err.message }),
     });
@@ -141,9 +149,14 @@ export class WaSimulator {
     await server?.close();
   }
 
-  info(): { wsUrl: string; rootPublicKey: string } {
+  info(): { wsUrl: string; rootPublicKey: string; mediaHosts: string[] } {
     if (!this.handle) throw badRequest('not_started', 'simulator is not started');
-    return { wsUrl: this.handle.wsUrl, rootPublicKey: this.handle.rootPublicKey };
+    return { wsUrl: this.handle.wsUrl, rootPublicKey: this.handle.rootPublicKey, mediaHosts: this.mediaHosts };
+  }
+
+  /** Hostnames clients must route to this simulator's HTTP port for media (media_conn's and Baileys' default). */
+  get mediaHosts(): string[] {
+    return [...new Set([this.ctx.opts.media.host, 'mmg.whatsapp.net'])];
   }
 
   stats(): SimStats {
@@ -189,12 +202,23 @@ export class WaSimulator {
   }
 
   outbox(phone: string): OutboxEntry[] {
-    return [...this.ctx.accounts.require(phone).outbox.values()].map((e) => ({ ...e }));
+    return [...this.ctx.accounts.require(phone).outbox.values()].map(({ message: _message, ...e }) => e);
   }
 
   /** `phone`'s simulated phone sends a Signal-encrypted text to `to` (phone number or JID). */
   sendText(phone: string, to: string, text: string, opts: SendOptions = {}): Promise<{ id: string }> {
-    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, text, opts);
+    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, textMessage(text), opts);
+  }
+
+  /**
+   * `phone`'s phone sends media (`{type, base64, mimetype?, caption?, fileName?, ptt?}`): encrypted
+   * and stored on the simulator's media host, then sent like a text.
+   */
+  sendMedia(phone: string, to: string, media: unknown, opts: SendOptions = {}): Promise<{ id: string }> {
+    const sender = this.ctx.accounts.require(phone);
+    const parsed = parsePhoneMedia(media, this.ctx.opts.media.maxUploadBytes);
+    const message = composeMediaMessage(this.ctx.media, this.ctx.opts.media.host, parsed);
+    return sendFromPhone(this.ctx, sender, to, { message, type: parsed.type, text: parsed.caption ?? '' }, opts);
   }
 
   /** `phone`'s phone reads messages (all unread when `ids` is absent); returns the ids marked read. */

@@ -13,6 +13,8 @@ export interface SenderWorkerSettings {
   messageRelay: { intervalMs: number; graceMs: number; batchSize: number };
   eventsRelay: { intervalMs: number; batchSize: number };
   sweeper: { intervalMs: number; staleMs: number; batchSize: number };
+  /** The retention pruner (the retentions themselves come from the configuration). */
+  pruner: { intervalMs: number; batchSize: number };
   webhooks: {
     pollIntervalMs: number;
     concurrency: number;
@@ -36,6 +38,7 @@ export const defaultSettings: SenderWorkerSettings = {
   messageRelay: { intervalMs: 2_000, graceMs: 5_000, batchSize: 200 },
   eventsRelay: { intervalMs: 500, batchSize: 200 },
   sweeper: { intervalMs: 30_000, staleMs: 5 * 60_000, batchSize: 500 },
+  pruner: { intervalMs: 5 * 60_000, batchSize: 500 },
   webhooks: {
     pollIntervalMs: 1_000,
     concurrency: 32,
@@ -55,6 +58,7 @@ export function resolveSettings(options: SenderWorkerOptions = {}): SenderWorker
     messageRelay: { ...d.messageRelay, ...options.messageRelay },
     eventsRelay: { ...d.eventsRelay, ...options.eventsRelay },
     sweeper: { ...d.sweeper, ...options.sweeper },
+    pruner: { ...d.pruner, ...options.pruner },
     webhooks: { ...d.webhooks, ...options.webhooks },
     now: options.now ?? d.now,
     random: options.random ?? d.random,

@@ -4,6 +4,7 @@ import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { InstanceNames } from './instance-names.ts';
 import { resolveSettings, type SenderWorkerOptions } from './options.ts';
 import { MessageRelay } from './relay/message-relay.ts';
+import { Pruner } from './retention/pruner.ts';
 import { MediaPreparer } from './send/media.ts';
 import { OutboxPublisher } from './send/outbox.ts';
 import { SendConsumer } from './send/send-consumer.ts';
@@ -15,8 +16,8 @@ export type { SenderWorkerOptions } from './options.ts';
 
 /**
  * The sender-worker role: drains the send queue (claim, media, hand-off to the instance's
- * outbox), relays unpublished messages and outbox events, sweeps stale rows, and delivers
- * webhooks. Every part is safe to run in several replicas at once.
+ * outbox), relays unpublished messages and outbox events, sweeps stale rows, delivers
+ * webhooks, and prunes published events and settled deliveries past their retention. Every part is safe to run in several replicas at once.
  */
 export function createSenderWorker(runtime: Runtime, options: SenderWorkerOptions = {}): Component {
   const settings = resolveSettings(options);
@@ -55,6 +56,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
   });
   const messageRelay = new MessageRelay({ db, broker, logger, now, ...settings.messageRelay });
   const sweeper = new Sweeper({ db, broker, logger, metrics, outbox, now, onEvent, ...settings.sweeper });
+  const pruner = new Pruner({ db, logger, metrics, ...config.retention, ...settings.pruner });
   const dispatcher = new WebhookDispatcher({
     db,
     logger,
@@ -85,7 +87,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     // Consumers first (in-flight jobs finish or go back to the queue), then the loops; the
     // events relay last, so events written while stopping still leave.
     await Promise.allSettled([sendConsumer.stop(), webhookEvents.stop()]);
-    await Promise.allSettled([messageRelay.stop(), sweeper.stop(), dispatcher.stop()]);
+    await Promise.allSettled([messageRelay.stop(), sweeper.stop(), pruner.stop(), dispatcher.stop()]);
     await eventsRelay.stop();
     await Promise.allSettled([mediaAgent.close(), webhookAgent.close()]);
   };
@@ -99,6 +101,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
         await sendConsumer.start();
         await messageRelay.start();
         sweeper.start();
+        pruner.start();
       } catch (err) {
         await stop();
         throw err;

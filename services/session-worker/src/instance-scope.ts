@@ -52,6 +52,21 @@ export class InstanceScope {
     }
   }
 
+  /**
+   * A write made as one fenced statement (fencedMessagesRepo): the guarantees of `write` in one
+   * round trip. `emitted` tells whether the statement wrote an event, to kick the relay.
+   */
+  async writeOne<T>(run: (fence: Fence) => Promise<T>, emitted: (result: T) => boolean = () => false): Promise<T> {
+    try {
+      const result = await run(this.fence);
+      if (emitted(result)) this.ctx.events.published();
+      return result;
+    } catch (error) {
+      if (error instanceof StaleFenceError) this.fenceLost();
+      throw error;
+    }
+  }
+
   /** Report that a write was rejected for a stale fence (also from writes made outside `write`). */
   fenceLost(): void {
     this.#onFenceLost();

@@ -73,7 +73,7 @@ export class OwnedInstance {
         loadMedia: async (key) => {
           const blob = await ctx.blobs.get(key);
           if (!blob) throw new Error(`media ${key} is missing from the blob store`);
-          return streamToBuffer(blob.body);
+          return { bytes: await streamToBuffer(blob.body), contentType: blob.contentType };
         },
         findMessage: async (ref) =>
           /^[0-9a-f-]{36}$/i.test(ref)

@@ -49,6 +49,8 @@ export interface Config {
     sendTyping: boolean;
   };
   webhook: { timeoutMs: number; retryCount: number; allowPrivateTargets: boolean };
+  /** Age past which published events and settled webhook deliveries are pruned; 0 = never. */
+  retention: { eventsHours: number; webhookDeliveryDays: number };
 }
 
 /** The configuration with every secret replaced, for logs and `--check-production`. */

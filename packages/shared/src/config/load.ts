@@ -129,5 +129,9 @@ export function loadConfig(role: Role, raw: Record<string, string | undefined>):
       retryCount: env.WEBHOOK_RETRY_COUNT,
       allowPrivateTargets: env.ALLOW_PRIVATE_NETWORK_TARGETS,
     },
+    retention: {
+      eventsHours: env.EVENTS_RETENTION_HOURS,
+      webhookDeliveryDays: env.WEBHOOK_DELIVERY_RETENTION_DAYS,
+    },
   };
 }

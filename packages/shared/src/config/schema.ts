@@ -69,12 +69,19 @@ export const webhookEnv = z.object({
   WEBHOOK_RETRY_COUNT: int(0, 50, 5),
 });
 
+/** How long finished rows are kept before the sender-worker prunes them (0 keeps them forever). */
+export const retentionEnv = z.object({
+  EVENTS_RETENTION_HOURS: int(0, 87_600, 24),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: int(0, 3_650, 7),
+});
+
 export const fullEnv = serverEnv
   .extend(servicesEnv.shape)
   .extend(mediaEnv.shape)
   .extend(apiEnv.shape)
   .extend(sessionEnv.shape)
-  .extend(webhookEnv.shape);
+  .extend(webhookEnv.shape)
+  .extend(retentionEnv.shape);
 export type Env = z.infer<typeof fullEnv>;
 
 /** Every variable TurboZap reads (the .env.example and README table are checked against it). */

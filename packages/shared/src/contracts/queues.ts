@@ -28,7 +28,17 @@ export const jobSchemas = {
   /** api → sender-worker: a committed message row to prepare. */
   'message.send': envelope('message.send', z.object({ messageId: z.uuid(), instanceId: z.uuid() })),
   /** sender-worker → the owning session-worker: a prepared row to put on the wire. */
-  'message.outbox': envelope('message.outbox', z.object({ messageId: z.uuid(), instanceId: z.uuid() })),
+  'message.outbox': envelope(
+    'message.outbox',
+    z.object({
+      messageId: z.uuid(),
+      instanceId: z.uuid(),
+      /** The chat (remote JID) and the message's acceptance order in its instance: the session-worker */
+      /** orders a chat's jobs in-process by them before asking the database. Absent from older producers. */
+      chat: z.string().min(1).optional(),
+      seq: z.number().int().nonnegative().optional(),
+    }),
+  ),
 } as const;
 
 export type JobType = keyof typeof jobSchemas;

@@ -1,3 +1,4 @@
+import { waitFor } from '../testing/wait.ts';
 import { sleep } from '../util/sleep.ts';
 import type { Coordination } from './port.ts';
 
@@ -6,14 +7,6 @@ export interface CoordinationFixture {
   open(): Promise<Coordination>;
   /** Removes whatever the test left behind (after its clients are closed). */
   cleanup?(): Promise<void>;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 /**
@@ -264,16 +257,21 @@ export function coordinationContract(
 
         await publisher.publish('events', 'one');
         await publisher.publish('events', 'two ✓');
-        await waitFor(() => got.a1.length >= 2 && got.a2.length >= 2 && got.b.length >= 2, 'two messages each');
+        await waitFor(
+          'two messages each',
+          () => got.a1.length >= 2 && got.a2.length >= 2 && got.b.length >= 2,
+          3000,
+          5,
+        );
         expect(got).toEqual({ a1: ['one', 'two ✓'], a2: ['one', 'two ✓'], b: ['one', 'two ✓'], other: [] });
 
         await unsubA1();
         await unsubA1(); // idempotent
         await publisher.publish('events', 'three');
         // Delivery to the remaining subscribers is the barrier: a1 would have had it by then too.
-        await waitFor(() => got.a2.length === 3 && got.b.length === 3, 'the third message');
+        await waitFor('the third message', () => got.a2.length === 3 && got.b.length === 3, 3000, 5);
         await publisher.publish('other', 'barrier');
-        await waitFor(() => got.other.length === 1, 'the barrier');
+        await waitFor('the barrier', () => got.other.length === 1, 3000, 5);
         expect(got.a1).toEqual(['one', 'two ✓']);
         expect(got.a2).toEqual(['one', 'two ✓', 'three']);
       });
@@ -283,12 +281,12 @@ export function coordinationContract(
         const first: string[] = [];
         const unsubscribe = await a.subscribe('ch', (m) => first.push(m));
         await publisher.publish('ch', 'm1');
-        await waitFor(() => first.length === 1, 'm1');
+        await waitFor('m1', () => first.length === 1, 3000, 5);
         await unsubscribe();
         const second: string[] = [];
         await a.subscribe('ch', (m) => second.push(m));
         await publisher.publish('ch', 'm2');
-        await waitFor(() => second.length === 1, 'm2');
+        await waitFor('m2', () => second.length === 1, 3000, 5);
         await sleep(50);
         expect(first).toEqual(['m1']);
         expect(second).toEqual(['m2']);
@@ -302,7 +300,7 @@ export function coordinationContract(
         });
         await a.subscribe('boom', (m) => got.push(m));
         await a.publish('boom', 'still delivered');
-        await waitFor(() => got.length === 1, 'delivery');
+        await waitFor('delivery', () => got.length === 1, 3000, 5);
       });
     });
 

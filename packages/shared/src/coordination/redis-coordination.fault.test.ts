@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { redisIsLocal, startRedis, stopRedis } from '../testing/redis-server.ts';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
-import { sleep } from '../util/sleep.ts';
+import { waitFor } from '../testing/wait.ts';
 import type { Coordination } from './port.ts';
 import { RedisCoordination } from './redis-coordination.ts';
 
@@ -11,59 +12,12 @@ import { RedisCoordination } from './redis-coordination.ts';
  */
 const run = promisify(execFile);
 const { hostname, port } = new URL(testServices.redis);
-const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
-const describeRedis = loopback ? await describeWith('redis') : describe.skip;
-if (!loopback) console.warn(`SKIPPING: cannot restart a non-local Redis (${testServices.redis})`);
-
-async function ping(): Promise<boolean> {
-  try {
-    const { stdout } = await run('redis-cli', ['-h', hostname, '-p', port, 'ping'], { timeout: 2000 });
-    return stdout.trim() === 'PONG';
-  } catch {
-    return false;
-  }
-}
+const describeRedis = redisIsLocal ? await describeWith('redis') : describe.skip;
+if (!redisIsLocal) console.warn(`SKIPPING: cannot restart a non-local Redis (${testServices.redis})`);
 
 async function runId(): Promise<string> {
   const { stdout } = await run('redis-cli', ['-h', hostname, '-p', port, 'info', 'server'], { timeout: 2000 });
   return /run_id:(\w+)/.exec(stdout)?.[1] ?? '';
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function stopRedis(): Promise<void> {
-  // SHUTDOWN closes the connection instead of replying; the exit code does not matter.
-  await run('redis-cli', ['-h', hostname, '-p', port, 'shutdown', 'nosave'], { timeout: 5000 }).catch(() => undefined);
-  await until(async () => !(await ping()), 'redis to stop', 10_000);
-}
-
-/** The CI start command (see the brief / deploy docs), on the port of TEST_REDIS_URL. */
-async function startRedis(): Promise<void> {
-  if (await ping()) return;
-  await run('redis-server', [
-    '--daemonize',
-    'yes',
-    '--bind',
-    '127.0.0.1',
-    '-::1',
-    '--port',
-    port,
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    '/var/lib/redis',
-    '--logfile',
-    '/var/log/redis/ci.log',
-  ]);
-  await until(ping, 'redis to answer PING', 15_000);
 }
 
 async function rejectsQuickly(call: () => Promise<unknown>, label: string): Promise<void> {
@@ -100,7 +54,7 @@ describeRedis('RedisCoordination when Redis restarts', () => {
     const received: string[] = [];
     await coordination.subscribe('events', (message) => received.push(message));
     await publisher.publish('events', 'before');
-    await until(() => received.includes('before'), 'the message before the restart', 3000);
+    await waitFor('the message before the restart', () => received.includes('before'), 3000, 50);
     expect(await coordination.acquireLease('instance-1', 'replica-a', 60_000)).toBe(true);
     await coordination.setValue('cached', 'x');
     const runBefore = await runId();
@@ -108,7 +62,7 @@ describeRedis('RedisCoordination when Redis restarts', () => {
     try {
       await stopRedis();
       const down = coordination;
-      await until(() => !down.healthy(), 'healthy() to turn false', 5000);
+      await waitFor('healthy() to turn false', () => !down.healthy(), 5000, 50);
 
       await rejectsQuickly(() => down.acquireLease('instance-1', 'replica-a', 60_000), 'acquireLease');
       await rejectsQuickly(() => down.renewLease('instance-1', 'replica-a', 60_000), 'renewLease');
@@ -130,7 +84,7 @@ describeRedis('RedisCoordination when Redis restarts', () => {
 
     expect(await runId()).not.toBe(runBefore); // really a new server process
     const up = coordination;
-    await until(() => up.healthy(), 'the adapter to reconnect by itself', 15_000);
+    await waitFor('the adapter to reconnect by itself', () => up.healthy(), 15_000, 50);
     // The restart lost every key: the lease is free again, the cache empty.
     expect(await up.leaseHolder('instance-1')).toBeNull();
     expect(await up.getValue('cached')).toBeNull();
@@ -139,16 +93,16 @@ describeRedis('RedisCoordination when Redis restarts', () => {
 
     // The subscription comes back without anyone calling subscribe() again.
     const pub = publisher;
-    await until(() => pub.healthy(), 'the publisher to reconnect', 15_000);
+    await waitFor('the publisher to reconnect', () => pub.healthy(), 15_000, 50);
     let n = 0;
-    await until(
+    await waitFor(
+      'a message after the restart',
       async () => {
         await pub.publish('events', `after-${n++}`).catch(() => undefined);
-        await sleep(50);
         return received.some((message) => message.startsWith('after-'));
       },
-      'a message after the restart',
       10_000,
+      50,
     );
     expect(received).not.toContain('lost');
   }, 60_000);

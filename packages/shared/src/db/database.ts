@@ -46,6 +46,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       statement_timeout: 15_000,
       ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
     });
+    // An idle client whose connection drops (PostgreSQL restarted, a proxy reset it) is discarded
+    // by the pool, which then emits 'error': unheard, that would kill the process. The next query
+    // opens a new connection, and a query that cannot reports its own error.
+    pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

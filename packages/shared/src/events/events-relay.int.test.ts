@@ -9,15 +9,8 @@ import { createMetrics } from '../metrics/catalog.ts';
 import { prom } from '../metrics/registry.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { describeWith } from '../testing/services.ts';
+import { waitFor } from '../testing/wait.ts';
 import { EventsRelay } from './events-relay.ts';
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, label: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const describePg = await describeWith('postgres');
 
@@ -65,7 +58,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
     const r1 = relay();
     const r2 = relay();
     await Promise.all([r1.start(), r2.start()]);
-    await waitFor(async () => received.length >= 35, 10_000, 'all events');
+    await waitFor('all events', async () => received.length >= 35, 10_000, 25);
     await new Promise((r) => setTimeout(r, 200));
     await Promise.all([r1.stop(), r2.stop()]);
     expect(received.length).toBe(35);
@@ -94,7 +87,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
       await database.db.selectFrom('events_outbox').select('id').where('published_at', 'is', null).execute(),
     ).toHaveLength(1);
     down = false;
-    await waitFor(async () => received.length === 1, 5_000, 'published after recovery');
+    await waitFor('published after recovery', async () => received.length === 1, 5_000, 25);
     await r.stop();
   });
 });

@@ -98,6 +98,12 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['event'],
       registers: r,
     }),
+    retentionPruned: new client.Counter({
+      name: 'turbozap_retention_pruned_rows_total',
+      help: 'Rows deleted by the retention pruner, by table (events_outbox, webhook_deliveries).',
+      labelNames: ['table'],
+      registers: r,
+    }),
   };
 }
 

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Kysely } from 'kysely';
 import pg from 'pg';
 import { type Database, migrateToLatest, openDatabase } from '../db/database.ts';
+import type { DB, InstancesTable } from '../db/schema.ts';
 import { testServices, uniqueName } from './services.ts';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
@@ -32,4 +35,34 @@ export async function createTestDatabase(kind: TestDatabaseKind = 'postgres'): P
       await cleanup.end();
     },
   };
+}
+
+/**
+ * Inserts an instance row for a test: a fresh id, a unique name, desired `connected`, status
+ * `created`, no owner and every nullable column null unless `overrides` says otherwise.
+ */
+export async function insertTestInstance(
+  db: Kysely<DB>,
+  overrides: Partial<Insertable<InstancesTable>> = {},
+): Promise<{ id: string; name: string }> {
+  const id = overrides.id ?? randomUUID();
+  const name = overrides.name ?? `i-${id.slice(0, 8)}`;
+  await db
+    .insertInto('instances')
+    .values({
+      desired_state: 'connected',
+      status: 'created',
+      jid: null,
+      lid: null,
+      push_name: null,
+      settings: '{}',
+      owner_worker: null,
+      owner_seen_at: null,
+      last_activity_at: null,
+      ...overrides,
+      id,
+      name,
+    })
+    .execute();
+  return { id, name };
 }

@@ -1,4 +1,6 @@
+import type { proto } from '@whiskeysockets/baileys';
 import type { BinaryNode } from '../binary/nodes.ts';
+import type { InboxMedia } from '../media/inspect.ts';
 import type { SimSignalDevice } from '../signal/sim-signal-device.ts';
 
 export interface SignedPreKeyRecord {
@@ -40,6 +42,8 @@ export interface InboxEntry {
   fromDevice: number;
   /** Group JID for group messages. */
   group?: string;
+  /** Image, video, audio, document or sticker as the phone downloaded and decrypted it. */
+  media?: InboxMedia;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';
@@ -48,9 +52,17 @@ export type OutboxStatus = 'sent' | 'delivered' | 'read';
 export interface OutboxEntry {
   id: string;
   to: string;
+  /** `text`, or the media kind (`image`, ...). */
+  type: string;
+  /** The text, or the media caption (empty without one). */
   text: string;
   timestamp: number;
   status: OutboxStatus;
+}
+
+/** An outbox entry with what was sent, for resending after a retry receipt (not in the API). */
+export interface OutboxRecord extends OutboxEntry {
+  message: proto.IMessage;
 }
 
 /** A simulated WhatsApp user: a phone (device 0, simulated) plus any companion devices. */
@@ -65,7 +77,7 @@ export interface Account {
   companions: Map<number, CompanionDevice>;
   nextDeviceId: number;
   inbox: InboxEntry[];
-  outbox: Map<string, OutboxEntry>;
+  outbox: Map<string, OutboxRecord>;
   /** Dedupe set of the phone (device 0). */
   seen: Set<string>;
   createdAt: number;

@@ -15,7 +15,8 @@ export interface Route {
   handler: (req: RouteRequest) => unknown | Promise<unknown>;
 }
 
-const MAX_BODY = 1_000_000;
+/** Room for base64 media sent by simulated phones. */
+const MAX_BODY = 96 * 1024 * 1024;
 
 export function route(method: Route['method'], path: string, handler: Route['handler']): Route {
   const pattern = new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}/?$`);
@@ -27,7 +28,7 @@ async function readBody(req: IncomingMessage): Promise<Json> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new SimError(413, 'body_too_large', 'request body over 1 MB');
+    if (size > MAX_BODY) throw new SimError(413, 'body_too_large', `request body over ${MAX_BODY} bytes`);
     chunks.push(chunk as Buffer);
   }
   if (!size) return {};

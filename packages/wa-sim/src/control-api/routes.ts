@@ -51,12 +51,12 @@ export function simRoutes(sim: WaSimulator): Route[] {
     ),
     route('GET', '/sim/accounts/:phone/inbox', ({ params }) => sim.inbox(params.phone!)),
     route('GET', '/sim/accounts/:phone/outbox', ({ params }) => sim.outbox(params.phone!)),
-    route('POST', '/sim/accounts/:phone/send', ({ params, body }) =>
-      sim.sendText(params.phone!, str(body, 'to') ?? '', str(body, 'text') ?? '', {
-        id: str(body, 'id'),
-        corrupt: bool(body, 'corrupt'),
-      }),
-    ),
+    route('POST', '/sim/accounts/:phone/send', ({ params, body }) => {
+      const opts = { id: str(body, 'id'), corrupt: bool(body, 'corrupt') };
+      const to = str(body, 'to') ?? '';
+      if (body.media !== undefined) return sim.sendMedia(params.phone!, to, body.media, opts);
+      return sim.sendText(params.phone!, to, str(body, 'text') ?? '', opts);
+    }),
     route('POST', '/sim/accounts/:phone/read', ({ params, body }) => ({
       read: sim.markRead(params.phone!, strList(body, 'ids')),
     })),

@@ -43,7 +43,11 @@ describe('noise handshake', () => {
     const res = await fetch(`${t.handle.url}/sim/info`);
     expect(res.status).toBe(200);
     const info = (await res.json()) as { wsUrl: string; rootPublicKey: string };
-    expect(info).toEqual({ wsUrl: t.handle.wsUrl, rootPublicKey: t.handle.rootPublicKey });
+    expect(info).toEqual({
+      wsUrl: t.handle.wsUrl,
+      rootPublicKey: t.handle.rootPublicKey,
+      mediaHosts: ['mmg.whatsapp.net'],
+    });
     expect(Buffer.from(info.rootPublicKey, 'base64')).toHaveLength(32);
     expect(info.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\/chat$/);
   });

@@ -5,7 +5,7 @@ import { lidJid, pnJid, signalAddress } from '../accounts/jids.ts';
 import type { Account } from '../accounts/types.ts';
 import { type BinaryNode, bytesOf, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
-import { badRequest, SimError } from '../errors.ts';
+import { SimError } from '../errors.ts';
 import { type Group, isMember } from '../groups/registry.ts';
 import { remember } from '../util/bounded.ts';
 import { newMessageId } from '../util/ids.ts';
@@ -114,17 +114,16 @@ export async function relayGroupMessage(
   return duplicate ? 'duplicate' : 'relayed';
 }
 
-/** A simulated phone posts a text in a group (sender key distributed to every member companion). */
+/** A simulated phone posts in a group (sender key distributed to every member companion). */
 export async function sendGroupFromPhone(
   ctx: SimContext,
   sender: Account,
   group: Group,
-  text: string,
+  content: { message: proto.IMessage; type: string; text: string },
   id = newMessageId(),
 ): Promise<{ id: string }> {
   if (!isMember(group, sender)) throw new SimError(403, 'not_a_member', `${sender.phone} is not in ${group.jid}`);
-  if (!text) throw badRequest('invalid_text', 'text must be a non-empty string');
-  const message: proto.IMessage = { conversation: text };
+  const { message, type, text } = content;
   const own = signalAddress(sender.lid, 0);
   const { ciphertext, distribution } = await sender.phoneDevice.senderKeys.encrypt(group.jid, own, message);
   const skdmMessage: proto.IMessage = {
@@ -132,7 +131,8 @@ export async function sendGroupFromPhone(
   };
   const skmsg = node('enc', { v: '2', type: 'skmsg' }, ciphertext);
   const key = messageKey(sender, id);
-  sender.outbox.set(id, { id, to: group.jid, text, timestamp: Math.floor(Date.now() / 1000), status: 'sent' });
+  const timestamp = Math.floor(Date.now() / 1000);
+  sender.outbox.set(id, { id, to: group.jid, type, text, timestamp, status: 'sent', message });
   for (const [member, device] of memberDevices(group)) {
     if (device === 0) {
       if (member !== sender && remember(member.seen, key))
@@ -141,8 +141,9 @@ export async function sendGroupFromPhone(
     }
     const companion = member.companions.get(device)!;
     if (companion.seen.has(key)) continue;
-    const { type, ciphertext: skdm } = await encryptForCompanion(sender, member, companion, skdmMessage);
-    const stanza = groupEnvelope(group, sender, 0, { id, type: 'text' }, [node('enc', { v: '2', type }, skdm), skmsg]);
+    const { type: encType, ciphertext: skdm } = await encryptForCompanion(sender, member, companion, skdmMessage);
+    const attrs = { id, type: content.type === 'text' ? 'text' : 'media' };
+    const stanza = groupEnvelope(group, sender, 0, attrs, [node('enc', { v: '2', type: encType }, skdm), skmsg]);
     deliverToCompanion(ctx, member, device, stanza, key);
   }
   ctx.stats.messagesRelayed++;

@@ -1,4 +1,4 @@
-// A simulated phone sends a text: Signal-encrypted to each companion of the recipient, copied
+// A simulated phone sends a text or media: Signal-encrypted to each companion of the recipient, copied
 // to the recipient's own phone, and as a device-sent message to the sender's own companions.
 import { randomBytes } from 'node:crypto';
 import type { proto } from '@whiskeysockets/baileys';
@@ -36,16 +36,28 @@ export function phoneEnvelope(
   );
 }
 
+/** What a phone sends: the message, and how its outbox entry describes it. */
+export interface PhoneMessage {
+  message: proto.IMessage;
+  type: string;
+  /** Text or caption for the outbox. */
+  text: string;
+}
+
+export function textMessage(text: unknown): PhoneMessage {
+  if (typeof text !== 'string' || !text) throw badRequest('invalid_text', 'text must be a non-empty string');
+  return { message: { conversation: text }, type: 'text', text };
+}
+
 export async function sendFromPhone(
   ctx: SimContext,
   sender: Account,
   to: unknown,
-  text: unknown,
+  content: PhoneMessage,
   opts: SendOptions = {},
 ): Promise<{ id: string }> {
-  if (typeof text !== 'string' || !text) throw badRequest('invalid_text', 'text must be a non-empty string');
   const group = typeof to === 'string' ? ctx.groups.get(to) : undefined;
-  if (group) return sendGroupFromPhone(ctx, sender, group, text, opts.id);
+  if (group) return sendGroupFromPhone(ctx, sender, group, content, opts.id);
   const target = ctx.accounts.resolveTarget(to);
   if (!target) throw notFound('unknown_recipient', `no simulated account for ${String(to)}`);
   const recipient = target.account;
@@ -56,16 +68,19 @@ export async function sendFromPhone(
   const kind = target.kind;
   const id = opts.id ?? newMessageId();
   const key = messageKey(sender, id);
+  const { message } = content;
   if (!sender.outbox.has(id)) {
     sender.outbox.set(id, {
       id,
       to: pnJid(recipient.phone),
-      text,
+      type: content.type,
+      text: content.text,
       timestamp: Math.floor(Date.now() / 1000),
       status: 'sent',
+      message,
     });
   }
-  const message: proto.IMessage = { conversation: text };
+  const stanzaType: Record<string, string> = content.type === 'text' ? {} : { type: 'media' };
   let suppressed = false;
   for (const device of recipient.companions.values()) {
     if (device.seen.has(key)) {
@@ -77,7 +92,7 @@ export async function sendFromPhone(
       : await encryptForCompanion(sender, recipient, device, message).then(({ type, ciphertext }) =>
           node('enc', { v: '2', type }, ciphertext),
         );
-    deliverToCompanion(ctx, recipient, device.id, phoneEnvelope(sender, kind, id, enc), key);
+    deliverToCompanion(ctx, recipient, device.id, phoneEnvelope(sender, kind, id, enc, stanzaType), key);
   }
   if (remember(recipient.seen, key)) phoneReceived(ctx, recipient, sender, 0, id, message, kind);
   else suppressed = true;
@@ -88,7 +103,14 @@ export async function sendFromPhone(
     const enc = node('enc', { v: '2', type }, ciphertext);
     const stanza = node(
       'message',
-      { id, from: jidFor(kind, sender), recipient: jidFor(kind, recipient), type: 'text', t: unixSeconds() },
+      {
+        id,
+        from: jidFor(kind, sender),
+        recipient: jidFor(kind, recipient),
+        type: 'text',
+        t: unixSeconds(),
+        ...stanzaType,
+      },
       [enc],
     );
     deliverToCompanion(ctx, sender, device.id, stanza, key);

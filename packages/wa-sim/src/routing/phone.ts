@@ -4,6 +4,7 @@ import { generateSignalPubKey, type proto } from '@whiskeysockets/baileys';
 import { pnJid, signalAddress } from '../accounts/jids.ts';
 import type { Account, CompanionDevice, InboxEntry } from '../accounts/types.ts';
 import type { SimContext } from '../context.ts';
+import { inspectMedia } from '../media/inspect.ts';
 import type { PreKeyBundle } from '../signal/libsignal.ts';
 import type { EncType } from '../signal/sim-signal-device.ts';
 import { describeMessage } from './describe.ts';
@@ -31,6 +32,7 @@ export function phoneReceived(
 ): void {
   const { type, text } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
+  const media = inspectMedia(ctx.media, message);
   const entry: InboxRecord = {
     id,
     from: pnJid(sender.phone),
@@ -39,6 +41,7 @@ export function phoneReceived(
     timestamp: Math.floor(Date.now() / 1000),
     fromDevice: senderDevice,
     ...(group ? { group } : {}),
+    ...(media ? { media } : {}),
     read: false,
     delivered: false,
     kind,

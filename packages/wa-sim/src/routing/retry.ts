@@ -1,7 +1,7 @@
 // Retry receipts in both directions between simulated phones and companion devices.
 import { extractE2ESessionFromRetryReceipt } from '@whiskeysockets/baileys';
 import { jidFor, signalAddress } from '../accounts/jids.ts';
-import type { Account, OutboxEntry } from '../accounts/types.ts';
+import type { Account, OutboxRecord } from '../accounts/types.ts';
 import { type BinaryNode, child, node, uintBE, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import type { PreKeyBundle } from '../signal/libsignal.ts';
@@ -49,7 +49,7 @@ export function requestRetry(
 export async function resendFromPhone(
   ctx: SimContext,
   sender: Account,
-  entry: OutboxEntry,
+  entry: OutboxRecord,
   requester: Account,
   deviceId: number,
   receipt: BinaryNode,
@@ -63,7 +63,7 @@ export async function resendFromPhone(
   const fromReceipt = extractE2ESessionFromRetryReceipt(receipt) as PreKeyBundle | null;
   sender.phoneDevice.deleteSession(address);
   await sender.phoneDevice.startSession(address, fromReceipt ?? companionBundle(device));
-  const { type, ciphertext } = await sender.phoneDevice.encrypt(address, { conversation: entry.text });
+  const { type, ciphertext } = await sender.phoneDevice.encrypt(address, entry.message);
   const enc = node('enc', { v: '2', type, count: String(count) }, ciphertext);
   ctx.log.info('phone resends after retry receipt', { id: entry.id, to: requester.phone, device: deviceId, count });
   deliverToCompanion(ctx, requester, deviceId, phoneEnvelope(sender, kind, entry.id, enc));

@@ -24,7 +24,7 @@ const HANDLERS: Record<string, IqHandler> = {
   abt: (_ctx, conn, iq) => onPropsIq(conn, iq),
   blocklist: (_ctx, conn, iq) => onBlocklistIq(conn, iq),
   privacy: (_ctx, conn, iq) => onPrivacyIq(conn, iq),
-  'w:m': (_ctx, conn, iq) => (firstChild(iq)?.tag === 'media_conn' ? onMediaConn(conn, iq) : false),
+  'w:m': (ctx, conn, iq) => (firstChild(iq)?.tag === 'media_conn' ? onMediaConn(ctx, conn, iq) : false),
 };
 
 export function onIq(ctx: SimContext, conn: Connection, iq: BinaryNode): void {
@@ -44,12 +44,13 @@ export function onIq(ctx: SimContext, conn: Connection, iq: BinaryNode): void {
   conn.sendNode(iqError(iq, 501, 'feature-not-implemented'));
 }
 
-/** Answers media_conn with a loopback-only placeholder host (media upload/download is not simulated). */
-function onMediaConn(conn: Connection, iq: BinaryNode): void {
+/** Answers media_conn with the simulator's own media host (served on its HTTP port, see media/http.ts). */
+function onMediaConn(ctx: SimContext, conn: Connection, iq: BinaryNode): void {
+  const { host, maxUploadBytes } = ctx.opts.media;
   conn.sendNode(
     iqResult(iq, [
-      node('media_conn', { auth: 'wa-sim', ttl: '3600', auth_ttl: '3600', max_buckets: '1' }, [
-        node('host', { hostname: '127.0.0.1', maxContentLengthBytes: '104857600' }),
+      node('media_conn', { auth: ctx.media.auth, ttl: '3600', auth_ttl: '3600', max_buckets: '1' }, [
+        node('host', { hostname: host, maxContentLengthBytes: String(maxUploadBytes) }),
       ]),
     ]),
   );

@@ -13,13 +13,19 @@ export class OutboxPublisher {
     this.broker = broker;
   }
 
-  async publish(message: { id: string; instance_id: string }): Promise<void> {
+  async publish(message: { id: string; instance_id: string; remote_jid: string; seq: number | string }): Promise<void> {
     const queue = queues.outbox(message.instance_id);
     if (!this.declared.has(queue)) {
       await this.broker.assertQueue(queue, { singleActiveConsumer: true });
       this.declared.add(queue);
     }
-    const job = makeJob('message.outbox', { messageId: message.id, instanceId: message.instance_id });
+    const job = makeJob('message.outbox', {
+      messageId: message.id,
+      instanceId: message.instance_id,
+      chat: message.remote_jid,
+      // bigint columns come back from pg as strings.
+      seq: Number(message.seq),
+    });
     try {
       await this.broker.send(queue, job, { messageId: message.id });
     } catch (err) {

@@ -137,9 +137,10 @@ describePg('send consumer', () => {
     );
     await eventually(async () => jobs.length === 1);
     await sub.cancel();
-    expect(jobs).toEqual([{ messageId: row.id, instanceId: instance.id }]);
+    expect(jobs).toEqual([{ messageId: row.id, instanceId: instance.id, chat: row.remote_jid, seq: Number(row.seq) }]);
     const stored = await messagesRepo.get(h.runtime.db, row.id);
-    expect(stored?.history.map((s) => s.status)).toEqual(['queued', 'preparing', 'ready']);
+    // Nothing to prepare for a text: straight to ready.
+    expect(stored?.history.map((s) => s.status)).toEqual(['queued', 'ready']);
   });
 
   test('a duplicate send job is a no-op', async () => {
@@ -149,7 +150,7 @@ describePg('send consumer', () => {
     expect(await c.handle(delivery(row))).toEqual({ kind: 'ack' });
     expect(await c.handle(delivery(row))).toEqual({ kind: 'ack' });
     expect(await outboxJobs(instance.id)).toBe(1);
-    expect((await messagesRepo.get(h.runtime.db, row.id))?.history).toHaveLength(3);
+    expect((await messagesRepo.get(h.runtime.db, row.id))?.history).toHaveLength(2);
   });
 
   test('a redelivered job re-sends the outbox job of a row left ready', async () => {

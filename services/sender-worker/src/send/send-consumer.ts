@@ -32,10 +32,15 @@ const recipient = /^[0-9A-Za-z.:_-]+@(s\.whatsapp\.net|g\.us|lid|broadcast|newsl
 
 type Stage = 'prepare' | 'hand-off';
 
+/** The API validated it; a row written some other way (an older version, by hand) is checked again. */
+function assertRecipient(row: MessageRow): void {
+  if (!recipient.test(row.remote_jid)) throw new PermanentError('invalid_recipient', 'not a WhatsApp JID');
+}
+
 /**
- * Drains `whatsapp.send.messages`: claims each row (`queued → preparing`, compare-and-set, so
- * a duplicate job is a no-op), prepares its media, marks it `ready` and hands it to the
- * instance's outbox. A redelivered job (crash, retry, sweeper) resumes a row left in
+ * Drains `whatsapp.send.messages`: claims each row (`queued → preparing`, or straight to
+ * `ready` when it has no media and no expiry; compare-and-set, so a duplicate job is a no-op),
+ * prepares its media, marks it `ready` and hands it to the instance's outbox. A redelivered job (crash, retry, sweeper) resumes a row left in
  * `preparing` and re-sends the outbox job of a row left `ready`.
  */
 export class SendConsumer {
@@ -73,6 +78,7 @@ export class SendConsumer {
       if (!row) return ack;
       if (row.status === 'ready') {
         stage = 'hand-off';
+        assertRecipient(row);
         await this.options.outbox.publish(row);
         return ack;
       }
@@ -88,7 +94,7 @@ export class SendConsumer {
 
   /** The row to work on, or undefined when another delivery owns it or it has moved on. */
   private async claim(messageId: string, resume: boolean): Promise<MessageRow | undefined> {
-    const claimed = await messagesRepo.transition(this.options.db, messageId, 'preparing');
+    const claimed = await messagesRepo.claimQueued(this.options.db, messageId);
     if (claimed || !resume) return claimed;
     const row = await messagesRepo.get(this.options.db, messageId);
     return row?.status === 'preparing' || row?.status === 'ready' ? row : undefined;
@@ -101,7 +107,7 @@ export class SendConsumer {
       await finalizeMessage(this.options, row, 'expired', 'expired');
       return undefined;
     }
-    if (!recipient.test(row.remote_jid)) throw new PermanentError('invalid_recipient', 'not a WhatsApp JID');
+    assertRecipient(row);
     const mediaKey = await this.options.media.prepare(row);
     return messagesRepo.transition(this.options.db, row.id, 'ready', mediaKey ? { mediaKey } : {});
   }

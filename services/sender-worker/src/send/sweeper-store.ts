@@ -10,9 +10,13 @@ export type RedriveStatus = Extract<MessageStatus, 'queued' | 'preparing' | 'rea
 export interface StaleRow {
   id: string;
   instance_id: string;
+  remote_jid: string;
+  seq: number;
 }
 
-export interface ExpiredRow extends StaleRow {
+export interface ExpiredRow {
+  id: string;
+  instance_id: string;
   name: string;
 }
 
@@ -62,7 +66,7 @@ export async function claimStale(
       )
       .where('status', '=', q.status)
       .where('updated_at', '<', q.staleBefore)
-      .returning(['id', 'instance_id'])
+      .returning(['id', 'instance_id', 'remote_jid', 'seq'])
       .execute();
     return claimed;
   });

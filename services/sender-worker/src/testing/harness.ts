@@ -12,7 +12,7 @@ import type { InstanceStatus, MessageRow } from '@turbozap/shared/db/schema';
 import { silentLogger } from '@turbozap/shared/logging';
 import { createMetrics, createRegistry } from '@turbozap/shared/metrics';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 
 export interface Harness {
   runtime: Runtime;
@@ -61,25 +61,7 @@ export async function createHarness(
     broker,
     blobs,
     async newInstance(status = 'connected') {
-      const id = randomUUID();
-      const name = `inst-${++instances}`;
-      await database.db
-        .insertInto('instances')
-        .values({
-          id,
-          name,
-          desired_state: 'connected',
-          status,
-          jid: null,
-          lid: null,
-          push_name: null,
-          settings: '{}',
-          owner_worker: null,
-          owner_seen_at: null,
-          last_activity_at: null,
-        })
-        .execute();
-      return { id, name };
+      return insertTestInstance(database.db, { name: `inst-${++instances}`, status });
     },
     async queueMessage(m) {
       const { row } = await messagesRepo.insertOutbound(database.db, {

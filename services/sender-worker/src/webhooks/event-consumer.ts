@@ -22,7 +22,15 @@ export interface WebhookEventConsumerOptions {
   backoff: BackoffPolicy;
   /** A delivery row was created: deliver soon. */
   onDelivery: () => void;
+  /** How long an instance's webhook configuration is reused between events (default 1 s). */
+  configTtlMs?: number;
+  now?: () => number;
 }
+
+type WebhookConfig = Awaited<ReturnType<typeof getWebhook>>;
+
+/** Every event needs its instance's webhook; under load that read was one query per event. */
+const DEFAULT_CONFIG_TTL_MS = 1_000;
 
 export const matchesWebhook = (webhook: { enabled: boolean; events: string[] }, event: string): boolean =>
   webhook.enabled && (webhook.events.length === 0 || webhook.events.includes(event));
@@ -35,6 +43,8 @@ export const matchesWebhook = (webhook: { enabled: boolean; events: string[] }, 
 export class WebhookEventConsumer {
   private readonly options: WebhookEventConsumerOptions;
   private consumer: Consumer | null = null;
+  /** Per instance: its webhook (or none) as read at `at`. A change applies within the TTL. */
+  private readonly configs = new Map<string, { webhook: WebhookConfig; at: number }>();
 
   constructor(options: WebhookEventConsumerOptions) {
     this.options = options;
@@ -61,7 +71,7 @@ export class WebhookEventConsumer {
       return dead('malformed event envelope');
     }
     try {
-      const webhook = await getWebhook(this.options.db, envelope.instance.id);
+      const webhook = await this.webhookOf(envelope.instance.id);
       if (!webhook || !matchesWebhook(webhook, envelope.event)) return ack;
       const created = await insertDelivery(this.options.db, {
         eventId: envelope.id,
@@ -81,5 +91,18 @@ export class WebhookEventConsumer {
       });
       return retry(delayMs);
     }
+  }
+
+  private async webhookOf(instanceId: string): Promise<WebhookConfig> {
+    const now = this.options.now?.() ?? Date.now();
+    const ttl = this.options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS;
+    const cached = this.configs.get(instanceId);
+    if (cached && now - cached.at < ttl) return cached.webhook;
+    const webhook = await getWebhook(this.options.db, instanceId);
+    if (this.configs.size >= 10_000) {
+      for (const [id, entry] of this.configs) if (now - entry.at >= ttl) this.configs.delete(id);
+    }
+    this.configs.set(instanceId, { webhook, at: now });
+    return webhook;
   }
 }

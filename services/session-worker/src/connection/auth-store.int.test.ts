@@ -1,11 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import {
   type Fence,
   instanceOwnershipRepo,
   StaleFenceError,
 } from '@turbozap/shared/db/repositories/instance-ownership';
-import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { proto } from '@whiskeysockets/baileys';
 import { loadPostgresAuthState } from './auth-store.ts';
@@ -20,23 +20,7 @@ describePg('Postgres auth state for Baileys', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
-    const id = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id,
-        name: 'auth',
-        desired_state: 'connected',
-        status: 'created',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
+    const { id } = await insertTestInstance(database.db, { name: 'auth' });
     fence = {
       instanceId: id,
       worker: 'w1',

@@ -14,6 +14,7 @@ describe('Baileys environment', () => {
       noFetch,
     );
     expect(env).toEqual({ version: [2, 3000, 1], waWebSocketUrl: undefined });
+    expect(env.mediaRoute).toBeUndefined();
   });
 
   test('against the simulator: its wsUrl, its root key trusted, the pinned version', async () => {
@@ -22,9 +23,15 @@ describe('Baileys environment', () => {
     const fetchImpl = (async (url: URL) => {
       expect(String(url)).toBe('http://127.0.0.1:7780/sim/info');
       return new Response(
-        JSON.stringify({ wsUrl: 'ws://127.0.0.1:7780/ws/chat', rootPublicKey: root.toString('base64') }),
+        JSON.stringify({
+          wsUrl: 'ws://127.0.0.1:7780/ws/chat',
+          rootPublicKey: root.toString('base64'),
+          mediaHosts: ['media.sim.test'],
+        }),
       );
     }) as unknown as typeof fetch;
+    const globalDispatcher = Symbol.for('undici.globalDispatcher.1');
+    const before = (globalThis as Record<symbol, unknown>)[globalDispatcher];
     try {
       const env = await resolveBaileysEnvironment(
         { webVersion: undefined, simulatorUrl: 'http://127.0.0.1:7780' },
@@ -34,6 +41,9 @@ describe('Baileys environment', () => {
       expect(env.waWebSocketUrl).toBe('ws://127.0.0.1:7780/ws/chat');
       expect(env.version).toHaveLength(3);
       expect(Buffer.from(WA_CERT_DETAILS.PUBLIC_KEY).equals(root)).toBe(true);
+      // media hosts are routed for Baileys' media calls only: the process-wide dispatcher is untouched
+      expect([...(env.mediaRoute?.hosts ?? [])].sort()).toEqual(['media.sim.test', 'mmg.whatsapp.net']);
+      expect((globalThis as Record<symbol, unknown>)[globalDispatcher]).toBe(before);
     } finally {
       WA_CERT_DETAILS.PUBLIC_KEY = original;
     }

@@ -1,18 +1,22 @@
 import type { Config } from '@turbozap/shared/config/config';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import {
+  DEF_MEDIA_HOST,
   DEFAULT_CONNECTION_CONFIG,
   fetchLatestBaileysVersion,
   WA_CERT_DETAILS,
   type WAVersion,
 } from '@whiskeysockets/baileys';
 import { z } from 'zod';
+import { type SimMediaRoute, simulatorMediaRoute } from './sim-media-route.ts';
 
 /** Where and as which WhatsApp Web version sockets connect; resolved once per process. */
 export interface BaileysEnvironment {
   version: WAVersion;
   /** Only set against the simulator; undefined means WhatsApp itself. */
   waWebSocketUrl: string | undefined;
+  /** Only set against the simulator: its media hosts routed to its HTTP port. */
+  mediaRoute?: SimMediaRoute | undefined;
 }
 
 const VERSION_FETCH_TIMEOUT_MS = 2_000;
@@ -20,6 +24,8 @@ const VERSION_FETCH_TIMEOUT_MS = 2_000;
 const simInfo = z.object({
   wsUrl: z.string().min(1),
   rootPublicKey: z.union([z.string().min(1), z.array(z.number())]),
+  /** Hosts its media_conn hands out (older simulators do not say: WhatsApp's default host). */
+  mediaHosts: z.array(z.string().min(1)).optional(),
 });
 
 /** The simulator publishes its root key as base64 (or hex, or a byte array). */
@@ -48,8 +54,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | unde
 /**
  * WHATSAPP_WEB_VERSION when set; against the simulator the pinned default; otherwise the latest
  * published version if it answers within 2 s, else the pinned default (offline installs must
- * not wait). With WHATSAPP_SIMULATOR_URL the process trusts the simulator's root key — the one
- * place that does it, and loudly.
+ * not wait). With WHATSAPP_SIMULATOR_URL the process trusts the simulator's root key and sends
+ * the simulator's media hosts to it — the one place that does either, and loudly.
  */
 export async function resolveBaileysEnvironment(
   session: Pick<Config['session'], 'webVersion' | 'simulatorUrl'>,
@@ -64,11 +70,12 @@ export async function resolveBaileysEnvironment(
     if (!response.ok) throw new Error(`simulator at ${session.simulatorUrl} answered ${response.status} to /sim/info`);
     const info = simInfo.parse(await response.json());
     WA_CERT_DETAILS.PUBLIC_KEY = decodeRootKey(info.rootPublicKey) as typeof WA_CERT_DETAILS.PUBLIC_KEY;
+    const mediaRoute = simulatorMediaRoute(session.simulatorUrl, [DEF_MEDIA_HOST, ...(info.mediaHosts ?? [])]);
     logger.warn(
-      '!!! WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR and trusting its certificate root. Never set this in production. !!!',
-      { simulator: session.simulatorUrl, wsUrl: info.wsUrl },
+      '!!! WHATSAPP_SIMULATOR_URL is set: connecting to a WhatsApp SIMULATOR, trusting its certificate root and sending media to it. Never set this in production. !!!',
+      { simulator: session.simulatorUrl, wsUrl: info.wsUrl, mediaHosts: [...mediaRoute.hosts] },
     );
-    return { version: session.webVersion ?? pinned, waWebSocketUrl: info.wsUrl };
+    return { version: session.webVersion ?? pinned, waWebSocketUrl: info.wsUrl, mediaRoute };
   }
   if (session.webVersion) return { version: session.webVersion, waWebSocketUrl: undefined };
   const latest = await withTimeout(

@@ -28,6 +28,9 @@ export interface SocketOptions {
 export function createSocket(options: SocketOptions): WASocket {
   return makeWASocket({
     ...(options.environment.waWebSocketUrl ? { waWebSocketUrl: options.environment.waWebSocketUrl } : {}),
+    ...(options.environment.mediaRoute
+      ? { fetchAgent: options.environment.mediaRoute.uploadAgent, options: options.environment.mediaRoute.fetchOptions }
+      : {}),
     version: options.environment.version,
     auth: options.auth,
     logger: options.logger,

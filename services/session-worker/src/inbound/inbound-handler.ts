@@ -134,16 +134,24 @@ export class InboundHandler {
       meaning.kind === 'edit' ? { ...meaning.content, target_wa_message_id: meaning.targetId } : { ...meaning.content };
     const event = meaning.kind === 'edit' ? 'message.received' : meaning.event;
     let mediaKey: string | null = null;
+    let mediaUrl: string | undefined;
     if (meaning.kind === 'message' && meaning.media) {
-      const { blobs } = scope.ctx;
+      const { blobs, config, baileys } = scope.ctx;
       const stored = await storeInboundMedia(
-        { blobs, logger: scope.log, maxBytes: scope.ctx.config.media.maxBytes, instanceId: scope.instance.id },
+        {
+          blobs,
+          logger: scope.log,
+          maxBytes: config.media.maxBytes,
+          instanceId: scope.instance.id,
+          urlTtlMs: config.media.urlTtlMs,
+          mediaRoute: baileys.mediaRoute,
+        },
         sock,
         msg,
         typeof content['size'] === 'number' ? (content['size'] as number) : undefined,
         meaning.media.mimetype,
       );
-      if ('mediaKey' in stored) mediaKey = stored.mediaKey;
+      if ('mediaKey' in stored) ({ mediaKey, url: mediaUrl } = stored);
       else content['media_error'] = stored.error;
     }
     // WhatsApp will not send it again: ride out a database blip rather than drop the message.
@@ -159,7 +167,12 @@ export class InboundHandler {
         });
         if (!fresh) return false;
         const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
-        await emit(event, { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey }, waId);
+        const media = mediaUrl ? { media_url: mediaUrl } : {};
+        await emit(
+          event,
+          { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey, ...media },
+          waId,
+        );
         return true;
       }),
     );

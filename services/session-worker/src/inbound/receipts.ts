@@ -1,5 +1,7 @@
+import { fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { proto } from '@whiskeysockets/baileys';
+import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 
 const Status = proto.WebMessageInfo.Status;
@@ -23,21 +25,22 @@ export async function applyReceipt(
 ): Promise<boolean> {
   const row = await messagesRepo.getByWaId(scope.ctx.db, scope.instance.id, waMessageId);
   if (row?.direction !== 'outbound') return false;
-  return scope.write(async (trx, emit) => {
-    const updated = await messagesRepo.transition(trx, row.id, to);
-    if (!updated) return false;
-    await emit(
-      'message.ack',
-      {
-        id: row.id,
-        wa_message_id: waMessageId,
-        status: to,
-        remote_jid: remote.jid ?? row.remote_jid,
-        remote_lid: remote.lid,
-      },
-      waMessageId,
-      to,
-    );
-    return true;
-  });
+  const event = instanceEvent(
+    scope.instance,
+    'message.ack',
+    {
+      id: row.id,
+      wa_message_id: waMessageId,
+      status: to,
+      remote_jid: remote.jid ?? row.remote_jid,
+      remote_lid: remote.lid,
+    },
+    waMessageId,
+    to,
+  );
+  const moved = await scope.writeOne(
+    (fence) => fencedMessagesRepo.transition(scope.ctx.db, fence, row.id, to, {}, event),
+    (updated) => updated !== undefined,
+  );
+  return moved !== undefined;
 }

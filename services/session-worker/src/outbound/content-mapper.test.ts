@@ -20,7 +20,10 @@ const earlier = {
   content: { text: 'first' },
 } as unknown as MessageRow;
 const deps: ContentDeps = {
-  loadMedia: async (key) => Buffer.from(`bytes of ${key}`),
+  loadMedia: async (key) => ({
+    bytes: Buffer.from(`bytes of ${key}`),
+    contentType: key.endsWith('2') ? 'application/pdf' : 'image/webp',
+  }),
   findMessage: async (ref) => (ref === earlier.id || ref === earlier.wa_message_id ? earlier : undefined),
 };
 
@@ -34,7 +37,7 @@ describe('outbound content mapping', () => {
     expect(mapped.quoted?.key).toEqual({ remoteJid: to, fromMe: true, id: '3EB0AAAA' });
   });
 
-  test('media comes from the blob store, typed by media_type', async () => {
+  test('media comes from the blob store, typed by media_type, labelled with its stored type unless told', async () => {
     const image = await toBaileysContent(
       row('media', { media_type: 'image', caption: 'c', mimetype: 'image/png' }, 'media/x/1'),
       deps,
@@ -48,8 +51,10 @@ describe('outbound content mapping', () => {
     expect(doc.content).toMatchObject({
       document: expect.any(Buffer),
       fileName: 'a.pdf',
-      mimetype: 'application/octet-stream',
+      mimetype: 'application/pdf',
     });
+    const unlabelled = await toBaileysContent(row('media', { media_type: 'image' }, 'media/x/4'), deps);
+    expect(unlabelled.content).toMatchObject({ mimetype: 'image/webp' });
     const voice = await toBaileysContent(row('audio', {}, 'media/x/3'), deps);
     expect(voice.content).toMatchObject({ ptt: true });
     await expect(toBaileysContent(row('image', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });

@@ -4,7 +4,8 @@ import type { AnyMessageContent, proto, WAMediaUpload, WAMessage, WAMessageKey }
 
 /** What mapping needs from outside: stored media and earlier messages (for quotes, reactions, edits). */
 export interface ContentDeps {
-  loadMedia(blobKey: string): Promise<Buffer>;
+  /** The stored bytes and the content type the sender-worker resolved for them. */
+  loadMedia(blobKey: string): Promise<{ bytes: Buffer; contentType: string }>;
   /** A stored message of this instance by our id or its WhatsApp id. */
   findMessage(ref: string): Promise<MessageRow | undefined>;
 }
@@ -55,12 +56,21 @@ async function targetKey(c: Content, deps: ContentDeps): Promise<WAMessageKey> {
   return keyOf(row);
 }
 
-async function media(row: Row, c: Content, deps: ContentDeps): Promise<WAMediaUpload> {
-  if (row.media_key) return deps.loadMedia(row.media_key);
+interface Upload {
+  upload: WAMediaUpload;
+  /** Known only for stored media; Baileys would otherwise guess one per kind (image/jpeg…). */
+  storedType?: string;
+}
+
+async function media(row: Row, c: Content, deps: ContentDeps): Promise<Upload> {
+  if (row.media_key) {
+    const { bytes, contentType } = await deps.loadMedia(row.media_key);
+    return { upload: bytes, storedType: contentType };
+  }
   const base64 = str(c, 'base64');
-  if (base64) return Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
+  if (base64) return { upload: Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64') };
   const url = str(c, 'media_url', 'url');
-  if (url) return { url };
+  if (url) return { upload: { url } };
   throw new PermanentError('media_missing', 'no media stored for this message');
 }
 
@@ -98,8 +108,8 @@ const mediaKinds = ['image', 'video', 'document', 'audio', 'sticker'] as const;
 type MediaKind = (typeof mediaKinds)[number];
 
 async function mediaContent(kind: MediaKind, row: Row, c: Content, deps: ContentDeps): Promise<AnyMessageContent> {
-  const upload = await media(row, c, deps);
-  const mimetype = str(c, 'mimetype', 'mime_type');
+  const { upload, storedType } = await media(row, c, deps);
+  const mimetype = str(c, 'mimetype', 'mime_type') ?? storedType;
   const caption = str(c, 'caption');
   switch (kind) {
     case 'image':

@@ -55,6 +55,23 @@ describePg('outbound sending against the simulator', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(160);
   }, 30_000);
 
+  test('jobs that carry their chat and acceptance order are put in order in-process when they arrive reversed', async () => {
+    const rows = [];
+    for (let i = 0; i < 5; i++) rows.push(await ready('text', { text: `placed ${i}` }));
+    for (const row of [...rows].reverse()) {
+      const job = makeJob('message.outbox', {
+        messageId: row.id,
+        instanceId,
+        chat: row.remote_jid,
+        seq: Number(row.seq),
+      });
+      await h.broker.send(queues.outbox(instanceId), job);
+    }
+    const placed = () => h.sim.sim.inbox(BOB).filter((m) => m.text?.startsWith('placed'));
+    await eventually(() => placed().length === 5 || undefined, 20_000, 'all five');
+    expect(placed().map((m) => m.text)).toEqual([0, 1, 2, 3, 4].map((i) => `placed ${i}`));
+  }, 30_000);
+
   test('a redelivered job for a sent message is not sent twice', async () => {
     const row = await ready('text', { text: 'only once' });
     await publish(row.id);

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { RedisCoordination } from '@turbozap/shared/coordination/redis-coordination';
 import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import { silentLogger } from '@turbozap/shared/logging/logger';
-import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith, servicesUp, testServices, uniqueName } from '@turbozap/shared/testing/services';
 import { leaseKey } from '../context.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
@@ -27,23 +26,7 @@ describePg('lease keeper', () => {
   afterAll(() => database.close());
 
   async function owned(coordination: Coordination) {
-    const id = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id,
-        name: `l-${id.slice(0, 8)}`,
-        desired_state: 'connected',
-        status: 'created',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
+    const { id } = await insertTestInstance(database.db);
     expect(await coordination.acquireLease(leaseKey(id), 'w1', TTL)).toBe(true);
     const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', TTL)) as number;
     const fence: Fence = { instanceId: id, worker: 'w1', token };

@@ -21,7 +21,7 @@ import { createLogger } from '@turbozap/shared/logging/logger';
 import { createMetrics } from '@turbozap/shared/metrics/catalog';
 import { prom } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { createTestDatabase } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { type SimHandle, WaSimulator } from '@turbozap/wa-sim';
 import type { SimClient } from '@turbozap/wa-sim/testing/client';
 import { eventually } from '@turbozap/wa-sim/testing/client';
@@ -186,24 +186,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     workersStarted: () => [...workers],
     async createInstance(name, desired = 'connected') {
-      const id = randomUUID();
-      await database.db
-        .insertInto('instances')
-        .values({
-          id,
-          name,
-          desired_state: desired,
-          status: 'created',
-          jid: null,
-          lid: null,
-          push_name: null,
-          settings: '{}',
-          owner_worker: null,
-          owner_seen_at: null,
-          last_activity_at: null,
-        })
-        .execute();
-      return id;
+      return (await insertTestInstance(database.db, { name, desired_state: desired })).id;
     },
     instance: (id) => database.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst(),
     async command(id, action, pairingPhone) {

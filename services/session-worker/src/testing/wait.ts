@@ -1,14 +1,8 @@
-/** Polls an async check until it returns something other than undefined/false. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-  label = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { waitFor as poll } from '@turbozap/shared/testing/wait';
+
+/**
+ * The shared polling helper with the argument order the session-worker suites were written
+ * in (check first); polls every 25 ms. Kept as an alias so every suite needs no edit at once.
+ */
+export const waitFor = <T>(check: () => Promise<T>, timeoutMs = 10_000, label = 'condition') =>
+  poll(label, check, timeoutMs, 25);

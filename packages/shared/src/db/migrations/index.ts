@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './20261129-0001-initial.ts';
+import * as messagesPendingChat from './20261129-0002-messages-pending-chat.ts';
+import * as messagesUnpublishedQueued from './20261129-0003-messages-unpublished-queued.ts';
+import * as webhookAttemptsDelivery from './20261129-0004-webhook-attempts-delivery.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
   '20261129-0001-initial': initial,
+  '20261129-0002-messages-pending-chat': messagesPendingChat,
+  '20261129-0003-messages-unpublished-queued': messagesUnpublishedQueued,
+  '20261129-0004-webhook-attempts-delivery': webhookAttemptsDelivery,
 };

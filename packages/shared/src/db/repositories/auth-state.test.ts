@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import { authStateRepo } from './auth-state.ts';
+import { authStateRotationRepo } from './auth-state-rotation.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 
 const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
@@ -14,23 +14,7 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    const id = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id,
-        name: `a-${kind}`,
-        desired_state: 'connected',
-        status: 'created',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
+    const { id } = await insertTestInstance(database.db, { name: `a-${kind}` });
     const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number;
     fence = { instanceId: id, worker: 'w1', token };
   }, 60_000);
@@ -94,7 +78,11 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
       return { keyId: 'new', ciphertext: Buffer.concat([Buffer.from('re:'), Buffer.from(v.ciphertext)]) };
     };
     const staleKeys = await database.db.selectFrom('wa_auth_keys').select('id').where('key_id', '!=', 'new').execute();
-    expect(await authStateRepo.resealStale(database.db, 'new', reseal, 2)).toBe(1 + staleKeys.length);
+    expect(await authStateRotationRepo.resealStale(database.db, 'new', reseal, 2)).toEqual({
+      resealed: 1 + staleKeys.length,
+      raced: 0,
+      failed: [],
+    });
     expect(contexts).toContain(`wa_auth_creds/${fence.instanceId}`);
     expect(contexts).toContain(`wa_auth_keys/${fence.instanceId}/session/r0`);
     const rows = await authStateRepo.getKeys(database.db, fence.instanceId, 'session', ['r0', 'r6']);
@@ -102,7 +90,11 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
       ['r0', 'new', 're:v0'],
       ['r6', 'new', 'v6'],
     ]);
-    expect(await authStateRepo.resealStale(database.db, 'new', reseal)).toBe(0);
+    expect(await authStateRotationRepo.resealStale(database.db, 'new', reseal)).toEqual({
+      resealed: 0,
+      raced: 0,
+      failed: [],
+    });
   });
 
   test('clear removes creds and keys', async () => {

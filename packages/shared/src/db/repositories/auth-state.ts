@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../schema.ts';
-import { type Fence, instanceOwnershipRepo } from './instance-ownership.ts';
+import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 
 type Db = Kysely<DB>;
 
@@ -35,6 +35,54 @@ function lastPerKey<T extends KeyRef>(items: T[]): T[] {
   const byKey = new Map<string, T>();
   for (const item of items) byKey.set(`${item.type}\u0000${item.id}`, item);
   return [...byKey.values()];
+}
+
+/** Up to this many key rows, a write is one statement (every message sent updates a session or two). */
+const ONE_STATEMENT_ROWS = 32;
+
+/**
+ * The common small write (a Signal session ratchet per message) as ONE statement: the fence CTE
+ * takes assertFence's shared lock and every change applies only if it holds — the guarantees of
+ * the fenced transaction in one round trip instead of four.
+ */
+async function writeInOneStatement(
+  db: Db,
+  fence: Fence,
+  creds: SealedValue | undefined,
+  upserts: Array<KeyRef & SealedValue>,
+  deletes: KeyRef[],
+): Promise<void> {
+  const instanceId = sql`${fence.instanceId}::uuid`;
+  const parts = [
+    sql`fence AS (${instanceOwnershipRepo.fenceLock(db, fence)})`,
+    creds &&
+      sql`creds AS (
+        INSERT INTO wa_auth_creds (instance_id, key_id, ciphertext)
+        SELECT ${instanceId}, ${creds.keyId}::text, ${Buffer.from(creds.ciphertext)}::bytea FROM fence
+        ON CONFLICT (instance_id) DO UPDATE
+          SET key_id = excluded.key_id, ciphertext = excluded.ciphertext, updated_at = now())`,
+    upserts.length > 0 &&
+      sql`upserted AS (
+        INSERT INTO wa_auth_keys (instance_id, type, id, key_id, ciphertext)
+        SELECT ${instanceId}, v.type, v.id, v.key_id, v.ciphertext
+        FROM (VALUES ${sql.join(
+          upserts.map(
+            (u) => sql`(${u.type}::text, ${u.id}::text, ${u.keyId}::text, ${Buffer.from(u.ciphertext)}::bytea)`,
+          ),
+        )}) AS v (type, id, key_id, ciphertext)
+        WHERE EXISTS (SELECT 1 FROM fence)
+        ON CONFLICT (instance_id, type, id) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext)`,
+    deletes.length > 0 &&
+      sql`deleted AS (
+        DELETE FROM wa_auth_keys
+        WHERE instance_id = ${instanceId}
+          AND (type, id) IN (VALUES ${sql.join(deletes.map((d) => sql`(${d.type}::text, ${d.id}::text)`))})
+          AND EXISTS (SELECT 1 FROM fence))`,
+  ].filter((part) => part !== undefined && part !== false);
+  const { rows } = await sql<{ held: number }>`WITH ${sql.join(parts)} SELECT count(*)::int AS held FROM fence`.execute(
+    db,
+  );
+  if (!rows[0]?.held) throw new StaleFenceError(fence.instanceId, fence.token);
 }
 
 /**
@@ -74,6 +122,9 @@ export const authStateRepo = {
     const upserted = new Set(upserts.map((u) => `${u.type}\u0000${u.id}`));
     const deletes = lastPerKey(changes.deletes ?? []).filter((d) => !upserted.has(`${d.type}\u0000${d.id}`));
     if (!changes.creds && upserts.length === 0 && deletes.length === 0) return;
+    if (upserts.length + deletes.length <= ONE_STATEMENT_ROWS) {
+      return writeInOneStatement(db, fence, changes.creds, upserts, deletes);
+    }
     await instanceOwnershipRepo.fenced(db, fence, async (trx) => {
       if (changes.creds) {
         const { keyId, ciphertext } = changes.creds;
@@ -126,74 +177,6 @@ export const authStateRepo = {
       await trx.deleteFrom('wa_auth_keys').where('instance_id', '=', fence.instanceId).execute();
       await trx.deleteFrom('wa_auth_creds').where('instance_id', '=', fence.instanceId).execute();
     });
-  },
-
-  /**
-   * Key rotation: re-encrypts every row not under `currentKeyId` with `reseal(value, context)`
-   * (contexts: `wa_auth_creds/<instance>` and `wa_auth_keys/<instance>/<type>/<id>`, as the
-   * session-worker's auth store uses). Each row is a compare-and-set on its old ciphertext, so a
-   * worker writing meanwhile always wins; run it again until it reports 0. Returns rows rewritten.
-   */
-  async resealStale(
-    db: Db,
-    currentKeyId: string,
-    reseal: (value: SealedValue, context: string) => SealedValue,
-    batchSize = 500,
-  ): Promise<number> {
-    let rewritten = 0;
-    const creds = await db
-      .selectFrom('wa_auth_creds')
-      .select(['instance_id', 'key_id', 'ciphertext'])
-      .where('key_id', '!=', currentKeyId)
-      .execute();
-    for (const row of creds) {
-      const next = reseal({ keyId: row.key_id, ciphertext: row.ciphertext }, `wa_auth_creds/${row.instance_id}`);
-      const result = await db
-        .updateTable('wa_auth_creds')
-        .set({ key_id: next.keyId, ciphertext: next.ciphertext })
-        .where('instance_id', '=', row.instance_id)
-        .where('key_id', '=', row.key_id)
-        .where('ciphertext', '=', row.ciphertext)
-        .executeTakeFirst();
-      rewritten += Number(result.numUpdatedRows);
-    }
-    let after: { instance_id: string; type: string; id: string } | undefined;
-    for (;;) {
-      let query = db
-        .selectFrom('wa_auth_keys')
-        .select(['instance_id', 'type', 'id', 'key_id', 'ciphertext'])
-        .where('key_id', '!=', currentKeyId)
-        .orderBy('instance_id')
-        .orderBy('type')
-        .orderBy('id')
-        .limit(batchSize);
-      if (after) {
-        const a = after;
-        query = query.where((eb) =>
-          eb(eb.refTuple('instance_id', 'type', 'id'), '>', eb.tuple(a.instance_id, a.type, a.id)),
-        );
-      }
-      const rows = await query.execute();
-      for (const row of rows) {
-        const next = reseal(
-          { keyId: row.key_id, ciphertext: row.ciphertext },
-          `wa_auth_keys/${row.instance_id}/${row.type}/${row.id}`,
-        );
-        const result = await db
-          .updateTable('wa_auth_keys')
-          .set({ key_id: next.keyId, ciphertext: next.ciphertext })
-          .where('instance_id', '=', row.instance_id)
-          .where('type', '=', row.type)
-          .where('id', '=', row.id)
-          .where('key_id', '=', row.key_id)
-          .where('ciphertext', '=', row.ciphertext)
-          .executeTakeFirst();
-        rewritten += Number(result.numUpdatedRows);
-      }
-      if (rows.length < batchSize) return rewritten;
-      const last = rows.at(-1)!;
-      after = { instance_id: last.instance_id, type: last.type, id: last.id };
-    }
   },
 
   async hasCreds(db: Db, instanceId: string): Promise<boolean> {

@@ -43,11 +43,25 @@ export const eventsOutboxRepo = {
       await db.updateTable('events_outbox').set({ published_at: sql`now()` }).where('id', 'in', ids).execute();
   },
 
-  /** Published events are kept for replay only so long. */
-  async prune(db: Db, olderThanHours: number): Promise<void> {
-    await db
+  /**
+   * Deletes up to `limit` events published more than `olderThanHours` ago; an unpublished event
+   * is never deleted. `SKIP LOCKED`: rows another replica is pruning (or the relay is marking)
+   * are left for a later pass instead of waited on, so a batch holds its row locks briefly.
+   * Returns the rows deleted (fewer than `limit`: nothing more is due now).
+   */
+  async prune(db: Db, olderThanHours: number, limit: number): Promise<number> {
+    const result = await db
       .deleteFrom('events_outbox')
-      .where('published_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`)
-      .execute();
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('events_outbox')
+          .select('id')
+          .where('published_at', '<', sql<Date>`now() - make_interval(hours => ${olderThanHours})`)
+          .limit(limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   },
 };

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { Database } from '../database.ts';
@@ -9,26 +8,7 @@ const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'p
 
 describe.each(kinds)('instance ownership on %s', (kind) => {
   let database: Database;
-  const newInstance = async () => {
-    const id = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id,
-        name: `i-${id.slice(0, 8)}`,
-        desired_state: 'connected',
-        status: 'created',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
-    return id;
-  };
+  const newInstance = async () => (await insertTestInstance(database.db)).id;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type QueryCreator, sql, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { DesiredState, InstanceStatus } from '../tables/instances.ts';
 
@@ -109,6 +109,33 @@ export const instanceOwnershipRepo = {
     if (!row || Number(row.owner_token) !== fence.token || row.owner_worker !== fence.worker) {
       throw new StaleFenceError(fence.instanceId, fence.token);
     }
+  },
+
+  /**
+   * The fence as a query to use inside one statement (a CTE): the instance row, locked shared,
+   * only while `fence` is current. Statements that write only when it returns a row get
+   * assertFence's guarantee without a transaction around them.
+   */
+  fenceLock(qc: QueryCreator<DB>, fence: Fence) {
+    return qc
+      .selectFrom('instances')
+      .select('id')
+      .where('id', '=', fence.instanceId)
+      .where('owner_token', '=', fence.token)
+      .where('owner_worker', '=', fence.worker)
+      .forShare();
+  },
+
+  /** Whether `fence` is current right now (no lock: for telling a stale fence from a no-op write). */
+  async holds(db: Db, fence: Fence): Promise<boolean> {
+    const row = await db
+      .selectFrom('instances')
+      .select('id')
+      .where('id', '=', fence.instanceId)
+      .where('owner_token', '=', fence.token)
+      .where('owner_worker', '=', fence.worker)
+      .executeTakeFirst();
+    return row !== undefined;
   },
 
   /** Runs `work` in a transaction that first checks the fence (see assertFence). */

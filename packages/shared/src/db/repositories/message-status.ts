@@ -8,7 +8,8 @@ import type { MessageStatus } from '../tables/messages.ts';
  * | to        | written by                       | event          |
  * |-----------|----------------------------------|----------------|
  * | preparing | sender-worker (claims the row)   | —              |
- * | ready     | sender-worker (media stored)     | —              |
+ * | ready     | sender-worker (media stored, or  | —              |
+ * |           | at once when there is none)      |                |
  * | sending   | session-worker, fenced by lease  | —              |
  * | sent      | session-worker                   | message.sent   |
  * | delivered | session-worker (receipt)         | message.ack    |
@@ -19,7 +20,7 @@ import type { MessageStatus } from '../tables/messages.ts';
  */
 export const allowedFrom: Record<Exclude<MessageStatus, 'queued'>, readonly MessageStatus[]> = {
   preparing: ['queued'],
-  ready: ['preparing'],
+  ready: ['queued', 'preparing'],
   sending: ['ready', 'sending'],
   sent: ['ready', 'sending'],
   delivered: ['sending', 'sent'],

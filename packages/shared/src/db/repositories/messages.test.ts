@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import { messagesRepo } from './messages.ts';
@@ -12,23 +11,7 @@ describe.each(kinds)('messages repository on %s', (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    instanceId = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id: instanceId,
-        name: `i-${kind}`,
-        desired_state: 'connected',
-        status: 'created',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
+    instanceId = (await insertTestInstance(database.db, { name: `i-${kind}` })).id;
   }, 60_000);
   afterAll(() => database.close());
 
@@ -43,7 +26,7 @@ describe.each(kinds)('messages repository on %s', (kind) => {
 
   test('status only moves forward, and final states never change', async () => {
     const { row } = await insert();
-    expect(await messagesRepo.transition(database.db, row.id, 'ready')).toBeUndefined();
+    expect(await messagesRepo.transition(database.db, row.id, 'sending')).toBeUndefined();
     expect((await messagesRepo.transition(database.db, row.id, 'preparing'))?.status).toBe('preparing');
     expect((await messagesRepo.transition(database.db, row.id, 'ready'))?.status).toBe('ready');
     expect((await messagesRepo.transition(database.db, row.id, 'sending'))?.status).toBe('sending');
@@ -61,6 +44,21 @@ describe.each(kinds)('messages repository on %s', (kind) => {
       'delivered',
       'read',
     ]);
+  });
+
+  test('the sender-worker claims a queued row once: straight to ready unless there is something to prepare', async () => {
+    const outbound = (type: string, content: Record<string, unknown>, expiresAt?: Date) =>
+      messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type, content, expiresAt });
+    const text = (await outbound('text', { text: 'x' })).row;
+    const byUrl = (await outbound('media', { media_url: 'https://example.com/a.png' })).row;
+    const inline = (await outbound('media', { base64: 'AAAA' })).row;
+    const expiring = (await outbound('text', { text: 'y' }, new Date(Date.now() + 60_000))).row;
+    expect((await messagesRepo.claimQueued(database.db, text.id))?.status).toBe('ready');
+    expect((await messagesRepo.claimQueued(database.db, byUrl.id))?.status).toBe('preparing');
+    expect((await messagesRepo.claimQueued(database.db, inline.id))?.status).toBe('preparing');
+    expect((await messagesRepo.claimQueued(database.db, expiring.id))?.status).toBe('preparing');
+    expect(await messagesRepo.claimQueued(database.db, text.id)).toBeUndefined();
+    expect((await messagesRepo.get(database.db, text.id))?.history.map((h) => h.status)).toEqual(['queued', 'ready']);
   });
 
   test('an idempotency key returns the original message', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { Direction, MessageRow, MessageStatus } from '../tables/messages.ts';
 import { allowedFrom, pendingStatuses } from './message-status.ts';
@@ -15,6 +15,25 @@ export interface NewOutboundMessage {
   idempotencyKey?: string | undefined;
   expiresAt?: Date | undefined;
 }
+
+export interface AcceptedMessage {
+  id: string;
+  status: MessageStatus;
+  /** False when the idempotency key was used before: the id is the original's. */
+  created: boolean;
+}
+
+const foreignKeyViolation = '23503';
+
+// The same row insertOutbound writes; the conflict target is the partial unique index messages_idempotency.
+const acceptSql = `INSERT INTO messages
+  (id, instance_id, direction, remote_jid, type, content, status, history, idempotency_key, published_at, expires_at)
+  VALUES ($1, $2, 'outbound', $3, $4, $5, 'queued', $6, $7, NULL, $8)
+  ON CONFLICT (instance_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+  RETURNING id`;
+const markPublishedSql = `UPDATE messages SET published_at = now()
+  WHERE id = ANY($1::uuid[]) AND status = 'queued' AND published_at IS NULL`;
+const idempotentSql = 'SELECT id, status FROM messages WHERE instance_id = $1 AND idempotency_key = $2';
 
 export const messagesRepo = {
   /**
@@ -54,6 +73,42 @@ export const messagesRepo = {
       .where('idempotency_key', '=', m.idempotencyKey ?? '')
       .executeTakeFirstOrThrow();
     return { row: original, created: false };
+  },
+
+  /**
+   * The API's insert of an accepted message: `insertOutbound` as one pre-written statement
+   * returning only the id. Hot path of ingest: no query building, no row parsed back. With
+   * an idempotency key already used for the instance, answers the original's id and status
+   * with `created: false`. Undefined when the instance no longer exists (the foreign key
+   * refused the row), so a caller holding a stale instance row learns it here.
+   */
+  async acceptOutbound(db: Db, m: NewOutboundMessage): Promise<AcceptedMessage | undefined> {
+    const id = m.id ?? randomUUID();
+    const history = JSON.stringify([{ status: 'queued', at: new Date().toISOString() }]);
+    const params = [
+      id,
+      m.instanceId,
+      m.remoteJid,
+      m.type,
+      JSON.stringify(m.content),
+      history,
+      m.idempotencyKey ?? null,
+      m.expiresAt?.toISOString() ?? null,
+    ];
+    try {
+      const inserted = await db.executeQuery<{ id: string }>(CompiledQuery.raw(acceptSql, params));
+      if (inserted.rows.length > 0) return { id, status: 'queued', created: true };
+    } catch (error) {
+      if ((error as { code?: string }).code === foreignKeyViolation) return undefined;
+      throw error;
+    }
+    const original = await db.executeQuery<{ id: string; status: MessageStatus }>(
+      CompiledQuery.raw(idempotentSql, [m.instanceId, m.idempotencyKey ?? '']),
+    );
+    const row = original.rows[0];
+    // The conflicting row went between the insert and this read (its instance was deleted).
+    if (!row) return undefined;
+    return { id: row.id, status: row.status, created: false };
   },
 
   /** Stores an inbound message once (keyed by its WhatsApp id); false when it was already stored. */
@@ -136,9 +191,37 @@ export const messagesRepo = {
       .executeTakeFirst();
   },
 
-  markPublished(db: Db, ids: string[]): Promise<unknown> {
-    if (ids.length === 0) return Promise.resolve();
-    return db.updateTable('messages').set({ published_at: sql`now()` }).where('id', 'in', ids).execute();
+  /**
+   * Records that the broker has these messages, for the relay. Only rows still `queued` are
+   * written: the relay and the sweeper look at published_at of queued rows alone, and a row
+   * the sender-worker has claimed already would be a second write for nothing (the common
+   * case when the workers keep up). One array parameter: no statement built per id.
+   */
+  /**
+   * The sender-worker's claim of a queued row: straight to `ready` when there is nothing to
+   * prepare (no media to fetch or decode, no expiry to check), else to `preparing`. One
+   * compare-and-set on `queued`, so a duplicate job gets nothing.
+   */
+  claimQueued(db: Db, id: string): Promise<MessageRow | undefined> {
+    const at = new Date().toISOString();
+    const entry = (status: MessageStatus) => JSON.stringify([{ status, at }]);
+    const needsPreparing = sql<boolean>`(content ? 'media_url' OR content ? 'base64' OR expires_at IS NOT NULL)`;
+    return db
+      .updateTable('messages')
+      .set({
+        status: sql`CASE WHEN ${needsPreparing} THEN 'preparing' ELSE 'ready' END`,
+        history: sql`history || CASE WHEN ${needsPreparing} THEN ${entry('preparing')}::jsonb ELSE ${entry('ready')}::jsonb END`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  async markPublished(db: Db, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await db.executeQuery(CompiledQuery.raw(markPublishedSql, [ids]));
   },
 
   /** Committed rows the broker never got (the relay publishes them), oldest first. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors/app-error.ts';
-import { createTestDatabase, type TestDatabaseKind } from '../../testing/database.ts';
+import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import {
@@ -27,26 +27,7 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
   }, 60_000);
   afterAll(() => database.close());
 
-  async function newInstance(): Promise<string> {
-    const id = randomUUID();
-    await database.db
-      .insertInto('instances')
-      .values({
-        id,
-        name: `i-${id.slice(0, 8)}`,
-        desired_state: 'connected',
-        status: 'connected',
-        jid: null,
-        lid: null,
-        push_name: null,
-        settings: '{}',
-        owner_worker: null,
-        owner_seen_at: null,
-        last_activity_at: null,
-      })
-      .execute();
-    return id;
-  }
+  const newInstance = async () => (await insertTestInstance(database.db, { status: 'connected' })).id;
 
   async function newDelivery(instanceId: string, webhookId: string, at: Date): Promise<string> {
     const id = randomUUID();

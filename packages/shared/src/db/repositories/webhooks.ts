@@ -305,6 +305,29 @@ export async function finishAttempt(
   });
 }
 
+/**
+ * Deletes up to `limit` deliveries that ended `delivered` or `failed` and were created more
+ * than `olderThanDays` ago, with their attempt log (by cascade). A pending delivery (first
+ * attempt or retrying, a replay included) is never deleted: the status is re-checked under the
+ * row lock, so a replay that wins the race keeps its row. Rows locked elsewhere are skipped.
+ */
+export async function pruneSettledDeliveries(db: Db, olderThanDays: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_deliveries')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('status', 'in', ['delivered', 'failed'])
+        .where('created_at', '<', sql<Date>`now() - make_interval(days => ${olderThanDays})`)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export const webhooksRepo = {
   setWebhook,
   getWebhook,
@@ -316,4 +339,5 @@ export const webhooksRepo = {
   insertDelivery,
   claimDueDeliveries,
   finishAttempt,
+  pruneSettledDeliveries,
 };

@@ -1,0 +1,78 @@
+import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
+import { servicesUp } from '../../testing/services.ts';
+import type { Database } from '../database.ts';
+import { instancesRepo } from './instances.ts';
+import { messagesRepo } from './messages.ts';
+
+const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+
+describe.each(kinds)('the API accepting messages on %s', (kind) => {
+  let database: Database;
+  let instanceId: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    instanceId = (await insertTestInstance(database.db, { name: `accept-${kind}` })).id;
+  }, 60_000);
+  afterAll(() => database.close());
+
+  const accept = (idempotencyKey?: string, id = instanceId) =>
+    messagesRepo.acceptOutbound(database.db, {
+      instanceId: id,
+      remoteJid: '1@s.whatsapp.net',
+      type: 'text',
+      content: { to: '1', text: 'x' },
+      idempotencyKey,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
+
+  test('writes the same queued row as insertOutbound', async () => {
+    const accepted = await accept();
+    expect(accepted).toMatchObject({ status: 'queued', created: true });
+    const { row: reference } = await messagesRepo.insertOutbound(database.db, {
+      instanceId,
+      remoteJid: '1@s.whatsapp.net',
+      type: 'text',
+      content: { to: '1', text: 'x' },
+    });
+    const row = await messagesRepo.get(database.db, accepted?.id ?? '');
+    const comparable = (r: typeof row) => ({
+      ...r,
+      id: undefined,
+      seq: undefined,
+      created_at: undefined,
+      updated_at: undefined,
+      expires_at: undefined,
+      history: r?.history.map((h) => h.status),
+    });
+    expect(comparable(row)).toEqual(comparable(reference));
+    expect(row?.expires_at).toBeInstanceOf(Date);
+  });
+
+  test('a repeated idempotency key answers the original, whatever its status now', async () => {
+    const first = await accept('k1');
+    await messagesRepo.transition(database.db, first?.id ?? '', 'preparing');
+    expect(await accept('k1')).toEqual({ id: first?.id, status: 'preparing', created: false });
+  });
+
+  test('an instance that no longer exists is undefined, not an error', async () => {
+    const gone = await insertTestInstance(database.db, { name: `gone-${kind}` });
+    await instancesRepo.delete(database.db, gone.id);
+    expect(await accept(undefined, gone.id)).toBeUndefined();
+    expect(await accept('k2', gone.id)).toBeUndefined();
+  });
+
+  test('markPublished writes only rows still queued; claimed ones are no concern of the relay', async () => {
+    const queued = await accept();
+    const claimed = await accept();
+    await messagesRepo.transition(database.db, claimed?.id ?? '', 'preparing');
+    await messagesRepo.markPublished(database.db, [queued?.id ?? '', claimed?.id ?? '']);
+    expect((await messagesRepo.get(database.db, queued?.id ?? ''))?.published_at).toBeInstanceOf(Date);
+    expect((await messagesRepo.get(database.db, claimed?.id ?? ''))?.published_at).toBeNull();
+    const waiting = await accept();
+    const unpublished = (await messagesRepo.unpublished(database.db, -60_000, 1000)).map((r) => r.id);
+    expect(unpublished).toContain(waiting?.id);
+    expect(unpublished).not.toContain(queued?.id);
+    expect(unpublished).not.toContain(claimed?.id);
+  });
+});

@@ -1,0 +1,79 @@
+// Media a simulated phone sends: validated from the control API, encrypted like a client does,
+// stored on the simulator's own media host, and described by the message proto that carries it.
+import type { proto } from '@whiskeysockets/baileys';
+import { badRequest } from '../errors.ts';
+import { encryptMedia } from './crypto.ts';
+import { DEFAULT_MIMETYPE, SENDABLE, type SendableKind, UPLOAD_KIND } from './kinds.ts';
+import type { MediaStore } from './store.ts';
+
+export interface PhoneMedia {
+  type: SendableKind;
+  data: Buffer;
+  mimetype: string;
+  caption?: string;
+  fileName?: string;
+  /** Audio only: a voice note. */
+  ptt?: boolean;
+}
+
+const optionalString = (v: unknown, field: string, max: number): string | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length > max)
+    throw badRequest('invalid_media', `media.${field} must be a string of at most ${max} characters`);
+  return v || undefined;
+};
+
+/** `{type, base64, mimetype?, caption?, fileName?, ptt?}` → PhoneMedia, or a 400. */
+export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw badRequest('invalid_media', 'media must be an object');
+  const m = input as Record<string, unknown>;
+  if (!SENDABLE.includes(m.type as SendableKind))
+    throw badRequest('invalid_media', `media.type must be one of ${SENDABLE.join(', ')}`);
+  const type = m.type as SendableKind;
+  if (typeof m.base64 !== 'string' || !m.base64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(m.base64))
+    throw badRequest('invalid_media', 'media.base64 must be non-empty base64');
+  const data = Buffer.from(m.base64, 'base64');
+  if (data.length > maxBytes) throw badRequest('media_too_large', `media is limited to ${maxBytes} bytes`);
+  if (m.ptt !== undefined && typeof m.ptt !== 'boolean')
+    throw badRequest('invalid_media', 'media.ptt must be a boolean');
+  const caption = optionalString(m.caption, 'caption', 4096);
+  const fileName = optionalString(m.fileName, 'fileName', 255);
+  return {
+    type,
+    data,
+    mimetype: optionalString(m.mimetype, 'mimetype', 255) ?? DEFAULT_MIMETYPE[type],
+    ...(caption ? { caption } : {}),
+    ...(fileName ? { fileName } : {}),
+    ...(m.ptt !== undefined ? { ptt: m.ptt } : {}),
+  };
+}
+
+/** Encrypts and stores `media`; returns the message that references it. */
+export function composeMediaMessage(store: MediaStore, mediaHost: string, media: PhoneMedia): proto.IMessage {
+  const { mediaKey, file, fileSha256, fileEncSha256 } = encryptMedia(media.data, media.type);
+  const directPath = store.put(file, UPLOAD_KIND[media.type]);
+  const common = {
+    url: `https://${mediaHost}${directPath}&mms3=true`,
+    directPath,
+    mediaKey,
+    mimetype: media.mimetype,
+    fileSha256,
+    fileEncSha256,
+    fileLength: media.data.length,
+    mediaKeyTimestamp: Math.floor(Date.now() / 1000),
+  };
+  const caption = media.caption ? { caption: media.caption } : {};
+  switch (media.type) {
+    case 'image':
+      return { imageMessage: { ...common, ...caption } };
+    case 'video':
+      return { videoMessage: { ...common, ...caption } };
+    case 'audio':
+      return { audioMessage: { ...common, ptt: media.ptt ?? false } };
+    case 'document':
+      return { documentMessage: { ...common, ...caption, fileName: media.fileName ?? 'file' } };
+    case 'sticker':
+      return { stickerMessage: common };
+  }
+}
