@@ -1,5 +1,4 @@
 import { fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
-import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { proto } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
@@ -23,23 +22,16 @@ export async function applyReceipt(
   to: 'delivered' | 'read',
   remote: { jid: string | null; lid: string | null },
 ): Promise<boolean> {
-  const row = await messagesRepo.getByWaId(scope.ctx.db, scope.instance.id, waMessageId);
-  if (row?.direction !== 'outbound') return false;
+  // `id` and (when the receipt names no JID) `remote_jid` come from the row, in the statement.
   const event = instanceEvent(
     scope.instance,
     'message.ack',
-    {
-      id: row.id,
-      wa_message_id: waMessageId,
-      status: to,
-      remote_jid: remote.jid ?? row.remote_jid,
-      remote_lid: remote.lid,
-    },
+    { wa_message_id: waMessageId, status: to, remote_jid: remote.jid, remote_lid: remote.lid },
     waMessageId,
     to,
   );
   const moved = await scope.writeOne(
-    (fence) => fencedMessagesRepo.transition(scope.ctx.db, fence, row.id, to, {}, event),
+    (fence) => fencedMessagesRepo.ackByWaId(scope.ctx.db, fence, waMessageId, to, event, remote.jid),
     (updated) => updated !== undefined,
   );
   return moved !== undefined;

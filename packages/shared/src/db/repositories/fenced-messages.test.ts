@@ -71,6 +71,41 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(row?.history.map((h) => h.status)).toEqual(['queued', 'preparing', 'ready', 'sending', 'sent', 'read']);
   });
 
+  test('a receipt finds our message by its WhatsApp id and fills the event from the row', async () => {
+    const { instance, fence, ids } = await owned(1);
+    const id = ids[0] as string;
+    await repo.claimForSend(database.db, fence, id, 'WA-ACK');
+    await repo.transition(database.db, fence, id, 'sent');
+    const ack = makeEvent(
+      'message.ack',
+      instance,
+      { wa_message_id: 'WA-ACK', status: 'delivered', remote_jid: null },
+      'x',
+    );
+    expect(await repo.ackByWaId(database.db, fence, 'WA-ACK', 'delivered', ack, null)).toMatchObject({ id });
+    const stored = await database.db
+      .selectFrom('events_outbox')
+      .select('envelope')
+      .where('id', '=', ack.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.envelope).toMatchObject({
+      id: ack.id,
+      event: 'message.ack',
+      data: { id, wa_message_id: 'WA-ACK', status: 'delivered', remote_jid: '5511900000001@s.whatsapp.net' },
+    });
+    // Unknown ids and inbound messages are not ours to acknowledge.
+    const inbound = makeEvent('message.ack', instance, {}, 'y');
+    await messagesRepo.insertInbound(database.db, {
+      instanceId: instance.id,
+      remoteJid: '5511900000002@s.whatsapp.net',
+      type: 'text',
+      content: { text: 'hi' },
+      waMessageId: 'WA-IN',
+    });
+    expect(await repo.ackByWaId(database.db, fence, 'WA-IN', 'read', inbound, null)).toBeUndefined();
+    expect(await repo.ackByWaId(database.db, fence, 'WA-NONE', 'read', inbound, null)).toBeUndefined();
+  });
+
   test('a stale holder writes nothing and is told so', async () => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;

@@ -120,7 +120,62 @@ export const fencedMessagesRepo = {
     if (!row) await assertHolds(db, fence);
     return row as MessageRow | undefined;
   },
+
+  ackByWaId,
 };
+
+/**
+ * A receipt for one of our messages, found by its WhatsApp id: `transition` without the read
+ * before it. The event's `data.id` (our id) and, when the receipt did not say, `data.remote_jid`
+ * are filled in from the row by the statement itself.
+ */
+async function ackByWaId(
+  db: Kysely<DB>,
+  fence: Fence,
+  waMessageId: string,
+  to: 'delivered' | 'read',
+  event: EventEnvelope,
+  remoteJid: string | null,
+): Promise<MessageRow | undefined> {
+  const row = await db
+    .with('fence', (qc) => instanceOwnershipRepo.fenceLock(qc, fence))
+    .with('moved', (qc) =>
+      qc
+        .updateTable('messages')
+        .set({
+          status: to,
+          history: sql`history || ${historyEntry(to)}::jsonb`,
+          updated_at: sql`now()`,
+        })
+        .where('instance_id', '=', fence.instanceId)
+        .where('wa_message_id', '=', waMessageId)
+        .where('direction', '=', 'outbound')
+        .where('status', 'in', allowedFrom[to])
+        .where((eb) => eb.exists(eb.selectFrom('fence').select('fence.id')))
+        .returningAll(),
+    )
+    .with('emitted', (qc) =>
+      qc
+        .insertInto('events_outbox')
+        .columns(['id', 'instance_id', 'event', 'envelope'])
+        .expression((eb) =>
+          eb.selectFrom('moved').select([
+            sql<string>`${event.id}::text`.as('id'),
+            'moved.instance_id',
+            sql<string>`${event.event}::text`.as('event'),
+            sql<string>`jsonb_set(
+                jsonb_set(${JSON.stringify(event)}::jsonb, '{data,id}', to_jsonb(moved.id)),
+                '{data,remote_jid}', to_jsonb(coalesce(${remoteJid}::text, moved.remote_jid)))`.as('envelope'),
+          ]),
+        )
+        .onConflict((oc) => oc.column('id').doNothing()),
+    )
+    .selectFrom('moved')
+    .selectAll()
+    .executeTakeFirst();
+  if (!row) await assertHolds(db, fence);
+  return row as MessageRow | undefined;
+}
 
 async function assertHolds(db: Kysely<DB>, fence: Fence): Promise<void> {
   if (!(await instanceOwnershipRepo.holds(db, fence))) throw new StaleFenceError(fence.instanceId, fence.token);
