@@ -39,7 +39,7 @@ function assertRecipient(row: MessageRow): void {
 
 /**
  * Drains `whatsapp.send.messages`: claims each row (`queued → preparing`, or straight to
- * `ready` when it has no media and no expiry; compare-and-set, so a duplicate job is a no-op),
+ * `ready` when it has no media and has not expired; compare-and-set, so a duplicate job is a no-op),
  * prepares its media, marks it `ready` and hands it to the instance's outbox. A redelivered job (crash, retry, sweeper) resumes a row left in
  * `preparing` and re-sends the outbox job of a row left `ready`.
  */

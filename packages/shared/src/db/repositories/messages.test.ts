@@ -46,17 +46,19 @@ describe.each(kinds)('messages repository on %s', (kind) => {
     ]);
   });
 
-  test('the sender-worker claims a queued row once: straight to ready unless there is something to prepare', async () => {
+  test('the sender-worker claims a queued row once: straight to ready unless there is media to prepare or it expired', async () => {
     const outbound = (type: string, content: Record<string, unknown>, expiresAt?: Date) =>
       messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type, content, expiresAt });
     const text = (await outbound('text', { text: 'x' })).row;
     const byUrl = (await outbound('media', { media_url: 'https://example.com/a.png' })).row;
     const inline = (await outbound('media', { base64: 'AAAA' })).row;
     const expiring = (await outbound('text', { text: 'y' }, new Date(Date.now() + 60_000))).row;
+    const expired = (await outbound('text', { text: 'z' }, new Date(Date.now() - 1_000))).row;
     expect((await messagesRepo.claimQueued(database.db, text.id))?.status).toBe('ready');
     expect((await messagesRepo.claimQueued(database.db, byUrl.id))?.status).toBe('preparing');
     expect((await messagesRepo.claimQueued(database.db, inline.id))?.status).toBe('preparing');
-    expect((await messagesRepo.claimQueued(database.db, expiring.id))?.status).toBe('preparing');
+    expect((await messagesRepo.claimQueued(database.db, expiring.id))?.status).toBe('ready');
+    expect((await messagesRepo.claimQueued(database.db, expired.id))?.status).toBe('preparing');
     expect(await messagesRepo.claimQueued(database.db, text.id)).toBeUndefined();
     expect((await messagesRepo.get(database.db, text.id))?.history.map((h) => h.status)).toEqual(['queued', 'ready']);
   });

@@ -199,13 +199,14 @@ export const messagesRepo = {
    */
   /**
    * The sender-worker's claim of a queued row: straight to `ready` when there is nothing to
-   * prepare (no media to fetch or decode, no expiry to check), else to `preparing`. One
+   * prepare (no media to fetch or decode, not expired), else to `preparing`. One
    * compare-and-set on `queued`, so a duplicate job gets nothing.
    */
   claimQueued(db: Db, id: string): Promise<MessageRow | undefined> {
     const at = new Date().toISOString();
     const entry = (status: MessageStatus) => JSON.stringify([{ status, at }]);
-    const needsPreparing = sql<boolean>`(content ? 'media_url' OR content ? 'base64' OR expires_at IS NOT NULL)`;
+    // An expired row goes through `preparing` too: prepare() ends it `expired` with its event.
+    const needsPreparing = sql<boolean>`(content ? 'media_url' OR content ? 'base64' OR expires_at <= now())`;
     return db
       .updateTable('messages')
       .set({
