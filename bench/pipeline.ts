@@ -13,7 +13,8 @@ import { api, linkInstance, migrate, type RoleProcess, roleEnv, startRole } from
 
 const usage = `
 bench/pipeline.ts — end-to-end send throughput and latency: POST /api/message/:instance/text
-accepted by \`./turbozap api\`, carried by \`./turbozap worker\` (session- and sender-worker) to the
+accepted by \`./turbozap api\`, carried by \`./turbozap sender-worker\` and \`./turbozap session-worker\`
+(separate processes, so each one's CPU is measured on its own) to the
 WhatsApp simulator (\`./turbozap sim\`), until the simulated contact decrypted it. Floor: raw
 Baileys sockets (in-memory auth, one client process, same Node) sending the same number of
 messages to the same simulator with no gateway.
@@ -34,7 +35,7 @@ Usage: bash scripts/with-tools.sh node bench/pipeline.ts [options]
   --no-prime          do not send one unmeasured message per instance first (Signal session set-up,
                       usync) — then the first-message costs are part of the measurement
   --redis-db N        Redis logical db (default ${serviceDefaults.redisDb})
-  --profile           CPU-profile the worker (node --cpu-prof) and print where its time goes
+  --profile           CPU-profile the session-worker (node --cpu-prof) and print where its time goes
                       while TurboZap's messages are measured (profiling slows it down)
   -h, --help
 `;
@@ -58,11 +59,16 @@ const timeoutS = num(flags.timeout, 120, 'timeout');
 const withFloor = !flags['no-floor'];
 const prime = !flags['no-prime'];
 const profile = Boolean(flags.profile);
-const profileDir = () => `${runDir()}/profile-worker`;
+const profileDir = () => `${runDir()}/profile-session-worker`;
 let transactions: () => Promise<number> = async () => 0;
 /** Time windows of TurboZap's measured runs, for the worker's profile. */
 const windows: [number, number][] = [];
 const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
+
+interface Workers {
+  session: RoleProcess;
+  sender: RoleProcess;
+}
 
 interface Run {
   variant: 'turbozap' | 'floor';
@@ -110,11 +116,15 @@ async function main(): Promise<void> {
       ).rows[0].n,
     );
   const apiRole = await startRole('api', 'api', env);
-  const worker = await startRole('worker', 'worker', {
+  const sender = await startRole('sender', 'sender-worker', env);
+  const session = await startRole('session', 'session-worker', {
     ...env,
     ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir()}` } : {}),
   });
-  log(`api ${apiRole.url}, worker pid ${worker.child.pid}, simulator ${sim.url}`);
+  const workers: Workers = { session, sender };
+  log(
+    `api ${apiRole.url}, session-worker pid ${session.child.pid}, sender-worker pid ${sender.child.pid}, simulator ${sim.url}`,
+  );
 
   const floorClients = withFloor ? new ClientProcess('floor-clients', sim) : undefined;
   await floorClients?.peer.ready;
@@ -140,7 +150,7 @@ async function main(): Promise<void> {
         }),
       );
       if (todo.length > 0) log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
-      runs.push(await runGateway(sim, apiRole, worker, instances.slice(0, n), contactFor(1, stepIndex)));
+      runs.push(await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
       if (floorClients) {
         const linked = await floorClients.link(
           Array.from(
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
   await floorClients?.end();
   let profiles: ProfileSummary[] = [];
   if (profile) {
-    await worker.child.stop(); // the profile is written at exit
+    await session.child.stop(); // the profile is written at exit
     profiles = profilesIn(profileDir()).map((f) => summariseProfile(f, 20, windows));
   }
   report(runs, failure, profiles);
@@ -172,7 +182,7 @@ async function main(): Promise<void> {
 async function runGateway(
   sim: SimProcess,
   apiRole: RoleProcess,
-  worker: RoleProcess,
+  workers: Workers,
   targets: { name: string; key: string }[],
   contact: string,
 ): Promise<Run> {
@@ -197,7 +207,12 @@ async function runGateway(
   const tag = `gw${targets.length}`;
   const watch = watchInbox(sim, contact, tag);
   log(`  turbozap, ${targets.length} instance(s): submitting ${messages} messages`);
-  const cpu = { api: cpuMeter(apiRole.child.pid), worker: cpuMeter(worker.child.pid), sim: cpuMeter(sim.child.pid) };
+  const cpu = {
+    api: cpuMeter(apiRole.child.pid),
+    sender: cpuMeter(workers.sender.child.pid),
+    session: cpuMeter(workers.session.child.pid),
+    sim: cpuMeter(sim.child.pid),
+  };
   const xacts0 = await transactions();
   const host = hostMeter();
   const started = Date.now();
@@ -241,7 +256,7 @@ async function runGateway(
     watch,
     started,
     host,
-    { api: cpu.api.stop(), worker: cpu.worker.stop(), sim: cpu.sim.stop() },
+    { api: cpu.api.stop(), sender: cpu.sender.stop(), session: cpu.session.stop(), sim: cpu.sim.stop() },
     errors,
   );
   await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second
@@ -327,7 +342,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
   const rows: Row[] = runs.map((r) => {
     const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
     return {
-      variant: r.variant === 'turbozap' ? 'TurboZap (api + worker)' : 'floor: raw Baileys',
+      variant: r.variant === 'turbozap' ? 'TurboZap (api, sender, session)' : 'floor: raw Baileys',
       instances: r.instances,
       delivered: `${r.delivered}/${r.submitted}`,
       duplicates: r.duplicates,
@@ -336,6 +351,10 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
       'vs floor': r.variant === 'turbozap' && floor ? fmt.ratio(r.perSecond / floor.perSecond) : '—',
       'p50 ms': r.p50,
       'p99 ms': r.p99,
+      'session-worker CPU vs floor client':
+        r.variant === 'turbozap' && floor?.cpuMsPerMessage['client']
+          ? fmt.ratio((r.cpuMsPerMessage['session'] ?? 0) / floor.cpuMsPerMessage['client'])
+          : '—',
       'pg xacts/msg': r.pgTransactionsPerMessage !== undefined ? fmt.dec(r.pgTransactionsPerMessage, 1) : '—',
       'CPU ms/msg': Object.entries(r.cpuMsPerMessage)
         .map(([k, v]) => `${k} ${fmt.dec(v, 2)}`)
@@ -350,7 +369,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
     '',
     ...(failure ? [`FAILED ${failure}`, ''] : []),
     ...profiles.flatMap((p) => [
-      `### Worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,
+      `### Session-worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,
       '',
       markdownTable(
         p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),

@@ -296,7 +296,8 @@ function report(
           sent: n('sent'),
           relayed: n('relayed'),
           'duplicates suppressed': n('duplicates'),
-          'in contact inbox': n('contactInbox'),
+          // a simulated phone keeps its last 10,000 messages: a full inbox is not a loss
+          'in contact inbox': n('contactInbox') >= 9_900 ? `${n('contactInbox')} (inbox full)` : n('contactInbox'),
           'send errors': n('failed'),
           'msg/s': fmt.int(n('sentPerSecond')),
           'sim CPU ms/msg': fmt.dec(n('simCpuMsPerMessage'), 3),

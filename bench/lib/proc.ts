@@ -80,3 +80,14 @@ export function cpuMeter(pid: number): { stop(): number } {
 export function loadAverage(): number[] {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 }
+
+/** Pids of every process whose command line matches (e.g. the RabbitMQ broker's beam.smp). */
+export function pidsOf(match: (cmdline: string) => boolean): number[] {
+  return listPids().filter((pid) => {
+    try {
+      return match(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    } catch {
+      return false;
+    }
+  });
+}

@@ -7,7 +7,8 @@ import { repoRoot } from './deps.ts';
 import type { ServiceUrls } from './services.ts';
 
 const run = promisify(execFile);
-export const turbozapBin = join(repoRoot, 'turbozap');
+/** `./turbozap` of this checkout, or TURBOZAP_BIN (e.g. another checkout, to measure a baseline). */
+export const turbozapBin = process.env.TURBOZAP_BIN ?? join(repoRoot, 'turbozap');
 
 export const adminKey = `bench-admin-${'k'.repeat(40)}`;
 

@@ -23,6 +23,7 @@ import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
 import { type SendOptions, sendFromPhone, textMessage } from './routing/phone-send.ts';
+import { castVote } from './routing/poll-vote.ts';
 import { announceGroup } from './stanzas/iq-groups.ts';
 import { onClientPayload } from './stanzas/login.ts';
 import { onNode } from './stanzas/router.ts';
@@ -219,6 +220,14 @@ export class WaSimulator {
     const parsed = parsePhoneMedia(media, this.ctx.opts.media.maxUploadBytes);
     const message = composeMediaMessage(this.ctx.media, this.ctx.opts.media.host, parsed);
     return sendFromPhone(this.ctx, sender, to, { message, type: parsed.type, text: parsed.caption ?? '' }, opts);
+  }
+
+  /**
+   * `phone`'s phone votes on a poll it received from `to` (the poll's sender, or its group):
+   * `options` are option names, none withdraws the vote. Encrypted as WhatsApp does (poll-vote.ts).
+   */
+  vote(phone: string, to: string, pollId: string, options: unknown): Promise<{ id: string }> {
+    return castVote(this.ctx, this.ctx.accounts.require(phone), { to, pollId, options });
   }
 
   /** `phone`'s phone reads messages (all unread when `ids` is absent); returns the ids marked read. */

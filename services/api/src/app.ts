@@ -44,6 +44,8 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
     app.use(cors({ origin: config.api.corsOrigins.includes('*') ? true : config.api.corsOrigins, maxAge: 600 }));
   }
   app.use(async (req, res, next) => {
+    // The ops endpoints are all GETs: a send does not pay for an async detour.
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const authorizeMetrics = config.api.metricsRequireKey
       ? async () => Boolean(await deps.keys.resolve(req.get('x-api-key') ?? '').catch(() => null))
       : undefined;

@@ -3,6 +3,7 @@ import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Runtime } from '@turbozap/shared/runtime';
 import type { Response } from 'express';
+import { InstanceCache, type InstanceLookup } from './instance-cache.ts';
 import { KeyResolver } from './middleware/auth.ts';
 import { RpcClient } from './rpc-client.ts';
 import { SendPublisher } from './send-publisher.ts';
@@ -11,25 +12,34 @@ import { SendPublisher } from './send-publisher.ts';
 export interface ApiDeps {
   runtime: Runtime;
   keys: KeyResolver;
-  instances: {
-    byId(id: string): Promise<InstanceRow | undefined>;
-    byName(name: string): Promise<InstanceRow | undefined>;
-  };
+  /** Fresh reads of the instance row. */
+  instances: InstanceLookup;
+  /** The same, cached briefly, for routes that use only the id and name (see instance-cache.ts). */
+  cachedInstances: InstanceCache;
   rateLimit(instance: InstanceRow, res: Response): Promise<void>;
   rpc: RpcClient;
   publisher: SendPublisher;
 }
 
+/**
+ * How long a replica may reuse an instance row for a send. A deleted instance stops
+ * accepting sends when its delete commits whatever this is (the insert's foreign key
+ * fails); this bounds only what else a cached row could miss.
+ */
+export const instanceCacheTtlMs = 5_000;
+
 export function createDeps(runtime: Runtime): ApiDeps {
   const { db, config, coordination } = runtime;
   const rpm = config.api.rateLimitRpm;
+  const instances: InstanceLookup = {
+    byId: (id) => instancesRepo.byId(db, id),
+    byName: (name) => instancesRepo.byName(db, name),
+  };
   return {
     runtime,
     keys: new KeyResolver(db, () => config.api.adminKeys),
-    instances: {
-      byId: (id) => instancesRepo.byId(db, id),
-      byName: (name) => instancesRepo.byName(db, name),
-    },
+    instances,
+    cachedInstances: new InstanceCache(instances, { ttlMs: instanceCacheTtlMs, maxEntries: 10_000 }),
     async rateLimit(instance, res) {
       if (rpm === 0) return;
       const r = await coordination.rateLimit(instance.id, rpm, 60_000);

@@ -2,6 +2,9 @@ import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Runtime } from '@turbozap/shared/runtime';
 
+const maxUnmarked = 100_000;
+const retryMarkMs = 500;
+
 /**
  * Publishes accepted messages right after their commit. The commit is the acceptance: a
  * publish that fails here is left to the relay (it publishes committed rows the broker
@@ -42,8 +45,12 @@ export class SendPublisher {
     try {
       await messagesRepo.markPublished(this.#runtime.db, ids);
     } catch (error) {
-      // Not fatal: the relay sees them unpublished and publishes again; consumers are idempotent.
-      this.#runtime.logger.warn('could not mark messages published', { count: ids.length, error });
+      // Kept for the next attempt: a mark that lands before the relay's grace period ends
+      // spares a second publish (consumers are idempotent, but each duplicate is a job).
+      // Bounded: past the cap the oldest go unmarked and the relay publishes them again.
+      this.#published = [...ids, ...this.#published].slice(-maxUnmarked);
+      this.#flushTimer ??= setTimeout(() => void this.flush(), retryMarkMs).unref();
+      this.#runtime.logger.warn('could not mark messages published; will retry', { count: ids.length, error });
     }
   }
 }

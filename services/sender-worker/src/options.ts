@@ -11,13 +11,18 @@ export interface SenderWorkerSettings {
     mediaTimeoutMs: number;
   };
   messageRelay: { intervalMs: number; graceMs: number; batchSize: number };
-  eventsRelay: { intervalMs: number; batchSize: number };
+  eventsRelay: { intervalMs: number; batchSize: number; graceMs: number };
   sweeper: { intervalMs: number; staleMs: number; batchSize: number };
   /** The retention pruner (the retentions themselves come from the configuration). */
   pruner: { intervalMs: number; batchSize: number };
   webhooks: {
     pollIntervalMs: number;
     concurrency: number;
+    /**
+     * Events of `turbozap.webhooks` in flight at once; their delivery rows are written in one
+     * statement per batch, so this (not RABBITMQ_WORKER_COUNT) bounds the batch.
+     */
+    eventPrefetch: number;
     backoff: BackoffPolicy;
     /** Backoff of the event consumer when the database refuses a delivery row. */
     consumerBackoff: BackoffPolicy;
@@ -36,12 +41,13 @@ export type SenderWorkerOptions = DeepPartial<SenderWorkerSettings>;
 export const defaultSettings: SenderWorkerSettings = {
   send: { maxAttempts: 8, backoff: { baseMs: 1_000, maxMs: 5 * 60_000 }, mediaTimeoutMs: 60_000 },
   messageRelay: { intervalMs: 2_000, graceMs: 5_000, batchSize: 200 },
-  eventsRelay: { intervalMs: 500, batchSize: 200 },
+  eventsRelay: { intervalMs: 1_000, batchSize: 200, graceMs: 2_000 },
   sweeper: { intervalMs: 30_000, staleMs: 5 * 60_000, batchSize: 500 },
   pruner: { intervalMs: 5 * 60_000, batchSize: 500 },
   webhooks: {
     pollIntervalMs: 1_000,
     concurrency: 32,
+    eventPrefetch: 200,
     // ~5 s, 20 s, 80 s, 5 min, 21 min… (±half), capped at an hour.
     backoff: { baseMs: 5_000, factor: 4, maxMs: 3_600_000 },
     consumerBackoff: { baseMs: 1_000, maxMs: 60_000 },

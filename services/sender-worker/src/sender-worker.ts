@@ -1,3 +1,5 @@
+import type { EventEnvelope } from '@turbozap/shared/contracts/events';
+import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { createSafeAgent } from '@turbozap/shared/net';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
@@ -29,8 +31,10 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
   const mediaAgent = createSafeAgent({ allowPrivate: config.media.allowPrivateTargets, connectionsPerOrigin: 4 });
   const webhookAgent = createSafeAgent({ allowPrivate: config.webhook.allowPrivateTargets });
 
+  // Events leave right after their commit; the relay takes over what is still unpublished after its grace.
+  const events = new EventPublisher({ db, broker, logger, metrics });
   const eventsRelay = new EventsRelay({ db, broker, logger, metrics, ...settings.eventsRelay });
-  const onEvent = () => eventsRelay.poke();
+  const onEvents = (envelopes: readonly EventEnvelope[]) => events.publish(envelopes);
   const media = new MediaPreparer({
     blobs,
     agent: mediaAgent,
@@ -47,7 +51,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     instances,
     media,
     outbox,
-    onEvent,
+    onEvents,
     prefetch: config.workerCount,
     maxAttempts: settings.send.maxAttempts,
     backoff: settings.send.backoff,
@@ -55,7 +59,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     random,
   });
   const messageRelay = new MessageRelay({ db, broker, logger, now, ...settings.messageRelay });
-  const sweeper = new Sweeper({ db, broker, logger, metrics, outbox, now, onEvent, ...settings.sweeper });
+  const sweeper = new Sweeper({ db, broker, logger, metrics, outbox, now, onEvents, ...settings.sweeper });
   const pruner = new Pruner({ db, logger, metrics, ...config.retention, ...settings.pruner });
   const dispatcher = new WebhookDispatcher({
     db,
@@ -76,7 +80,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     db,
     broker,
     logger,
-    prefetch: config.workerCount,
+    prefetch: settings.webhooks.eventPrefetch,
     backoff: settings.webhooks.consumerBackoff,
     onDelivery: () => dispatcher.poke(),
   });
@@ -89,6 +93,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     await Promise.allSettled([sendConsumer.stop(), webhookEvents.stop()]);
     await Promise.allSettled([messageRelay.stop(), sweeper.stop(), pruner.stop(), dispatcher.stop()]);
     await eventsRelay.stop();
+    await events.close();
     await Promise.allSettled([mediaAgent.close(), webhookAgent.close()]);
   };
   return {

@@ -1,4 +1,4 @@
-import type { EventType } from '@turbozap/shared/contracts/events';
+import type { EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
 import {
   type Fence,
   instanceOwnershipRepo,
@@ -36,15 +36,16 @@ export class InstanceScope {
   }
 
   async write<T>(work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
-    let emitted = 0;
+    const emitted: EventEnvelope[] = [];
     try {
       const result = await instanceOwnershipRepo.fenced(this.ctx.db, this.fence, (trx) =>
         work(trx, async (event, data, ...idParts) => {
-          emitted++;
-          await this.ctx.events.add(trx, instanceEvent(this.instance, event, data, ...idParts));
+          const envelope = instanceEvent(this.instance, event, data, ...idParts);
+          await this.ctx.events.add(trx, envelope);
+          emitted.push(envelope);
         }),
       );
-      if (emitted > 0) this.ctx.events.published();
+      if (emitted.length > 0) this.ctx.events.committed(emitted);
       return result;
     } catch (error) {
       if (error instanceof StaleFenceError) this.fenceLost();
@@ -54,12 +55,16 @@ export class InstanceScope {
 
   /**
    * A write made as one fenced statement (fencedMessagesRepo): the guarantees of `write` in one
-   * round trip. `emitted` tells whether the statement wrote an event, to kick the relay.
+   * round trip. `emitted` returns the events the statement wrote (as stored), to publish them.
    */
-  async writeOne<T>(run: (fence: Fence) => Promise<T>, emitted: (result: T) => boolean = () => false): Promise<T> {
+  async writeOne<T>(
+    run: (fence: Fence) => Promise<T>,
+    emitted: (result: T) => readonly EventEnvelope[] = () => [],
+  ): Promise<T> {
     try {
       const result = await run(this.fence);
-      if (emitted(result)) this.ctx.events.published();
+      const events = emitted(result);
+      if (events.length > 0) this.ctx.events.committed(events);
       return result;
     } catch (error) {
       if (error instanceof StaleFenceError) this.fenceLost();

@@ -1,4 +1,5 @@
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
+import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { resolveBaileysEnvironment } from './connection/baileys-env.ts';
@@ -13,9 +14,13 @@ import { OwnershipManager } from './ownership/ownership-manager.ts';
 export interface SessionWorkerOptions {
   timings?: Partial<OwnershipTimings>;
   reconnect?: Partial<Omit<ReconnectOptions, 'autoReconnect'>>;
-  /** Event relay poll interval (default 1 s; it is also kicked after every commit). */
+  /** Event relay poll interval (default 1 s). */
   relayIntervalMs?: number;
+  /** How old an unpublished event must be before the relay takes it over (default 2 s). */
+  relayGraceMs?: number;
 }
+
+const RELAY_GRACE_MS = 2_000;
 
 export function defaultTimings(leaseTtlMs: number): OwnershipTimings {
   return {
@@ -42,6 +47,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
   let context: WorkerContext | undefined;
   let manager: OwnershipManager | undefined;
   let relay: EventsRelay | undefined;
+  let publisher: EventPublisher | undefined;
   let heartbeat: Heartbeat | undefined;
   let started = false;
 
@@ -60,16 +66,17 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
       guardLibsignalConsole((line) => log.debug(`libsignal: ${line}`));
       const cipher = new KeyringCipher(config.session.keyring);
       const baileys = await resolveBaileysEnvironment(config.session, log);
-      // The same relay the sender-worker runs: kicked after every commit here, for low latency.
+      // Events leave right after their commit (publisher); the relay — the same the sender-worker
+      // runs — publishes what the publisher could not, once it is older than the grace period.
+      const ports = { db: runtime.db, broker: runtime.broker, logger: log, metrics: runtime.metrics };
+      publisher = new EventPublisher(ports);
       relay = new EventsRelay({
-        db: runtime.db,
-        broker: runtime.broker,
-        logger: log,
-        metrics: runtime.metrics,
+        ...ports,
         intervalMs: options.relayIntervalMs ?? 1_000,
         batchSize: 200,
+        graceMs: options.relayGraceMs ?? RELAY_GRACE_MS,
       });
-      const events = outboxEventSink(() => relay?.poke());
+      const events = outboxEventSink(publisher);
       context = {
         config,
         db: runtime.db,
@@ -106,6 +113,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
       await heartbeat?.stop();
       await manager?.stop();
       await relay?.stop();
+      await publisher?.close();
     },
 
     async readiness() {

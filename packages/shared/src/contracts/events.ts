@@ -35,7 +35,7 @@ export const eventDescriptions: Record<EventType, string> = {
   'presence.update': 'A contact is typing, recording, online or offline.',
   'call.received': 'An incoming call is ringing.',
   'call.missed': 'An incoming call ended unanswered.',
-  'poll.vote': 'A contact voted on a poll.',
+  'poll.vote': 'A contact voted on a poll, changed or withdrew a vote: the chosen option names.',
   'button.response': 'A contact tapped a reply button.',
   'list.response': 'A contact picked a list row.',
   'story.viewed': 'A contact viewed a status (story).',

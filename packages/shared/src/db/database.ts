@@ -46,10 +46,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       statement_timeout: 15_000,
       ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
     });
-    // An idle client whose connection drops (PostgreSQL restarted, a proxy reset it) is discarded
-    // by the pool, which then emits 'error': unheard, that would kill the process. The next query
-    // opens a new connection, and a query that cannot reports its own error.
+    // A connection that drops (PostgreSQL restarted, a proxy reset it) makes its client emit
+    // 'error' when no query is running on it, and the pool re-emit it for an idle one: unheard,
+    // either kills the process. The pool discards a broken client on release, the next query
+    // opens a new connection, and a query that cannot reports its own error to its caller.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -3,6 +3,7 @@ import type { WaAuthCredsTable, WaAuthKeysTable } from './tables/auth.ts';
 import type { EventsOutboxTable } from './tables/events.ts';
 import type { InstancesTable } from './tables/instances.ts';
 import type { MessagesTable } from './tables/messages.ts';
+import type { PollsTable } from './tables/polls.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhooksTable } from './tables/webhooks.ts';
 
 export interface DB {
@@ -12,6 +13,7 @@ export interface DB {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   messages: MessagesTable;
+  polls: PollsTable;
   events_outbox: EventsOutboxTable;
   wa_auth_creds: WaAuthCredsTable;
   wa_auth_keys: WaAuthKeysTable;
@@ -24,4 +26,5 @@ export type * from './tables/instances.ts';
 export { instanceStatuses } from './tables/instances.ts';
 export type * from './tables/messages.ts';
 export { finalStatuses, messageStatuses } from './tables/messages.ts';
+export type * from './tables/polls.ts';
 export type * from './tables/webhooks.ts';

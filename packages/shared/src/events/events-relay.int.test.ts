@@ -10,6 +10,7 @@ import { prom } from '../metrics/registry.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { describeWith } from '../testing/services.ts';
 import { waitFor } from '../testing/wait.ts';
+import { EventPublisher } from './event-publisher.ts';
 import { EventsRelay } from './events-relay.ts';
 
 const describePg = await describeWith('postgres');
@@ -40,7 +41,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
     await database.close();
   });
 
-  const relay = (broker = new MemoryBroker({ server })) =>
+  const relay = (broker = new MemoryBroker({ server }), graceMs = 0) =>
     new EventsRelay({
       db: database.db,
       broker,
@@ -48,7 +49,10 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
       metrics: createMetrics(new prom.Registry()),
       intervalMs: 50,
       batchSize: 10,
+      graceMs,
     });
+  const unpublished = () =>
+    database.db.selectFrom('events_outbox').select('id').where('published_at', 'is', null).execute();
 
   test('publishes each committed event once with routing key <event>.<instanceId>, even with two relays side by side', async () => {
     const envelopes = Array.from({ length: 35 }, (_, i) =>
@@ -89,5 +93,53 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
     down = false;
     await waitFor('published after recovery', async () => received.length === 1, 5_000, 25);
     await r.stop();
+  });
+
+  test('a writer publishes its committed events at once and marks them; the relay leaves fresh rows to it', async () => {
+    received.length = 0;
+    const r = relay(undefined, 60_000);
+    await r.start();
+    const publisher = new EventPublisher({
+      db: database.db,
+      broker: new MemoryBroker({ server }),
+      logger: silentLogger(),
+      metrics: createMetrics(new prom.Registry()),
+      markDelayMs: 20,
+    });
+    const envelopes = Array.from({ length: 5 }, (_, i) => makeEvent('message.sent', instance, { n: i }, 'direct', i));
+    for (const e of envelopes) await eventsOutboxRepo.add(database.db, e);
+    publisher.publish(envelopes);
+    await waitFor('published directly', async () => received.length === 5, 5_000, 25);
+    await waitFor('marked', async () => (await unpublished()).length === 0, 5_000, 25);
+    await publisher.close();
+    await new Promise((res) => setTimeout(res, 150)); // three relay passes
+    await r.stop();
+    expect(received).toHaveLength(5);
+    expect(new Set(received.map((e) => e.id))).toEqual(new Set(envelopes.map((e) => e.id)));
+  });
+
+  test('what a writer could not publish is taken over by the relay once it is older than the grace period', async () => {
+    received.length = 0;
+    const broken = new MemoryBroker({ server });
+    broken.publish = async () => {
+      throw new Error('broker down');
+    };
+    const publisher = new EventPublisher({
+      db: database.db,
+      broker: broken,
+      logger: silentLogger(),
+      metrics: createMetrics(new prom.Registry()),
+    });
+    const stranded = makeEvent('message.sent', instance, {}, 'stranded');
+    await eventsOutboxRepo.add(database.db, stranded);
+    publisher.publish([stranded]);
+    await publisher.close();
+    expect(received).toEqual([]);
+    const r = relay(undefined, 300);
+    await r.start();
+    await waitFor('relayed after the grace', async () => received.length === 1, 5_000, 25);
+    await r.stop();
+    expect(received[0]?.id).toBe(stranded.id);
+    expect(await unpublished()).toEqual([]);
   });
 });

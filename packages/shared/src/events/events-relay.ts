@@ -15,11 +15,17 @@ export interface EventsRelayOptions {
   metrics: Metrics;
   intervalMs: number;
   batchSize: number;
+  /**
+   * Only rows at least this old: younger ones are being published by the EventPublisher of the
+   * process that wrote them. 0 relays everything at once (writers that only poke the relay).
+   */
+  graceMs?: number;
 }
 
 /**
  * Publishes every event written to `events_outbox` (by any process) to the `turbozap.events`
- * topic exchange under `<event>.<instanceId>`, then marks it published. The batch stays
+ * topic exchange under `<event>.<instanceId>`, then marks it published. Writers publish their
+ * own events right after the commit (EventPublisher); this catches what they could not. The batch stays
  * locked (FOR UPDATE SKIP LOCKED) until marked, so replicas never publish the same row twice.
  */
 export class EventsRelay {
@@ -54,7 +60,7 @@ export class EventsRelay {
   async relayOnce(): Promise<number> {
     const { db, broker, logger, metrics, batchSize } = this.options;
     return db.transaction().execute(async (trx) => {
-      const rows = await eventsOutboxRepo.claimUnpublished(trx, batchSize);
+      const rows = await eventsOutboxRepo.claimUnpublished(trx, batchSize, this.options.graceMs ?? 0);
       const results = await Promise.allSettled(
         rows.map((row) =>
           broker.publish(

@@ -1,8 +1,11 @@
-// Thin helpers over Baileys' own WABinary codec: node construction and typed child access.
+// Binary nodes: the codec (Baileys' format, see encode.ts and decode.ts), node construction and
+// typed child access.
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import { getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
 
-export { binaryNodeToString, decodeBinaryNode, encodeBinaryNode } from '@whiskeysockets/baileys';
+export { binaryNodeToString } from '@whiskeysockets/baileys';
+export { decodeBinaryNode } from './decode.ts';
+export { encodeBinaryNode } from './encode.ts';
 export type { BinaryNode };
 
 /** The server's own JID, used as `from` on server-originated stanzas. */
@@ -11,8 +14,13 @@ export const SERVER_JID = 's.whatsapp.net';
 export type NodeContent = BinaryNode[] | string | Uint8Array | undefined;
 
 export function node(tag: string, attrs: Record<string, string | undefined> = {}, content?: NodeContent): BinaryNode {
+  // for…in over the literal rather than Object.entries: every stanza is built here, and the entry
+  // arrays were ~3 % of the simulator's CPU profile while relaying messages
   const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) clean[k] = v;
+  }
   return content === undefined ? { tag, attrs: clean } : { tag, attrs: clean, content };
 }
 
@@ -35,6 +43,14 @@ export function firstChild(parent: BinaryNode | undefined): BinaryNode | undefin
 export function bytesOf(n: BinaryNode | undefined): Buffer | undefined {
   if (!n || n.content === undefined || Array.isArray(n.content)) return undefined;
   return typeof n.content === 'string' ? Buffer.from(n.content, 'utf8') : Buffer.from(n.content);
+}
+
+/**
+ * Like `bytesOf`, but a Buffer content is returned as is (a view of the received frame): for bytes
+ * used at once and not kept, such as a ciphertext being decrypted — one copy less per message.
+ */
+export function bytesView(n: BinaryNode | undefined): Buffer | undefined {
+  return Buffer.isBuffer(n?.content) ? n.content : bytesOf(n);
 }
 
 export const childBytes = (parent: BinaryNode | undefined, tag: string): Buffer | undefined =>

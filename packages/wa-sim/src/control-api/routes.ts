@@ -57,6 +57,9 @@ export function simRoutes(sim: WaSimulator): Route[] {
       if (body.media !== undefined) return sim.sendMedia(params.phone!, to, body.media, opts);
       return sim.sendText(params.phone!, to, str(body, 'text') ?? '', opts);
     }),
+    route('POST', '/sim/accounts/:phone/vote', ({ params, body }) =>
+      sim.vote(params.phone!, str(body, 'to') ?? '', str(body, 'pollId') ?? '', body.options),
+    ),
     route('POST', '/sim/accounts/:phone/read', ({ params, body }) => ({
       read: sim.markRead(params.phone!, strList(body, 'ids')),
     })),

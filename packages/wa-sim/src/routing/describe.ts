@@ -7,10 +7,11 @@ export function describeMessage(message: proto.IMessage): { type: string; text?:
   if (message.conversation) return { type: 'text', text: message.conversation };
   if (message.extendedTextMessage?.text) return { type: 'text', text: message.extendedTextMessage.text };
   const key = Object.keys(message).find(
-    (k) => !IGNORED.has(k) && (message as Record<string, unknown>)[k] != null && k.endsWith('Message'),
+    (k) => !IGNORED.has(k) && (message as Record<string, unknown>)[k] != null && /Message(V\d+)?$/.test(k),
   );
   if (!key) return { type: 'unknown' };
   const body = (message as Record<string, { caption?: string; text?: string } | undefined>)[key];
   const text = body?.caption ?? body?.text;
-  return { type: key.replace(/Message$/, ''), ...(text ? { text } : {}) };
+  // versioned kinds (pollCreationMessageV3) are the same kind to a reader of the inbox
+  return { type: key.replace(/Message(V\d+)?$/, ''), ...(text ? { text } : {}) };
 }

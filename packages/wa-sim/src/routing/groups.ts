@@ -119,7 +119,7 @@ export async function sendGroupFromPhone(
   ctx: SimContext,
   sender: Account,
   group: Group,
-  content: { message: proto.IMessage; type: string; text: string },
+  content: { message: proto.IMessage; type: string; text: string; stanzaType?: string },
   id = newMessageId(),
 ): Promise<{ id: string }> {
   if (!isMember(group, sender)) throw new SimError(403, 'not_a_member', `${sender.phone} is not in ${group.jid}`);
@@ -142,7 +142,7 @@ export async function sendGroupFromPhone(
     const companion = member.companions.get(device)!;
     if (companion.seen.has(key)) continue;
     const { type: encType, ciphertext: skdm } = await encryptForCompanion(sender, member, companion, skdmMessage);
-    const attrs = { id, type: content.type === 'text' ? 'text' : 'media' };
+    const attrs = { id, type: content.stanzaType ?? (content.type === 'text' ? 'text' : 'media') };
     const stanza = groupEnvelope(group, sender, 0, attrs, [node('enc', { v: '2', type: encType }, skdm), skmsg]);
     deliverToCompanion(ctx, member, device, stanza, key);
   }

@@ -42,6 +42,8 @@ export interface PhoneMessage {
   type: string;
   /** Text or caption for the outbox. */
   text: string;
+  /** The stanza's `type` when neither `text` nor `media` (a poll vote is `poll`, as Baileys sends it). */
+  stanzaType?: string;
 }
 
 export function textMessage(text: unknown): PhoneMessage {
@@ -80,7 +82,11 @@ export async function sendFromPhone(
       message,
     });
   }
-  const stanzaType: Record<string, string> = content.type === 'text' ? {} : { type: 'media' };
+  const stanzaType: Record<string, string> = content.stanzaType
+    ? { type: content.stanzaType }
+    : content.type === 'text'
+      ? {}
+      : { type: 'media' };
   let suppressed = false;
   for (const device of recipient.companions.values()) {
     if (device.seen.has(key)) {

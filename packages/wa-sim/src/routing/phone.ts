@@ -8,6 +8,7 @@ import { inspectMedia } from '../media/inspect.ts';
 import type { PreKeyBundle } from '../signal/libsignal.ts';
 import type { EncType } from '../signal/sim-signal-device.ts';
 import { describeMessage } from './describe.ts';
+import { rememberPoll } from './poll-store.ts';
 import { deliverReceipt } from './receipts.ts';
 
 export interface InboxRecord extends InboxEntry {
@@ -30,6 +31,7 @@ export function phoneReceived(
   kind: 'pn' | 'lid',
   group?: string,
 ): void {
+  rememberPoll(recipient, sender, id, message, group);
   const { type, text } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
   const media = inspectMedia(ctx.media, message);

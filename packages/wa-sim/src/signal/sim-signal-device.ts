@@ -9,12 +9,12 @@ import {
   ProtocolAddress,
   SessionBuilder,
   SessionCipher,
-  SessionRecord,
   type SignalKeyPair,
   type SignalStorage,
   type SignedPreKey,
 } from './libsignal.ts';
 import { SenderKeys } from './sender-keys.ts';
+import { SessionStore } from './session-store.ts';
 
 export type EncType = 'pkmsg' | 'msg';
 
@@ -30,7 +30,7 @@ export class SimSignalDevice {
   /** Sender keys for group messages. */
   readonly senderKeys = new SenderKeys();
   private readonly preKeys = new Map<number, PreKey>();
-  private readonly sessions = new Map<string, Uint8Array>();
+  private readonly sessions = new SessionStore();
   private nextPreKeyId = 1;
   private readonly storage: SignalStorage;
 
@@ -44,13 +44,8 @@ export class SimSignalDevice {
       getOurIdentity: () => this.identity,
       getOurRegistrationId: () => this.registrationId,
       isTrustedIdentity: () => true,
-      loadSession: async (id) => {
-        const s = sessions.get(id);
-        return s ? SessionRecord.deserialize(s) : undefined;
-      },
-      storeSession: async (id, record) => {
-        sessions.set(id, record.serialize());
-      },
+      loadSession: async (id) => sessions.load(id),
+      storeSession: async (id, record) => sessions.store(id, record),
       loadPreKey: async (id) => preKeys.get(Number(id))?.keyPair,
       removePreKey: (id) => {
         preKeys.delete(Number(id));

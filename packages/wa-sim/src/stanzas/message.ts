@@ -2,7 +2,7 @@
 // <to jid><enc/></to> to simulated phones (decrypted here) or companion devices (relayed).
 import { jidFor, lidJid, parseJid, pnJid, signalAddress } from '../accounts/jids.ts';
 import type { Account } from '../accounts/types.ts';
-import { type BinaryNode, bytesOf, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
+import { type BinaryNode, bytesView, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import { deliverToCompanion, messageKey } from '../routing/delivery.ts';
 import { relayGroupMessage } from '../routing/groups.ts';
@@ -114,7 +114,7 @@ async function route(
     return result === 'duplicate' ? 'duplicate' : result === 'no-device' ? 'skipped' : 'delivered';
   }
   if (!isRetry && recipient.seen.has(key)) return 'duplicate';
-  const ciphertext = bytesOf(target.enc);
+  const ciphertext = bytesView(target.enc);
   const type = target.enc.attrs.type;
   if (!ciphertext || (type !== 'pkmsg' && type !== 'msg')) return 'skipped';
   let decrypted: Awaited<ReturnType<typeof recipient.phoneDevice.decrypt>>;

@@ -3,6 +3,7 @@ import { AppError, validationFailed } from '@turbozap/shared/errors/app-error';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
+import type { InstanceLookup } from '../instance-cache.ts';
 import { authenticate, forbidden, type Principal } from '../middleware/auth.ts';
 
 export type Access = 'public' | 'admin' | 'instance';
@@ -18,6 +19,12 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
   query?: Q;
   /** Status of a success (documented; the handler sends it). */
   successStatus?: number;
+  /**
+   * The handler uses only the instance's id and name, and writes rows that reference it: a
+   * briefly cached instance row is enough (a deleted one is caught by the write, which
+   * throws InstanceGoneError, and the route then looks again). Everything else reads fresh.
+   */
+  cachedInstance?: boolean;
   /** Content type the body must have when a body schema is given (415 otherwise). */
   handler: (ctx: HandlerContext<z.output<B>, z.output<Q>>) => Promise<void>;
 }
@@ -45,6 +52,19 @@ const instanceName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 
 /** Whether a path segment can be an instance name at all (anything else is not found, without a query). */
 export const isInstanceName = (name: string): boolean => instanceName.safeParse(name).success;
 
+/**
+ * Thrown by a handler whose write found the instance gone (deleted, perhaps recreated under
+ * the same name). The route forgets its cached row and runs once more on a fresh lookup,
+ * which answers as an uncached route would (403 to the old instance's key, 404 by name, or
+ * the recreated instance).
+ */
+export class InstanceGoneError extends AppError {
+  constructor() {
+    super('instance_not_found', 'instance not found', 404);
+    this.name = 'InstanceGoneError';
+  }
+}
+
 export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: RouteSpec<B, Q>,
 ) => void;
@@ -54,32 +74,46 @@ export const routeDefiner =
   (router: Router, deps: ApiDeps, table: RouteTable): Define =>
   <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q>) => {
     table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
+    const run = async (req: Request, res: Response, fresh: boolean) => {
+      const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
+      if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
+      const params = req.params as Record<string, string>;
+      let instance = undefined as unknown as InstanceRow;
+      if (spec.access === 'instance') {
+        instance = await resolveInstance(fresh ? deps.instances : deps.cachedInstances, principal, params.name ?? '');
+        await deps.rateLimit(instance, res);
+      }
+      let body = undefined as z.output<B>;
+      if (spec.body) {
+        if (!req.is('application/json')) {
+          throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
+        }
+        const parsed = spec.body.safeParse(req.body ?? {});
+        if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
+        body = parsed.data;
+      }
+      let query = undefined as z.output<Q>;
+      if (spec.query) {
+        const parsed = spec.query.safeParse({ ...(req.query as object) });
+        if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
+        query = parsed.data;
+      }
+      try {
+        await spec.handler({ req, res, body, query, params, principal, instance, deps });
+      } catch (error) {
+        if (error instanceof InstanceGoneError) deps.cachedInstances.forget(instance);
+        throw error;
+      }
+    };
     const handler: RequestHandler = async (req, res, next) => {
       try {
-        const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
-        if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
-        const params = req.params as Record<string, string>;
-        let instance = undefined as unknown as InstanceRow;
-        if (spec.access === 'instance') {
-          instance = await resolveInstance(deps, principal, params.name ?? '');
-          await deps.rateLimit(instance, res);
+        if (!spec.cachedInstance) return await run(req, res, true);
+        try {
+          await run(req, res, false);
+        } catch (error) {
+          if (!(error instanceof InstanceGoneError)) throw error;
+          await run(req, res, true);
         }
-        let body = undefined as z.output<B>;
-        if (spec.body) {
-          if (!req.is('application/json')) {
-            throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
-          }
-          const parsed = spec.body.safeParse(req.body ?? {});
-          if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
-          body = parsed.data;
-        }
-        let query = undefined as z.output<Q>;
-        if (spec.query) {
-          const parsed = spec.query.safeParse({ ...(req.query as object) });
-          if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
-          query = parsed.data;
-        }
-        await spec.handler({ req, res, body, query, params, principal, instance, deps });
       } catch (error) {
         next(error);
       }
@@ -87,15 +121,15 @@ export const routeDefiner =
     router[spec.method](spec.path, handler);
   };
 
-async function resolveInstance(deps: ApiDeps, principal: Principal, name: string): Promise<InstanceRow> {
+async function resolveInstance(instances: InstanceLookup, principal: Principal, name: string): Promise<InstanceRow> {
   if (principal.kind === 'instance') {
     // An instance key learns nothing about other instances: 403 whether or not they exist.
-    const own = await deps.instances.byId(principal.instanceId);
+    const own = await instances.byId(principal.instanceId);
     if (!own || own.name !== name) throw forbidden();
     return own;
   }
   if (!isInstanceName(name)) throw new AppError('instance_not_found', 'instance not found', 404);
-  const row = await deps.instances.byName(name);
+  const row = await instances.byName(name);
   if (!row) throw new AppError('instance_not_found', 'instance not found', 404);
   return row;
 }

@@ -1,4 +1,5 @@
-import { apiKeysRepo, sameKey } from '@turbozap/shared/db/repositories/api-keys';
+import { timingSafeEqual } from 'node:crypto';
+import { apiKeysRepo, hashKey } from '@turbozap/shared/db/repositories/api-keys';
 import type { DB } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
@@ -26,6 +27,8 @@ export class KeyResolver {
   #adminKeys: () => string[];
   #cache = new Map<string, { principal: Principal | null; until: number }>();
   #cacheMs: number;
+  /** Hashes of the admin keys, so a request hashes only the key it presents. */
+  #adminHashes = new Map<string, Buffer>();
 
   constructor(db: Kysely<DB>, adminKeys: () => string[], cacheMs = 10_000) {
     this.#db = db;
@@ -34,8 +37,10 @@ export class KeyResolver {
   }
 
   async resolve(key: string): Promise<Principal | null> {
+    // Compared through their hashes in constant time (lengths never leak), every candidate every time.
+    const presented = Buffer.from(hashKey(key), 'hex');
     let admin = false;
-    for (const candidate of this.#adminKeys()) admin = sameKey(candidate, key) || admin;
+    for (const candidate of this.#adminKeys()) admin = timingSafeEqual(this.#adminHash(candidate), presented) || admin;
     if (admin) return { kind: 'admin' };
     const cached = this.#cache.get(key);
     if (cached && cached.until > Date.now()) return cached.principal;
@@ -48,6 +53,17 @@ export class KeyResolver {
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(key, { principal, until: Date.now() + this.#cacheMs });
     return principal;
+  }
+
+  #adminHash(candidate: string): Buffer {
+    let hash = this.#adminHashes.get(candidate);
+    if (!hash) {
+      // Rotation replaces the list: keep only the hashes of keys still configured.
+      if (this.#adminHashes.size > 16) this.#adminHashes.clear();
+      hash = Buffer.from(hashKey(candidate), 'hex');
+      this.#adminHashes.set(candidate, hash);
+    }
+    return hash;
   }
 
   forget(): void {

@@ -157,6 +157,7 @@ export function instanceRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, instance, deps }) {
       await setDesired(deps, instance, 'logged_out');
+      deps.cachedInstances.forget(instance);
       ok(res, { name: instance.name, desired_state: 'logged_out' });
     },
   });
@@ -174,6 +175,7 @@ export function instanceRoutes(define: Define): void {
       await setDesired(deps, instance, 'logged_out');
       await apiKeysRepo.revokeScope(deps.runtime.db, instance.id);
       await instancesRepo.delete(deps.runtime.db, instance.id);
+      deps.cachedInstances.forget(instance);
       await deps.runtime.coordination.deleteValue(`qr:${instance.id}`);
       ok(res, { name: instance.name, deleted: true });
     },

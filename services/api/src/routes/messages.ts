@@ -3,7 +3,7 @@ import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
-import type { Define } from '../http/route.ts';
+import { type Define, InstanceGoneError } from '../http/route.ts';
 import { messageBodies, messageTypes } from './message-schemas.ts';
 
 const idempotencyKey = z.string().min(1).max(200);
@@ -36,13 +36,14 @@ export function messageRoutes(define: Define): void {
       access: 'instance',
       body: messageBodies[type],
       successStatus: 202,
+      cachedInstance: true,
       async handler({ req, res, body, instance, deps }) {
         const key = req.get('idempotency-key');
         if (key !== undefined && !idempotencyKey.safeParse(key).success) {
           throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters', 400);
         }
         const { db, config, metrics } = deps.runtime;
-        const { row, created } = await messagesRepo.insertOutbound(db, {
+        const accepted = await messagesRepo.acceptOutbound(db, {
           instanceId: instance.id,
           remoteJid: (body as { to?: string }).to ?? 'status@broadcast',
           type,
@@ -50,10 +51,12 @@ export function messageRoutes(define: Define): void {
           idempotencyKey: key,
           expiresAt: new Date(Date.now() + config.api.messageTtlMs),
         });
-        res.status(202).json({ success: true, data: { id: row.id, status: row.status, created } });
+        if (!accepted) throw new InstanceGoneError();
+        const { id, status, created } = accepted;
+        res.status(202).json({ success: true, data: { id, status, created } });
         if (created) {
           metrics.messagesAccepted.inc({ wa_instance: instance.name, type });
-          void deps.publisher.publish(row.id, instance.id);
+          void deps.publisher.publish(id, instance.id);
         }
       },
     });

@@ -1,4 +1,4 @@
-import { makeEvent } from '@turbozap/shared/contracts/events';
+import { type EventEnvelope, makeEvent } from '@turbozap/shared/contracts/events';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
@@ -12,8 +12,8 @@ export interface FinalizeDeps {
   db: Db;
   metrics: Metrics;
   instances: InstanceNames;
-  /** Called after an event was written to the outbox (nudges the events relay). */
-  onEvent?: (() => void) | undefined;
+  /** Called with the events a commit wrote to the outbox: publishes them at once. */
+  onEvents?: ((envelopes: readonly EventEnvelope[]) => void) | undefined;
 }
 
 /** The `message.failed` event for a message that ended `failed` or `expired`. */
@@ -43,15 +43,16 @@ export async function finalizeMessage(
   reason: string,
 ): Promise<boolean> {
   const instance = await deps.instances.get(row.instance_id);
+  const event = failedEvent(instance, row, status, reason);
   const done = await deps.db.transaction().execute(async (trx) => {
     const updated = await messagesRepo.transition(trx, row.id, status, { reason });
     if (!updated) return false;
-    await eventsOutboxRepo.add(trx, failedEvent(instance, row, status, reason));
+    await eventsOutboxRepo.add(trx, event);
     return true;
   });
   if (done) {
     deps.metrics.messagesFailed.inc({ wa_instance: instance.name, reason });
-    deps.onEvent?.();
+    deps.onEvents?.([event]);
   }
   return done;
 }

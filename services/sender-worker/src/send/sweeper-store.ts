@@ -1,3 +1,4 @@
+import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageStatus } from '@turbozap/shared/db/schema';
@@ -18,6 +19,8 @@ export interface ExpiredRow {
   id: string;
   instance_id: string;
   name: string;
+  /** Its `message.failed` event, as written. */
+  event: EventEnvelope;
 }
 
 /** Instances that have `status` rows untouched since `staleBefore`, among connected instances. */
@@ -93,8 +96,9 @@ export async function expireDue(db: Db, now: Date, limit: number): Promise<Expir
     const expired: ExpiredRow[] = [];
     for (const row of due) {
       if (!(await messagesRepo.transition(trx, row.id, 'expired', { reason: 'expired' }))) continue;
-      await eventsOutboxRepo.add(trx, failedEvent({ id: row.instance_id, name: row.name }, row, 'expired', 'expired'));
-      expired.push({ id: row.id, instance_id: row.instance_id, name: row.name });
+      const event = failedEvent({ id: row.instance_id, name: row.name }, row, 'expired', 'expired');
+      await eventsOutboxRepo.add(trx, event);
+      expired.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
     }
     return expired;
   });

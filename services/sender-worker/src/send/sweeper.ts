@@ -1,4 +1,5 @@
 import type { Broker } from '@turbozap/shared/broker/port';
+import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -20,7 +21,8 @@ export interface SweeperOptions {
   batchSize: number;
   now?: () => number;
   /** An event was written (nudges the events relay). */
-  onEvent?: (() => void) | undefined;
+  /** Publishes the events of expired rows right after their commit. */
+  onEvents?: ((envelopes: readonly EventEnvelope[]) => void) | undefined;
 }
 
 export interface SweepResult {
@@ -82,7 +84,7 @@ export class Sweeper {
   private async expire(now: Date): Promise<number> {
     const rows = await expireDue(this.options.db, now, this.options.batchSize);
     for (const row of rows) this.options.metrics.messagesFailed.inc({ wa_instance: row.name, reason: 'expired' });
-    if (rows.length > 0) this.options.onEvent?.();
+    if (rows.length > 0) this.options.onEvents?.(rows.map((r) => r.event));
     return rows.length;
   }
 

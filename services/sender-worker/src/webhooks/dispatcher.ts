@@ -1,10 +1,19 @@
-import { type ClaimedDelivery, claimDueDeliveries, finishAttempt } from '@turbozap/shared/db/repositories/webhooks';
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  type FinishedAttempt,
+  finishAttempt,
+  finishAttempts,
+  releaseClaims,
+} from '@turbozap/shared/db/repositories/webhooks';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { ResolveAll } from '@turbozap/shared/net';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { Agent } from 'undici';
+import { Batcher } from './batcher.ts';
 import { postDelivery } from './request.ts';
 import { decide, type RetryPolicy } from './retry-policy.ts';
 
@@ -18,27 +27,57 @@ export interface DispatcherOptions {
   /** WEBHOOK_TIMEOUT, per attempt. */
   timeoutMs: number;
   retry: RetryPolicy;
-  /** Attempts in flight at once in this process. */
+  /** Requests in flight at once in this process; up to twice as many deliveries are claimed ahead. */
   concurrency: number;
   pollIntervalMs: number;
-  /** Lease on a claimed delivery; must outlast an attempt (timeout + DNS + bookkeeping). */
+  /**
+   * Lease on a claimed delivery; half of it must outlast an attempt (timeout + DNS +
+   * bookkeeping): a claim waiting in the queue is started only while half of its lease is left.
+   */
   lockMs: number;
   now?: () => number;
   random?: () => number;
+}
+
+interface Claim {
+  delivery: ClaimedDelivery;
+  /** Local clock: the lease is surely over after this (it was taken before the claim returned). */
+  leaseEnds: number;
 }
 
 /**
  * Delivers due webhook deliveries. Each is claimed with a short lease (not a lock held during
  * the HTTP call), posted, then settled with a compare on the claim, so side-by-side
  * dispatchers never make the same attempt twice.
+ *
+ * Under load nothing waits on a round trip it does not need: deliveries are claimed ahead in
+ * batches (while the previous batch is being posted), a request slot is free again as soon as
+ * its response is in, and the results of attempts finishing together are recorded in one
+ * statement. A claim never started is given back (on stop, or when too little of its lease is
+ * left for a whole attempt), so it costs the delivery no retry.
  */
 export class WebhookDispatcher {
   private readonly options: DispatcherOptions;
   private readonly loop: PollingLoop;
+  /** Claimed, not started yet. */
+  private readonly queue: Claim[] = [];
+  /** Attempts started and not yet recorded (the request may be over), and claims being given back. */
   private readonly inflight = new Set<Promise<void>>();
+  private posting = 0;
+  private stopping = false;
+  private readonly results: Batcher<FinishedAttempt, boolean>;
+  private wake: PromiseWithResolvers<void> | null = null;
 
   constructor(options: DispatcherOptions) {
     this.options = options;
+    this.results = new Batcher({
+      maxBatch: Math.max(1, options.concurrency * 2),
+      run: async (batch) => {
+        const settled = await finishAttempts(options.db, batch);
+        return batch.map((f) => settled.has(f.claim.id));
+      },
+      single: (f) => finishAttempt(options.db, f.claim, f.outcome),
+    });
     this.loop = new PollingLoop({
       name: 'webhook dispatcher',
       intervalMs: options.pollIntervalMs,
@@ -48,6 +87,7 @@ export class WebhookDispatcher {
   }
 
   start(): void {
+    this.stopping = false;
     this.loop.start();
   }
 
@@ -56,42 +96,100 @@ export class WebhookDispatcher {
     this.loop.poke();
   }
 
-  /** Stops claiming and waits for the attempts in flight (each bounded by the timeout). */
+  /**
+   * Stops claiming, gives back the claims not started, and waits for the attempts in flight
+   * (each bounded by the timeout) to be recorded.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.notify();
     await this.loop.stop();
+    await this.release(this.queue.splice(0));
     await Promise.allSettled([...this.inflight]);
+    await this.results.idle();
   }
 
-  /** Claims what is due (up to the concurrency) and waits for those attempts. For tests and tools. */
+  /** Claims what is due (up to the concurrency), attempts it and waits until all is recorded. For tests and tools. */
   async dispatchOnce(): Promise<number> {
-    const claimed = await claimDueDeliveries(this.options.db, {
-      limit: this.options.concurrency,
-      lockMs: this.options.lockMs,
-    });
-    await Promise.all(claimed.map((claim) => this.attempt(claim)));
+    const claimed = await this.claim(this.options.concurrency);
+    await Promise.all(claimed.map((claim) => this.attempt(claim, () => {})));
     return claimed.length;
   }
 
   private async tick(): Promise<boolean> {
-    const free = this.options.concurrency - this.inflight.size;
-    if (free <= 0) {
-      await Promise.race(this.inflight);
-      return true;
-    }
-    const claimed = await claimDueDeliveries(this.options.db, { limit: free, lockMs: this.options.lockMs });
-    for (const claim of claimed) {
-      const work = this.attempt(claim).finally(() => this.inflight.delete(work));
-      this.inflight.add(work);
-    }
-    return claimed.length === free;
+    const { concurrency } = this.options;
+    // Claim when the queue is down to one slot-full, up to two: the next batch is claimed while
+    // this one is posted. Stop claiming while results wait to be recorded (the database is slow).
+    while (!this.stopping && (this.queue.length >= concurrency || this.inflight.size >= concurrency * 4))
+      await this.changed();
+    if (this.stopping) return false;
+    const limit = concurrency * 2 - this.queue.length;
+    const claimed = await this.claim(limit);
+    this.queue.push(...claimed);
+    this.pump();
+    return claimed.length === limit;
   }
 
-  private async attempt(claim: ClaimedDelivery): Promise<void> {
-    const { db, logger, metrics, retry } = this.options;
-    const now = this.options.now ?? Date.now;
+  private async claim(limit: number): Promise<Claim[]> {
+    const { db, lockMs } = this.options;
+    const asked = this.now();
+    const claimed = await claimDueDeliveries(db, { limit, lockMs });
+    return claimed.map((delivery) => ({ delivery, leaseEnds: asked + lockMs }));
+  }
+
+  /** Starts queued attempts while request slots are free. */
+  private pump(): void {
+    const stale: Claim[] = [];
+    while (!this.stopping && this.posting < this.options.concurrency && this.queue.length > 0) {
+      const claim = this.queue.shift() as Claim;
+      // The lease must outlast the attempt, queued time included: one starts only while half of
+      // its lease is left (the lease is twice the timeout plus a margin, so half covers an attempt).
+      if (claim.leaseEnds - this.now() < this.options.lockMs / 2) {
+        stale.push(claim);
+        continue;
+      }
+      let posted = false;
+      const free = () => {
+        if (posted) return;
+        posted = true;
+        this.posting--;
+        this.pump();
+        this.notify();
+      };
+      this.posting++;
+      const work = this.attempt(claim, free).finally(() => {
+        free();
+        this.inflight.delete(work);
+        this.notify();
+      });
+      this.inflight.add(work);
+    }
+    if (stale.length > 0) {
+      const releasing = this.release(stale).finally(() => this.inflight.delete(releasing));
+      this.inflight.add(releasing);
+    }
+  }
+
+  private async release(claims: Claim[]): Promise<void> {
+    if (claims.length === 0) return;
+    try {
+      await releaseClaims(
+        this.options.db,
+        claims.map((c) => c.delivery),
+      );
+    } catch (err) {
+      // Their leases expire instead; each then costs one retry.
+      this.options.logger.warn('could not give back unstarted webhook claims', { count: claims.length, err });
+    }
+  }
+
+  /** One attempt: `posted` is called once the request is over, the promise resolves once it is recorded. */
+  private async attempt({ delivery: claim }: Claim, posted: () => void): Promise<void> {
+    const { logger, metrics, retry } = this.options;
     try {
       if (!claim.enabled) {
-        await finishAttempt(db, claim, {
+        posted();
+        await this.record(claim, {
           status: 'failed',
           statusCode: null,
           error: 'webhook disabled',
@@ -100,9 +198,10 @@ export class WebhookDispatcher {
         });
         return;
       }
-      const result = await postDelivery(claim, { ...this.options, nowMs: now() });
+      const result = await postDelivery(claim, { ...this.options, nowMs: this.now() });
+      posted();
       const decision = decide(result, claim.attempts, retry, this.options.random);
-      const settled = await finishAttempt(db, claim, {
+      const settled = await this.record(claim, {
         status: decision.status,
         ...(decision.retryInMs !== undefined ? { retryInMs: decision.retryInMs } : {}),
         statusCode: result.statusCode,
@@ -113,6 +212,8 @@ export class WebhookDispatcher {
       const instance = (claim.payload.instance as { name?: string } | undefined)?.name ?? claim.instance_id;
       metrics.webhookDeliveries.inc({ wa_instance: instance, outcome: decision.outcome });
       metrics.webhookDuration.observe(result.durationMs / 1000);
+      // winston formats (and redacts) a record before its level is checked: skip unwanted debug ones.
+      if (settled && decision.outcome === 'delivered' && !logger.isDebugEnabled()) return;
       const log = {
         deliveryId: claim.id,
         eventId: claim.event_id,
@@ -128,5 +229,25 @@ export class WebhookDispatcher {
       // Bookkeeping failed (database down): the lease expires and the delivery is claimed again.
       logger.warn('webhook attempt could not be recorded', { deliveryId: claim.id, err });
     }
+  }
+
+  private record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
+    return this.results.add({ claim, outcome });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Resolves at the next change of the queue or of the attempts in flight. */
+  private changed(): Promise<void> {
+    this.wake ??= Promise.withResolvers<void>();
+    return this.wake.promise;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.resolve();
   }
 }

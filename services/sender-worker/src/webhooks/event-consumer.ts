@@ -1,11 +1,17 @@
 import type { Broker, Consumer, Delivery, HandlerResult } from '@turbozap/shared/broker/port';
 import { ack, dead, retry } from '@turbozap/shared/broker/port';
 import { exchanges, queues } from '@turbozap/shared/contracts/queues';
-import { getWebhook, insertDelivery } from '@turbozap/shared/db/repositories/webhooks';
+import {
+  getWebhook,
+  insertDeliveries,
+  insertDelivery,
+  type NewDelivery,
+} from '@turbozap/shared/db/repositories/webhooks';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { z } from 'zod';
 import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
+import { Batcher } from './batcher.ts';
 
 /** Only what routing needs: unknown event types and extra fields pass through to receivers. */
 const routable = z.looseObject({
@@ -18,6 +24,7 @@ export interface WebhookEventConsumerOptions {
   db: Runtime['db'];
   broker: Broker;
   logger: Logger;
+  /** Events in flight at once; they are written in batches of up to this many rows. */
   prefetch: number;
   backoff: BackoffPolicy;
   /** A delivery row was created: deliver soon. */
@@ -38,16 +45,28 @@ export const matchesWebhook = (webhook: { enabled: boolean; events: string[] }, 
 /**
  * Consumes `turbozap.webhooks` (bound to every event) and writes one delivery row per event
  * for the instance's webhook when it is enabled and subscribed. The row is unique on
- * (event_id, webhook_id), so a redelivered event creates nothing new.
+ * (event_id, webhook_id), so a redelivered event creates nothing new. Rows of events consumed
+ * together are written in one statement; each event is acknowledged once its row is committed.
  */
 export class WebhookEventConsumer {
   private readonly options: WebhookEventConsumerOptions;
   private consumer: Consumer | null = null;
   /** Per instance: its webhook (or none) as read at `at`. A change applies within the TTL. */
-  private readonly configs = new Map<string, { webhook: WebhookConfig; at: number }>();
+  private readonly configs = new Map<string, { webhook: Promise<WebhookConfig>; at: number }>();
+  private readonly rows: Batcher<NewDelivery, boolean>;
 
   constructor(options: WebhookEventConsumerOptions) {
     this.options = options;
+    this.rows = new Batcher({
+      maxBatch: Math.max(1, options.prefetch),
+      run: async (batch) => {
+        const created = new Set(
+          (await insertDeliveries(options.db, batch)).map((r) => `${r.event_id}\0${r.webhook_id}`),
+        );
+        return batch.map((d) => created.has(`${d.eventId}\0${d.webhookId}`));
+      },
+      single: async (d) => (await insertDelivery(options.db, d)) !== undefined,
+    });
   }
 
   async start(): Promise<void> {
@@ -73,7 +92,7 @@ export class WebhookEventConsumer {
     try {
       const webhook = await this.webhookOf(envelope.instance.id);
       if (!webhook || !matchesWebhook(webhook, envelope.event)) return ack;
-      const created = await insertDelivery(this.options.db, {
+      const created = await this.rows.add({
         eventId: envelope.id,
         webhookId: webhook.id,
         instanceId: envelope.instance.id,
@@ -93,16 +112,26 @@ export class WebhookEventConsumer {
     }
   }
 
-  private async webhookOf(instanceId: string): Promise<WebhookConfig> {
+  /** The cached read is shared: a burst of events of one instance reads its webhook once. */
+  private webhookOf(instanceId: string): Promise<WebhookConfig> {
     const now = this.options.now?.() ?? Date.now();
     const ttl = this.options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS;
     const cached = this.configs.get(instanceId);
     if (cached && now - cached.at < ttl) return cached.webhook;
-    const webhook = await getWebhook(this.options.db, instanceId);
     if (this.configs.size >= 10_000) {
       for (const [id, entry] of this.configs) if (now - entry.at >= ttl) this.configs.delete(id);
     }
-    this.configs.set(instanceId, { webhook, at: now });
+    const webhook = getWebhook(this.options.db, instanceId);
+    const entry = { webhook, at: now };
+    this.configs.set(instanceId, entry);
+    // Neither a failed read nor "no webhook" is kept: a webhook configured a moment ago must get
+    // the very next event (only an existing webhook's changes may take up to the TTL to apply).
+    const forget = () => {
+      if (this.configs.get(instanceId) === entry) this.configs.delete(instanceId);
+    };
+    webhook.then((found) => {
+      if (!found) forget();
+    }, forget);
     return webhook;
   }
 }

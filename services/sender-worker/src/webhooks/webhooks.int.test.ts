@@ -282,4 +282,62 @@ describePg('webhooks', () => {
       await c.stop();
     }
   });
+
+  test('events consumed together are written together; one the database refuses is retried alone', async () => {
+    const { instance } = await setup();
+    const c = consumer();
+    const good = (n: number) => makeEvent('message.sent', instance, { n }, 'batch', n);
+    // jsonb refuses a NUL character: that row cannot be stored, the others must be.
+    const poison = makeEvent('message.sent', instance, { text: 'nul \u0000 here' }, 'batch', 'poison');
+    const results = await Promise.all([good(1), poison, good(2), good(3)].map((e) => c.handle(asDelivery(e))));
+    expect(results.map((r) => r.kind)).toEqual(['ack', 'retry', 'ack', 'ack']);
+    const rows = await listDeliveries(h.runtime.db, instance.id, { limit: 10 });
+    expect(rows.map((r) => r.event_id).sort()).toEqual([good(1).id, good(2).id, good(3).id].sort());
+  });
+
+  test('stopping gives back the claims not started yet, so they cost no retry', async () => {
+    const { instance, receiver: r, emit } = await setup(() => 'hang');
+    for (let i = 0; i < 5; i++) await emit();
+    const d = dispatcher({ concurrency: 1, timeoutMs: 300 });
+    d.start();
+    await eventually(async () => r.requests.length >= 1, 5_000, 'a first request');
+    await d.stop();
+    const rows = await listDeliveries(h.runtime.db, instance.id, { limit: 10 });
+    expect(rows.every((row) => row.status === 'pending' && row.locked_until === null)).toBe(true);
+    // One attempt was made (and timed out); the claim queued behind it was released.
+    expect(r.requests).toHaveLength(1);
+    expect(rows.map((row) => row.attempts).sort()).toEqual([0, 0, 0, 0, 1]);
+    expect(rows.find((row) => row.attempts === 1)?.attempt_log.map((a) => a.error)).toEqual(['timeout']);
+  });
+
+  test('a claim left waiting past half of its lease is given back, not attempted late', async () => {
+    const { instance, receiver: r, emit } = await setup();
+    await emit();
+    let calls = 0;
+    const d = new WebhookDispatcher({
+      db: h.runtime.db,
+      logger: h.runtime.logger,
+      metrics: h.runtime.metrics,
+      agent,
+      allowPrivate: true,
+      timeoutMs: 2_000,
+      retry: { retryCount: 5, backoff: { baseMs: 10, maxMs: 40 } },
+      concurrency: 4,
+      pollIntervalMs: 10,
+      lockMs: 10_000,
+      // Every reading of the clock is 6 s after the previous one: past half of the lease by the time
+      // a claimed delivery would start.
+      now: () => Date.now() + 6_000 * calls++,
+    });
+    d.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await d.stop();
+    expect(calls).toBeGreaterThan(1); // it was claimed (and given back)
+    expect(r.requests).toHaveLength(0);
+    expect(await onlyDelivery(instance.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      locked_until: null,
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import type { EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
 import { makeEvent } from '@turbozap/shared/contracts/events';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
+import type { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import type { Trx } from '../db-types.ts';
 
 export interface InstanceRef {
@@ -10,18 +11,19 @@ export interface InstanceRef {
 
 /**
  * How domain code emits events: written into events_outbox inside the caller's transaction
- * (together with the state change they describe), then `published()` after the commit kicks
- * the relay. A rolled-back transaction emits nothing.
+ * (together with the state change they describe), then `committed()` after the commit
+ * publishes them at once (the relay only catches what that could not). A rolled-back
+ * transaction emits nothing.
  */
 export interface EventSink {
   add(trx: Trx, envelope: EventEnvelope): Promise<void>;
-  published(): void;
+  committed(envelopes: readonly EventEnvelope[]): void;
 }
 
-export function outboxEventSink(kickRelay: () => void): EventSink {
+export function outboxEventSink(publisher: Pick<EventPublisher, 'publish'>): EventSink {
   return {
     add: (trx, envelope) => eventsOutboxRepo.add(trx, envelope),
-    published: kickRelay,
+    committed: (envelopes) => publisher.publish(envelopes),
   };
 }
 

@@ -1,4 +1,3 @@
-import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import {
   type BaileysEventMap,
@@ -8,25 +7,15 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
-import { jidPair, preferredJid } from './jids.ts';
+import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
 import { NotificationEvents } from './notifications.ts';
+import { persistently } from './persistently.ts';
+import { PollVotes } from './poll-votes.ts';
 import { applyReceipt, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
-
-/** Retries work that failed for a reason other than a stale fence (then we are not the owner any more). */
-async function persistently<T>(work: () => Promise<T>, attempts = 6): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StaleFenceError || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-    }
-  }
-}
 
 /**
  * Everything that arrives on a socket, in arrival order: messages stored once (and their event
@@ -36,12 +25,14 @@ async function persistently<T>(work: () => Promise<T>, attempts = 6): Promise<T>
 export class InboundHandler {
   readonly #scope: InstanceScope;
   readonly #notifications: NotificationEvents;
+  readonly #polls: PollVotes;
   readonly #onActivity: (at: Date) => void;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(scope: InstanceScope, onActivity: (at: Date) => void) {
     this.#scope = scope;
     this.#notifications = new NotificationEvents(scope);
+    this.#polls = new PollVotes(scope);
     this.#onActivity = onActivity;
   }
 
@@ -104,14 +95,16 @@ export class InboundHandler {
       push_name: msg.pushName ?? null,
       timestamp: Number(msg.messageTimestamp ?? 0) || null,
     };
-    await this.#store(sock, msg, meaning, preferredJid(chat, key.remoteJid), who);
+    if (meaning.kind === 'poll_vote') return this.#polls.vote(sock, meaning, key.id, sender, who);
+    await this.#store(sock, msg, meaning, preferredJid(chat, key.remoteJid), sender, who);
   }
 
   async #store(
     sock: WASocket,
     msg: WAMessage,
-    meaning: Exclude<InboundMeaning, { kind: 'ignore' }>,
+    meaning: Exclude<InboundMeaning, { kind: 'ignore' | 'poll_vote' }>,
     remoteJid: string,
+    sender: JidPair,
     who: Record<string, unknown>,
   ): Promise<void> {
     const scope = this.#scope;
@@ -119,12 +112,6 @@ export class InboundHandler {
     if (meaning.kind === 'revoke') {
       await scope.write((_, emit) =>
         emit('message.revoked', { wa_message_id: meaning.targetId, ...who }, meaning.targetId),
-      );
-      return;
-    }
-    if (meaning.kind === 'poll_vote') {
-      await scope.write((_, emit) =>
-        emit('poll.vote', { poll_wa_message_id: meaning.pollMessageId, vote_wa_message_id: waId, ...who }, waId),
       );
       return;
     }
@@ -154,7 +141,6 @@ export class InboundHandler {
       if ('mediaKey' in stored) ({ mediaKey, url: mediaUrl } = stored);
       else content['media_error'] = stored.error;
     }
-    // WhatsApp will not send it again: ride out a database blip rather than drop the message.
     const inserted = await persistently(() =>
       scope.write(async (trx, emit) => {
         const fresh = await messagesRepo.insertInbound(trx, {
@@ -167,6 +153,7 @@ export class InboundHandler {
         });
         if (!fresh) return false;
         const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
+        if (type === 'poll' && row) await this.#polls.rememberReceived(trx, msg, row.id, sender);
         const media = mediaUrl ? { media_url: mediaUrl } : {};
         await emit(
           event,

@@ -72,6 +72,17 @@ describe('inbound message mapping', () => {
     ).toMatchObject({ type: 'poll', content: { name: 'Q?', options: ['a', 'b'] } });
   });
 
+  test('a poll vote names its poll and carries the encrypted selection and the voter clock', () => {
+    const vote = { encPayload: Buffer.from('payload'), encIv: Buffer.from('iv') };
+    expect(
+      mapInbound(
+        msg({
+          pollUpdateMessage: { pollCreationMessageKey: { id: 'P1' }, vote, senderTimestampMs: 1_767_225_600_123 },
+        }),
+      ),
+    ).toEqual({ kind: 'poll_vote', pollMessageId: 'P1', vote, senderTimestampMs: 1_767_225_600_123 });
+  });
+
   test('revokes and edits refer to their target; other protocol messages are ignored', () => {
     expect(
       mapInbound(msg({ protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key: { id: 'T2' } } })),

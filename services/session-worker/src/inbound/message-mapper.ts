@@ -15,7 +15,14 @@ export type InboundMeaning =
     }
   | { kind: 'revoke'; targetId: string }
   | { kind: 'edit'; targetId: string; content: Record<string, unknown> }
-  | { kind: 'poll_vote'; pollMessageId: string }
+  | {
+      kind: 'poll_vote';
+      pollMessageId: string;
+      /** The encrypted selection; decrypted with the poll's secret (poll-votes.ts). */
+      vote: proto.Message.IPollEncValue | undefined;
+      /** The voter's clock: orders a voter's successive votes. */
+      senderTimestampMs: number;
+    }
   | { kind: 'ignore'; why: string };
 
 const compact = (o: Record<string, unknown>): Record<string, unknown> =>
@@ -170,8 +177,15 @@ export function mapInbound(msg: WAMessage): InboundMeaning {
         }),
       );
     }
-    case 'pollUpdateMessage':
-      return { kind: 'poll_vote', pollMessageId: message.pollUpdateMessage?.pollCreationMessageKey?.id ?? '' };
+    case 'pollUpdateMessage': {
+      const u = message.pollUpdateMessage!;
+      return {
+        kind: 'poll_vote',
+        pollMessageId: u.pollCreationMessageKey?.id ?? '',
+        vote: u.vote ?? undefined,
+        senderTimestampMs: Number(u.senderTimestampMs ?? 0) || Number(msg.messageTimestamp ?? 0) * 1000,
+      };
+    }
     case 'buttonsResponseMessage': {
       const b = message.buttonsResponseMessage!;
       return {

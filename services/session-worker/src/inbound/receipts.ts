@@ -32,7 +32,8 @@ export async function applyReceipt(
   );
   const moved = await scope.writeOne(
     (fence) => fencedMessagesRepo.ackByWaId(scope.ctx.db, fence, waMessageId, to, event, remote.jid),
-    (updated) => updated !== undefined,
+    // As the statement stored it.
+    (row) => (row ? [{ ...event, data: { ...event.data, id: row.id, remote_jid: remote.jid ?? row.remote_jid } }] : []),
   );
   return moved !== undefined;
 }

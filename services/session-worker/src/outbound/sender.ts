@@ -13,6 +13,7 @@ import { ChatLines } from './chat-lines.ts';
 import { type ContentDeps, toBaileysContent } from './content-mapper.ts';
 import { waMessageIdFor } from './message-id.ts';
 import type { Pacer } from './pacer.ts';
+import { keepSentPollSecret, withPollSecret } from './poll-secret.ts';
 import { classifySendError } from './send-errors.ts';
 
 export interface SenderOptions {
@@ -136,13 +137,16 @@ export class OutboundSender {
   async #send(claimed: MessageRow, signal: AbortSignal): Promise<HandlerResult> {
     const { scope } = this.#o;
     const waId = claimed.wa_message_id ?? waMessageIdFor(claimed.id);
-    const { content, quoted } = await toBaileysContent(claimed, this.#o.content);
+    const mapped = await toBaileysContent(claimed, this.#o.content);
+    const { quoted } = mapped;
+    const content = await withPollSecret(scope, claimed, waId, mapped.content);
     const sock = this.#o.socket();
     if (!sock) return retry(2_000);
     await this.#typing(sock, claimed, signal);
-    await this.#slots.run(() =>
+    const onWire = await this.#slots.run(() =>
       sock.sendMessage(claimed.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) }),
     );
+    await keepSentPollSecret(scope, waId, content, onWire);
     const lid = await sock.signalRepository.lidMapping.getLIDForPN(claimed.remote_jid).catch(() => null);
     const event = instanceEvent(
       scope.instance,
@@ -158,8 +162,8 @@ export class OutboundSender {
       waId,
     );
     await scope.writeOne(
-      (fence) => fencedMessagesRepo.transition(scope.ctx.db, fence, claimed.id, 'sent', { waMessageId: waId }, event),
-      (sent) => sent !== undefined,
+      (fence) => fencedMessagesRepo.markSent(scope.ctx.db, fence, claimed.id, waId, event),
+      (sent) => (sent ? [event] : []),
     );
     scope.ctx.metrics.messagesSent.inc({ wa_instance: scope.instance.name, type: claimed.type });
     this.#o.onActivity(new Date());
@@ -198,7 +202,7 @@ export class OutboundSender {
     );
     const failed = await scope.writeOne(
       (fence) => fencedMessagesRepo.transition(scope.ctx.db, fence, row.id, 'failed', { reason }, event),
-      (updated) => updated !== undefined,
+      (updated) => (updated ? [event] : []),
     );
     if (failed) {
       scope.ctx.metrics.messagesFailed.inc({ wa_instance: scope.instance.name, reason });

@@ -3,6 +3,7 @@ import * as initial from './20261129-0001-initial.ts';
 import * as messagesPendingChat from './20261129-0002-messages-pending-chat.ts';
 import * as messagesUnpublishedQueued from './20261129-0003-messages-unpublished-queued.ts';
 import * as webhookAttemptsDelivery from './20261129-0004-webhook-attempts-delivery.ts';
+import * as polls from './20261129-0005-polls.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0002-messages-pending-chat': messagesPendingChat,
   '20261129-0003-messages-unpublished-queued': messagesUnpublishedQueued,
   '20261129-0004-webhook-attempts-delivery': webhookAttemptsDelivery,
+  '20261129-0005-polls': polls,
 };

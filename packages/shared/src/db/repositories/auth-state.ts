@@ -54,7 +54,7 @@ async function writeInOneStatement(
 ): Promise<void> {
   const instanceId = sql`${fence.instanceId}::uuid`;
   const parts = [
-    sql`fence AS (${instanceOwnershipRepo.fenceLock(db, fence)})`,
+    sql`fence AS (${instanceOwnershipRepo.fenceSql(fence)})`,
     creds &&
       sql`creds AS (
         INSERT INTO wa_auth_creds (instance_id, key_id, ciphertext)

@@ -25,17 +25,15 @@ export const eventsOutboxRepo = {
       .execute();
   },
 
-  /** Claims a batch to publish; `FOR UPDATE SKIP LOCKED` lets replicas relay side by side. */
-  claimUnpublished(trx: Transaction<DB>, limit: number): Promise<EventsOutboxRow[]> {
-    return trx
-      .selectFrom('events_outbox')
-      .selectAll()
-      .where('published_at', 'is', null)
-      .orderBy('created_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+  /**
+   * Claims a batch to publish; `FOR UPDATE SKIP LOCKED` lets replicas relay side by side.
+   * `olderThanMs` leaves fresh rows to the writers' own EventPublisher.
+   */
+  claimUnpublished(trx: Transaction<DB>, limit: number, olderThanMs = 0): Promise<EventsOutboxRow[]> {
+    let query = trx.selectFrom('events_outbox').selectAll().where('published_at', 'is', null);
+    if (olderThanMs > 0)
+      query = query.where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
+    return query.orderBy('created_at').limit(limit).forUpdate().skipLocked().execute();
   },
 
   async markPublished(db: Db, ids: string[]): Promise<void> {

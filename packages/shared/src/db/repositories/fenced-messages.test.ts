@@ -106,6 +106,22 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(await repo.ackByWaId(database.db, fence, 'WA-NONE', 'read', inbound, null)).toBeUndefined();
   });
 
+  test('message.sent is written even when the receipt beat the sent write', async () => {
+    const { instance, fence, ids } = await owned(1);
+    const id = ids[0] as string;
+    await repo.claimForSend(database.db, fence, id, 'WA-FAST');
+    const ack = makeEvent('message.ack', instance, { status: 'delivered' }, 'WA-FAST', 'delivered');
+    await repo.ackByWaId(database.db, fence, 'WA-FAST', 'delivered', ack, null);
+    const sent = makeEvent('message.sent', instance, { id }, 'WA-FAST');
+    expect(await repo.markSent(database.db, fence, id, 'WA-FAST', sent)).toMatchObject({ status: 'delivered' });
+    expect((await eventsOf(instance.id)).map((e) => e.event).sort()).toEqual(['message.ack', 'message.sent']);
+    const row = await messagesRepo.get(database.db, id);
+    expect(row?.history.map((h) => h.status)).toEqual(['queued', 'preparing', 'ready', 'sending', 'delivered']);
+    // A final failure is never overwritten.
+    await database.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', id).execute();
+    expect(await repo.markSent(database.db, fence, id, 'WA-FAST', sent)).toBeUndefined();
+  });
+
   test('a stale holder writes nothing and is told so', async () => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;

@@ -1,4 +1,4 @@
-import { type Kysely, type QueryCreator, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { DesiredState, InstanceStatus } from '../tables/instances.ts';
 
@@ -116,14 +116,10 @@ export const instanceOwnershipRepo = {
    * only while `fence` is current. Statements that write only when it returns a row get
    * assertFence's guarantee without a transaction around them.
    */
-  fenceLock(qc: QueryCreator<DB>, fence: Fence) {
-    return qc
-      .selectFrom('instances')
-      .select('id')
-      .where('id', '=', fence.instanceId)
-      .where('owner_token', '=', fence.token)
-      .where('owner_worker', '=', fence.worker)
-      .forShare();
+  fenceSql(fence: Fence): RawBuilder<{ id: string }> {
+    return sql`SELECT id FROM instances
+      WHERE id = ${fence.instanceId} AND owner_token = ${fence.token} AND owner_worker = ${fence.worker}
+      FOR SHARE`;
   },
 
   /** Whether `fence` is current right now (no lock: for telling a stale fence from a no-op write). */

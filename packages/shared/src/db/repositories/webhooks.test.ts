@@ -7,10 +7,13 @@ import {
   claimDueDeliveries,
   deleteWebhook,
   finishAttempt,
+  finishAttempts,
   getDelivery,
   getWebhook,
+  insertDeliveries,
   insertDelivery,
   listDeliveries,
+  releaseClaims,
   replayDelivery,
   setEnabled,
   setWebhook,
@@ -201,5 +204,104 @@ describe.each(kinds)('webhooks repository on %s', (kind) => {
       [2, 503],
       [3, 200],
     ]);
+  });
+
+  describe('batched (the dispatcher under load)', () => {
+    async function freshWebhook() {
+      const instanceId = await newInstance();
+      const webhook = await setWebhook(database.db, instanceId, {
+        url: 'https://a.example/h',
+        events: [],
+        enabled: true,
+      });
+      const delivery = (eventId: string) => ({
+        eventId,
+        webhookId: webhook.id,
+        instanceId,
+        event: 'message.sent',
+        payload: { id: eventId, text: 'olá' },
+      });
+      const claimMine = async (limit = 50) =>
+        (await claimDueDeliveries(database.db, { limit, lockMs: 60_000 })).filter((c) => c.instance_id === instanceId);
+      return { instanceId, webhook, delivery, claimMine };
+    }
+
+    test('insertDeliveries writes one row per (event, webhook) and returns only the rows it created', async () => {
+      const { instanceId, delivery } = await freshWebhook();
+      await insertDelivery(database.db, delivery('b-1'));
+      const created = await insertDeliveries(database.db, [
+        delivery('b-1'),
+        delivery('b-2'),
+        delivery('b-3'),
+        delivery('b-3'),
+      ]);
+      expect(created.map((r) => r.event_id).sort()).toEqual(['b-2', 'b-3']);
+      const rows = await listDeliveries(database.db, instanceId, { limit: 10 });
+      expect(rows).toHaveLength(3);
+      expect(rows.every((r) => r.status === 'pending' && r.attempts === 0)).toBe(true);
+      expect(rows.find((r) => r.event_id === 'b-2')?.payload).toEqual({ id: 'b-2', text: 'olá' });
+      expect(await insertDeliveries(database.db, [])).toEqual([]);
+    });
+
+    test('finishAttempts logs every attempt and settles only the deliveries whose claim is current', async () => {
+      const { delivery, claimMine } = await freshWebhook();
+      await insertDeliveries(database.db, ['f-1', 'f-2', 'f-3'].map(delivery));
+      const [a, b, c] = (await claimMine()).sort((x, y) => x.event_id.localeCompare(y.event_id));
+      await replayDelivery(database.db, c!.id); // c's claim is stale now
+      const outcome = { statusCode: 200, error: null, durationMs: 4.6, logAttempt: true };
+      const settled = await finishAttempts(database.db, [
+        { claim: a!, outcome: { ...outcome, status: 'delivered' } },
+        {
+          claim: b!,
+          outcome: { ...outcome, status: 'pending', retryInMs: 60_000, statusCode: 503, error: 'HTTP 503' },
+        },
+        { claim: c!, outcome: { ...outcome, status: 'delivered' } },
+      ]);
+      expect([...settled].sort()).toEqual([a!.id, b!.id].sort());
+      const [ra, rb, rc] = await Promise.all([a, b, c].map((x) => getDelivery(database.db, x!.id)));
+      expect(ra).toMatchObject({ status: 'delivered', last_status: 200, last_duration_ms: 5, locked_until: null });
+      expect(ra?.delivered_at).toBeInstanceOf(Date);
+      expect(rb).toMatchObject({ status: 'pending', last_status: 503, last_error: 'HTTP 503', locked_until: null });
+      expect(rb!.next_attempt_at.getTime()).toBeGreaterThan(Date.now() + 50_000);
+      expect(rb?.delivered_at).toBeNull();
+      expect(rc).toMatchObject({ status: 'pending', attempts: 0, locked_until: null }); // the replay stands
+      for (const row of [ra, rb, rc]) expect(row?.attempt_log.map((x) => x.attempt)).toEqual([1]);
+      expect(await finishAttempts(database.db, [])).toEqual(new Set());
+    });
+
+    test('finishAttempts numbers two attempts of one delivery in one batch in order', async () => {
+      const { delivery, claimMine } = await freshWebhook();
+      await insertDeliveries(database.db, [delivery('n-1')]);
+      const [claim] = await claimMine();
+      const outcome = { status: 'pending' as const, retryInMs: 0, statusCode: 500, error: 'HTTP 500', durationMs: 1 };
+      await finishAttempts(database.db, [
+        { claim: claim!, outcome: { ...outcome, logAttempt: true } },
+        { claim: { ...claim!, attempts: 99 }, outcome: { ...outcome, statusCode: 502, logAttempt: true } },
+      ]);
+      const row = await getDelivery(database.db, claim!.id);
+      expect(row?.attempt_log.map((x) => [x.attempt, x.status_code])).toEqual([
+        [1, 500],
+        [2, 502],
+      ]);
+      expect(row).toMatchObject({ last_status: 500, attempts: 1 });
+    });
+
+    test('releaseClaims gives a claim back without spending its attempt; a stale claim is left alone', async () => {
+      const { delivery, claimMine } = await freshWebhook();
+      await insertDeliveries(database.db, ['r-1', 'r-2'].map(delivery));
+      const [a, b] = (await claimMine()).sort((x, y) => x.event_id.localeCompare(y.event_id));
+      expect(
+        await releaseClaims(database.db, [a!, { ...b!, locked_until: new Date(b!.locked_until.getTime() + 1) }]),
+      ).toBe(1);
+      expect(await getDelivery(database.db, a!.id)).toMatchObject({
+        attempts: 0,
+        locked_until: null,
+        status: 'pending',
+      });
+      expect(await getDelivery(database.db, b!.id)).toMatchObject({ attempts: 1, locked_until: b!.locked_until });
+      const again = await claimMine();
+      expect(again.map((c) => [c.id, c.attempts])).toEqual([[a!.id, 1]]);
+      expect(await releaseClaims(database.db, [])).toBe(0);
+    });
   });
 });

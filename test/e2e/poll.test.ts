@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeWith } from '@turbozap/shared/testing/services';
+import pg from 'pg';
+import { Cluster } from './support/cluster.ts';
+import { waitFor } from './support/processes.ts';
+
+const d = await describeWith('postgres', 'redis', 'rabbitmq');
+
+const ME = '5511977200001';
+const ALICE = '5511988200001';
+
+interface HookEvent {
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Where a secret could show: its bytes as hex or base64. */
+const secretForms = (secret: Buffer) => [secret.toString('hex'), secret.toString('base64').replace(/=+$/, '')];
+
+d('poll votes end to end (api, workers and the simulator as processes)', () => {
+  const cluster = new Cluster();
+  const events: HookEvent[] = [];
+  const raw: string[] = [];
+  let hook: Server;
+  let db: pg.Client;
+  let instanceKey = '';
+  let aliceLid = '';
+  let pollId = '';
+  let pollWaId = '';
+
+  /** The contact votes; resolves with the `poll.vote` event the webhook received for it. */
+  const vote = async (options: string[]) => {
+    const { id } = await cluster.sim('POST', `/sim/accounts/${ALICE}/vote`, { to: ME, pollId: pollWaId, options });
+    return waitFor(
+      `poll.vote for vote ${id}`,
+      async () => events.find((e) => e.event === 'poll.vote' && e.data.vote_wa_message_id === id),
+      30_000,
+      250,
+    );
+  };
+  const storedSecret = async () =>
+    (await db.query('select secret from polls where wa_message_id = $1', [pollWaId])).rows[0]?.secret as
+      | Buffer
+      | undefined;
+
+  beforeAll(async () => {
+    await cluster.start();
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        raw.push(body);
+        events.push(JSON.parse(body));
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    await Promise.all([
+      cluster.startRole('api'),
+      cluster.startRole('session-worker'),
+      cluster.startRole('sender-worker'),
+    ]);
+    // The webhook is set before the instance emits anything: a sender-worker caches an instance's
+    // webhook settings for a second, so one set right after events flowed can miss the next ones.
+    const created = await cluster.api('POST', '/instance/create', { name: 'polls1' });
+    expect(created.status).toBe(201);
+    instanceKey = created.body.data.api_key;
+    const set = await cluster.api('POST', '/webhook/polls1/set', {
+      url: hookUrl,
+      events: ['poll.vote', 'message.sent'],
+    });
+    expect(set.status).toBe(200);
+    await cluster.api('POST', '/instance/polls1/connect');
+    const qr = await waitFor(
+      'QR of polls1',
+      async () => (await cluster.api('GET', '/instance/polls1/qrcode')).body.data.qrcode as string,
+      30_000,
+      200,
+    );
+    await cluster.sim('POST', '/sim/scan', { phone: ME, qr });
+    await cluster.waitStatus('polls1', 'connected');
+    aliceLid = (await cluster.sim('POST', '/sim/accounts', { phone: ALICE, pushName: 'Alice' })).lid;
+    db = new pg.Client({ connectionString: cluster.env.DATABASE_URL });
+    await db.connect();
+
+    const sent = await cluster.api(
+      'POST',
+      '/message/polls1/poll',
+      { to: ALICE, name: 'Lunch?', options: ['pizza', 'sushi', 'salad'], selectable_count: 2 },
+      instanceKey,
+    );
+    expect(sent.status).toBe(202);
+    pollId = String(sent.body.data.id);
+    pollWaId = await waitFor(
+      'the poll on the wire',
+      async () => {
+        const { body } = await cluster.api('GET', `/message/polls1/${pollId}`, undefined, instanceKey);
+        return ['sent', 'delivered', 'read'].includes(body.data.status) && (body.data.wa_message_id as string);
+      },
+      60_000,
+      250,
+    );
+    // Deliveries flowing before the votes: a consumer that subscribed before the broker topology
+    // existed re-subscribes with backoff, which can outlast one vote's wait.
+    await waitFor(
+      'message.sent of the poll at the webhook',
+      async () => events.some((e) => e.event === 'message.sent' && e.data.id === pollId),
+      90_000,
+      250,
+    );
+    await waitFor(
+      "the poll in the contact's inbox",
+      async () =>
+        ((await cluster.sim('GET', `/sim/accounts/${ALICE}/inbox`)) as { id: string }[]).some((m) => m.id === pollWaId),
+      30_000,
+      250,
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await db?.end();
+    hook?.closeAllConnections();
+    hook?.close();
+    await cluster.stop();
+  }, 120_000);
+
+  test('a vote arrives as poll.vote with the chosen option names, in the poll order, and the voter', async () => {
+    const event = await vote(['sushi', 'pizza']);
+    expect(event.data).toMatchObject({
+      poll_wa_message_id: pollWaId,
+      voter_jid: `${ALICE}@s.whatsapp.net`,
+      voter_lid: aliceLid,
+      selected_options: ['pizza', 'sushi'],
+      decrypt_error: null,
+    });
+  }, 60_000);
+
+  test('a changed vote is a second event with the new options; the latest vote per voter is kept', async () => {
+    const event = await vote(['salad']);
+    expect(event.data).toMatchObject({ poll_wa_message_id: pollWaId, selected_options: ['salad'] });
+    const withdrawn = await vote([]);
+    expect(withdrawn.data.selected_options).toEqual([]);
+    expect(events.filter((e) => e.event === 'poll.vote').map((e) => e.data.selected_options)).toEqual([
+      ['pizza', 'sushi'],
+      ['salad'],
+      [],
+    ]);
+    const { rows } = await db.query('select votes from polls where wa_message_id = $1', [pollWaId]);
+    expect(rows[0].votes[`${ALICE}@s.whatsapp.net`]).toMatchObject({
+      selected_options: [],
+      vote_wa_message_id: withdrawn.data.vote_wa_message_id,
+    });
+  }, 60_000);
+
+  test("the poll's secret is in no API answer, event or log", async () => {
+    const secret = await storedSecret();
+    expect(secret).toHaveLength(32);
+    const answers = [
+      JSON.stringify((await cluster.api('GET', `/message/polls1/${pollId}`, undefined, instanceKey)).body),
+      JSON.stringify((await cluster.api('GET', `/message/polls1?remote=${ALICE}`, undefined, instanceKey)).body),
+      JSON.stringify((await cluster.api('GET', '/webhook/polls1/deliveries?limit=100')).body),
+    ];
+    expect(answers[0]).toContain(pollWaId); // the search looks at the real answers
+    const logs = cluster.roles.map((r) => r.output()).join('\n');
+    for (const form of secretForms(secret!)) {
+      for (const text of [...answers, ...raw, logs]) expect(text).not.toContain(form);
+    }
+  }, 60_000);
+
+  test('a vote that does not decrypt, or for a poll without a stored secret, is announced with a decrypt_error', async () => {
+    await db.query('update polls set secret = $1 where wa_message_id = $2', [randomBytes(32), pollWaId]);
+    const garbled = await vote(['pizza']);
+    expect(garbled.data).toMatchObject({
+      selected_options: null,
+      decrypt_error: 'decrypt_failed',
+      voter_jid: `${ALICE}@s.whatsapp.net`,
+    });
+    await db.query('delete from polls where wa_message_id = $1', [pollWaId]);
+    const unknown = await vote(['sushi']);
+    expect(unknown.data).toMatchObject({
+      poll_wa_message_id: pollWaId,
+      selected_options: null,
+      decrypt_error: 'unknown_poll',
+    });
+    // the worker is still receiving and sending
+    const after = await cluster.api('POST', '/message/polls1/text', { to: ALICE, text: 'still here' }, instanceKey);
+    expect(after.status).toBe(202);
+    await waitFor(
+      'message.sent after the failed votes',
+      async () => events.some((e) => e.event === 'message.sent' && e.data.id === after.body.data.id),
+      30_000,
+      250,
+    );
+  }, 60_000);
+});
