@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Child, freePort, runBenchmark, runDir, startChild, waitForOutput } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
 import { type AutocannonResult, loadAmqp, loadAutocannon, loadPg, repoRoot } from './lib/deps.ts';
-import { cpuMeter, cpuSecondsOf, hostMeter } from './lib/proc.ts';
+import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { countRedisKeys, provisionServices, type ServiceUrls, serviceDefaults } from './lib/services.ts';
 import { createInstance, migrate, roleEnv, startRole } from './lib/turbozap.ts';
@@ -136,15 +136,6 @@ async function load(url: string, key: string, seconds: number, overallRate?: num
 const errorsOf = (r: AutocannonResult) => r.errors + r.timeouts + r.non2xx;
 const statusCodes = (r: AutocannonResult) =>
   Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count]));
-
-/** CPU seconds of this run's Postgres backends (their command line names the database) and of RabbitMQ. */
-function serviceCpu(database: string): { stop(): { postgres: number; rabbit: number } } {
-  const pgMatch = (cmd: string) => cmd.startsWith('postgres: ') && cmd.includes(` ${database} `);
-  const rabbitMatch = (cmd: string) => cmd.includes('beam.smp') && cmd.includes('rabbit');
-  const pg0 = cpuSecondsOf(pgMatch);
-  const mq0 = cpuSecondsOf(rabbitMatch);
-  return { stop: () => ({ postgres: cpuSecondsOf(pgMatch) - pg0, rabbit: cpuSecondsOf(rabbitMatch) - mq0 }) };
-}
 
 async function main(): Promise<void> {
   log(

@@ -5,7 +5,7 @@ import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
 import { percentile, watchInbox } from './lib/inbox.ts';
-import { cpuMeter, hostMeter } from './lib/proc.ts';
+import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { ClientProcess, type SimProcess, startSim } from './lib/sim.ts';
@@ -61,6 +61,8 @@ const prime = !flags['no-prime'];
 const profile = Boolean(flags.profile);
 const profileDir = () => `${runDir()}/profile-session-worker`;
 let transactions: () => Promise<number> = async () => 0;
+/** The run's own Postgres database: its backends' CPU is counted. */
+let database = '';
 /** Time windows of TurboZap's measured runs, for the worker's profile. */
 const windows: [number, number][] = [];
 const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
     REDIS_RATE_LIMIT_RPM: '0',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
   });
+  database = services.database;
   const pool = new (loadPg().Pool)({ connectionString: services.databaseUrl, max: 1 });
   pool.on('error', () => undefined);
   onCleanup(() => pool.end());
@@ -212,6 +215,7 @@ async function runGateway(
     sender: cpuMeter(workers.sender.child.pid),
     session: cpuMeter(workers.session.child.pid),
     sim: cpuMeter(sim.child.pid),
+    services: serviceCpu(database),
   };
   const xacts0 = await transactions();
   const host = hostMeter();
@@ -256,7 +260,13 @@ async function runGateway(
     watch,
     started,
     host,
-    { api: cpu.api.stop(), sender: cpu.sender.stop(), session: cpu.session.stop(), sim: cpu.sim.stop() },
+    {
+      api: cpu.api.stop(),
+      sender: cpu.sender.stop(),
+      session: cpu.session.stop(),
+      sim: cpu.sim.stop(),
+      ...cpu.services.stop(),
+    },
     errors,
   );
   await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second

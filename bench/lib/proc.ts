@@ -91,3 +91,12 @@ export function pidsOf(match: (cmdline: string) => boolean): number[] {
     }
   });
 }
+
+/** CPU seconds of this run's Postgres backends (their command line names the database) and of RabbitMQ. */
+export function serviceCpu(database: string): { stop(): { postgres: number; rabbit: number } } {
+  const pgMatch = (cmd: string) => cmd.startsWith('postgres: ') && cmd.includes(` ${database} `);
+  const rabbitMatch = (cmd: string) => cmd.includes('beam.smp') && cmd.includes('rabbit');
+  const pg0 = cpuSecondsOf(pgMatch);
+  const mq0 = cpuSecondsOf(rabbitMatch);
+  return { stop: () => ({ postgres: cpuSecondsOf(pgMatch) - pg0, rabbit: cpuSecondsOf(rabbitMatch) - mq0 }) };
+}

@@ -10,9 +10,18 @@ const quorum = (args: Record<string, unknown> = {}): Options.AssertQueue => ({
   arguments: { 'x-queue-type': 'quorum', ...args },
 });
 
-/** Durable queues are quorum queues; exclusive ones are classic, auto-delete, gone with the connection. */
+const classic = (args: Record<string, unknown> = {}): Options.AssertQueue => ({
+  durable: true,
+  arguments: { 'x-queue-type': 'classic', 'x-queue-version': 2, ...args },
+});
+
+/**
+ * Durable queues are quorum queues (classic on one node when `replicated: false`); exclusive
+ * ones are classic, auto-delete, gone with the connection.
+ */
 export async function declareQueue(channel: Channel, name: string, options: QueueOptions): Promise<void> {
   const sac = options.singleActiveConsumer ? { 'x-single-active-consumer': true } : {};
+  const durable = options.replicated === false ? classic : quorum;
   if (options.exclusive) {
     await channel.assertQueue(name, {
       exclusive: true,
@@ -21,9 +30,9 @@ export async function declareQueue(channel: Channel, name: string, options: Queu
       arguments: { 'x-queue-type': 'classic', ...sac },
     });
   } else {
-    await channel.assertQueue(name, quorum(sac));
+    await channel.assertQueue(name, durable(sac));
   }
-  if (deadLetterEnabled(options)) await channel.assertQueue(deadQueueName(name), quorum());
+  if (deadLetterEnabled(options)) await channel.assertQueue(deadQueueName(name), durable());
 }
 
 /**

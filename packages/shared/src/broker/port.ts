@@ -29,6 +29,13 @@ export interface QueueOptions {
   exclusive?: boolean;
   /** Dead-letter rejected messages into `<queue>.dead`. Default true for durable queues. */
   deadLetter?: boolean;
+  /**
+   * Durable queues are replicated (RabbitMQ quorum queues) unless this is false: then a durable
+   * queue on one node (classic). For the per-instance outboxes, whose content Postgres also holds
+   * (the sweeper re-drives it): thousands of quorum queues — a Raft group each — stalled a
+   * shared broker at 2,000 instances, and cost a WAL write per job.
+   */
+  replicated?: boolean;
 }
 
 export interface PublishOptions {

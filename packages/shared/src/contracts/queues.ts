@@ -8,6 +8,13 @@ export const queues = {
   outbox: (instanceId: string) => `turbozap.outbox.${instanceId}`,
 } as const;
 
+/**
+ * How every per-instance outbox is declared (by its producer and its consumer alike): one
+ * active consumer — the lease holder — and not replicated, since Postgres holds every job's
+ * row and the sender-worker's sweeper re-drives what a lost broker node took with it.
+ */
+export const outboxQueueOptions = { singleActiveConsumer: true, replicated: false } as const;
+
 export const exchanges = {
   /** Topic exchange, routing key `<event>.<instanceId>`. */
   events: 'turbozap.events',

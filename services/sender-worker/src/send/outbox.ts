@@ -1,5 +1,5 @@
 import type { Broker } from '@turbozap/shared/broker/port';
-import { makeJob, queues } from '@turbozap/shared/contracts/queues';
+import { makeJob, outboxQueueOptions, queues } from '@turbozap/shared/contracts/queues';
 
 /**
  * Hands a prepared message to the session-worker that owns its instance, through the
@@ -16,7 +16,7 @@ export class OutboxPublisher {
   async publish(message: { id: string; instance_id: string; remote_jid: string; seq: number | string }): Promise<void> {
     const queue = queues.outbox(message.instance_id);
     if (!this.declared.has(queue)) {
-      await this.broker.assertQueue(queue, { singleActiveConsumer: true });
+      await this.broker.assertQueue(queue, outboxQueueOptions);
       this.declared.add(queue);
     }
     const job = makeJob('message.outbox', {

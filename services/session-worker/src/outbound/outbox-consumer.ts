@@ -1,5 +1,5 @@
 import type { Broker, Consumer, Delivery, HandlerResult } from '@turbozap/shared/broker/port';
-import { queues } from '@turbozap/shared/contracts/queues';
+import { outboxQueueOptions, queues } from '@turbozap/shared/contracts/queues';
 import type { Logger } from '@turbozap/shared/logging/logger';
 
 /**
@@ -52,7 +52,7 @@ export class OutboxConsumer {
     this.#chain = this.#chain.then(async () => {
       try {
         if (this.#wanted && !this.#consumer) {
-          await this.#broker.assertQueue(this.#queue, { singleActiveConsumer: true });
+          await this.#broker.assertQueue(this.#queue, outboxQueueOptions);
           this.#consumer = await this.#broker.consume(this.#queue, this.#handle, { prefetch: this.#prefetch });
         } else if (!this.#wanted && this.#consumer) {
           const consumer = this.#consumer;

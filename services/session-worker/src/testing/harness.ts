@@ -12,7 +12,7 @@ import type { Config } from '@turbozap/shared/config/config';
 import { loadConfig } from '@turbozap/shared/config/load';
 import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
-import { exchanges, makeJob, queues } from '@turbozap/shared/contracts/queues';
+import { exchanges, makeJob, outboxQueueOptions, queues } from '@turbozap/shared/contracts/queues';
 import { MemoryCoordination, MemoryCoordinationStore } from '@turbozap/shared/coordination/memory-coordination';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
@@ -210,7 +210,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
       await messagesRepo.transition(database.db, row.id, 'preparing');
       await messagesRepo.transition(database.db, row.id, 'ready');
-      await broker.assertQueue(queues.outbox(instanceId), { singleActiveConsumer: true });
+      await broker.assertQueue(queues.outbox(instanceId), outboxQueueOptions);
       await broker.send(queues.outbox(instanceId), makeJob('message.outbox', { messageId: row.id, instanceId }));
       return row;
     },
