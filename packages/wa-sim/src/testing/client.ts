@@ -76,6 +76,20 @@ export class SimClient {
     this.sock.ev.on('message-receipt.update', (ups) => this.groupReceipts.push(...ups));
   }
 
+  /**
+   * Users who sent a delivery receipt for message `id`: from `message-receipt.update`, or folded
+   * into the buffered upsert of our own message (Baileys merges them there while it buffers).
+   */
+  deliveredBy(id: string): string[] {
+    const fromUpdates = this.groupReceipts
+      .filter((r) => r.key.id === id && r.receipt.receiptTimestamp)
+      .map((r) => r.receipt.userJid);
+    const fromUpserts = this.received
+      .filter((m) => m.key.id === id)
+      .flatMap((m) => (m.userReceipt ?? []).filter((r) => r.receiptTimestamp).map((r) => r.userJid));
+    return [...fromUpdates, ...fromUpserts].filter((jid): jid is string => typeof jid === 'string');
+  }
+
   nextQr(index = 0, timeoutMs = 5000): Promise<string> {
     return eventually(() => this.qrs[index], timeoutMs, `QR #${index}`);
   }
