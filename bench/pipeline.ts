@@ -34,6 +34,8 @@ Usage: bash scripts/with-tools.sh node bench/pipeline.ts [options]
   --no-floor          skip the raw-Baileys floor
   --no-prime          do not send one unmeasured message per instance first (Signal session set-up,
                       usync) — then the first-message costs are part of the measurement
+  --half-seconds S    then TurboZap at half of its measured rate for S seconds (default 10; 0 skips):
+                      p50/p99 of an idle-ish message (the issue's "p99 under 1 s at half rate")
   --redis-db N        Redis logical db (default ${serviceDefaults.redisDb})
   --profile           CPU-profile the session-worker (node --cpu-prof) and print where its time goes
                       while TurboZap's messages are measured (profiling slows it down)
@@ -48,6 +50,7 @@ const flags = cli(usage, {
   timeout: { type: 'string' },
   'no-floor': { type: 'boolean' },
   'no-prime': { type: 'boolean' },
+  'half-seconds': { type: 'string' },
   profile: { type: 'boolean' },
   'redis-db': { type: 'string' },
 });
@@ -58,6 +61,7 @@ const window = Math.max(1, num(flags.window, 4, 'window'));
 const timeoutS = num(flags.timeout, 120, 'timeout');
 const withFloor = !flags['no-floor'];
 const prime = !flags['no-prime'];
+const halfSeconds = num(flags['half-seconds'], 10, 'half-seconds');
 const profile = Boolean(flags.profile);
 const profileDir = () => `${runDir()}/profile-session-worker`;
 let transactions: () => Promise<number> = async () => 0;
@@ -89,6 +93,8 @@ interface Run {
   pgTransactionsPerMessage?: number;
   hostBusy: number;
   errors: string[];
+  /** TurboZap at half of this run's rate: the latency of a message that is not queued behind a backlog. */
+  half?: { offered: number; submitted: number; delivered: number; p50: number; p99: number };
 }
 
 const contactFor = (variant: number, step: number) => `55219${variant}${String(step).padStart(2, '0')}000001`;
@@ -153,7 +159,12 @@ async function main(): Promise<void> {
         }),
       );
       if (todo.length > 0) log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
-      runs.push(await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
+      const run = await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
+      runs.push(run);
+      if (halfSeconds > 0 && run.perSecond > 0) {
+        // The same contact: its Signal sessions are set up, so only the steady state is measured.
+        run.half = await runHalfRate(sim, apiRole, instances.slice(0, n), contactFor(1, stepIndex), run.perSecond / 2);
+      }
       if (floorClients) {
         const linked = await floorClients.link(
           Array.from(
@@ -274,6 +285,35 @@ async function runGateway(
   return run;
 }
 
+/** Submits at a steady `rate` (msg/s) for --half-seconds and reports the latency to the contact. */
+async function runHalfRate(
+  sim: SimProcess,
+  apiRole: RoleProcess,
+  targets: { name: string; key: string }[],
+  contact: string,
+  rate: number,
+): Promise<NonNullable<Run['half']>> {
+  const tag = `half${targets.length}`;
+  const watch = watchInbox(sim, contact, tag);
+  const total = Math.max(10, Math.round(rate * halfSeconds));
+  log(`  turbozap, ${targets.length} instance(s): ${total} messages at ${fmt.int(rate)} msg/s (half rate)`);
+  const watching = watch.waitFor(total, (halfSeconds + timeoutS) * 1000); // polls while we submit
+  const started = Date.now();
+  const sends: Promise<unknown>[] = [];
+  for (let k = 0; k < total; k++) {
+    const due = started + (k * 1000) / rate;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const target = targets[k % targets.length] as { name: string; key: string };
+    const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
+    sends.push(api(apiRole.url, 'POST', `/api/message/${target.name}/text`, { to: contact, text }, target.key));
+  }
+  const [, delivered] = await Promise.all([Promise.allSettled(sends), watching]);
+  const lat = watch.latencies();
+  const half = { offered: rate, submitted: total, delivered, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  log(`    ${delivered}/${total} delivered, p50 ${half.p50} ms, p99 ${half.p99} ms`);
+  return half;
+}
+
 async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string): Promise<Run> {
   await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
   if (prime) {
@@ -348,6 +388,29 @@ function finish(
   return run;
 }
 
+function halfRateTable(runs: Run[]): string[] {
+  const rows = runs.flatMap((r) =>
+    r.half
+      ? [
+          {
+            instances: r.instances,
+            'offered msg/s': fmt.int(r.half.offered),
+            delivered: `${r.half.delivered}/${r.half.submitted}`,
+            'p50 ms': r.half.p50,
+            'p99 ms': r.half.p99,
+          },
+        ]
+      : [],
+  );
+  if (rows.length === 0) return [];
+  return [
+    `TurboZap at half of its rate above, for ${halfSeconds} s (goal: p99 under 1 s; latency resolution 100 ms):`,
+    '',
+    markdownTable(rows),
+    '',
+  ];
+}
+
 function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void {
   const rows: Row[] = runs.map((r) => {
     const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
@@ -377,6 +440,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
     '',
     rows.length > 0 ? markdownTable(rows) : '(no run completed)',
     '',
+    ...halfRateTable(runs),
     ...(failure ? [`FAILED ${failure}`, ''] : []),
     ...profiles.flatMap((p) => [
       `### Session-worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,
@@ -393,7 +457,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
   ].join('\n');
   process.stdout.write(`\n${out}\n`);
   const file = writeResults('pipeline', {
-    settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime },
+    settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime, halfSeconds },
     runs,
     failure,
     profiles,
