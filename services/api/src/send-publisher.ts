@@ -1,9 +1,7 @@
 import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Runtime } from '@turbozap/shared/runtime';
-
-const maxUnmarked = 100_000;
-const retryMarkMs = 500;
+import { BatchedMarker } from '@turbozap/shared/util/batched-marker';
 
 /**
  * Publishes accepted messages right after their commit. The commit is the acceptance: a
@@ -14,11 +12,14 @@ const retryMarkMs = 500;
 export class SendPublisher {
   #runtime: Runtime;
   #queueReady: Promise<void> | undefined;
-  #published: string[] = [];
-  #flushTimer: NodeJS.Timeout | undefined;
+  readonly #published: BatchedMarker;
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
+    this.#published = new BatchedMarker({
+      mark: (ids) => messagesRepo.markPublished(runtime.db, ids),
+      onError: (count, error) => runtime.logger.warn('could not mark messages published; will retry', { count, error }),
+    });
   }
 
   async publish(messageId: string, instanceId: string): Promise<void> {
@@ -30,27 +31,13 @@ export class SendPublisher {
       });
       await this.#queueReady;
       await broker.send(queues.send, makeJob('message.send', { messageId, instanceId }, messageId), { messageId });
-      this.#published.push(messageId);
-      if (this.#published.length >= 500) void this.flush();
-      else this.#flushTimer ??= setTimeout(() => void this.flush(), 100);
+      this.#published.add(messageId);
     } catch (error) {
       logger.warn('publish after commit failed; the relay will publish it', { messageId, error });
     }
   }
 
-  async flush(): Promise<void> {
-    clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const ids = this.#published.splice(0);
-    try {
-      await messagesRepo.markPublished(this.#runtime.db, ids);
-    } catch (error) {
-      // Kept for the next attempt: a mark that lands before the relay's grace period ends
-      // spares a second publish (consumers are idempotent, but each duplicate is a job).
-      // Bounded: past the cap the oldest go unmarked and the relay publishes them again.
-      this.#published = [...ids, ...this.#published].slice(-maxUnmarked);
-      this.#flushTimer ??= setTimeout(() => void this.flush(), retryMarkMs).unref();
-      this.#runtime.logger.warn('could not mark messages published; will retry', { count: ids.length, error });
-    }
+  flush(): Promise<void> {
+    return this.#published.flush();
   }
 }

@@ -5,6 +5,7 @@ import { eventsOutboxRepo } from '../db/repositories/events-outbox.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Metrics } from '../metrics/catalog.ts';
 import type { Runtime } from '../runtime.ts';
+import { BatchedMarker } from '../util/batched-marker.ts';
 import { envelopeBody } from './envelope.ts';
 
 export interface EventPublisherOptions {
@@ -15,10 +16,6 @@ export interface EventPublisherOptions {
   /** Longest wait before published events are marked (they are marked sooner in full batches). */
   markDelayMs?: number;
 }
-
-const MARK_BATCH = 500;
-/** Marks that keep failing are dropped past this: the relay then publishes those events again. */
-const MAX_UNMARKED = 100_000;
 
 /**
  * Publishes events the moment their rows are committed, from the memory of the process that
@@ -31,13 +28,16 @@ const MAX_UNMARKED = 100_000;
 export class EventPublisher {
   readonly #o: EventPublisherOptions;
   #exchange: Promise<void> | undefined;
-  #unmarked: string[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #published: BatchedMarker;
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: EventPublisherOptions) {
     this.#o = options;
+    this.#published = new BatchedMarker({
+      mark: (ids) => eventsOutboxRepo.markPublished(options.db, ids),
+      onError: (count, error) => options.logger.warn('could not mark events published; will retry', { count, error }),
+      ...(options.markDelayMs !== undefined ? { delayMs: options.markDelayMs } : {}),
+    });
   }
 
   /** Publishes committed events; failures are left to the relay (never thrown). */
@@ -51,8 +51,7 @@ export class EventPublisher {
   /** Waits for publishes under way and marks what was published (on shutdown). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#inFlight]);
-    await this.#flushing;
-    await this.#flush();
+    await this.#published.flush();
   }
 
   async #publishOne(envelope: EventEnvelope): Promise<void> {
@@ -70,25 +69,9 @@ export class EventPublisher {
         { messageId: envelope.id },
       );
       metrics.eventsPublished.inc({ event: envelope.event });
-      this.#unmarked.push(envelope.id);
-      if (this.#unmarked.length >= MARK_BATCH) this.#flushing = this.#flushing.then(() => this.#flush());
-      else this.#timer ??= setTimeout(() => void this.#flush(), this.#o.markDelayMs ?? 100).unref();
+      this.#published.add(envelope.id);
     } catch (error) {
       logger.warn('publishing a committed event failed; the relay will publish it', { event_id: envelope.id, error });
     }
-  }
-
-  async #flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const ids = this.#unmarked.splice(0, MARK_BATCH);
-    if (ids.length === 0) return;
-    try {
-      await eventsOutboxRepo.markPublished(this.#o.db, ids);
-    } catch (error) {
-      this.#unmarked = [...ids, ...this.#unmarked].slice(-MAX_UNMARKED);
-      this.#o.logger.warn('could not mark events published; will retry', { count: ids.length, error });
-    }
-    if (this.#unmarked.length > 0) this.#timer ??= setTimeout(() => void this.#flush(), 500).unref();
   }
 }
