@@ -2,7 +2,7 @@
 // the same run. Run: bash scripts/with-tools.sh node bench/ingest.ts [--help]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Child, freePort, runBenchmark, runDir, startChild, waitForOutput } from './lib/children.ts';
-import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
+import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { type AutocannonResult, loadAmqp, loadAutocannon, loadPg, repoRoot } from './lib/deps.ts';
 import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
@@ -428,18 +428,7 @@ function report(results: Measured[], services: ServiceUrls, profiles: Record<str
         `### CPU profile: ${variantNames[variant as VariantId]} (${p.totalMs} ms sampled in the measured runs)`,
         '',
       );
-      profileLines.push(
-        markdownTable(
-          p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
-        ),
-        '',
-      );
-      profileLines.push(
-        markdownTable(
-          p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
-        ),
-        '',
-      );
+      profileLines.push(...profileTables(p));
     }
   }
   const out = [

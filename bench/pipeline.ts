@@ -2,7 +2,7 @@
 // for 1, 10 and 50 instances, beside raw Baileys sockets sending the same messages to the same
 // simulator with no gateway (the floor). Run: bash scripts/with-tools.sh node bench/pipeline.ts [--help]
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
-import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
+import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
 import { percentile, watchInbox } from './lib/inbox.ts';
 import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
@@ -445,14 +445,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
     ...profiles.flatMap((p) => [
       `### Session-worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,
       '',
-      markdownTable(
-        p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-      '',
-      markdownTable(
-        p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-      '',
+      ...profileTables(p),
     ]),
   ].join('\n');
   process.stdout.write(`\n${out}\n`);

@@ -3,7 +3,7 @@
 // Run: bash scripts/with-tools.sh node bench/sim-capacity.ts [--help]
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runBenchmark, runDir } from './lib/children.ts';
-import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
+import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { cpuMeter, cpuSeconds, hostMeter, memory } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { ClientProcess, phoneOf, startSim } from './lib/sim.ts';
@@ -324,17 +324,7 @@ function report(
   }
   for (const p of profiles) {
     lines.push('', `### Simulator CPU profile, message phase (${p.totalMs} ms sampled; profiling slows it down)`, '');
-    lines.push(
-      markdownTable(
-        p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-      '',
-    );
-    lines.push(
-      markdownTable(
-        p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-    );
+    lines.push(...profileTables(p).slice(0, -1));
   }
   const out = lines.join('\n');
   process.stdout.write(`\n${out}\n`);

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { defaultSettings } from '../services/sender-worker/src/options.ts';
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
-import { monotonicMicros, type ProfileSummary, profilesIn, summariseProfile } from './lib/cpuprofile.ts';
+import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { type AmqpTypes, loadAmqp, loadPg, type PgTypes } from './lib/deps.ts';
 import { percentile } from './lib/inbox.ts';
 import { cpuMeter, cpuSecondsOf, hostMeter, loadAverage } from './lib/proc.ts';
@@ -512,14 +512,7 @@ function report(
     ...profiles.flatMap((p) => [
       `### sender-worker CPU profile during the throughput phase (${p.totalMs} ms sampled; profiling slows it down)`,
       '',
-      markdownTable(
-        p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-      '',
-      markdownTable(
-        p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
-      ),
-      '',
+      ...profileTables(p),
     ]),
   ].join('\n');
   process.stdout.write(`\n${out}\n`);

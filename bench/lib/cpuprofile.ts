@@ -2,6 +2,7 @@
 // to say where a benchmarked process spends its CPU.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { markdownTable } from './report.ts';
 
 interface ProfileNode {
   id: number;
@@ -104,4 +105,16 @@ export function profilesIn(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** The two tables every bench prints for a profile: self time by package, then by function. */
+export function profileTables(p: ProfileSummary): string[] {
+  return [
+    markdownTable(p.byPackage.map((x) => ({ 'package / area': x.package, 'self ms': x.selfMs, share: `${x.share}%` }))),
+    '',
+    markdownTable(
+      p.byFunction.map((x) => ({ function: x.name, where: x.where, 'self ms': x.selfMs, share: `${x.share}%` })),
+    ),
+    '',
+  ];
 }
