@@ -1,5 +1,5 @@
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
-import { pruneSettledDeliveries } from '@turbozap/shared/db/repositories/webhooks';
+import { pruneSettledDeliveries } from '@turbozap/shared/db/repositories/webhook-deliveries';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { Runtime } from '@turbozap/shared/runtime';

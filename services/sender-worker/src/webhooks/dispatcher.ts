@@ -6,7 +6,7 @@ import {
   finishAttempt,
   finishAttempts,
   releaseClaims,
-} from '@turbozap/shared/db/repositories/webhooks';
+} from '@turbozap/shared/db/repositories/webhook-deliveries';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { ResolveAll } from '@turbozap/shared/net';

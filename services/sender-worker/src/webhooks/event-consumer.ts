@@ -2,11 +2,11 @@ import type { Broker, Consumer, Delivery, HandlerResult } from '@turbozap/shared
 import { ack, dead, retry } from '@turbozap/shared/broker/port';
 import { exchanges, queues } from '@turbozap/shared/contracts/queues';
 import {
-  getWebhook,
   insertDeliveries,
   insertDelivery,
   type NewDelivery,
-} from '@turbozap/shared/db/repositories/webhooks';
+} from '@turbozap/shared/db/repositories/webhook-deliveries';
+import { getWebhook } from '@turbozap/shared/db/repositories/webhooks';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { z } from 'zod';

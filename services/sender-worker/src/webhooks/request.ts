@@ -1,4 +1,4 @@
-import type { ClaimedDelivery } from '@turbozap/shared/db/repositories/webhooks';
+import type { ClaimedDelivery } from '@turbozap/shared/db/repositories/webhook-deliveries';
 import { isReservedHeader } from '@turbozap/shared/db/repositories/webhooks';
 import { envelopeBody } from '@turbozap/shared/events/envelope';
 import { checkOutboundUrl, isUnsafeTargetError, type TargetPolicy } from '@turbozap/shared/net';

@@ -5,15 +5,17 @@ import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import {
   claimDueDeliveries,
-  deleteWebhook,
   finishAttempt,
   finishAttempts,
-  getDelivery,
-  getWebhook,
   insertDeliveries,
   insertDelivery,
-  listDeliveries,
   releaseClaims,
+} from './webhook-deliveries.ts';
+import {
+  deleteWebhook,
+  getDelivery,
+  getWebhook,
+  listDeliveries,
   replayDelivery,
   setEnabled,
   setWebhook,
