@@ -1,3 +1,4 @@
+import { EVENTS_RELAY_GRACE_MS } from '@turbozap/shared/events/events-relay';
 import type { ResolveAll } from '@turbozap/shared/net';
 import type { BackoffPolicy } from './backoff.ts';
 
@@ -41,7 +42,7 @@ export type SenderWorkerOptions = DeepPartial<SenderWorkerSettings>;
 export const defaultSettings: SenderWorkerSettings = {
   send: { maxAttempts: 8, backoff: { baseMs: 1_000, maxMs: 5 * 60_000 }, mediaTimeoutMs: 60_000 },
   messageRelay: { intervalMs: 2_000, graceMs: 5_000, batchSize: 200 },
-  eventsRelay: { intervalMs: 1_000, batchSize: 200, graceMs: 2_000 },
+  eventsRelay: { intervalMs: 1_000, batchSize: 200, graceMs: EVENTS_RELAY_GRACE_MS },
   sweeper: { intervalMs: 30_000, staleMs: 5 * 60_000, batchSize: 500 },
   pruner: { intervalMs: 5 * 60_000, batchSize: 500 },
   webhooks: {

@@ -35,27 +35,25 @@ export class InstanceScope {
     this.#onFenceLost = onFenceLost;
   }
 
-  async write<T>(work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+  /** A fenced transaction whose emitted events are written with it and published after the commit. */
+  write<T>(work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
     const emitted: EventEnvelope[] = [];
-    try {
-      const result = await instanceOwnershipRepo.fenced(this.ctx.db, this.fence, (trx) =>
-        work(trx, async (event, data, ...idParts) => {
-          const envelope = instanceEvent(this.instance, event, data, ...idParts);
-          await this.ctx.events.add(trx, envelope);
-          emitted.push(envelope);
-        }),
-      );
-      if (emitted.length > 0) this.ctx.events.committed(emitted);
-      return result;
-    } catch (error) {
-      if (error instanceof StaleFenceError) this.fenceLost();
-      throw error;
-    }
+    return this.writeOne(
+      (fence) =>
+        instanceOwnershipRepo.fenced(this.ctx.db, fence, (trx) =>
+          work(trx, async (event, data, ...idParts) => {
+            const envelope = instanceEvent(this.instance, event, data, ...idParts);
+            await this.ctx.events.add(trx, envelope);
+            emitted.push(envelope);
+          }),
+        ),
+      () => emitted,
+    );
   }
 
   /**
-   * A write made as one fenced statement (fencedMessagesRepo): the guarantees of `write` in one
-   * round trip. `emitted` returns the events the statement wrote (as stored), to publish them.
+   * A fenced write (one statement of fencedMessagesRepo, or `write`'s transaction): a stale fence
+   * is reported at once, and `emitted` returns the events it wrote (as stored), to publish them.
    */
   async writeOne<T>(
     run: (fence: Fence) => Promise<T>,

@@ -1,6 +1,6 @@
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { EventPublisher } from '@turbozap/shared/events/event-publisher';
-import { EventsRelay } from '@turbozap/shared/events/events-relay';
+import { EVENTS_RELAY_GRACE_MS, EventsRelay } from '@turbozap/shared/events/events-relay';
 import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { resolveBaileysEnvironment } from './connection/baileys-env.ts';
 import { guardLibsignalConsole } from './connection/libsignal-console-guard.ts';
@@ -19,8 +19,6 @@ export interface SessionWorkerOptions {
   /** How old an unpublished event must be before the relay takes it over (default 2 s). */
   relayGraceMs?: number;
 }
-
-const RELAY_GRACE_MS = 2_000;
 
 export function defaultTimings(leaseTtlMs: number): OwnershipTimings {
   return {
@@ -74,7 +72,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
         ...ports,
         intervalMs: options.relayIntervalMs ?? 1_000,
         batchSize: 200,
-        graceMs: options.relayGraceMs ?? RELAY_GRACE_MS,
+        graceMs: options.relayGraceMs ?? EVENTS_RELAY_GRACE_MS,
       });
       const events = outboxEventSink(publisher);
       context = {

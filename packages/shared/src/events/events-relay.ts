@@ -8,6 +8,9 @@ import type { Runtime } from '../runtime.ts';
 import { PollingLoop } from '../util/polling-loop.ts';
 import { envelopeBody } from './envelope.ts';
 
+/** How old an unpublished event must be before a relay takes over from the process that wrote it. */
+export const EVENTS_RELAY_GRACE_MS = 2_000;
+
 export interface EventsRelayOptions {
   db: Runtime['db'];
   broker: Broker;
