@@ -4,12 +4,13 @@
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
+import { type HalfRate, halfRateTable, runHalfRate } from './lib/half-rate.ts';
 import { percentile, watchInbox } from './lib/inbox.ts';
 import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { ClientProcess, type SimProcess, startSim } from './lib/sim.ts';
-import { api, linkInstance, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
+import { api, linkUpTo, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
 
 const usage = `
 bench/pipeline.ts — end-to-end send throughput and latency: POST /api/message/:instance/text
@@ -94,7 +95,7 @@ interface Run {
   hostBusy: number;
   errors: string[];
   /** TurboZap at half of this run's rate: the latency of a message that is not queued behind a backlog. */
-  half?: { offered: number; submitted: number; delivered: number; p50: number; p99: number };
+  half?: HalfRate;
 }
 
 const contactFor = (variant: number, step: number) => `55219${variant}${String(step).padStart(2, '0')}000001`;
@@ -146,24 +147,19 @@ async function main(): Promise<void> {
     try {
       // Link instances up to n through the gateway (4 at a time).
       const t0 = Date.now();
-      const todo = Array.from({ length: Math.max(0, n - instances.length) }, (_, i) => instances.length + i);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < todo.length) {
-            const i = todo[next++] as number;
-            const name = `pipe${i}`;
-            const created = await linkInstance(apiRole.url, sim.url, name, `553197${String(i).padStart(7, '0')}`);
-            instances.push({ name, key: created.key });
-          }
-        }),
-      );
-      if (todo.length > 0) log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
+      const before = instances.length;
+      await linkUpTo(apiRole.url, sim.url, instances, n, { prefix: 'pipe', phonePrefix: '553197' });
+      if (instances.length > before)
+        log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
       const run = await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
       runs.push(run);
       if (halfSeconds > 0 && run.perSecond > 0) {
         // The same contact: its Signal sessions are set up, so only the steady state is measured.
-        run.half = await runHalfRate(sim, apiRole, instances.slice(0, n), contactFor(1, stepIndex), run.perSecond / 2);
+        run.half = await runHalfRate(sim, apiRole.url, instances.slice(0, n), contactFor(1, stepIndex), {
+          rate: run.perSecond / 2,
+          seconds: halfSeconds,
+          timeoutS,
+        });
       }
       if (floorClients) {
         const linked = await floorClients.link(
@@ -285,35 +281,6 @@ async function runGateway(
   return run;
 }
 
-/** Submits at a steady `rate` (msg/s) for --half-seconds and reports the latency to the contact. */
-async function runHalfRate(
-  sim: SimProcess,
-  apiRole: RoleProcess,
-  targets: { name: string; key: string }[],
-  contact: string,
-  rate: number,
-): Promise<NonNullable<Run['half']>> {
-  const tag = `half${targets.length}`;
-  const watch = watchInbox(sim, contact, tag);
-  const total = Math.max(10, Math.round(rate * halfSeconds));
-  log(`  turbozap, ${targets.length} instance(s): ${total} messages at ${fmt.int(rate)} msg/s (half rate)`);
-  const watching = watch.waitFor(total, (halfSeconds + timeoutS) * 1000); // polls while we submit
-  const started = Date.now();
-  const sends: Promise<unknown>[] = [];
-  for (let k = 0; k < total; k++) {
-    const due = started + (k * 1000) / rate;
-    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-    const target = targets[k % targets.length] as { name: string; key: string };
-    const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
-    sends.push(api(apiRole.url, 'POST', `/api/message/${target.name}/text`, { to: contact, text }, target.key));
-  }
-  const [, delivered] = await Promise.all([Promise.allSettled(sends), watching]);
-  const lat = watch.latencies();
-  const half = { offered: rate, submitted: total, delivered, p50: percentile(lat, 50), p99: percentile(lat, 99) };
-  log(`    ${delivered}/${total} delivered, p50 ${half.p50} ms, p99 ${half.p99} ms`);
-  return half;
-}
-
 async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string): Promise<Run> {
   await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
   if (prime) {
@@ -388,29 +355,6 @@ function finish(
   return run;
 }
 
-function halfRateTable(runs: Run[]): string[] {
-  const rows = runs.flatMap((r) =>
-    r.half
-      ? [
-          {
-            instances: r.instances,
-            'offered msg/s': fmt.int(r.half.offered),
-            delivered: `${r.half.delivered}/${r.half.submitted}`,
-            'p50 ms': r.half.p50,
-            'p99 ms': r.half.p99,
-          },
-        ]
-      : [],
-  );
-  if (rows.length === 0) return [];
-  return [
-    `TurboZap at half of its rate above, for ${halfSeconds} s (goal: p99 under 1 s; latency resolution 100 ms):`,
-    '',
-    markdownTable(rows),
-    '',
-  ];
-}
-
 function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void {
   const rows: Row[] = runs.map((r) => {
     const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
@@ -440,7 +384,10 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
     '',
     rows.length > 0 ? markdownTable(rows) : '(no run completed)',
     '',
-    ...halfRateTable(runs),
+    ...halfRateTable(
+      runs.flatMap((r) => (r.half ? [{ instances: r.instances, ...r.half }] : [])),
+      halfSeconds,
+    ),
     ...(failure ? [`FAILED ${failure}`, ''] : []),
     ...profiles.flatMap((p) => [
       `### Session-worker CPU profile while TurboZap's messages were measured (${p.totalMs} ms sampled; profiling slows it down)`,

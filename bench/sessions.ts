@@ -7,7 +7,7 @@ import { cpuMeter, memory } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { ClientProcess, startSim } from './lib/sim.ts';
-import { instanceStatuses, linkInstance, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
+import { instanceStatuses, linkUpTo, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
 
 const usage = `
 bench/sessions.ts — RSS per connected, idle instance in one session-worker process
@@ -98,24 +98,13 @@ async function main(): Promise<void> {
   );
 
   const results: StepResult[] = [];
-  const names: string[] = [];
+  const linked: { name: string; key: string }[] = [];
   let floorLinked = 0;
   let failure = '';
   for (const n of steps) {
     try {
       const t0 = Date.now();
-      const todo = Array.from({ length: Math.max(0, n - names.length) }, (_, i) => names.length + i);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < todo.length) {
-            const i = todo[next++] as number;
-            const name = `sess${i}`;
-            await linkInstance(apiRole.url, sim.url, name, `553196${String(i).padStart(7, '0')}`);
-            names.push(name);
-          }
-        }),
-      );
+      await linkUpTo(apiRole.url, sim.url, linked, n, { prefix: 'sess', phonePrefix: '553196' });
       const linkSeconds = (Date.now() - t0) / 1000;
       if (floor) {
         const r = await floor.link(
@@ -156,6 +145,7 @@ async function main(): Promise<void> {
   await floor?.end();
 
   let restart: Record<string, number> | undefined;
+  const names = linked.map((l) => l.name);
   if (doRestart && !failure && names.length > 0) {
     try {
       log(`  restart: stopping the session-worker with ${names.length} connected instances`);

@@ -121,6 +121,32 @@ export async function until<T>(
 }
 
 /**
+ * Grows `linked` to `count` instances: instance i is `${prefix}${i}`, linked by the simulated
+ * phone `${phonePrefix}` + i (7 digits), `concurrency` at a time (linkInstance).
+ */
+export async function linkUpTo(
+  base: string,
+  simUrl: string,
+  linked: { name: string; key: string }[],
+  count: number,
+  naming: { prefix: string; phonePrefix: string },
+  concurrency = 4,
+): Promise<void> {
+  const todo = Array.from({ length: Math.max(0, count - linked.length) }, (_, i) => linked.length + i);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < todo.length) {
+        const i = todo[next++] as number;
+        const name = `${naming.prefix}${i}`;
+        const created = await linkInstance(base, simUrl, name, `${naming.phonePrefix}${String(i).padStart(7, '0')}`);
+        linked.push({ name, key: created.key });
+      }
+    }),
+  );
+}
+
+/**
  * Creates an instance, asks for it to connect, scans its QR with the simulator's phone `phone`
  * (`POST /sim/scan`) and waits for `connected`. Returns its id and instance key.
  */
