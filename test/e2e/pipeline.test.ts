@@ -104,16 +104,26 @@ d('send pipeline end to end (api, workers and the simulator as processes)', () =
       expect(inbox.every((m) => (m.text ?? '').startsWith(`${names[i]}-`))).toBe(true);
     }
 
+    let missing = { sent: [] as string[], ack: [] as string[] };
     await waitFor(
       'message.sent and message.ack webhooks for each message',
       async () => {
         const sent = new Set(events.filter((e) => e.event === 'message.sent').map((e) => e.data.id));
         const acked = new Set(events.filter((e) => e.event === 'message.ack').map((e) => e.data.id));
-        return [...accepted.keys()].every((id) => sent.has(id) && acked.has(id));
+        missing = {
+          sent: [...accepted.keys()].filter((id) => !sent.has(id)),
+          ack: [...accepted.keys()].filter((id) => !acked.has(id)),
+        };
+        return missing.sent.length === 0 && missing.ack.length === 0;
       },
       120_000,
       1000,
-    );
+    ).catch((error) => {
+      throw new Error(
+        `${error.message}: ${missing.sent.length} without message.sent (${missing.sent.slice(0, 3).join(', ')}), ` +
+          `${missing.ack.length} without message.ack (${missing.ack.slice(0, 3).join(', ')})`,
+      );
+    });
     expect(badSignatures).toEqual([]);
   }, 600_000);
 });

@@ -9,6 +9,7 @@ import type { BaileysEnvironment } from './connection/baileys-env.ts';
 import type { ReconnectOptions } from './connection/reconnect-policy.ts';
 import type { Db } from './db-types.ts';
 import type { EventSink } from './events/event-sink.ts';
+import type { MessageWrites } from './message-writes.ts';
 
 /** Timings of the ownership machinery; defaults derive from LEASE_TTL, tests shorten them. */
 export interface OwnershipTimings {
@@ -35,6 +36,8 @@ export interface WorkerContext {
   cipher: KeyringCipher;
   baileys: BaileysEnvironment;
   events: EventSink;
+  /** The per-message writes (sent, receipts) of all instances here, group-committed. */
+  writes: MessageWrites;
   timings: OwnershipTimings;
   reconnect: ReconnectOptions;
 }

@@ -7,6 +7,7 @@ import { guardLibsignalConsole } from './connection/libsignal-console-guard.ts';
 import { defaultReconnectOptions, type ReconnectOptions } from './connection/reconnect-policy.ts';
 import type { OwnershipTimings, WorkerContext } from './context.ts';
 import { outboxEventSink } from './events/event-sink.ts';
+import { MessageWrites } from './message-writes.ts';
 import { Heartbeat } from './ownership/heartbeat.ts';
 import { OwnershipManager } from './ownership/ownership-manager.ts';
 
@@ -87,6 +88,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
         cipher,
         baileys,
         events,
+        writes: new MessageWrites(runtime.db),
         timings: { ...defaultTimings(config.session.leaseTtlMs), ...options.timings },
         reconnect: { ...defaultReconnectOptions, ...options.reconnect, autoReconnect: config.session.autoReconnect },
       };

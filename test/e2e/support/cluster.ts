@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -132,6 +132,13 @@ export class Cluster {
   /** Kills every role and removes what start() created; each step is bounded so a slow broker cannot hang a suite. */
   async stop(): Promise<void> {
     for (const role of this.roles) role.kill('SIGKILL');
+    // TURBOZAP_E2E_LOGS=<dir>: keep every role's output, to read after a failure.
+    const logDir = process.env['TURBOZAP_E2E_LOGS'];
+    if (logDir) {
+      await mkdir(logDir, { recursive: true });
+      for (const [i, role] of this.roles.entries())
+        await writeFile(join(logDir, `${role.role}-${i}.log`), role.output());
+    }
     await Promise.race([Promise.all(this.roles.map((r) => r.exited)), new Promise((r) => setTimeout(r, 10_000))]);
     await this.#s3?.close().catch(() => {});
     await rm(this.#s3Dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { type InboundMeaning, mapInbound } from './message-mapper.ts';
 import { NotificationEvents } from './notifications.ts';
 import { persistently } from './persistently.ts';
 import { PollVotes } from './poll-votes.ts';
-import { applyReceipt, receiptStatus } from './receipts.ts';
+import { applyReceipts, type ReceiptIn, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
 
@@ -52,19 +52,21 @@ export class InboundHandler {
   }
 
   async #handle(sock: WASocket, events: Events): Promise<void> {
+    // The batch's receipts are applied together, in one statement, after its messages.
+    const receipts: ReceiptIn[] = [];
     const upsert = events['messages.upsert'];
-    if (upsert) for (const msg of upsert.messages) await this.#guard(() => this.#message(sock, msg));
+    if (upsert) for (const msg of upsert.messages) await this.#guard(() => this.#message(sock, msg, receipts));
     for (const { key, update } of events['messages.update'] ?? []) {
       const to = receiptStatus(update.status);
       if (to && key.fromMe && key.id)
-        await this.#guard(() => applyReceipt(this.#scope, key.id!, to, jidPair(key.remoteJid, key.remoteJidAlt)));
+        receipts.push({ waMessageId: key.id, to, remote: jidPair(key.remoteJid, key.remoteJidAlt) });
     }
     for (const { key, receipt } of events['message-receipt.update'] ?? []) {
       const to =
         receipt.readTimestamp || receipt.playedTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : undefined;
-      if (to && key.fromMe && key.id)
-        await this.#guard(() => applyReceipt(this.#scope, key.id!, to, jidPair(receipt.userJid)));
+      if (to && key.fromMe && key.id) receipts.push({ waMessageId: key.id, to, remote: jidPair(receipt.userJid) });
     }
+    if (receipts.length > 0) await this.#guard(() => applyReceipts(this.#scope, receipts));
     if (events['presence.update']) await this.#guard(() => this.#notifications.presence(events['presence.update']!));
     if (events['groups.update']) await this.#guard(() => this.#notifications.groupsUpdate(events['groups.update']!));
     if (events['group-participants.update'])
@@ -72,13 +74,13 @@ export class InboundHandler {
     if (events.call) await this.#guard(() => this.#notifications.calls(events.call!));
   }
 
-  async #message(sock: WASocket, msg: WAMessage): Promise<void> {
+  async #message(sock: WASocket, msg: WAMessage, receipts: ReceiptIn[]): Promise<void> {
     const { key } = msg;
     if (!key.id || !key.remoteJid || isJidStatusBroadcast(key.remoteJid)) return;
     if (key.fromMe) {
       // A receipt that arrived within ~20 ms is merged into the buffered upsert of our own send.
       const to = receiptStatus(msg.status);
-      if (to) await applyReceipt(this.#scope, key.id, to, jidPair(key.remoteJid, key.remoteJidAlt));
+      if (to) receipts.push({ waMessageId: key.id, to, remote: jidPair(key.remoteJid, key.remoteJidAlt) });
       return;
     }
     const meaning = mapInbound(msg);

@@ -1,7 +1,8 @@
-import { fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
+import type { Receipt } from '@turbozap/shared/db/repositories/fenced-messages';
 import { proto } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
+import { persistently } from './persistently.ts';
 
 const Status = proto.WebMessageInfo.Status;
 
@@ -12,28 +13,40 @@ export function receiptStatus(status: number | null | undefined): 'delivered' | 
   return undefined;
 }
 
+/** One receipt for one of our outbound messages, as the inbound handler collects them. */
+export interface ReceiptIn {
+  waMessageId: string;
+  to: 'delivered' | 'read';
+  remote: { jid: string | null; lid: string | null };
+}
+
 /**
- * Applies a receipt to one of our outbound messages (compare-and-set, so a late "delivered"
- * after "read" changes nothing) and emits `message.ack` when it moved the status.
+ * Applies the receipts of one batch of socket events to our outbound messages, each a
+ * compare-and-set (a late "delivered" after "read" changes nothing) group-committed with the
+ * other instances' receipts (MessageWrites), and emits a `message.ack` for every receipt that
+ * moved a status. Returns how many moved one.
  */
-export async function applyReceipt(
-  scope: InstanceScope,
-  waMessageId: string,
-  to: 'delivered' | 'read',
-  remote: { jid: string | null; lid: string | null },
-): Promise<boolean> {
-  // `id` and (when the receipt names no JID) `remote_jid` come from the row, in the statement.
-  const event = instanceEvent(
-    scope.instance,
-    'message.ack',
-    { wa_message_id: waMessageId, status: to, remote_jid: remote.jid, remote_lid: remote.lid },
+export async function applyReceipts(scope: InstanceScope, receipts: readonly ReceiptIn[]): Promise<number> {
+  const all: Receipt[] = receipts.map(({ waMessageId, to, remote }) => ({
     waMessageId,
     to,
+    remoteJid: remote.jid,
+    // `id` and (when the receipt names no JID) `remote_jid` come from the row, in the statement.
+    event: instanceEvent(
+      scope.instance,
+      'message.ack',
+      { wa_message_id: waMessageId, status: to, remote_jid: remote.jid, remote_lid: remote.lid },
+      waMessageId,
+      to,
+    ),
+  }));
+  // WhatsApp does not send a receipt again: ride out a database blip.
+  const moved = await persistently(() =>
+    scope.writeOne(
+      (fence) => Promise.all(scope.ctx.writes.ack(all.map((receipt) => ({ fence, receipt })))),
+      // As the statement stored them.
+      (rows) => rows.flatMap((row) => (row ? [row._envelope] : [])),
+    ),
   );
-  const moved = await scope.writeOne(
-    (fence) => fencedMessagesRepo.ackByWaId(scope.ctx.db, fence, waMessageId, to, event, remote.jid),
-    // As the statement stored it.
-    (row) => (row ? [{ ...event, data: { ...event.data, id: row.id, remote_jid: remote.jid ?? row.remote_jid } }] : []),
-  );
-  return moved !== undefined;
+  return moved.filter((row) => row !== undefined).length;
 }

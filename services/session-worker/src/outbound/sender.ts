@@ -8,8 +8,9 @@ import { finalStatuses, type MessageRow, type MessageStatus } from '@turbozap/sh
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
+import { Lru } from '../util/lru.ts';
 import { Semaphore } from '../util/semaphore.ts';
-import { ChatLines } from './chat-lines.ts';
+import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
 import { type ContentDeps, toBaileysContent } from './content-mapper.ts';
 import { waMessageIdFor } from './message-id.ts';
 import type { Pacer } from './pacer.ts';
@@ -23,46 +24,44 @@ export interface SenderOptions {
   pacer: Pacer;
   content: ContentDeps;
   sendTyping: boolean;
-  /** Concurrent sendMessage calls on this socket. */
+  /** Concurrent sendMessage calls on this socket (across chats: one chat sends in order). */
   maxInFlight?: number;
   /** Transient failures before a message ends `failed`. */
   maxAttempts?: number;
+  /** Messages of one chat claimed and sent per pass (1 while pacing or typing is on). */
+  batch?: number;
   onActivity: (at: Date) => void;
 }
 
 /** Already on the wire or final: a redelivered job for it is acknowledged and dropped. */
 const done: readonly MessageStatus[] = ['sent', 'delivered', ...finalStatuses];
 const MAX_TYPING_MS = 25_000;
-/** How long a message waits in-process for an earlier one to its chat before going back to the queue. */
-const GIVE_WAY_MS = 3_000;
-
-/** Where a job stands in its chat: jobs from older producers carry neither, and only the database check orders them. */
-interface Place {
-  chat: string;
-  seq: number;
-}
+const DEFAULT_BATCH = 16;
 
 /**
- * Puts one outbox job on the wire: pace, claim `sending` under the fence once every earlier
- * message to the same chat is on the wire, send with the id derived from ours, mark `sent` and
- * emit `message.sent` — or `failed` + `message.failed` for a permanent error. Each of those
- * writes is one fenced statement (fencedMessagesRepo). Jobs of one chat are ordered in-process by
- * acceptance order (ChatLines), so the database check for earlier messages rarely says "not yet".
+ * Puts outbox jobs on the wire, per chat in acceptance order (ChatDrains): a pass claims the
+ * chat's next ready messages in one fenced statement, sends them in order — one Signal-key commit
+ * for the whole pass — and marks them `sent` with their `message.sent` events in one more. A
+ * permanent error ends a message `failed` (+ `message.failed`) and the pass goes on; a transient
+ * one stops the pass there, so nothing overtakes it.
  */
 export class OutboundSender {
   readonly #o: SenderOptions;
   readonly #slots: Semaphore;
-  /** Jobs handled here now, per chat by acceptance order: a message waits for the earlier ones. */
-  readonly #lines = new ChatLines();
-  /** Aborted when consuming stops, so handlers waiting for pacing or typing give their message back at once. */
+  readonly #drains = new ChatDrains((chat) => this.#pass(chat));
+  /** Ids this process sent lately: their jobs (often behind the pass that sent them) are acked without a read. */
+  readonly #recentlySent = new Lru<string, true>(1_024);
+  readonly #batch: number;
+  /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
 
   constructor(options: SenderOptions) {
     this.#o = options;
     this.#slots = new Semaphore(options.maxInFlight ?? 4);
+    this.#batch = options.pacer.enabled || options.sendTyping ? 1 : (options.batch ?? DEFAULT_BATCH);
   }
 
-  /** Consuming stops (socket closed, lease lost): waiting handlers return their messages to the queue now. */
+  /** Consuming stops (socket closed, lease lost): passes stop and waiting jobs go back to the queue. */
   interrupt(): void {
     this.#abort.abort();
     this.#abort = new AbortController();
@@ -70,104 +69,161 @@ export class OutboundSender {
 
   async handle(delivery: Delivery): Promise<HandlerResult> {
     let messageId: string;
-    let place: Place | undefined;
+    let chat: string | undefined;
     try {
       const { payload } = parseJob('message.outbox', delivery.body);
       if (payload.instanceId !== this.#o.scope.instance.id) return dead('job for another instance');
       messageId = payload.messageId;
-      if (payload.chat !== undefined && payload.seq !== undefined) place = { chat: payload.chat, seq: payload.seq };
+      chat = payload.chat;
     } catch {
       return dead('malformed message.outbox job');
     }
-    const work = (async () => {
-      if (place) await this.#lines.before(place.chat, place.seq);
-      return this.#handleMessage(messageId, delivery.attempts, place);
-    })();
-    const leave = place ? this.#lines.enter(place.chat, place.seq, work) : undefined;
     try {
-      return await work;
+      if (this.#recentlySent.has(messageId)) return ack;
+      if (!this.#o.socket()) return retry(2_000);
+      // Jobs from older producers carry no chat: the row tells.
+      chat ??= (await messagesRepo.get(this.#o.scope.ctx.db, messageId))?.remote_jid;
+      if (!chat) return ack;
+      return await this.#decide(messageId, delivery.attempts, await this.#drains.request(chat, messageId));
     } finally {
-      leave?.();
       await yieldToLoop();
     }
   }
 
-  async #handleMessage(messageId: string, attempts: number, place: Place | undefined): Promise<HandlerResult> {
-    const { scope } = this.#o;
-    if (!this.#o.socket()) return retry(2_000);
-    const signal = this.#abort.signal;
-    let row: MessageRow | undefined;
-    try {
-      await this.#o.pacer.wait(signal);
-      const giveWayUntil = Date.now() + GIVE_WAY_MS;
-      for (;;) {
-        const claimed = await scope.writeOne((fence) =>
-          fencedMessagesRepo.claimForSend(scope.ctx.db, fence, messageId, waMessageIdFor(messageId)),
-        );
-        if (claimed) {
-          row = claimed;
-          return await this.#send(claimed, signal);
+  async #decide(messageId: string, attempts: number, outcome: Outcome): Promise<HandlerResult> {
+    switch (outcome.kind) {
+      case 'sent':
+      case 'failed':
+        return ack;
+      case 'stopped':
+        return retry(1_000);
+      case 'error': {
+        if (attempts + 1 < (this.#o.maxAttempts ?? 8)) {
+          this.#o.scope.log.warn('send failed, will retry', { message_id: messageId, reason: outcome.reason });
+          return retry(Math.min(60_000, 1_000 * 2 ** attempts));
         }
-        const current = await messagesRepo.get(scope.ctx.db, messageId);
+        const row = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
+        return row && (await this.#fail(row, 'send_failed').catch(() => false)) ? ack : retry(1_000);
+      }
+      case 'unclaimed': {
+        const current = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
         if (!current || done.includes(current.status)) return ack;
-        if (current.instance_id !== scope.instance.id) return dead('message of another instance');
+        if (current.instance_id !== this.#o.scope.instance.id) return dead('message of another instance');
         if (current.status === 'queued' || current.status === 'preparing') return retry(1_000);
-        // Ready, but an earlier message to the same chat is not on the wire yet: it is still being
-        // prepared, or its job has yet to arrive here. Wait for it a little, then give way.
-        const left = giveWayUntil - Date.now();
-        if (!place || left <= 0 || signal.aborted) return retry(Math.min(5_000, 250 * 2 ** Math.min(attempts, 4)));
-        await this.#lines.changed(place.chat, left, signal);
-        await this.#lines.before(place.chat, place.seq);
+        // Ready, behind an earlier message to its chat that is still being prepared: that one's
+        // own job sends both; this job comes back in case it never does (it failed, say).
+        return retry(Math.min(5_000, 250 * 2 ** Math.min(attempts, 4)));
       }
-    } catch (error) {
-      if (error instanceof StaleFenceError || signal.aborted) return retry(1_000);
-      const failure = classifySendError(error);
-      if (row && (failure.permanent || attempts + 1 >= (this.#o.maxAttempts ?? 8))) {
-        const failed = await this.#fail(row, failure.permanent ? failure.reason : 'send_failed').then(
-          () => true,
-          () => false,
-        );
-        return failed ? ack : retry(1_000);
-      }
-      scope.log.warn('send failed, will retry', { message_id: messageId, reason: failure.reason, error });
-      return retry(Math.min(60_000, 1_000 * 2 ** attempts));
     }
   }
 
-  async #send(claimed: MessageRow, signal: AbortSignal): Promise<HandlerResult> {
+  /** One pass over `chat`: claim its next ready messages, send them in order, record the outcome. */
+  async #pass(chat: string): Promise<PassResult> {
     const { scope } = this.#o;
-    const waId = claimed.wa_message_id ?? waMessageIdFor(claimed.id);
-    const mapped = await toBaileysContent(claimed, this.#o.content);
-    const { quoted } = mapped;
-    const content = await withPollSecret(scope, claimed, waId, mapped.content);
+    const outcomes = new Map<string, Outcome>();
     const sock = this.#o.socket();
-    if (!sock) return retry(2_000);
-    await this.#typing(sock, claimed, signal);
+    const signal = this.#abort.signal;
+    if (!sock || signal.aborted) return { outcomes, stopped: true, full: false };
+    let rows: MessageRow[];
+    try {
+      rows = await scope.writeOne((fence) => fencedMessagesRepo.claimChat(scope.ctx.db, fence, chat, this.#batch));
+    } catch (error) {
+      if (!(error instanceof StaleFenceError)) scope.log.warn('claiming messages failed', { error });
+      return { outcomes, stopped: true, full: false };
+    }
+    const sent: { row: MessageRow; event: ReturnType<typeof instanceEvent> }[] = [];
+    const failed: { row: MessageRow; reason: string }[] = [];
+    let stopped = false;
+    let broke = false;
+    try {
+      // One Signal-key commit for the pass instead of one per message (sendMessage's own
+      // transaction nests in it).
+      await sock.authState.keys.transaction(async () => {
+        for (const row of rows) {
+          if (signal.aborted || this.#o.socket() !== sock) {
+            stopped = broke = true;
+            return;
+          }
+          try {
+            await this.#o.pacer.wait(signal);
+            sent.push({ row, event: await this.#sendOne(sock, row, signal) });
+          } catch (error) {
+            if (signal.aborted) {
+              stopped = broke = true;
+              return;
+            }
+            const failure = classifySendError(error);
+            if (failure.permanent) {
+              failed.push({ row, reason: failure.reason });
+              continue;
+            }
+            outcomes.set(row.id, { kind: 'error', error, reason: failure.reason });
+            broke = true;
+            return;
+          }
+        }
+      }, `turbozap-send:${chat}`);
+    } catch (error) {
+      // The keys' commit failed (lease lost, database): the messages are on the wire, but the
+      // sessions they advanced are not stored; give the jobs back, their rows stay `sending`.
+      if (!(error instanceof StaleFenceError)) scope.log.warn('storing signal keys failed', { error });
+      return { outcomes: new Map(), stopped: true, full: false };
+    }
+    stopped = (await this.#record(sent, failed, outcomes)) === false || stopped;
+    return { outcomes, stopped, full: !broke && rows.length === this.#batch };
+  }
+
+  async #sendOne(sock: WASocket, row: MessageRow, signal: AbortSignal) {
+    const { scope } = this.#o;
+    const waId = row.wa_message_id ?? waMessageIdFor(row.id);
+    const mapped = await toBaileysContent(row, this.#o.content);
+    const { quoted } = mapped;
+    const content = await withPollSecret(scope, row, waId, mapped.content);
+    await this.#typing(sock, row, signal);
     const onWire = await this.#slots.run(() =>
-      sock.sendMessage(claimed.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) }),
+      sock.sendMessage(row.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) }),
     );
     await keepSentPollSecret(scope, waId, content, onWire);
-    const lid = await sock.signalRepository.lidMapping.getLIDForPN(claimed.remote_jid).catch(() => null);
-    const event = instanceEvent(
+    const lid = await sock.signalRepository.lidMapping.getLIDForPN(row.remote_jid).catch(() => null);
+    return instanceEvent(
       scope.instance,
       'message.sent',
-      {
-        id: claimed.id,
-        wa_message_id: waId,
-        remote_jid: claimed.remote_jid,
-        remote_lid: lid,
-        type: claimed.type,
-        status: 'sent',
-      },
+      { id: row.id, wa_message_id: waId, remote_jid: row.remote_jid, remote_lid: lid, type: row.type, status: 'sent' },
       waId,
     );
-    await scope.writeOne(
-      (fence) => fencedMessagesRepo.markSent(scope.ctx.db, fence, claimed.id, waId, event),
-      (sent) => (sent ? [event] : []),
-    );
-    scope.ctx.metrics.messagesSent.inc({ wa_instance: scope.instance.name, type: claimed.type });
-    this.#o.onActivity(new Date());
-    return ack;
+  }
+
+  /** Writes `sent` (one statement) and the permanent failures; false when that failed. */
+  async #record(
+    sent: { row: MessageRow; event: ReturnType<typeof instanceEvent> }[],
+    failed: { row: MessageRow; reason: string }[],
+    outcomes: Map<string, Outcome>,
+  ): Promise<boolean> {
+    const { scope } = this.#o;
+    try {
+      if (sent.length > 0) {
+        // One statement for the pass (or with other instances' passes: MessageWrites).
+        await scope.writeOne(
+          (fence) =>
+            Promise.all(scope.ctx.writes.markSent(sent.map(({ row, event }) => ({ fence, id: row.id, event })))),
+          (written) => sent.filter((_, i) => written[i] !== undefined).map(({ event }) => event),
+        );
+        for (const { row } of sent) {
+          outcomes.set(row.id, { kind: 'sent' });
+          this.#recentlySent.set(row.id, true);
+          scope.ctx.metrics.messagesSent.inc({ wa_instance: scope.instance.name, type: row.type });
+        }
+        this.#o.onActivity(new Date());
+      }
+      for (const { row, reason } of failed) {
+        await this.#fail(row, reason);
+        outcomes.set(row.id, { kind: 'failed' });
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof StaleFenceError)) scope.log.warn('recording sends failed', { error });
+      return false;
+    }
   }
 
   async #typing(sock: WASocket, row: MessageRow, signal: AbortSignal): Promise<void> {
@@ -185,7 +241,8 @@ export class OutboundSender {
     await sock.sendPresenceUpdate('paused', row.remote_jid).catch(() => {});
   }
 
-  async #fail(row: MessageRow, reason: string): Promise<void> {
+  /** `failed` + `message.failed`; true when it was written. */
+  async #fail(row: MessageRow, reason: string): Promise<boolean> {
     const { scope } = this.#o;
     const event = instanceEvent(
       scope.instance,
@@ -208,5 +265,6 @@ export class OutboundSender {
       scope.ctx.metrics.messagesFailed.inc({ wa_instance: scope.instance.name, reason });
       scope.log.warn('message failed', { message_id: row.id, reason });
     }
+    return failed !== undefined;
   }
 }

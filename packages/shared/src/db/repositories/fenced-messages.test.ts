@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { makeEvent } from '../../contracts/events.ts';
 import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
+import type { MessageRow } from '../tables/messages.ts';
 import { fencedMessagesRepo as repo } from './fenced-messages.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 import { messagesRepo } from './messages.ts';
+
+const CHAT = '5511900000001@s.whatsapp.net';
 
 const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -25,7 +29,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     for (let i = 0; i < count; i++) {
       const { row } = await messagesRepo.insertOutbound(database.db, {
         instanceId: instance.id,
-        remoteJid: '5511900000001@s.whatsapp.net',
+        remoteJid: CHAT,
         type: 'text',
         content: { text: `m${i}` },
       });
@@ -39,24 +43,57 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
   const eventsOf = async (instanceId: string) =>
     database.db.selectFrom('events_outbox').select(['id', 'event']).where('instance_id', '=', instanceId).execute();
 
-  test('a message is claimed for sending only once every earlier one to its chat is on the wire', async () => {
-    const { fence, ids } = await owned(2);
-    const [first, second] = ids as [string, string];
-    expect(await repo.claimForSend(database.db, fence, second, 'WA2')).toBeUndefined();
-    const claimed = await repo.claimForSend(database.db, fence, first, 'WA1');
-    expect(claimed).toMatchObject({ id: first, status: 'sending', wa_message_id: 'WA1' });
-    // `sending` still blocks the next one; `sent` releases it.
-    expect(await repo.claimForSend(database.db, fence, second, 'WA2')).toBeUndefined();
-    await repo.transition(database.db, fence, first, 'sent', { waMessageId: 'WA1' });
-    expect(await repo.claimForSend(database.db, fence, second, 'WA2')).toMatchObject({ status: 'sending' });
-    // A re-claim (redelivery after a crash) keeps the id it was first sent with.
-    expect(await repo.claimForSend(database.db, fence, second, 'OTHER')).toMatchObject({ wa_message_id: 'WA2' });
+  /** As the session-worker derives it (waMessageIdFor). */
+  const waIdOf = (id: string) => `3EB0${createHash('sha256').update(id).digest('hex').toUpperCase().slice(0, 18)}`;
+  const claimOne = async (fence: Fence, id: string) => {
+    const rows = await repo.claimChat(database.db, fence, CHAT, 1);
+    expect(rows.map((r) => r.id)).toEqual([id]);
+    return rows[0] as MessageRow;
+  };
+  const sentEvent = (instance: { id: string; name: string }, id: string) =>
+    makeEvent('message.sent', instance, { id }, waIdOf(id));
+
+  test('a chat is claimed in acceptance order, up to the first message not ready, at most `limit`', async () => {
+    const { instance, fence, ids } = await owned(5);
+    const [m0, m1, m2, m3, m4] = ids as [string, string, string, string, string];
+    // m3 goes back to being prepared: the run stops before it.
+    await database.db.updateTable('messages').set({ status: 'preparing' }).where('id', '=', m3).execute();
+    const first = await repo.claimChat(database.db, fence, CHAT, 2);
+    expect(first.map((r) => [r.id, r.status, r.wa_message_id])).toEqual([
+      [m0, 'sending', waIdOf(m0)],
+      [m1, 'sending', waIdOf(m1)],
+    ]);
+    // Claimed rows (`sending`) are claimed again — a pass that stopped, an owner that died — with
+    // the same WhatsApp id, and the run goes on to m2 and stops at m3.
+    expect((await repo.claimChat(database.db, fence, CHAT, 10)).map((r) => r.id)).toEqual([m0, m1, m2]);
+    await repo.markSent(
+      database.db,
+      [m0, m1, m2].map((id) => ({ fence, id, event: sentEvent(instance, id) })),
+    );
+    expect(await repo.claimChat(database.db, fence, CHAT, 10)).toEqual([]);
+    await database.db.updateTable('messages').set({ status: 'ready' }).where('id', '=', m3).execute();
+    expect((await repo.claimChat(database.db, fence, CHAT, 10)).map((r) => r.id)).toEqual([m3, m4]);
+    // A final message (cancelled, failed) holds nothing up; another chat is not touched.
+    expect(await repo.claimChat(database.db, fence, 'other@s.whatsapp.net', 10)).toEqual([]);
+  });
+
+  test('markSent writes every message and its message.sent in one statement', async () => {
+    const { instance, fence, ids } = await owned(3);
+    await repo.claimChat(database.db, fence, CHAT, 3);
+    const rows = await repo.markSent(
+      database.db,
+      ids.map((id) => ({ fence, id, event: sentEvent(instance, id) })),
+    );
+    expect(rows.map((r) => (r as MessageRow).status)).toEqual(['sent', 'sent', 'sent']);
+    expect((await eventsOf(instance.id)).map((e) => e.id).sort()).toEqual(
+      ids.map((id) => sentEvent(instance, id).id).sort(),
+    );
   });
 
   test('the event is written with the status change, and only when the status moved', async () => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;
-    await repo.claimForSend(database.db, fence, id, 'WA');
+    await claimOne(fence, id);
     const sent = makeEvent('message.sent', instance, { id }, 'WA');
     expect(await repo.transition(database.db, fence, id, 'sent', { waMessageId: 'WA' }, sent)).toMatchObject({
       status: 'sent',
@@ -74,15 +111,14 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
   test('a receipt finds our message by its WhatsApp id and fills the event from the row', async () => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;
-    await repo.claimForSend(database.db, fence, id, 'WA-ACK');
+    const waId = (await claimOne(fence, id)).wa_message_id as string;
     await repo.transition(database.db, fence, id, 'sent');
-    const ack = makeEvent(
-      'message.ack',
-      instance,
-      { wa_message_id: 'WA-ACK', status: 'delivered', remote_jid: null },
-      'x',
-    );
-    expect(await repo.ackByWaId(database.db, fence, 'WA-ACK', 'delivered', ack, null)).toMatchObject({ id });
+    const ack = makeEvent('message.ack', instance, { wa_message_id: waId, status: 'delivered', remote_jid: null }, 'x');
+    const receipt = (to: 'delivered' | 'read', event = ack, wa = waId) => ({
+      fence,
+      receipt: { waMessageId: wa, to, event, remoteJid: null },
+    });
+    expect(await repo.ack(database.db, [receipt('delivered')])).toMatchObject([{ id }]);
     const stored = await database.db
       .selectFrom('events_outbox')
       .select('envelope')
@@ -91,7 +127,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(stored.envelope).toMatchObject({
       id: ack.id,
       event: 'message.ack',
-      data: { id, wa_message_id: 'WA-ACK', status: 'delivered', remote_jid: '5511900000001@s.whatsapp.net' },
+      data: { id, wa_message_id: waId, status: 'delivered', remote_jid: CHAT },
     });
     // Unknown ids and inbound messages are not ours to acknowledge.
     const inbound = makeEvent('message.ack', instance, {}, 'y');
@@ -102,24 +138,31 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
       content: { text: 'hi' },
       waMessageId: 'WA-IN',
     });
-    expect(await repo.ackByWaId(database.db, fence, 'WA-IN', 'read', inbound, null)).toBeUndefined();
-    expect(await repo.ackByWaId(database.db, fence, 'WA-NONE', 'read', inbound, null)).toBeUndefined();
+    expect(
+      await repo.ack(database.db, [receipt('read', inbound, 'WA-IN'), receipt('read', inbound, 'WA-NONE')]),
+    ).toEqual([undefined, undefined]);
+    // "read", then a late "delivered": only "read" moves.
+    const read = makeEvent('message.ack', instance, { wa_message_id: waId, status: 'read' }, 'z');
+    expect(await repo.ack(database.db, [receipt('read', read)])).toMatchObject([{ id, status: 'read' }]);
+    expect(await repo.ack(database.db, [receipt('delivered', ack)])).toEqual([undefined]);
   });
 
   test('message.sent is written even when the receipt beat the sent write', async () => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;
-    await repo.claimForSend(database.db, fence, id, 'WA-FAST');
-    const ack = makeEvent('message.ack', instance, { status: 'delivered' }, 'WA-FAST', 'delivered');
-    await repo.ackByWaId(database.db, fence, 'WA-FAST', 'delivered', ack, null);
-    const sent = makeEvent('message.sent', instance, { id }, 'WA-FAST');
-    expect(await repo.markSent(database.db, fence, id, 'WA-FAST', sent)).toMatchObject({ status: 'delivered' });
+    const waId = (await claimOne(fence, id)).wa_message_id as string;
+    const ack = makeEvent('message.ack', instance, { status: 'delivered' }, waId, 'delivered');
+    await repo.ack(database.db, [
+      { fence, receipt: { waMessageId: waId, to: 'delivered', event: ack, remoteJid: null } },
+    ]);
+    const sent = sentEvent(instance, id);
+    expect(await repo.markSent(database.db, [{ fence, id, event: sent }])).toMatchObject([{ status: 'delivered' }]);
     expect((await eventsOf(instance.id)).map((e) => e.event).sort()).toEqual(['message.ack', 'message.sent']);
     const row = await messagesRepo.get(database.db, id);
     expect(row?.history.map((h) => h.status)).toEqual(['queued', 'preparing', 'ready', 'sending', 'delivered']);
     // A final failure is never overwritten.
     await database.db.updateTable('messages').set({ status: 'failed' }).where('id', '=', id).execute();
-    expect(await repo.markSent(database.db, fence, id, 'WA-FAST', sent)).toBeUndefined();
+    expect(await repo.markSent(database.db, [{ fence, id, event: sent }])).toEqual([undefined]);
   });
 
   test('a stale holder writes nothing and is told so', async () => {
@@ -128,19 +171,30 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     await instanceOwnershipRepo.release(database.db, fence);
     const next = (await instanceOwnershipRepo.claim(database.db, instance.id, 'w2', 60_000)) as number;
     expect(next).toBe(fence.token + 1);
-    await expect(repo.claimForSend(database.db, fence, id, 'WA')).rejects.toBeInstanceOf(StaleFenceError);
+    await expect(repo.claimChat(database.db, fence, CHAT, 10)).rejects.toBeInstanceOf(StaleFenceError);
     const failed = makeEvent('message.failed', instance, { id }, id);
     await expect(repo.transition(database.db, fence, id, 'failed', { reason: 'x' }, failed)).rejects.toBeInstanceOf(
       StaleFenceError,
     );
     expect(await messagesRepo.get(database.db, id)).toMatchObject({ status: 'ready', error: null });
     expect(await eventsOf(instance.id)).toEqual([]);
+    // In a group commit, only the stale item is refused; the others' writes apply.
+    const current = await owned(1);
+    const currentId = current.ids[0] as string;
+    await repo.claimChat(database.db, current.fence, CHAT, 1);
+    const [theirs, ours] = await repo.markSent(database.db, [
+      { fence, id, event: sentEvent(instance, id) },
+      { fence: current.fence, id: currentId, event: sentEvent(current.instance, currentId) },
+    ]);
+    expect(theirs).toBeInstanceOf(StaleFenceError);
+    expect(ours).toMatchObject({ id: currentId, status: 'sent' });
+    expect(await messagesRepo.get(database.db, id)).toMatchObject({ status: 'ready' });
   });
 
   test('a message of another instance is never claimed under this fence', async () => {
     const mine = await owned(0);
     const theirs = await owned(1, 'w2');
-    expect(await repo.claimForSend(database.db, mine.fence, theirs.ids[0] as string, 'WA')).toBeUndefined();
+    expect(await repo.claimChat(database.db, mine.fence, CHAT, 10)).toEqual([]);
     expect(await messagesRepo.get(database.db, theirs.ids[0] as string)).toMatchObject({ status: 'ready' });
   });
 });

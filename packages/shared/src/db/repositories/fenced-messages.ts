@@ -14,40 +14,51 @@ const historyEntry = (to: MessageStatus, reason?: string) =>
 const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`));
 
 /**
- * The message writes a session-worker makes for every send and receipt, each as ONE statement:
- * a CTE takes the same shared lock on the instance row as `assertFence`, and the update — and
- * the event it emits — only happen when the fence holds. So they commit together, a concurrent
- * claim waits for them, and a stale holder writes nothing: the guarantees of the fenced
- * transaction in one round trip instead of the five of BEGIN / fence check / update / insert
- * event / COMMIT, which dominated the send path's cost. Written as SQL, not built per call:
- * they run several times per message.
+ * The message writes a session-worker makes for every send and receipt, each ONE statement: a
+ * CTE share-locks the instance row while its fence (lease token) is current, and the update — and
+ * the events it emits — only apply where the fence holds. So they commit together, a concurrent
+ * claim waits for them, and a stale holder writes nothing: the guarantees of a fenced transaction
+ * in one round trip. `markSent` and `ack` take items of many instances (each with its own fence),
+ * so the session-worker can group-commit them (MessageWrites). Written as SQL, not built per
+ * call: they run several times per message.
  *
- * No row back means the compare-and-set did not apply; a StaleFenceError means the fence did not
- * hold (told apart by a second, lock-free read, only on that rare path).
+ * The statement also returns which fences held, so "no row moved" (a compare-and-set that did
+ * not apply) and "the fence did not hold" (StaleFenceError) are told apart without a second read.
  */
 export const fencedMessagesRepo = {
   /**
-   * `ready|sending → sending` for a message of the fenced instance whose earlier messages to the
-   * same chat are all on the wire (or final), recording the WhatsApp id it will be sent with.
+   * Claims the next messages of one chat for sending, in acceptance order: the longest run of the
+   * chat's unsent outbound messages that are all `ready` (or `sending`: claimed before, by a holder
+   * that died or a pass that stopped), at most `limit`, moved to `sending` with the WhatsApp id
+   * they will be sent with (derived from our id, as `waMessageIdFor`, so a receipt can find the
+   * row before `sent` is written). The run stops at the first message still being prepared, so a
+   * message never overtakes an earlier one to its chat.
    */
-  claimForSend(db: Kysely<DB>, fence: Fence, id: string, waMessageId: string): Promise<MessageRow | undefined> {
-    return fencedUpdate(
+  async claimChat(db: Kysely<DB>, fence: Fence, chat: string, limit: number): Promise<MessageRow[]> {
+    const claimable = list(allowedFrom.sending);
+    return fencedOne(
       db,
       fence,
-      sql`UPDATE messages SET
+      sql`WITH head AS (
+          SELECT id, seq, status FROM messages
+          WHERE instance_id = ${fence.instanceId} AND remote_jid = ${chat} AND direction = 'outbound'
+            AND status IN (${list(unsent)})
+          ORDER BY seq LIMIT ${limit}),
+        pick AS (
+          SELECT id FROM head
+          WHERE status IN (${claimable})
+            AND NOT EXISTS (SELECT 1 FROM head stop WHERE stop.seq < head.seq AND stop.status NOT IN (${claimable}))),
+        ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN pick USING (id)`)}
+        UPDATE messages SET
           status = 'sending',
           history = history || ${historyEntry('sending')}::jsonb,
           updated_at = now(),
-          wa_message_id = coalesce(wa_message_id, ${waMessageId})
-        WHERE id = ${id} AND instance_id = ${fence.instanceId}
-          AND status IN (${list(allowedFrom.sending)})
-          AND EXISTS (SELECT 1 FROM fence)
-          AND NOT EXISTS (
-            SELECT 1 FROM messages earlier
-            WHERE earlier.instance_id = messages.instance_id AND earlier.remote_jid = messages.remote_jid
-              AND earlier.seq < messages.seq AND earlier.status IN (${list(unsent)})
-              AND earlier.direction = 'outbound')
-        RETURNING *`,
+          wa_message_id = coalesce(wa_message_id, ${waMessageIdSql})
+        FROM locked
+        WHERE messages.id = locked.id AND messages.status IN (${claimable}) AND EXISTS (SELECT 1 FROM fence)
+        RETURNING messages.*`,
+      sql``,
+      sql`ORDER BY moved.seq`,
     );
   },
 
@@ -55,7 +66,7 @@ export const fencedMessagesRepo = {
    * Compare-and-set to `to` (message-status.ts) under the fence, emitting `event` into
    * events_outbox in the same statement when — and only when — the status moved.
    */
-  transition(
+  async transition(
     db: Kysely<DB>,
     fence: Fence,
     id: string,
@@ -63,7 +74,13 @@ export const fencedMessagesRepo = {
     extra: { reason?: string; waMessageId?: string } = {},
     event?: EventEnvelope,
   ): Promise<MessageRow | undefined> {
-    return fencedUpdate(
+    const emitted = event
+      ? sql`, emitted AS (
+          INSERT INTO events_outbox (id, instance_id, event, envelope)
+          SELECT ${event.id}::text, moved.instance_id, ${event.event}::text, ${JSON.stringify(event)}::jsonb FROM moved
+          ON CONFLICT (id) DO NOTHING)`
+      : sql``;
+    const rows = await fencedOne(
       db,
       fence,
       sql`UPDATE messages SET
@@ -76,92 +93,167 @@ export const fencedMessagesRepo = {
           AND status IN (${list(allowedFrom[to])})
           AND EXISTS (SELECT 1 FROM fence)
         RETURNING *`,
-      event,
+      emitted,
     );
+    return rows[0];
   },
 
   /**
-   * The message is on the wire: `sending → sent`, and `message.sent` in every case — also when
-   * the recipient's receipt was faster than this write and already moved it to `delivered` or
-   * `read` (then the status stays, and only the event is written). The event's deterministic id
-   * makes a second one a no-op.
+   * The messages are on the wire: `sending → sent` for each, and its `message.sent` in every case —
+   * also when the recipient's receipt was faster than this write and already moved it to
+   * `delivered` or `read` (then the status stays, and only the event is written). An event's
+   * deterministic id makes a second one a no-op. Answers each item: its row, undefined (it had
+   * ended otherwise), or a StaleFenceError.
    */
-  markSent(
-    db: Kysely<DB>,
-    fence: Fence,
-    id: string,
-    waMessageId: string,
-    event: EventEnvelope,
-  ): Promise<MessageRow | undefined> {
-    const moves = sql`status IN (${list(allowedFrom.sent)})`;
-    return fencedUpdate(
+  async markSent(db: Kysely<DB>, items: readonly SentItem[]): Promise<Array<MessageRow | undefined | Error>> {
+    if (items.length === 0) return [];
+    const moves = sql`messages.status IN (${list(allowedFrom.sent)})`;
+    const { rows, held } = await fencedMany(
       db,
-      fence,
-      sql`UPDATE messages SET
-          status = CASE WHEN ${moves} THEN 'sent' ELSE status END,
-          history = CASE WHEN ${moves} THEN history || ${historyEntry('sent')}::jsonb ELSE history END,
-          updated_at = now(),
-          wa_message_id = coalesce(wa_message_id, ${waMessageId})
-        WHERE id = ${id} AND instance_id = ${fence.instanceId}
-          AND status IN (${list([...allowedFrom.sent, 'delivered', 'read'])})
-          AND EXISTS (SELECT 1 FROM fence)
-        RETURNING *`,
-      event,
-    );
-  },
-
-  /**
-   * A receipt for one of our messages, found by its WhatsApp id: `transition` without the read
-   * before it. The event's `data.id` (our id) and, when the receipt did not say,
-   * `data.remote_jid` are filled in from the row by the statement itself.
-   */
-  ackByWaId(
-    db: Kysely<DB>,
-    fence: Fence,
-    waMessageId: string,
-    to: 'delivered' | 'read',
-    event: EventEnvelope,
-    remoteJid: string | null,
-  ): Promise<MessageRow | undefined> {
-    return fencedUpdate(
-      db,
-      fence,
-      sql`UPDATE messages SET
-          status = ${to},
-          history = history || ${historyEntry(to)}::jsonb,
+      items.map((i) => i.fence),
+      sql`WITH input AS (
+          SELECT * FROM unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.fence.token)}::bigint[],
+            ${items.map((i) => JSON.stringify(i.event))}::jsonb[]) AS t(id, token, envelope)),
+        ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN input USING (id)`)}
+        UPDATE messages SET
+          status = CASE WHEN ${moves} THEN 'sent' ELSE messages.status END,
+          history = CASE WHEN ${moves} THEN messages.history || ${historyEntry('sent')}::jsonb ELSE messages.history END,
           updated_at = now()
-        WHERE instance_id = ${fence.instanceId} AND wa_message_id = ${waMessageId} AND direction = 'outbound'
-          AND status IN (${list(allowedFrom[to])})
-          AND EXISTS (SELECT 1 FROM fence)
-        RETURNING *`,
-      event,
-      sql`jsonb_set(
-          jsonb_set(${JSON.stringify(event)}::jsonb, '{data,id}', to_jsonb(moved.id)),
-          '{data,remote_jid}', to_jsonb(coalesce(${remoteJid}::text, moved.remote_jid)))`,
+        FROM input
+        WHERE messages.id = input.id AND messages.id IN (SELECT id FROM locked)
+          AND (messages.instance_id, input.token) IN (SELECT id, token FROM fence)
+          AND messages.status IN (${list([...allowedFrom.sent, 'delivered', 'read'])})
+        RETURNING messages.*, input.envelope AS _envelope`,
+      emitEach('message.sent', sql`moved._envelope`),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return items.map((i) => (held(i.fence) ? byId.get(i.id) : stale(i.fence)));
+  },
+
+  /**
+   * Receipts for our messages, found by their WhatsApp ids (`delivered` or `read`, each a
+   * compare-and-set, so a late "delivered" after "read" changes nothing), with a `message.ack`
+   * for every one that moved. The event's `data.id` (our id) and, when the receipt named no
+   * JID, `data.remote_jid` are filled in from the row by the statement. One message at most once
+   * per call (a statement updates a row once). Answers each item as `markSent` does.
+   */
+  async ack(db: Kysely<DB>, items: readonly AckItem[]): Promise<Array<AckedRow | undefined | Error>> {
+    if (items.length === 0) return [];
+    const r = (pick: (x: AckItem) => unknown) => items.map(pick);
+    const { rows, held } = await fencedMany(
+      db,
+      items.map((i) => i.fence),
+      sql`WITH input AS (
+          SELECT * FROM unnest(
+            ${r((x) => x.fence.instanceId)}::uuid[], ${r((x) => x.fence.token)}::bigint[],
+            ${r((x) => x.receipt.waMessageId)}::text[], ${r((x) => x.receipt.to)}::text[],
+            ${r((x) => historyEntry(x.receipt.to))}::jsonb[], ${r((x) => JSON.stringify(x.receipt.event))}::jsonb[],
+            ${r((x) => x.receipt.remoteJid)}::text[])
+          AS t(instance_id, token, wa_id, to_status, entry, envelope, receipt_jid)),
+        ${lockedInOrder(
+          sql`SELECT messages.id FROM messages
+            JOIN input ON messages.instance_id = input.instance_id AND messages.wa_message_id = input.wa_id`,
+        )}
+        UPDATE messages SET
+          status = input.to_status,
+          history = messages.history || input.entry,
+          updated_at = now()
+        FROM input
+        WHERE messages.id IN (SELECT id FROM locked)
+          AND messages.instance_id = input.instance_id AND messages.wa_message_id = input.wa_id
+          AND (input.instance_id, input.token) IN (SELECT id, token FROM fence)
+          AND messages.direction = 'outbound'
+          AND ((input.to_status = 'delivered' AND messages.status IN (${list(allowedFrom.delivered)}))
+            OR (input.to_status = 'read' AND messages.status IN (${list(allowedFrom.read)})))
+        RETURNING messages.*, jsonb_set(
+            jsonb_set(input.envelope, '{data,id}', to_jsonb(messages.id)),
+            '{data,remote_jid}', to_jsonb(coalesce(input.receipt_jid, messages.remote_jid))) AS _envelope`,
+      emitEach('message.ack', sql`moved._envelope`),
+    );
+    const byWaId = new Map((rows as AckedRow[]).map((row) => [`${row.instance_id}/${row.wa_message_id}`, row]));
+    return items.map((i) =>
+      held(i.fence) ? byWaId.get(`${i.fence.instanceId}/${i.receipt.waMessageId}`) : stale(i.fence),
     );
   },
 };
 
-/** Runs `update` as the `moved` CTE behind the fence, writing `event` (as `envelope`) for its row. */
-async function fencedUpdate(
+/** One sent message to mark, under its instance's fence. */
+export interface SentItem {
+  fence: Fence;
+  id: string;
+  event: EventEnvelope;
+}
+
+/** One receipt to apply, under its instance's fence. */
+export interface AckItem {
+  fence: Fence;
+  receipt: Receipt;
+}
+
+/** A receipt for one of our messages, with the `message.ack` to emit if it moves the status. */
+export interface Receipt {
+  waMessageId: string;
+  to: 'delivered' | 'read';
+  event: EventEnvelope;
+  /** The JID the receipt came from, or null to take the message's own. */
+  remoteJid: string | null;
+}
+
+/** A row a receipt moved, with the event as stored. */
+export type AckedRow = MessageRow & { _envelope: EventEnvelope };
+
+/**
+ * The rows a batch will update, locked in id order first: two batches over overlapping rows (a
+ * pass marking its messages sent, the receipts for them arriving meanwhile) then wait for each
+ * other instead of deadlocking, as they could when UPDATE … FROM locks rows in join order.
+ */
+const lockedInOrder = (rows: RawBuilder<unknown>) =>
+  sql`locked AS MATERIALIZED (${rows} ORDER BY messages.id FOR UPDATE OF messages)`;
+
+/** `waMessageIdFor` (session-worker) in SQL: '3EB0' + the first 18 hex digits of sha256(id), upper case. */
+const waMessageIdSql = sql`'3EB0' || upper(left(encode(sha256(convert_to(messages.id::text, 'UTF8')), 'hex'), 18))`;
+
+/** The events_outbox insert for every row `moved` returned, its envelope taken from `envelope`. */
+const emitEach = (event: string, envelope: RawBuilder<unknown>) =>
+  sql`, emitted AS (
+      INSERT INTO events_outbox (id, instance_id, event, envelope)
+      SELECT ${envelope}->>'id', moved.instance_id, ${event}::text, ${envelope} FROM moved
+      ON CONFLICT (id) DO NOTHING)`;
+
+const stale = (fence: Fence) => new StaleFenceError(fence.instanceId, fence.token);
+
+/**
+ * Runs `update` as the `moved` CTE behind the fences, then `emitted` (more CTEs over `moved`).
+ * Returns the rows it moved and which fences held (always one row back, to carry them).
+ */
+async function fencedMany(
+  db: Kysely<DB>,
+  fences: readonly Fence[],
+  update: RawBuilder<unknown>,
+  emitted: RawBuilder<unknown>,
+  order: RawBuilder<unknown> = sql``,
+): Promise<{ rows: MessageRow[]; held: (fence: Fence) => boolean }> {
+  const { rows } = await sql<MessageRow & { _held: string[] }>`
+    WITH fence AS (${instanceOwnershipRepo.fenceSetSql(fences)}), moved AS (${update})${emitted}
+    SELECT moved.*, held.keys AS _held
+    FROM (SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS keys FROM fence) held
+    LEFT JOIN moved ON true ${order}`.execute(db);
+  const keys = new Set(rows[0]?._held ?? []);
+  return {
+    rows: rows.filter((row) => row.id !== null),
+    held: (fence) => keys.has(`${fence.instanceId}:${fence.token}`),
+  };
+}
+
+/** `fencedMany` for one fence: the rows moved, or a StaleFenceError. */
+async function fencedOne(
   db: Kysely<DB>,
   fence: Fence,
   update: RawBuilder<unknown>,
-  event?: EventEnvelope,
-  envelope: RawBuilder<unknown> = sql`${JSON.stringify(event ?? null)}::jsonb`,
-): Promise<MessageRow | undefined> {
-  const emitted = event
-    ? sql`, emitted AS (
-        INSERT INTO events_outbox (id, instance_id, event, envelope)
-        SELECT ${event.id}::text, moved.instance_id, ${event.event}::text, ${envelope} FROM moved
-        ON CONFLICT (id) DO NOTHING)`
-    : sql``;
-  const { rows } = await sql<MessageRow>`
-    WITH fence AS (${instanceOwnershipRepo.fenceSql(fence)}), moved AS (${update})${emitted}
-    SELECT * FROM moved`.execute(db);
-  const row = rows[0];
-  if (!row && !(await instanceOwnershipRepo.holds(db, fence))) {
-    throw new StaleFenceError(fence.instanceId, fence.token);
-  }
-  return row;
+  emitted: RawBuilder<unknown>,
+  order?: RawBuilder<unknown>,
+): Promise<MessageRow[]> {
+  const { rows, held } = await fencedMany(db, [fence], update, emitted, order);
+  if (!held(fence)) throw stale(fence);
+  return rows;
 }

@@ -122,6 +122,19 @@ export const instanceOwnershipRepo = {
       FOR SHARE`;
   },
 
+  /**
+   * `fenceSql` for several fences at once (group commit): `(id, token)` of each instance whose
+   * fence is current, share-locked in id order.
+   */
+  fenceSetSql(fences: readonly Fence[]): RawBuilder<{ id: string; token: string }> {
+    return sql`SELECT i.id, f.token FROM instances i
+      JOIN unnest(${fences.map((f) => f.instanceId)}::uuid[], ${fences.map((f) => f.token)}::bigint[],
+        ${fences.map((f) => f.worker)}::text[]) AS f(id, token, worker)
+        ON i.id = f.id AND i.owner_token = f.token AND i.owner_worker = f.worker
+      ORDER BY i.id
+      FOR SHARE OF i`;
+  },
+
   /** Whether `fence` is current right now (no lock: for telling a stale fence from a no-op write). */
   async holds(db: Db, fence: Fence): Promise<boolean> {
     const row = await db
