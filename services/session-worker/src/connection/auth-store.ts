@@ -26,6 +26,9 @@ export interface PostgresAuthState {
 /** Decrypted values kept per instance; absent keys are cached too (we are the only writer). */
 const CACHE_ENTRIES = 2_000;
 
+/** Up to this many key upserts, a write may go through `upsertKeys`. */
+const GROUPED_UPSERTS = 32;
+
 const serialize = (value: unknown): Buffer => Buffer.from(JSON.stringify(value, BufferJSON.replacer), 'utf8');
 const deserialize = <T>(bytes: Buffer): T => JSON.parse(bytes.toString('utf8'), BufferJSON.reviver) as T;
 
@@ -38,7 +41,15 @@ const keyContext = (instanceId: string, type: string, id: string) => `wa_auth_ke
  * with AES-256-GCM under the session keyring, every write fenced by the owner's token. No
  * session file ever touches the local disk.
  */
-export async function loadPostgresAuthState(db: Db, cipher: KeyringCipher, fence: Fence): Promise<PostgresAuthState> {
+export async function loadPostgresAuthState(
+  db: Db,
+  cipher: KeyringCipher,
+  fence: Fence,
+  options: {
+    /** Writes key upserts only (the common case: a send ratchets a session), e.g. group-committed. */
+    upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>) => Promise<unknown>;
+  } = {},
+): Promise<PostgresAuthState> {
   const { instanceId } = fence;
   const stored = await authStateRepo.getCreds(db, instanceId);
   const creds: AuthenticationCreds = stored
@@ -80,7 +91,9 @@ export async function loadPostgresAuthState(db: Db, cipher: KeyringCipher, fence
             upserts.push({ type, id, ...fromSealed(cipher.seal(serialize(value), keyContext(instanceId, type, id))) });
         }
       }
-      await authStateRepo.write(db, fence, { upserts, deletes });
+      if (options.upsertKeys && deletes.length === 0 && upserts.length > 0 && upserts.length <= GROUPED_UPSERTS)
+        await options.upsertKeys(upserts);
+      else await authStateRepo.write(db, fence, { upserts, deletes });
       // Only after the commit: a rejected (stale) write must not linger in the cache.
       for (const [type, entries] of Object.entries(data)) {
         for (const [id, value] of Object.entries(entries ?? {})) cache.set(cacheKey(type, id), value ?? null);

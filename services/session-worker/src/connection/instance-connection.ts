@@ -110,9 +110,7 @@ export class InstanceConnection {
     try {
       if (!this.#open) {
         this.#teardown();
-        this.#auth ??= await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence).catch(
-          () => undefined,
-        );
+        this.#auth ??= await this.#loadAuth().catch(() => undefined);
         // A linked device is told it is unlinked; one that never paired has nothing to tell.
         if (this.#auth?.state.creds.account) {
           await this.#openSocket({ quiet: true, parkAfter: true });
@@ -150,13 +148,21 @@ export class InstanceConnection {
     this.#reporter.dispose();
   }
 
+  /** The instance's stored auth state; a send's key updates are group-committed with other instances'. */
+  #loadAuth(): Promise<PostgresAuthState> {
+    const { ctx, fence } = this.#scope;
+    return loadPostgresAuthState(ctx.db, ctx.cipher, fence, {
+      upsertKeys: (upserts) => ctx.writes.upsertKeys(fence, upserts),
+    });
+  }
+
   async #openSocket(options: { quiet?: boolean; parkAfter?: boolean } = {}): Promise<void> {
     if (this.#disposed) return;
     const generation = ++this.#generation;
     this.#parked = options.parkAfter ?? false;
     this.#quiet = options.quiet ?? false;
     try {
-      this.#auth ??= await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence);
+      this.#auth ??= await this.#loadAuth();
     } catch (error) {
       if (generation !== this.#generation) return;
       if (error instanceof DecryptionError) {

@@ -44,6 +44,32 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
     expect(Buffer.from(session!.ciphertext).toString()).toBe('s2');
   });
 
+  test('Signal-key upserts of several instances go in one statement, each under its own fence', async () => {
+    const other = await insertTestInstance(database.db, { name: `b-${kind}` });
+    const otherToken = (await instanceOwnershipRepo.claim(database.db, other.id, 'w1', 60_000)) as number;
+    const otherFence: Fence = { instanceId: other.id, worker: 'w1', token: otherToken };
+    const staleFence: Fence = { ...otherFence, token: otherToken - 1 };
+    const results = await authStateRepo.upsertKeysMany(database.db, [
+      { fence, upserts: [{ type: 'session', id: 'm', ...sealed('mine') }] },
+      {
+        fence: otherFence,
+        upserts: [
+          { type: 'session', id: 'm', ...sealed('old') },
+          { type: 'session', id: 'm', ...sealed('theirs') },
+        ],
+      },
+    ]);
+    expect(results).toEqual([undefined, undefined]);
+    const read = async (instanceId: string) =>
+      Buffer.from((await authStateRepo.getKeys(database.db, instanceId, 'session', ['m']))[0]!.ciphertext).toString();
+    expect([await read(fence.instanceId), await read(other.id)]).toEqual(['mine', 'theirs']);
+    const [refused] = await authStateRepo.upsertKeysMany(database.db, [
+      { fence: staleFence, upserts: [{ type: 'session', id: 'm', ...sealed('zombie') }] },
+    ]);
+    expect(refused).toBeInstanceOf(StaleFenceError);
+    expect(await read(other.id)).toBe('theirs');
+  });
+
   test("a stale holder's write is rejected and changes nothing", async () => {
     await instanceOwnershipRepo.release(database.db, fence);
     const token = (await instanceOwnershipRepo.claim(database.db, fence.instanceId, 'w2', 60_000)) as number;

@@ -171,6 +171,34 @@ export const authStateRepo = {
     });
   },
 
+  /**
+   * Signal-key upserts of many instances in ONE statement (group commit: every message sent
+   * updates a session or two), each under its own fence: an item whose fence does not hold
+   * writes nothing and is answered with a StaleFenceError. One item per instance per call.
+   */
+  async upsertKeysMany(
+    db: Db,
+    items: ReadonlyArray<{ fence: Fence; upserts: Array<KeyRef & SealedValue> }>,
+  ): Promise<Array<undefined | Error>> {
+    const rows = items.flatMap(({ fence, upserts }) => lastPerKey(upserts).map((u) => ({ fence, ...u })));
+    const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+    const { rows: result } = await sql<{ held: string[] }>`
+      WITH fence AS (${instanceOwnershipRepo.fenceSetSql(items.map((i) => i.fence))}),
+      upserted AS (
+        INSERT INTO wa_auth_keys (instance_id, type, id, key_id, ciphertext)
+        SELECT v.instance_id, v.type, v.id, v.key_id, v.ciphertext
+        FROM unnest(${col((r) => r.fence.instanceId)}::uuid[], ${col((r) => r.fence.token)}::bigint[],
+          ${col((r) => r.type)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.keyId)}::text[],
+          ${col((r) => Buffer.from(r.ciphertext))}::bytea[]) AS v (instance_id, token, type, id, key_id, ciphertext)
+        WHERE (v.instance_id, v.token) IN (SELECT id, token FROM fence)
+        ON CONFLICT (instance_id, type, id) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext)
+      SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS held FROM fence`.execute(db);
+    const held = new Set(result[0]?.held ?? []);
+    return items.map(({ fence }) =>
+      held.has(`${fence.instanceId}:${fence.token}`) ? undefined : new StaleFenceError(fence.instanceId, fence.token),
+    );
+  },
+
   /** Deletes the credentials and every key (logout, logged out by the phone). Fenced. */
   async clear(db: Db, fence: Fence): Promise<void> {
     await instanceOwnershipRepo.fenced(db, fence, async (trx) => {
