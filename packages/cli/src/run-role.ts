@@ -3,7 +3,9 @@ import { createSenderWorker } from '@turbozap/sender-worker/sender-worker';
 import { createSessionWorker } from '@turbozap/session-worker/session-worker';
 import { type Config, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
 import { migrateToLatest } from '@turbozap/shared/db/database';
+import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Component } from '@turbozap/shared/runtime';
+import { IdleCompactor } from '@turbozap/shared/util/idle-compactor';
 import { createClusterGauges } from './cluster-gauges.ts';
 import { buildRuntime } from './context.ts';
 import { embeddedSecrets, lockDataDir } from './embedded.ts';
@@ -46,7 +48,10 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
     ...(await runtime.readiness()),
     ...(config.session.simulatorUrl ? { simulator: true } : {}),
   });
-  const components: Component[] = [createClusterGauges(runtime, config.metricsSampleIntervalMs)];
+  const components: Component[] = [
+    createClusterGauges(runtime, config.metricsSampleIntervalMs),
+    idleCompaction(logger),
+  ];
   if (runsSender(role)) components.push(createSenderWorker(runtime));
   if (runsSessions(role)) components.push(createSessionWorker(runtime));
   components.push(runsApi(role) ? createApiServer(runtime, readiness) : createOpsServer(runtime, readiness));
@@ -78,4 +83,20 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
   if (config.mode === 'embedded') {
     process.stdout.write(`TurboZap (${role}, embedded) listening on http://127.0.0.1:${config.server.port}\n`);
   }
+}
+
+/** Every role returns the heap a burst left behind once it is idle (IdleCompactor). */
+function idleCompaction(logger: Logger): Component {
+  const compactor = new IdleCompactor({
+    onCompacted: (before, after) =>
+      logger.debug('heap compacted while idle', {
+        before_mb: Math.round(before / 2 ** 20),
+        after_mb: Math.round(after / 2 ** 20),
+      }),
+  });
+  return {
+    name: 'idle-compactor',
+    start: async () => compactor.start(),
+    stop: async () => compactor.stop(),
+  };
 }

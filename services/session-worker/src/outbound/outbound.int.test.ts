@@ -55,7 +55,7 @@ describePg('outbound sending against the simulator', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(160);
   }, 30_000);
 
-  test('jobs that carry their chat and acceptance order are put in order in-process when they arrive reversed', async () => {
+  test('jobs that carry their chat and acceptance order go out in order when they arrive reversed', async () => {
     const rows = [];
     for (let i = 0; i < 5; i++) rows.push(await ready('text', { text: `placed ${i}` }));
     for (const row of [...rows].reverse()) {
@@ -70,6 +70,29 @@ describePg('outbound sending against the simulator', () => {
     const placed = () => h.sim.sim.inbox(BOB).filter((m) => m.text?.startsWith('placed'));
     await eventually(() => placed().length === 5 || undefined, 20_000, 'all five');
     expect(placed().map((m) => m.text)).toEqual([0, 1, 2, 3, 4].map((i) => `placed ${i}`));
+  }, 30_000);
+
+  test('a message behind one still being prepared waits for it, then both go out in order', async () => {
+    const { row: first } = await messagesRepo.insertOutbound(h.database.db, {
+      instanceId,
+      remoteJid: `${BOB}@s.whatsapp.net`,
+      type: 'text',
+      content: { text: 'behind 0' },
+    });
+    await messagesRepo.transition(h.database.db, first.id, 'preparing');
+    const second = await ready('text', { text: 'behind 1' });
+    const job = (row: typeof first) =>
+      makeJob('message.outbox', { messageId: row.id, instanceId, chat: row.remote_jid, seq: Number(row.seq) });
+    await h.broker.send(queues.outbox(instanceId), job(second));
+    await new Promise((r) => setTimeout(r, 1_000));
+    const behind = () => h.sim.sim.inbox(BOB).filter((m) => m.text?.startsWith('behind'));
+    expect(behind()).toEqual([]);
+    expect((await messagesRepo.get(h.database.db, second.id))?.status).toBe('ready');
+    // The first is ready now, and its own job sends both.
+    await messagesRepo.transition(h.database.db, first.id, 'ready');
+    await h.broker.send(queues.outbox(instanceId), job(first));
+    await eventually(() => behind().length === 2 || undefined, 20_000, 'both');
+    expect(behind().map((m) => m.text)).toEqual(['behind 0', 'behind 1']);
   }, 30_000);
 
   test('a redelivered job for a sent message is not sent twice', async () => {

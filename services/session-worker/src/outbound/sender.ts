@@ -49,8 +49,12 @@ export class OutboundSender {
   readonly #o: SenderOptions;
   readonly #slots: Semaphore;
   readonly #drains = new ChatDrains((chat) => this.#pass(chat));
-  /** Ids this process sent lately: their jobs (often behind the pass that sent them) are acked without a read. */
-  readonly #recentlySent = new Lru<string, true>(1_024);
+  /**
+   * Ids this instance sent lately: their jobs, often just behind the pass that sent them, are
+   * acked without a read. Jobs in flight are at most the outbox prefetch plus a pass, so a few
+   * dozen cover them (and 2,000 instances keep a few hundred KB, not hundreds of MB).
+   */
+  readonly #recentlySent = new Lru<string, true>(64);
   readonly #batch: number;
   /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
@@ -131,6 +135,7 @@ export class OutboundSender {
       if (!(error instanceof StaleFenceError)) scope.log.warn('claiming messages failed', { error });
       return { outcomes, stopped: true, full: false };
     }
+    if (rows.length === 0) return { outcomes, stopped: false, full: false };
     const sent: { row: MessageRow; event: ReturnType<typeof instanceEvent> }[] = [];
     const failed: { row: MessageRow; reason: string }[] = [];
     let stopped = false;
