@@ -1,3 +1,4 @@
+import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
@@ -85,9 +86,11 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     onDelivery: () => dispatcher.poke(),
   });
 
+  let unsubscribe: (() => Promise<void>) | undefined;
   let started = false;
   const stop = async () => {
     started = false;
+    await unsubscribe?.().catch(() => {});
     // Consumers first (in-flight jobs finish or go back to the queue), then the loops; the
     // events relay last, so events written while stopping still leave.
     await Promise.allSettled([sendConsumer.stop(), webhookEvents.stop()]);
@@ -101,6 +104,10 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     async start() {
       try {
         await eventsRelay.start();
+        // A webhook set a moment ago gets the very next event (see webhooksChannel).
+        unsubscribe = await runtime.coordination.subscribe(webhooksChannel, (instanceId) =>
+          webhookEvents.forget(instanceId),
+        );
         dispatcher.start();
         await webhookEvents.start();
         await sendConsumer.start();

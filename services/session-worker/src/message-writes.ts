@@ -16,7 +16,7 @@ interface KeysItem {
 }
 
 /** Statements in flight per kind: the rest of the process's writes of that kind queue behind them. */
-const CONCURRENCY = 2;
+const CONCURRENCY = 1;
 
 /**
  * The per-message writes of every instance this process holds, group-committed: a `sent`, a

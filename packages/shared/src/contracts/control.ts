@@ -14,6 +14,13 @@ export const controlMessage = z.discriminatedUnion('type', [
 ]);
 export type ControlMessage = z.infer<typeof controlMessage>;
 
+/**
+ * "This instance's webhook changed" (set, enabled, disabled, deleted): sender-workers drop what
+ * they cached of it, so even "no webhook" can be cached between events — the message is the
+ * instance id. A lost one makes a change apply within the cache's TTL (1 s) instead of at once.
+ */
+export const webhooksChannel = 'webhooks';
+
 /** Methods a session-worker answers over request/reply; params are the API's validated body/query. */
 export const rpcMethods = [
   'group.create',

@@ -1,3 +1,4 @@
+import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
@@ -14,7 +15,9 @@ describe('webhook configuration', () => {
     expect(res.body.data.map((e: { name: string }) => e.name)).toContain('message.received');
   });
 
-  test('set, get, disable, enable and delete', async () => {
+  test('set, get, disable, enable and delete — each change announced to sender-workers', async () => {
+    const announced: string[] = [];
+    const unsubscribe = await api.runtime.coordination.subscribe(webhooksChannel, (id) => announced.push(id));
     const set = await api.request('POST', '/webhook/hooked/set', {
       key,
       body: { url: 'https://93.184.216.34/tz', events: ['message.received', 'message.ack'] },
@@ -30,6 +33,11 @@ describe('webhook configuration', () => {
     expect((await api.request('GET', '/webhook/hooked/deliveries', { key })).body.data).toEqual([]);
     expect((await api.request('DELETE', '/webhook/hooked', { key })).status).toBe(200);
     expect((await api.request('GET', '/webhook/hooked', { key })).status).toBe(404);
+    await unsubscribe();
+    // set, disable, enable, delete — each with the instance's id.
+    expect(announced).toHaveLength(4);
+    expect(new Set(announced).size).toBe(1);
+    expect(announced[0]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test('a private or loopback webhook URL is refused unless allowed by configuration', async () => {

@@ -1,8 +1,10 @@
+import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import { eventDescriptions, eventTypes } from '@turbozap/shared/contracts/events';
 import * as webhooks from '@turbozap/shared/db/repositories/webhooks';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { validateWebhookUrl } from '@turbozap/shared/net';
 import { z } from 'zod';
+import type { ApiDeps } from '../deps.ts';
 import { ok } from '../http/envelope.ts';
 import type { Define } from '../http/route.ts';
 
@@ -16,6 +18,13 @@ const setBody = z.object({
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
     .optional(),
 });
+
+/** Tells sender-workers to drop their cached copy; the change is committed either way (see webhooksChannel). */
+async function changed(deps: ApiDeps, instanceId: string): Promise<void> {
+  await deps.runtime.coordination.publish(webhooksChannel, instanceId).catch((error: unknown) => {
+    deps.runtime.logger.warn('webhook change not announced; it applies within a second', { error });
+  });
+}
 
 const notConfigured = () => new AppError('webhook_not_found', 'no webhook is configured for this instance', 404);
 
@@ -53,6 +62,7 @@ export function webhookRoutes(define: Define): void {
         secret: body.secret,
         headers: body.headers,
       });
+      await changed(deps, instance.id);
       ok(res, row);
     },
   });
@@ -78,6 +88,7 @@ export function webhookRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, instance, deps }) {
       if (!(await webhooks.deleteWebhook(deps.runtime.db, instance.id))) throw notConfigured();
+      await changed(deps, instance.id);
       ok(res, { deleted: true });
     },
   });
@@ -95,6 +106,7 @@ export function webhookRoutes(define: Define): void {
       async handler({ res, instance, deps }) {
         const row = await webhooks.setEnabled(deps.runtime.db, instance.id, enabled);
         if (!row) throw notConfigured();
+        await changed(deps, instance.id);
         ok(res, row);
       },
     });

@@ -112,7 +112,17 @@ export class WebhookEventConsumer {
     }
   }
 
-  /** The cached read is shared: a burst of events of one instance reads its webhook once. */
+  /** An instance's webhook changed (webhooksChannel): the next event reads it afresh. */
+  forget(instanceId: string): void {
+    this.configs.delete(instanceId);
+  }
+
+  /**
+   * The cached read is shared: a burst of events of one instance reads its webhook once, and
+   * "no webhook" is cached too — a change is announced (forget) and otherwise applies within the
+   * TTL. Without that, an instance with no webhook cost a query per event: under load the
+   * sender-worker spent more on those than on the sends.
+   */
   private webhookOf(instanceId: string): Promise<WebhookConfig> {
     const now = this.options.now?.() ?? Date.now();
     const ttl = this.options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS;
@@ -124,14 +134,10 @@ export class WebhookEventConsumer {
     const webhook = getWebhook(this.options.db, instanceId);
     const entry = { webhook, at: now };
     this.configs.set(instanceId, entry);
-    // Neither a failed read nor "no webhook" is kept: a webhook configured a moment ago must get
-    // the very next event (only an existing webhook's changes may take up to the TTL to apply).
-    const forget = () => {
+    // A failed read is not kept.
+    webhook.catch(() => {
       if (this.configs.get(instanceId) === entry) this.configs.delete(instanceId);
-    };
-    webhook.then((found) => {
-      if (!found) forget();
-    }, forget);
+    });
     return webhook;
   }
 }

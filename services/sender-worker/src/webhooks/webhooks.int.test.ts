@@ -211,6 +211,22 @@ describePg('webhooks', () => {
     expect((await consumer().handle({ ...asDelivery(orphan), body: Buffer.from('nope') })).kind).toBe('dead');
   });
 
+  test('"no webhook" is cached between events until the change is announced', async () => {
+    const instance = await h.newInstance();
+    const r = await receiver();
+    const c = consumer();
+    const event = (n: number) => asDelivery(makeEvent('message.sent', instance, { n }, `cached-${n}`));
+    expect((await c.handle(event(1))).kind).toBe('ack');
+    await setWebhook(h.runtime.db, instance.id, { url: `${r.url}/hook`, events: [], enabled: true });
+    // Within the TTL the cached "none" still holds…
+    await c.handle(event(2));
+    expect(await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).toHaveLength(0);
+    // …until the API's announcement (webhooksChannel) makes the next event read it afresh.
+    c.forget(instance.id);
+    await c.handle(event(3));
+    expect(await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).toHaveLength(1);
+  });
+
   test('two dispatchers side by side never make the same attempt twice', async () => {
     const { instance, receiver: r, emit } = await setup();
     for (let i = 0; i < 30; i++) await emit();

@@ -19,6 +19,12 @@ export interface PassResult {
   full: boolean;
 }
 
+interface Waiter {
+  resolve: (outcome: Outcome) => void;
+  /** A parked job waits for a pass someone else starts (see `park`); it starts none itself. */
+  timer?: NodeJS.Timeout;
+}
+
 /**
  * One chat's sends, one pass at a time. A job asks for its message; a pass claims the chat's next
  * ready messages from the database in acceptance order (whichever jobs brought them) and sends
@@ -29,7 +35,7 @@ export interface PassResult {
 export class ChatDrain {
   readonly #pass: () => Promise<PassResult>;
   readonly #onIdle: () => void;
-  readonly #waiters = new Map<string, Array<(outcome: Outcome) => void>>();
+  readonly #waiters = new Map<string, Waiter[]>();
   #running = false;
 
   constructor(pass: () => Promise<PassResult>, onIdle: () => void) {
@@ -39,40 +45,74 @@ export class ChatDrain {
 
   /** Resolves with what became of `messageId` in the next pass that settles it. */
   request(messageId: string): Promise<Outcome> {
-    const outcome = new Promise<Outcome>((resolve) => {
-      const waiting = this.#waiters.get(messageId);
-      if (waiting) waiting.push(resolve);
-      else this.#waiters.set(messageId, [resolve]);
-    });
+    const outcome = this.#wait(messageId, { resolve: () => {} });
     if (!this.#running) void this.#run();
     return outcome;
+  }
+
+  /**
+   * For a message behind an earlier one still being prepared: waits, without starting a pass,
+   * for a pass that sends it (the earlier message's own job starts one), or `unclaimed` after
+   * `ms`. Cheaper than a trip through the broker's retry queue, and bounded: a parked job holds
+   * one of the outbox's prefetch slots.
+   */
+  park(messageId: string, ms: number): Promise<Outcome> {
+    const waiter: Waiter = { resolve: () => {} };
+    const outcome = this.#wait(messageId, waiter);
+    waiter.timer = setTimeout(() => {
+      this.#settleOne(messageId, waiter, { kind: 'unclaimed' });
+      if (!this.#running && this.#waiters.size === 0) this.#onIdle();
+    }, ms);
+    return outcome;
+  }
+
+  #wait(messageId: string, waiter: Waiter): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      waiter.resolve = resolve;
+      const waiting = this.#waiters.get(messageId);
+      if (waiting) waiting.push(waiter);
+      else this.#waiters.set(messageId, [waiter]);
+    });
+  }
+
+  /** Ids with a job that asked for a pass (not only parked ones). */
+  #asking(): string[] {
+    return [...this.#waiters].filter(([, ws]) => ws.some((w) => !w.timer)).map(([id]) => id);
   }
 
   async #run(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#waiters.size > 0) {
+      for (let before = this.#asking(); before.length > 0; before = this.#asking()) {
         // Jobs that arrive during a pass may have missed its claim: they wait for the next one.
-        const before = [...this.#waiters.keys()];
         const result = await this.#pass().catch(() => ({ outcomes: new Map(), stopped: true, full: false }));
         for (const [id, outcome] of result.outcomes) this.#settle(id, outcome);
         if (result.stopped) {
           for (const id of [...this.#waiters.keys()]) this.#settle(id, { kind: 'stopped' });
         } else if (!result.full) {
-          for (const id of before) this.#settle(id, { kind: 'unclaimed' });
+          for (const id of before) this.#settle(id, { kind: 'unclaimed' }, (w) => !w.timer);
         }
       }
     } finally {
       this.#running = false;
-      this.#onIdle();
+      if (this.#waiters.size === 0) this.#onIdle();
     }
   }
 
-  #settle(messageId: string, outcome: Outcome): void {
+  #settle(messageId: string, outcome: Outcome, which: (w: Waiter) => boolean = () => true): void {
+    for (const waiter of [...(this.#waiters.get(messageId) ?? [])]) {
+      if (which(waiter)) this.#settleOne(messageId, waiter, outcome);
+    }
+  }
+
+  #settleOne(messageId: string, waiter: Waiter, outcome: Outcome): void {
     const waiting = this.#waiters.get(messageId);
-    if (!waiting) return;
-    this.#waiters.delete(messageId);
-    for (const resolve of waiting) resolve(outcome);
+    const at = waiting?.indexOf(waiter) ?? -1;
+    if (!waiting || at < 0) return;
+    waiting.splice(at, 1);
+    if (waiting.length === 0) this.#waiters.delete(messageId);
+    clearTimeout(waiter.timer);
+    waiter.resolve(outcome);
   }
 }
 
@@ -86,14 +126,25 @@ export class ChatDrains {
   }
 
   request(chat: string, messageId: string): Promise<Outcome> {
+    return this.#drain(chat).request(messageId);
+  }
+
+  park(chat: string, messageId: string, ms: number): Promise<Outcome> {
+    return this.#drain(chat).park(messageId, ms);
+  }
+
+  #drain(chat: string): ChatDrain {
     let drain = this.#drains.get(chat);
     if (!drain) {
-      drain = new ChatDrain(
+      const created = new ChatDrain(
         () => this.#pass(chat),
-        () => this.#drains.delete(chat),
+        () => {
+          if (this.#drains.get(chat) === created) this.#drains.delete(chat);
+        },
       );
+      drain = created;
       this.#drains.set(chat, drain);
     }
-    return drain.request(messageId);
+    return drain;
   }
 }

@@ -37,6 +37,8 @@ export interface SenderOptions {
 const done: readonly MessageStatus[] = ['sent', 'delivered', ...finalStatuses];
 const MAX_TYPING_MS = 25_000;
 const DEFAULT_BATCH = 16;
+/** How long a job behind a message still being prepared waits in-process for the pass that sends it. */
+const PARK_MS = 2_000;
 
 /**
  * Puts outbox jobs on the wire, per chat in acceptance order (ChatDrains): a pass claims the
@@ -88,13 +90,19 @@ export class OutboundSender {
       // Jobs from older producers carry no chat: the row tells.
       chat ??= (await messagesRepo.get(this.#o.scope.ctx.db, messageId))?.remote_jid;
       if (!chat) return ack;
-      return await this.#decide(messageId, delivery.attempts, await this.#drains.request(chat, messageId));
+      return await this.#decide(chat, messageId, delivery.attempts, await this.#drains.request(chat, messageId));
     } finally {
       await yieldToLoop();
     }
   }
 
-  async #decide(messageId: string, attempts: number, outcome: Outcome): Promise<HandlerResult> {
+  async #decide(
+    chat: string,
+    messageId: string,
+    attempts: number,
+    outcome: Outcome,
+    parked = false,
+  ): Promise<HandlerResult> {
     switch (outcome.kind) {
       case 'sent':
       case 'failed':
@@ -115,7 +123,10 @@ export class OutboundSender {
         if (current.instance_id !== this.#o.scope.instance.id) return dead('message of another instance');
         if (current.status === 'queued' || current.status === 'preparing') return retry(1_000);
         // Ready, behind an earlier message to its chat that is still being prepared: that one's
-        // own job sends both; this job comes back in case it never does (it failed, say).
+        // own job will send both. Wait here for that a little, then come back through the queue
+        // in case it never does (it failed, say).
+        if (!parked)
+          return this.#decide(chat, messageId, attempts, await this.#drains.park(chat, messageId, PARK_MS), true);
         return retry(Math.min(5_000, 250 * 2 ** Math.min(attempts, 4)));
       }
     }
