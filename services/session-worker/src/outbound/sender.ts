@@ -152,8 +152,10 @@ export class OutboundSender {
     let stopped = false;
     let broke = false;
     try {
-      // One Signal-key commit for the pass instead of one per message (sendMessage's own
-      // transaction nests in it).
+      // One Signal-key commit for the pass instead of one per message: sendMessage's own
+      // transaction nests in it. Under Baileys' own key for sends (our id), so passes of
+      // different chats still take turns, as Baileys' sends do: each may ratchet the sessions
+      // with our other devices, and two at once would overwrite each other's.
       await sock.authState.keys.transaction(async () => {
         for (const row of rows) {
           if (signal.aborted || this.#o.socket() !== sock) {
@@ -178,7 +180,7 @@ export class OutboundSender {
             return;
           }
         }
-      }, `turbozap-send:${chat}`);
+      }, sock.authState.creds.me?.id ?? 'me');
     } catch (error) {
       // The keys' commit failed (lease lost, database): the messages are on the wire, but the
       // sessions they advanced are not stored; give the jobs back, their rows stay `sending`.
