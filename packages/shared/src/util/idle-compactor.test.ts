@@ -23,21 +23,25 @@ describe('IdleCompactor', () => {
     compactor.start();
     compactor.stop();
     let t = Date.now();
+    const later = (ms: number) => {
+      t += ms;
+      return t;
+    };
     // A burst: busy (50 % of a core) and the heap grows.
     state.cpu += 2_500_000;
     state.rss = 300 * MB;
-    expect(compactor.check((t += 5_000))).toBe(false);
+    expect(compactor.check(later(5_000))).toBe(false);
     // Idle now: one collection.
     state.cpu += 10_000;
-    expect(compactor.check((t += 5_000))).toBe(true);
+    expect(compactor.check(later(5_000))).toBe(true);
     expect(state.collections).toBe(1);
     // Still idle, at its floor: nothing more.
-    expect(compactor.check((t += 5_000))).toBe(false);
+    expect(compactor.check(later(5_000))).toBe(false);
     expect(state.collections).toBe(1);
     // Another burst right after: not within the minimum gap of the last compaction, then again.
     state.rss = 300 * MB;
-    expect(compactor.check((t += 5_000))).toBe(false);
-    expect(compactor.check((t += 30_000))).toBe(true);
+    expect(compactor.check(later(5_000))).toBe(false);
+    expect(compactor.check(later(30_000))).toBe(true);
     expect(state.collections).toBe(2);
   });
 
