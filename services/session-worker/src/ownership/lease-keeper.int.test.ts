@@ -16,7 +16,9 @@ if (await servicesUp('redis')) {
     () => RedisCoordination.connect({ url: testServices.redis, prefix: `${uniqueName('tzlk')}:`, onError: () => {} }),
   ]);
 }
-const TTL = 300;
+// Renewed every TTL/3: long enough that a loaded machine's pauses (the whole suite on 2 cores)
+// do not outlast it — at 300 ms a 200 ms stall let a lease expire once.
+const TTL = 1_000;
 
 describePg('lease keeper', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
