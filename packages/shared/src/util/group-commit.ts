@@ -1,4 +1,4 @@
-export interface GroupCommitOptions<I> {
+export interface GroupCommitOptions<I, R = unknown> {
   /** Most items in one batch. */
   maxBatch?: number;
   /** Batches in flight at once; items that arrive meanwhile wait and go together in the next one. */
@@ -8,6 +8,12 @@ export interface GroupCommitOptions<I> {
    * one waits while an earlier one with its key is being written: they are written in order.
    */
   key?: (item: I) => string;
+  /**
+   * Writes one item alone: when a batch fails for a reason `isolate` accepts (the database
+   * refused some row), each item is written by itself, so one bad item does not fail the others.
+   */
+  single?: (item: I) => Promise<R>;
+  isolate?: (error: unknown) => boolean;
 }
 
 interface Entry<I, R> {
@@ -27,16 +33,26 @@ export class GroupCommit<I, R> {
   readonly #maxBatch: number;
   readonly #concurrency: number;
   readonly #key: ((item: I) => string) | undefined;
+  readonly #single: ((item: I) => Promise<R>) | undefined;
+  readonly #isolate: (error: unknown) => boolean;
+  readonly #writes = new Set<Promise<void>>();
   readonly #queue: Entry<I, R>[] = [];
   #inFlight = 0;
   /** Keys of the items being written now: a later item with the same key waits for them. */
   readonly #busy = new Map<string, number>();
 
-  constructor(run: (items: I[]) => Promise<Array<R | Error>>, options: GroupCommitOptions<I> = {}) {
+  constructor(run: (items: I[]) => Promise<Array<R | Error>>, options: GroupCommitOptions<I, R> = {}) {
     this.#run = run;
     this.#maxBatch = options.maxBatch ?? 256;
     this.#concurrency = options.concurrency ?? 1;
     this.#key = options.key;
+    this.#single = options.single;
+    this.#isolate = options.isolate ?? refusedRow;
+  }
+
+  /** Resolves when everything submitted so far is written. */
+  async idle(): Promise<void> {
+    while (this.#writes.size > 0 || this.#queue.length > 0) await Promise.allSettled([...this.#writes]);
   }
 
   submit(item: I): Promise<R> {
@@ -59,10 +75,12 @@ export class GroupCommit<I, R> {
       // Every queued item waits for an earlier one with its key: the end of that write resumes here.
       if (batch.length === 0) return;
       this.#inFlight++;
-      void this.#write(batch).finally(() => {
+      const write: Promise<void> = this.#write(batch).finally(() => {
+        this.#writes.delete(write);
         this.#inFlight--;
         this.#next();
       });
+      this.#writes.add(write);
     }
   }
 
@@ -96,7 +114,10 @@ export class GroupCommit<I, R> {
         else resolve(result as R);
       }
     } catch (error) {
-      for (const { reject } of batch) reject(error);
+      if (this.#single && batch.length > 1 && this.#isolate(error)) {
+        const single = this.#single;
+        await Promise.all(batch.map(({ item, resolve, reject }) => single(item).then(resolve, reject)));
+      } else for (const { reject } of batch) reject(error);
     } finally {
       for (const key of keys) {
         const n = (this.#busy.get(key) ?? 1) - 1;
@@ -105,4 +126,13 @@ export class GroupCommit<I, R> {
       }
     }
   }
+}
+
+/**
+ * Postgres refused something about the rows (SQLSTATE class 22 data exception, 23 integrity
+ * violation, 40 deadlock/serialization), not the connection: worth trying each row alone.
+ */
+export function refusedRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(22|23|40)[0-9A-Z]{3}$/.test(code);
 }

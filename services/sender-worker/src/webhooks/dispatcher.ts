@@ -11,9 +11,9 @@ import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { ResolveAll } from '@turbozap/shared/net';
 import type { Runtime } from '@turbozap/shared/runtime';
+import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { Agent } from 'undici';
-import { Batcher } from './batcher.ts';
 import { postDelivery } from './request.ts';
 import { decide, type RetryPolicy } from './retry-policy.ts';
 
@@ -65,19 +65,18 @@ export class WebhookDispatcher {
   private readonly inflight = new Set<Promise<void>>();
   private posting = 0;
   private stopping = false;
-  private readonly results: Batcher<FinishedAttempt, boolean>;
+  private readonly results: GroupCommit<FinishedAttempt, boolean>;
   private wake: PromiseWithResolvers<void> | null = null;
 
   constructor(options: DispatcherOptions) {
     this.options = options;
-    this.results = new Batcher({
-      maxBatch: Math.max(1, options.concurrency * 2),
-      run: async (batch) => {
+    this.results = new GroupCommit(
+      async (batch) => {
         const settled = await finishAttempts(options.db, batch);
         return batch.map((f) => settled.has(f.claim.id));
       },
-      single: (f) => finishAttempt(options.db, f.claim, f.outcome),
-    });
+      { maxBatch: Math.max(1, options.concurrency * 2), single: (f) => finishAttempt(options.db, f.claim, f.outcome) },
+    );
     this.loop = new PollingLoop({
       name: 'webhook dispatcher',
       intervalMs: options.pollIntervalMs,
@@ -232,7 +231,7 @@ export class WebhookDispatcher {
   }
 
   private record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
-    return this.results.add({ claim, outcome });
+    return this.results.submit({ claim, outcome });
   }
 
   private now(): number {

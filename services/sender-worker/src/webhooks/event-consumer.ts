@@ -9,9 +9,9 @@ import {
 import { getWebhook } from '@turbozap/shared/db/repositories/webhooks';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Runtime } from '@turbozap/shared/runtime';
+import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import { z } from 'zod';
 import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
-import { Batcher } from './batcher.ts';
 
 /** Only what routing needs: unknown event types and extra fields pass through to receivers. */
 const routable = z.looseObject({
@@ -53,20 +53,22 @@ export class WebhookEventConsumer {
   private consumer: Consumer | null = null;
   /** Per instance: its webhook (or none) as read at `at`. A change applies within the TTL. */
   private readonly configs = new Map<string, { webhook: Promise<WebhookConfig>; at: number }>();
-  private readonly rows: Batcher<NewDelivery, boolean>;
+  private readonly rows: GroupCommit<NewDelivery, boolean>;
 
   constructor(options: WebhookEventConsumerOptions) {
     this.options = options;
-    this.rows = new Batcher({
-      maxBatch: Math.max(1, options.prefetch),
-      run: async (batch) => {
+    this.rows = new GroupCommit(
+      async (batch) => {
         const created = new Set(
           (await insertDeliveries(options.db, batch)).map((r) => `${r.event_id}\0${r.webhook_id}`),
         );
         return batch.map((d) => created.has(`${d.eventId}\0${d.webhookId}`));
       },
-      single: async (d) => (await insertDelivery(options.db, d)) !== undefined,
-    });
+      {
+        maxBatch: Math.max(1, options.prefetch),
+        single: async (d) => (await insertDelivery(options.db, d)) !== undefined,
+      },
+    );
   }
 
   async start(): Promise<void> {
@@ -92,7 +94,7 @@ export class WebhookEventConsumer {
     try {
       const webhook = await this.webhookOf(envelope.instance.id);
       if (!webhook || !matchesWebhook(webhook, envelope.event)) return ack;
-      const created = await this.rows.add({
+      const created = await this.rows.submit({
         eventId: envelope.id,
         webhookId: webhook.id,
         instanceId: envelope.instance.id,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ack, type Delivery, dead, type HandlerResult, retry } from '@turbozap/shared/broker/port';
+import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { parseJob } from '@turbozap/shared/contracts/queues';
 import { fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
@@ -9,7 +10,6 @@ import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { Lru } from '../util/lru.ts';
-import { Semaphore } from '../util/semaphore.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
 import { type ContentDeps, toBaileysContent } from './content-mapper.ts';
 import { waMessageIdFor } from './message-id.ts';
@@ -24,8 +24,6 @@ export interface SenderOptions {
   pacer: Pacer;
   content: ContentDeps;
   sendTyping: boolean;
-  /** Concurrent sendMessage calls on this socket (across chats: one chat sends in order). */
-  maxInFlight?: number;
   /** Transient failures before a message ends `failed`. */
   maxAttempts?: number;
   /** Messages of one chat claimed and sent per pass (1 while pacing or typing is on). */
@@ -49,7 +47,6 @@ const PARK_MS = 2_000;
  */
 export class OutboundSender {
   readonly #o: SenderOptions;
-  readonly #slots: Semaphore;
   readonly #drains = new ChatDrains((chat) => this.#pass(chat));
   /**
    * Ids this instance sent lately: their jobs, often just behind the pass that sent them, are
@@ -63,7 +60,6 @@ export class OutboundSender {
 
   constructor(options: SenderOptions) {
     this.#o = options;
-    this.#slots = new Semaphore(options.maxInFlight ?? 4);
     this.#batch = options.pacer.enabled || options.sendTyping ? 1 : (options.batch ?? DEFAULT_BATCH);
   }
 
@@ -147,7 +143,7 @@ export class OutboundSender {
       return { outcomes, stopped: true, full: false };
     }
     if (rows.length === 0) return { outcomes, stopped: false, full: false };
-    const sent: { row: MessageRow; event: ReturnType<typeof instanceEvent> }[] = [];
+    const sent: { row: MessageRow; event: EventEnvelope }[] = [];
     const failed: { row: MessageRow; reason: string }[] = [];
     let stopped = false;
     let broke = false;
@@ -198,9 +194,7 @@ export class OutboundSender {
     const { quoted } = mapped;
     const content = await withPollSecret(scope, row, waId, mapped.content);
     await this.#typing(sock, row, signal);
-    const onWire = await this.#slots.run(() =>
-      sock.sendMessage(row.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) }),
-    );
+    const onWire = await sock.sendMessage(row.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) });
     await keepSentPollSecret(scope, waId, content, onWire);
     const lid = await sock.signalRepository.lidMapping.getLIDForPN(row.remote_jid).catch(() => null);
     return instanceEvent(
@@ -213,7 +207,7 @@ export class OutboundSender {
 
   /** Writes `sent` (one statement) and the permanent failures; false when that failed. */
   async #record(
-    sent: { row: MessageRow; event: ReturnType<typeof instanceEvent> }[],
+    sent: { row: MessageRow; event: EventEnvelope }[],
     failed: { row: MessageRow; reason: string }[],
     outcomes: Map<string, Outcome>,
   ): Promise<boolean> {
