@@ -74,12 +74,7 @@ export const fencedMessagesRepo = {
     extra: { reason?: string; waMessageId?: string } = {},
     event?: EventEnvelope,
   ): Promise<MessageRow | undefined> {
-    const emitted = event
-      ? sql`, emitted AS (
-          INSERT INTO events_outbox (id, instance_id, event, envelope)
-          SELECT ${event.id}::text, moved.instance_id, ${event.event}::text, ${JSON.stringify(event)}::jsonb FROM moved
-          ON CONFLICT (id) DO NOTHING)`
-      : sql``;
+    const emitted = event ? emitEach(event.event, sql`${JSON.stringify(event)}::jsonb`) : sql``;
     const rows = await fencedOne(
       db,
       fence,
