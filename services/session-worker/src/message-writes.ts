@@ -4,9 +4,9 @@ import {
   type AckItem,
   fencedMessagesRepo,
   type SentItem,
+  type WrittenRow,
 } from '@turbozap/shared/db/repositories/fenced-messages';
 import type { Fence } from '@turbozap/shared/db/repositories/instance-ownership';
-import type { MessageRow } from '@turbozap/shared/db/schema';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import type { Db } from './db-types.ts';
 
@@ -26,7 +26,7 @@ const CONCURRENCY = 1;
  * only its own chat). Each item keeps its own fence: a stale one is refused alone.
  */
 export class MessageWrites {
-  readonly #sent: GroupCommit<SentItem, MessageRow | undefined>;
+  readonly #sent: GroupCommit<SentItem, WrittenRow | undefined>;
   readonly #acks: GroupCommit<AckItem, AckedRow | undefined>;
   readonly #keys: GroupCommit<KeysItem, undefined>;
 
@@ -56,7 +56,7 @@ export class MessageWrites {
    * `sending → sent` + `message.sent` (fencedMessagesRepo.markSent) for each item, submitted
    * together; each answers its row, undefined when it had ended otherwise, or rejects (stale fence).
    */
-  markSent(items: readonly SentItem[]): Promise<MessageRow | undefined>[] {
+  markSent(items: readonly SentItem[]): Promise<WrittenRow | undefined>[] {
     return this.#sent.submitAll(items);
   }
 

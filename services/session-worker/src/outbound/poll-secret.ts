@@ -12,7 +12,7 @@ import type { InstanceScope } from '../instance-scope.ts';
  */
 export async function withPollSecret(
   scope: InstanceScope,
-  row: MessageRow,
+  row: Pick<MessageRow, 'id'>,
   waId: string,
   content: AnyMessageContent,
 ): Promise<AnyMessageContent> {

@@ -2,14 +2,15 @@ import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/pr
 import { ack, type Delivery, dead, type HandlerResult, retry } from '@turbozap/shared/broker/port';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { parseJob } from '@turbozap/shared/contracts/queues';
-import { fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
+import { type ClaimedRow, fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
-import { finalStatuses, type MessageRow, type MessageStatus } from '@turbozap/shared/db/schema';
+import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { Lru } from '../util/lru.ts';
+import { TtlLruCache } from '../util/ttl-cache.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
 import { type ContentDeps, toBaileysContent } from './content-mapper.ts';
 import { waMessageIdFor } from './message-id.ts';
@@ -54,6 +55,11 @@ export class OutboundSender {
    * dozen cover them (and 2,000 instances keep a few hundred KB, not hundreds of MB).
    */
   readonly #recentlySent = new Lru<string, true>(64);
+  /**
+   * The contact's LID (or that there is none yet) per chat, for the events: asking Baileys costs
+   * a walk through its caches per message, and an answer a minute old is good enough for an event.
+   */
+  readonly #lids = new TtlLruCache(256, 60_000);
   readonly #batch: number;
   /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
@@ -135,7 +141,7 @@ export class OutboundSender {
     const sock = this.#o.socket();
     const signal = this.#abort.signal;
     if (!sock || signal.aborted) return { outcomes, stopped: true, full: false };
-    let rows: MessageRow[];
+    let rows: ClaimedRow[];
     try {
       rows = await scope.writeOne((fence) => fencedMessagesRepo.claimChat(scope.ctx.db, fence, chat, this.#batch));
     } catch (error) {
@@ -143,8 +149,8 @@ export class OutboundSender {
       return { outcomes, stopped: true, full: false };
     }
     if (rows.length === 0) return { outcomes, stopped: false, full: false };
-    const sent: { row: MessageRow; event: EventEnvelope }[] = [];
-    const failed: { row: MessageRow; reason: string }[] = [];
+    const sent: { row: ClaimedRow; event: EventEnvelope }[] = [];
+    const failed: { row: ClaimedRow; reason: string }[] = [];
     let stopped = false;
     let broke = false;
     try {
@@ -187,7 +193,7 @@ export class OutboundSender {
     return { outcomes, stopped, full: !broke && rows.length === this.#batch };
   }
 
-  async #sendOne(sock: WASocket, row: MessageRow, signal: AbortSignal) {
+  async #sendOne(sock: WASocket, row: ClaimedRow, signal: AbortSignal) {
     const { scope } = this.#o;
     const waId = row.wa_message_id ?? waMessageIdFor(row.id);
     const mapped = await toBaileysContent(row, this.#o.content);
@@ -196,7 +202,7 @@ export class OutboundSender {
     await this.#typing(sock, row, signal);
     const onWire = await sock.sendMessage(row.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) });
     await keepSentPollSecret(scope, waId, content, onWire);
-    const lid = await sock.signalRepository.lidMapping.getLIDForPN(row.remote_jid).catch(() => null);
+    const lid = await this.#lidOf(sock, row.remote_jid);
     return instanceEvent(
       scope.instance,
       'message.sent',
@@ -205,10 +211,18 @@ export class OutboundSender {
     );
   }
 
+  async #lidOf(sock: WASocket, jid: string): Promise<string | null> {
+    const cached = this.#lids.get<string | null>(jid);
+    if (cached !== undefined) return cached;
+    const lid = await sock.signalRepository.lidMapping.getLIDForPN(jid).catch(() => null);
+    this.#lids.set(jid, lid);
+    return lid;
+  }
+
   /** Writes `sent` (one statement) and the permanent failures; false when that failed. */
   async #record(
-    sent: { row: MessageRow; event: EventEnvelope }[],
-    failed: { row: MessageRow; reason: string }[],
+    sent: { row: ClaimedRow; event: EventEnvelope }[],
+    failed: { row: ClaimedRow; reason: string }[],
     outcomes: Map<string, Outcome>,
   ): Promise<boolean> {
     const { scope } = this.#o;
@@ -238,7 +252,7 @@ export class OutboundSender {
     }
   }
 
-  async #typing(sock: WASocket, row: MessageRow, signal: AbortSignal): Promise<void> {
+  async #typing(sock: WASocket, row: ClaimedRow, signal: AbortSignal): Promise<void> {
     const asked = row.content['delay_ms'];
     const text = typeof row.content['text'] === 'string' ? (row.content['text'] as string) : '';
     const ms =
@@ -254,7 +268,7 @@ export class OutboundSender {
   }
 
   /** `failed` + `message.failed`; true when it was written. */
-  async #fail(row: MessageRow, reason: string): Promise<boolean> {
+  async #fail(row: ClaimedRow, reason: string): Promise<boolean> {
     const { scope } = this.#o;
     const event = instanceEvent(
       scope.instance,

@@ -11,7 +11,23 @@ const unsent: readonly MessageStatus[] = [...pendingStatuses, 'sending'];
 const historyEntry = (to: MessageStatus, reason?: string) =>
   JSON.stringify([{ status: to, at: new Date().toISOString(), ...(reason ? { reason } : {}) }]);
 
-const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`));
+/**
+ * Status lists as SQL literals: they are our own constants, and inlined they are part of the
+ * statement's text rather than a dozen parameters to build and bind on every call.
+ */
+const statuses = (values: readonly MessageStatus[]) => {
+  for (const v of values) if (!/^[a-z_]+$/.test(v)) throw new Error(`not a status: ${v}`);
+  return sql.raw(values.map((v) => `'${v}'`).join(', '));
+};
+const unsentSql = statuses(unsent);
+const claimableSql = statuses(allowedFrom.sending);
+const sentFromSql = statuses(allowedFrom.sent);
+const sentOrAfterSql = statuses([...allowedFrom.sent, 'delivered', 'read']);
+const deliveredFromSql = statuses(allowedFrom.delivered);
+const readFromSql = statuses(allowedFrom.read);
+const transitionFromSql = Object.fromEntries(
+  Object.entries(allowedFrom).map(([to, from]) => [to, statuses(from)]),
+) as Record<keyof typeof allowedFrom, RawBuilder<unknown>>;
 
 /**
  * The message writes a session-worker makes for every send and receipt, each ONE statement: a
@@ -34,20 +50,19 @@ export const fencedMessagesRepo = {
    * row before `sent` is written). The run stops at the first message still being prepared, so a
    * message never overtakes an earlier one to its chat.
    */
-  async claimChat(db: Kysely<DB>, fence: Fence, chat: string, limit: number): Promise<MessageRow[]> {
-    const claimable = list(allowedFrom.sending);
-    return fencedOne(
+  async claimChat(db: Kysely<DB>, fence: Fence, chat: string, limit: number): Promise<ClaimedRow[]> {
+    return fencedOne<ClaimedRow>(
       db,
       fence,
       sql`WITH head AS (
           SELECT id, seq, status FROM messages
           WHERE instance_id = ${fence.instanceId} AND remote_jid = ${chat} AND direction = 'outbound'
-            AND status IN (${list(unsent)})
+            AND status IN (${unsentSql})
           ORDER BY seq LIMIT ${limit}),
         pick AS (
           SELECT id FROM head
-          WHERE status IN (${claimable})
-            AND NOT EXISTS (SELECT 1 FROM head stop WHERE stop.seq < head.seq AND stop.status NOT IN (${claimable}))),
+          WHERE status IN (${claimableSql})
+            AND NOT EXISTS (SELECT 1 FROM head stop WHERE stop.seq < head.seq AND stop.status NOT IN (${claimableSql}))),
         ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN pick USING (id)`)}
         UPDATE messages SET
           status = 'sending',
@@ -55,10 +70,10 @@ export const fencedMessagesRepo = {
           updated_at = now(),
           wa_message_id = coalesce(wa_message_id, ${waMessageIdSql})
         FROM locked
-        WHERE messages.id = locked.id AND messages.status IN (${claimable}) AND EXISTS (SELECT 1 FROM fence)
-        RETURNING messages.*`,
+        WHERE messages.id = locked.id AND messages.status IN (${claimableSql}) AND EXISTS (SELECT 1 FROM fence)
+        RETURNING ${claimedColumns}`,
       sql``,
-      sql`ORDER BY moved.seq`,
+      { order: sql`ORDER BY moved.seq` },
     );
   },
 
@@ -75,7 +90,7 @@ export const fencedMessagesRepo = {
     event?: EventEnvelope,
   ): Promise<MessageRow | undefined> {
     const emitted = event ? emitEach(event.event, sql`${JSON.stringify(event)}::jsonb`) : sql``;
-    const rows = await fencedOne(
+    const rows = await fencedOne<MessageRow>(
       db,
       fence,
       sql`UPDATE messages SET
@@ -85,7 +100,7 @@ export const fencedMessagesRepo = {
           error = coalesce(${extra.reason ?? null}::text, error),
           wa_message_id = coalesce(${extra.waMessageId ?? null}::text, wa_message_id)
         WHERE id = ${id} AND instance_id = ${fence.instanceId}
-          AND status IN (${list(allowedFrom[to])})
+          AND status IN (${transitionFromSql[to]})
           AND EXISTS (SELECT 1 FROM fence)
         RETURNING *`,
       emitted,
@@ -100,10 +115,10 @@ export const fencedMessagesRepo = {
    * deterministic id makes a second one a no-op. Answers each item: its row, undefined (it had
    * ended otherwise), or a StaleFenceError.
    */
-  async markSent(db: Kysely<DB>, items: readonly SentItem[]): Promise<Array<MessageRow | undefined | Error>> {
+  async markSent(db: Kysely<DB>, items: readonly SentItem[]): Promise<Array<WrittenRow | undefined | Error>> {
     if (items.length === 0) return [];
-    const moves = sql`messages.status IN (${list(allowedFrom.sent)})`;
-    const { rows, held } = await fencedMany(
+    const moves = sql`messages.status IN (${sentFromSql})`;
+    const { rows, held } = await fencedMany<WrittenRow>(
       db,
       items.map((i) => i.fence),
       sql`WITH input AS (
@@ -117,9 +132,11 @@ export const fencedMessagesRepo = {
         FROM input
         WHERE messages.id = input.id AND messages.id IN (SELECT id FROM locked)
           AND (messages.instance_id, input.token) IN (SELECT id, token FROM fence)
-          AND messages.status IN (${list([...allowedFrom.sent, 'delivered', 'read'])})
-        RETURNING messages.*, input.envelope AS _envelope`,
+          AND messages.status IN (${sentOrAfterSql})
+        RETURNING messages.id, messages.status, messages.instance_id, input.envelope AS _envelope`,
       emitEach('message.sent', sql`moved._envelope`),
+      // The caller has the events: not read back.
+      { select: sql`moved.id, moved.status` },
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return items.map((i) => (held(i.fence) ? byId.get(i.id) : stale(i.fence)));
@@ -135,7 +152,7 @@ export const fencedMessagesRepo = {
   async ack(db: Kysely<DB>, items: readonly AckItem[]): Promise<Array<AckedRow | undefined | Error>> {
     if (items.length === 0) return [];
     const r = (pick: (x: AckItem) => unknown) => items.map(pick);
-    const { rows, held } = await fencedMany(
+    const { rows, held } = await fencedMany<AckedRow>(
       db,
       items.map((i) => i.fence),
       sql`WITH input AS (
@@ -158,14 +175,14 @@ export const fencedMessagesRepo = {
           AND messages.instance_id = input.instance_id AND messages.wa_message_id = input.wa_id
           AND (input.instance_id, input.token) IN (SELECT id, token FROM fence)
           AND messages.direction = 'outbound'
-          AND ((input.to_status = 'delivered' AND messages.status IN (${list(allowedFrom.delivered)}))
-            OR (input.to_status = 'read' AND messages.status IN (${list(allowedFrom.read)})))
-        RETURNING messages.*, jsonb_set(
+          AND ((input.to_status = 'delivered' AND messages.status IN (${deliveredFromSql}))
+            OR (input.to_status = 'read' AND messages.status IN (${readFromSql})))
+        RETURNING messages.id, messages.status, messages.instance_id, messages.wa_message_id, jsonb_set(
             jsonb_set(input.envelope, '{data,id}', to_jsonb(messages.id)),
             '{data,remote_jid}', to_jsonb(coalesce(input.receipt_jid, messages.remote_jid))) AS _envelope`,
       emitEach('message.ack', sql`moved._envelope`),
     );
-    const byWaId = new Map((rows as AckedRow[]).map((row) => [`${row.instance_id}/${row.wa_message_id}`, row]));
+    const byWaId = new Map(rows.map((row) => [`${row.instance_id}/${row.wa_message_id}`, row]));
     return items.map((i) =>
       held(i.fence) ? byWaId.get(`${i.fence.instanceId}/${i.receipt.waMessageId}`) : stale(i.fence),
     );
@@ -194,8 +211,31 @@ export interface Receipt {
   remoteJid: string | null;
 }
 
+/**
+ * What a send needs of a claimed row. Not the history (it grows with every status change and
+ * would be parsed on every claim) nor the timestamps: the hot statements return only what their
+ * callers read.
+ */
+const claimed = [
+  'id',
+  'instance_id',
+  'direction',
+  'seq',
+  'remote_jid',
+  'type',
+  'content',
+  'media_key',
+  'status',
+  'wa_message_id',
+] as const satisfies readonly (keyof MessageRow)[];
+export type ClaimedRow = Pick<MessageRow, (typeof claimed)[number]>;
+const claimedColumns = sql.raw(claimed.map((c) => `messages.${c}`).join(', '));
+
+/** A row a batch write moved, as far as its caller reads it. */
+export type WrittenRow = Pick<MessageRow, 'id' | 'status'>;
+
 /** A row a receipt moved, with the event as stored. */
-export type AckedRow = MessageRow & { _envelope: EventEnvelope };
+export type AckedRow = WrittenRow & Pick<MessageRow, 'instance_id' | 'wa_message_id'> & { _envelope: EventEnvelope };
 
 /**
  * The rows a batch will update, locked in id order first: two batches over overlapping rows (a
@@ -221,16 +261,16 @@ const stale = (fence: Fence) => new StaleFenceError(fence.instanceId, fence.toke
  * Runs `update` as the `moved` CTE behind the fences, then `emitted` (more CTEs over `moved`).
  * Returns the rows it moved and which fences held (always one row back, to carry them).
  */
-async function fencedMany(
+async function fencedMany<R extends { id: string }>(
   db: Kysely<DB>,
   fences: readonly Fence[],
   update: RawBuilder<unknown>,
   emitted: RawBuilder<unknown>,
-  order: RawBuilder<unknown> = sql``,
-): Promise<{ rows: MessageRow[]; held: (fence: Fence) => boolean }> {
-  const { rows } = await sql<MessageRow & { _held: string[] }>`
+  { order = sql``, select = sql`moved.*` }: ReadBack = {},
+): Promise<{ rows: R[]; held: (fence: Fence) => boolean }> {
+  const { rows } = await sql<R & { _held: string[] }>`
     WITH fence AS (${instanceOwnershipRepo.fenceSetSql(fences)}), moved AS (${update})${emitted}
-    SELECT moved.*, held.keys AS _held
+    SELECT ${select}, held.keys AS _held
     FROM (SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS keys FROM fence) held
     LEFT JOIN moved ON true ${order}`.execute(db);
   const keys = new Set(rows[0]?._held ?? []);
@@ -240,15 +280,21 @@ async function fencedMany(
   };
 }
 
+/** How the moved rows are read back: their order, and which of their columns (default all). */
+interface ReadBack {
+  order?: RawBuilder<unknown>;
+  select?: RawBuilder<unknown>;
+}
+
 /** `fencedMany` for one fence: the rows moved, or a StaleFenceError. */
-async function fencedOne(
+async function fencedOne<R extends { id: string }>(
   db: Kysely<DB>,
   fence: Fence,
   update: RawBuilder<unknown>,
   emitted: RawBuilder<unknown>,
-  order?: RawBuilder<unknown>,
-): Promise<MessageRow[]> {
-  const { rows, held } = await fencedMany(db, [fence], update, emitted, order);
+  readBack?: ReadBack,
+): Promise<R[]> {
+  const { rows, held } = await fencedMany<R>(db, [fence], update, emitted, readBack);
   if (!held(fence)) throw stale(fence);
   return rows;
 }
