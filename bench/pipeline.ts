@@ -18,7 +18,9 @@ accepted by \`./turbozap api\`, carried by \`./turbozap sender-worker\` and \`./
 (separate processes, so each one's CPU is measured on its own) to the
 WhatsApp simulator (\`./turbozap sim\`), until the simulated contact decrypted it. Floor: raw
 Baileys sockets (in-memory auth, one client process, same Node) sending the same number of
-messages to the same simulator with no gateway.
+messages to the same simulator with no gateway: once as fast as --window allows, once paced at
+TurboZap's end-to-end rate (a process fed at a trickle amortises less per message; the
+"… at the same rate" column compares like with like).
 
 For each instance count (default 1, 10, 50) the instances are linked through the API and the
 simulator's /sim/scan; --messages texts are spread over them and submitted as fast as
@@ -38,6 +40,11 @@ Usage: bash scripts/with-tools.sh node bench/pipeline.ts [options]
   --half-seconds S    then TurboZap at half of its measured rate for S seconds (default 10; 0 skips):
                       p50/p99 of an idle-ish message (the issue's "p99 under 1 s at half rate")
   --redis-db N        Redis logical db (default ${serviceDefaults.redisDb})
+  --backlog           after each TurboZap run, the same number of messages accepted while the
+                      session-worker is paused (SIGSTOP) and handed to its outboxes, then sent by it
+                      from that backlog — as the floor sends: its CPU per message when it is the
+                      bottleneck, not fed at the rate of the processes before it (p50/p99 not shown:
+                      they include the pause)
   --profile           CPU-profile the session-worker (node --cpu-prof) and print where its time goes
                       while TurboZap's messages are measured (profiling slows it down)
   -h, --help
@@ -53,6 +60,7 @@ const flags = cli(usage, {
   'no-prime': { type: 'boolean' },
   'half-seconds': { type: 'string' },
   profile: { type: 'boolean' },
+  backlog: { type: 'boolean' },
   'redis-db': { type: 'string' },
 });
 const counts = (flags.instances ?? '1,10,50').split(',').map((s) => Math.max(1, num(s, 1, 'instances')));
@@ -64,8 +72,13 @@ const withFloor = !flags['no-floor'];
 const prime = !flags['no-prime'];
 const halfSeconds = num(flags['half-seconds'], 10, 'half-seconds');
 const profile = Boolean(flags.profile);
+const backlog = Boolean(flags.backlog);
+/** A pause longer than this would let the session-worker's lease (15 s) and AMQP heartbeat (10 s) lapse. */
+const MAX_PAUSE_MS = 8_000;
 const profileDir = () => `${runDir()}/profile-session-worker`;
 let transactions: () => Promise<number> = async () => 0;
+/** Messages of a run (by its tag) handed to an outbox and not yet sent. */
+let readyCount: (tag: string) => Promise<number> = async () => 0;
 /** The run's own Postgres database: its backends' CPU is counted. */
 let database = '';
 /** Time windows of TurboZap's measured runs, for the worker's profile. */
@@ -78,7 +91,7 @@ interface Workers {
 }
 
 interface Run {
-  variant: 'turbozap' | 'floor';
+  variant: 'turbozap' | 'backlog' | 'floor' | 'paced';
   instances: number;
   submitted: number;
   rejected: number;
@@ -125,6 +138,14 @@ async function main(): Promise<void> {
         ])
       ).rows[0].n,
     );
+  readyCount = async (tag) =>
+    Number(
+      (
+        await pool.query("SELECT count(*) AS n FROM messages WHERE status = 'ready' AND content->>'text' LIKE $1", [
+          `${tag} %`,
+        ])
+      ).rows[0].n,
+    );
   const apiRole = await startRole('api', 'api', env);
   const sender = await startRole('sender', 'sender-worker', env);
   const session = await startRole('session', 'session-worker', {
@@ -153,6 +174,7 @@ async function main(): Promise<void> {
         log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
       const run = await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
       runs.push(run);
+      if (backlog) runs.push(await runBacklog(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
       if (halfSeconds > 0 && run.perSecond > 0) {
         // The same contact: its Signal sessions are set up, so only the steady state is measured.
         run.half = await runHalfRate(sim, apiRole.url, instances.slice(0, n), contactFor(1, stepIndex), {
@@ -173,6 +195,8 @@ async function main(): Promise<void> {
         if (linked.failed > 0)
           throw new Error(`floor: ${linked.failed} raw sessions failed to link: ${linked.errors.join('; ')}`);
         runs.push(await runFloor(sim, floorClients, n, contactFor(2, stepIndex)));
+        // The same sockets fed at TurboZap's end-to-end rate: a sender fed a trickle amortises less per message.
+        runs.push(await runFloor(sim, floorClients, n, contactFor(2, stepIndex), run.perSecond));
       }
     } catch (error) {
       failure = `at ${n} instances: ${error instanceof Error ? error.message : String(error)}`;
@@ -228,35 +252,8 @@ async function runGateway(
   const host = hostMeter();
   const started = Date.now();
   const windowStart = monotonicMicros();
-  let next = 0;
-  let rejected = 0;
-  const errors: string[] = [];
-  const submitting = Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < messages) {
-        const k = next++;
-        const target = targets[k % targets.length] as { name: string; key: string };
-        const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
-        try {
-          const res = await api(
-            apiRole.url,
-            'POST',
-            `/api/message/${target.name}/text`,
-            { to: contact, text },
-            target.key,
-          );
-          if (res.status !== 202) {
-            rejected++;
-            if (errors.length < 5) errors.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-          }
-        } catch (error) {
-          rejected++;
-          if (errors.length < 5) errors.push(String(error));
-        }
-      }
-    }),
-  );
-  const [, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
+  const submitting = submitTexts(apiRole, targets, contact, tag);
+  const [{ rejected, errors }, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
   windows.push([windowStart, monotonicMicros()]);
   const run = finish(
     'turbozap',
@@ -281,29 +278,120 @@ async function runGateway(
   return run;
 }
 
-async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string): Promise<Run> {
-  await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
-  if (prime) {
+/** Posts `messages` texts tagged `tag`, spread over `targets`, `concurrency` at a time. */
+async function submitTexts(
+  apiRole: RoleProcess,
+  targets: { name: string; key: string }[],
+  contact: string,
+  tag: string,
+): Promise<{ rejected: number; errors: string[] }> {
+  let next = 0;
+  let rejected = 0;
+  const errors: string[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < messages) {
+        const k = next++;
+        const target = targets[k % targets.length] as { name: string; key: string };
+        const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
+        try {
+          const res = await api(
+            apiRole.url,
+            'POST',
+            `/api/message/${target.name}/text`,
+            { to: contact, text },
+            target.key,
+          );
+          if (res.status !== 202) {
+            rejected++;
+            if (errors.length < 5) errors.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          }
+        } catch (error) {
+          rejected++;
+          if (errors.length < 5) errors.push(String(error));
+        }
+      }
+    }),
+  );
+  return { rejected, errors };
+}
+
+/**
+ * `messages` texts accepted while the session-worker is stopped (SIGSTOP) and handed to its
+ * outboxes by the sender-worker; then it is continued and sends them from that backlog. Its CPU
+ * is measured from the moment it continues until the last one arrived.
+ */
+async function runBacklog(
+  sim: SimProcess,
+  apiRole: RoleProcess,
+  workers: Workers,
+  targets: { name: string; key: string }[],
+  contact: string,
+): Promise<Run> {
+  const tag = `bl${targets.length}`;
+  const watch = watchInbox(sim, contact, tag);
+  const pid = workers.session.child.pid;
+  log(
+    `  turbozap backlog, ${targets.length} instance(s): ${messages} messages accepted while the session-worker is paused`,
+  );
+  process.kill(pid, 'SIGSTOP');
+  const paused = Date.now();
+  let submitted: { rejected: number; errors: string[] };
+  try {
+    submitted = await submitTexts(apiRole, targets, contact, tag);
+    while ((await readyCount(tag)) < messages - submitted.rejected && Date.now() - paused < MAX_PAUSE_MS)
+      await new Promise((r) => setTimeout(r, 100));
+  } catch (error) {
+    process.kill(pid, 'SIGCONT');
+    throw error;
+  }
+  const ready = await readyCount(tag);
+  const cpu = { session: cpuMeter(pid), services: serviceCpu(database) };
+  const host = hostMeter();
+  const started = Date.now();
+  const windowStart = monotonicMicros();
+  process.kill(pid, 'SIGCONT');
+  log(`    paused ${fmt.dec((started - paused) / 1000, 1)}s; ${ready} ready in the outboxes`);
+  const delivered = await watch.waitFor(messages, timeoutS * 1000);
+  windows.push([windowStart, monotonicMicros()]);
+  return finish(
+    'backlog',
+    targets.length,
+    messages,
+    submitted.rejected,
+    delivered,
+    watch,
+    started,
+    host,
+    { session: cpu.session.stop(), ...cpu.services.stop() },
+    submitted.errors,
+  );
+}
+
+/** The floor: as fast as the window allows, or (`rate` > 0, after a first run primed the contact) at that rate. */
+async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string, rate = 0): Promise<Run> {
+  if (rate === 0) await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
+  if (prime && rate === 0) {
     const primeTag = `rawprime${n}`;
     const primed = watchInbox(sim, contact, primeTag);
     await clients.send(contact, 0, n, 1, 1, primeTag);
     const got = await primed.waitFor(n, timeoutS * 1000);
     if (got < n) throw new Error(`priming the floor: ${got}/${n} first messages arrived`);
   }
-  const tag = `raw${n}`;
+  const tag = rate > 0 ? `rawpaced${n}` : `raw${n}`;
   const each = Math.ceil(messages / n);
   const total = each * n;
   const watch = watchInbox(sim, contact, tag);
-  log(`  raw Baileys floor, ${n} socket(s): ${total} messages`);
+  log(`  raw Baileys floor, ${n} socket(s): ${total} messages${rate > 0 ? ` at ${fmt.int(rate)} msg/s` : ''}`);
   const cpu = { client: cpuMeter(clients.pid), sim: cpuMeter(sim.child.pid) };
   const host = hostMeter();
   const started = Date.now();
   const [r, delivered] = await Promise.all([
-    clients.send(contact, 0, n, window, each, tag),
+    clients.send(contact, 0, n, window, each, tag, rate),
     watch.waitFor(total, timeoutS * 1000),
   ]);
   return finish(
-    'floor',
+    rate > 0 ? 'paced' : 'floor',
     n,
     total,
     r.failed,
@@ -355,22 +443,35 @@ function finish(
   return run;
 }
 
+const variantNames: Record<Run['variant'], string> = {
+  turbozap: 'TurboZap (api, sender, session)',
+  backlog: 'TurboZap, session-worker sending a backlog',
+  floor: 'floor: raw Baileys',
+  paced: "floor at TurboZap's end-to-end rate",
+};
+
 function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void {
   const rows: Row[] = runs.map((r) => {
     const floor = runs.find((f) => f.variant === 'floor' && f.instances === r.instances);
+    const paced = runs.find((f) => f.variant === 'paced' && f.instances === r.instances);
     return {
-      variant: r.variant === 'turbozap' ? 'TurboZap (api, sender, session)' : 'floor: raw Baileys',
+      variant: variantNames[r.variant],
       instances: r.instances,
       delivered: `${r.delivered}/${r.submitted}`,
       duplicates: r.duplicates,
       'rejected/failed': r.rejected,
       'msg/s': fmt.int(r.perSecond),
-      'vs floor': r.variant === 'turbozap' && floor ? fmt.ratio(r.perSecond / floor.perSecond) : '—',
-      'p50 ms': r.p50,
-      'p99 ms': r.p99,
+      'vs floor':
+        (r.variant === 'turbozap' || r.variant === 'backlog') && floor ? fmt.ratio(r.perSecond / floor.perSecond) : '—',
+      'p50 ms': r.variant === 'backlog' ? '—' : r.p50,
+      'p99 ms': r.variant === 'backlog' ? '—' : r.p99,
       'session-worker CPU vs floor client':
-        r.variant === 'turbozap' && floor?.cpuMsPerMessage['client']
+        (r.variant === 'turbozap' || r.variant === 'backlog') && floor?.cpuMsPerMessage['client']
           ? fmt.ratio((r.cpuMsPerMessage['session'] ?? 0) / floor.cpuMsPerMessage['client'])
+          : '—',
+      '… at the same rate':
+        r.variant === 'turbozap' && paced?.cpuMsPerMessage['client']
+          ? fmt.ratio((r.cpuMsPerMessage['session'] ?? 0) / paced.cpuMsPerMessage['client'])
           : '—',
       'pg xacts/msg': r.pgTransactionsPerMessage !== undefined ? fmt.dec(r.pgTransactionsPerMessage, 1) : '—',
       'CPU ms/msg': Object.entries(r.cpuMsPerMessage)
@@ -397,7 +498,7 @@ function report(runs: Run[], failure: string, profiles: ProfileSummary[]): void 
   ].join('\n');
   process.stdout.write(`\n${out}\n`);
   const file = writeResults('pipeline', {
-    settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime, halfSeconds },
+    settings: { counts, messages, concurrency, window, timeoutS, withFloor, prime, halfSeconds, backlog },
     runs,
     failure,
     profiles,

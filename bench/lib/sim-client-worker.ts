@@ -1,7 +1,7 @@
 // A child process holding many raw Baileys sockets (in-memory auth) linked to a simulator.
 // Driven over IPC by bench/sim-capacity.ts (and the floors of bench/pipeline.ts):
 //   { cmd: 'link', phones, concurrency }     link one companion per phone (QR + /sim/scan), keep it open
-//   { cmd: 'send', to, seconds, senders, window } every one of the first `senders` sessions sends texts to `to`
+//   { cmd: 'send', to, seconds, senders, window, rate? } every one of the first `senders` sessions sends texts to `to`
 //   { cmd: 'status' }                        open sessions, RSS, CPU
 //   { cmd: 'end' }                           close every socket and exit
 // Every reply is { id, ok, ...result } or { id, ok: false, error }.
@@ -118,6 +118,7 @@ async function link(
 /**
  * Each sender session sends texts for `seconds` (or exactly `count` each when given), at most
  * `window` unresolved sends each. `to` is one contact for all, or one per sender (same order).
+ * With `rate` (messages per second, all senders together), each sender spaces its sends evenly.
  * Texts are `<tag> <sender>-<n> t=<ms when sendMessage was called>` (unique nonces).
  */
 async function send(
@@ -127,8 +128,10 @@ async function send(
   window: number,
   count = 0,
   tag = 'bench',
+  rate = 0,
 ): Promise<{ sent: number; failed: number; uniqueIds: number; seconds: number; errors: string[] }> {
   const active = sessions.filter((s) => s.client.state === 'open').slice(0, senders);
+  const intervalMs = rate > 0 ? (1000 * active.length) / rate : 0;
   const deadline = count > 0 ? Number.POSITIVE_INFINITY : Date.now() + seconds * 1000;
   const started = Date.now();
   let sent = 0;
@@ -141,6 +144,10 @@ async function send(
       const inFlight = new Set<Promise<unknown>>();
       let mine = 0;
       while (Date.now() < deadline && (count === 0 || mine < count)) {
+        if (intervalMs > 0) {
+          const due = started + (mine + index / active.length) * intervalMs;
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        }
         mine++;
         const p = s.client.sock
           .sendMessage(jid, { text: `${tag} ${s.phone}-${mine} t=${Date.now()}` })
@@ -186,6 +193,7 @@ type Command =
   | {
       id: number;
       cmd: 'send';
+      rate?: number;
       to: string | string[];
       seconds: number;
       senders: number;
@@ -203,7 +211,7 @@ process.on('message', (raw) => {
       let result: unknown;
       if (msg.cmd === 'link') result = await link(msg.phones, msg.concurrency);
       else if (msg.cmd === 'send')
-        result = await send(msg.to, msg.seconds, msg.senders, msg.window, msg.count, msg.tag);
+        result = await send(msg.to, msg.seconds, msg.senders, msg.window, msg.count, msg.tag, msg.rate);
       else if (msg.cmd === 'status') result = status();
       else if (msg.cmd === 'end') {
         ending = true;

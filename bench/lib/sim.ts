@@ -83,7 +83,7 @@ export class ClientProcess {
   link(phones: string[], concurrency: number) {
     return this.peer.call<{ linked: number; failed: number; errors: string[] }>('link', { phones, concurrency });
   }
-  send(to: string | string[], seconds: number, senders: number, window: number, count = 0, tag = 'bench') {
+  send(to: string | string[], seconds: number, senders: number, window: number, count = 0, tag = 'bench', rate = 0) {
     return this.peer.call<{ sent: number; failed: number; uniqueIds: number; seconds: number; errors: string[] }>(
       'send',
       {
@@ -93,6 +93,7 @@ export class ClientProcess {
         window,
         count,
         tag,
+        rate,
       },
     );
   }
