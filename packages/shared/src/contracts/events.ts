@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 
 /** The event catalogue of API.md; `GET /webhook/events` serves it. */
@@ -56,10 +56,8 @@ export type EventEnvelope = z.infer<typeof eventEnvelope>;
  * type) always gets the same id, so a re-emitted event is recognisably the same.
  */
 export function eventId(event: EventType, instanceId: string, ...parts: Array<string | number>): string {
-  return createHash('sha256')
-    .update([event, instanceId, ...parts].join('\u0000'))
-    .digest('hex')
-    .slice(0, 32);
+  // One-shot hash: a third of createHash's cost, and it runs for every event.
+  return hash('sha256', [event, instanceId, ...parts].join('\u0000'), 'hex').slice(0, 32);
 }
 
 export function makeEvent(

@@ -1,11 +1,11 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { ApiKeyRow } from '../tables/api-keys.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+export const hashKey = (key: string): string => hash('sha256', key, 'hex');
 
 /** A new random key: shown once, stored only as its hash. */
 export const generateKey = (prefix = 'tzk'): string => `${prefix}_${randomBytes(24).toString('base64url')}`;
