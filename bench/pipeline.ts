@@ -4,8 +4,17 @@
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
-import { type HalfRate, halfRateTable, runHalfRate } from './lib/half-rate.ts';
-import { percentile, watchInbox } from './lib/inbox.ts';
+import { halfRateTable, runHalfRate } from './lib/half-rate.ts';
+import { watchInbox } from './lib/inbox.ts';
+import {
+  finish,
+  type PipelineContext,
+  type Run,
+  runBacklog,
+  runFloor,
+  submitTexts,
+  type Workers,
+} from './lib/pipeline-runs.ts';
 import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
@@ -73,43 +82,20 @@ const prime = !flags['no-prime'];
 const halfSeconds = num(flags['half-seconds'], 10, 'half-seconds');
 const profile = Boolean(flags.profile);
 const backlog = Boolean(flags.backlog);
-/** A pause longer than this would let the session-worker's lease (15 s) and AMQP heartbeat (10 s) lapse. */
-const MAX_PAUSE_MS = 8_000;
 const profileDir = () => `${runDir()}/profile-session-worker`;
 let transactions: () => Promise<number> = async () => 0;
-/** Messages of a run (by its tag) handed to an outbox and not yet sent. */
-let readyCount: (tag: string) => Promise<number> = async () => 0;
-/** The run's own Postgres database: its backends' CPU is counted. */
-let database = '';
-/** Time windows of TurboZap's measured runs, for the worker's profile. */
-const windows: [number, number][] = [];
+/** Shared with the runs; `database` and `readyCount` are set once the run's services exist. */
+const ctx: PipelineContext = {
+  messages,
+  concurrency,
+  timeoutS,
+  window,
+  prime,
+  database: '',
+  readyCount: async () => 0,
+  windows: [],
+};
 const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
-
-interface Workers {
-  session: RoleProcess;
-  sender: RoleProcess;
-}
-
-interface Run {
-  variant: 'turbozap' | 'backlog' | 'floor' | 'paced';
-  instances: number;
-  submitted: number;
-  rejected: number;
-  delivered: number;
-  duplicates: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  cpuMsPerMessage: Record<string, number>;
-  /** Postgres transactions in the run's database per delivered message (TurboZap only). */
-  pgTransactionsPerMessage?: number;
-  hostBusy: number;
-  errors: string[];
-  /** TurboZap at half of this run's rate: the latency of a message that is not queued behind a backlog. */
-  half?: HalfRate;
-}
 
 const contactFor = (variant: number, step: number) => `55219${variant}${String(step).padStart(2, '0')}000001`;
 
@@ -126,7 +112,7 @@ async function main(): Promise<void> {
     REDIS_RATE_LIMIT_RPM: '0',
     ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
   });
-  database = services.database;
+  ctx.database = services.database;
   const pool = new (loadPg().Pool)({ connectionString: services.databaseUrl, max: 1 });
   pool.on('error', () => undefined);
   onCleanup(() => pool.end());
@@ -138,7 +124,7 @@ async function main(): Promise<void> {
         ])
       ).rows[0].n,
     );
-  readyCount = async (tag) =>
+  ctx.readyCount = async (tag) =>
     Number(
       (
         await pool.query("SELECT count(*) AS n FROM messages WHERE status = 'ready' AND content->>'text' LIKE $1", [
@@ -174,7 +160,8 @@ async function main(): Promise<void> {
         log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
       const run = await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
       runs.push(run);
-      if (backlog) runs.push(await runBacklog(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
+      if (backlog)
+        runs.push(await runBacklog(ctx, sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
       if (halfSeconds > 0 && run.perSecond > 0) {
         // The same contact: its Signal sessions are set up, so only the steady state is measured.
         run.half = await runHalfRate(sim, apiRole.url, instances.slice(0, n), contactFor(1, stepIndex), {
@@ -194,9 +181,9 @@ async function main(): Promise<void> {
         floorLinked += linked.linked;
         if (linked.failed > 0)
           throw new Error(`floor: ${linked.failed} raw sessions failed to link: ${linked.errors.join('; ')}`);
-        runs.push(await runFloor(sim, floorClients, n, contactFor(2, stepIndex)));
+        runs.push(await runFloor(ctx, sim, floorClients, n, contactFor(2, stepIndex)));
         // The same sockets fed at TurboZap's end-to-end rate: a sender fed a trickle amortises less per message.
-        runs.push(await runFloor(sim, floorClients, n, contactFor(2, stepIndex), run.perSecond));
+        runs.push(await runFloor(ctx, sim, floorClients, n, contactFor(2, stepIndex), run.perSecond));
       }
     } catch (error) {
       failure = `at ${n} instances: ${error instanceof Error ? error.message : String(error)}`;
@@ -208,7 +195,7 @@ async function main(): Promise<void> {
   let profiles: ProfileSummary[] = [];
   if (profile) {
     await session.child.stop(); // the profile is written at exit
-    profiles = profilesIn(profileDir()).map((f) => summariseProfile(f, 20, windows));
+    profiles = profilesIn(profileDir()).map((f) => summariseProfile(f, 20, ctx.windows));
   }
   report(runs, failure, profiles);
 }
@@ -246,15 +233,15 @@ async function runGateway(
     sender: cpuMeter(workers.sender.child.pid),
     session: cpuMeter(workers.session.child.pid),
     sim: cpuMeter(sim.child.pid),
-    services: serviceCpu(database),
+    services: serviceCpu(ctx.database),
   };
   const xacts0 = await transactions();
   const host = hostMeter();
   const started = Date.now();
   const windowStart = monotonicMicros();
-  const submitting = submitTexts(apiRole, targets, contact, tag);
+  const submitting = submitTexts(ctx, apiRole, targets, contact, tag);
   const [{ rejected, errors }, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
-  windows.push([windowStart, monotonicMicros()]);
+  ctx.windows.push([windowStart, monotonicMicros()]);
   const run = finish(
     'turbozap',
     targets.length,
@@ -275,171 +262,6 @@ async function runGateway(
   );
   await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second
   run.pgTransactionsPerMessage = ((await transactions()) - xacts0) / Math.max(1, delivered);
-  return run;
-}
-
-/** Posts `messages` texts tagged `tag`, spread over `targets`, `concurrency` at a time. */
-async function submitTexts(
-  apiRole: RoleProcess,
-  targets: { name: string; key: string }[],
-  contact: string,
-  tag: string,
-): Promise<{ rejected: number; errors: string[] }> {
-  let next = 0;
-  let rejected = 0;
-  const errors: string[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < messages) {
-        const k = next++;
-        const target = targets[k % targets.length] as { name: string; key: string };
-        const text = `${tag} ${target.name}-${k} t=${Date.now()}`;
-        try {
-          const res = await api(
-            apiRole.url,
-            'POST',
-            `/api/message/${target.name}/text`,
-            { to: contact, text },
-            target.key,
-          );
-          if (res.status !== 202) {
-            rejected++;
-            if (errors.length < 5) errors.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-          }
-        } catch (error) {
-          rejected++;
-          if (errors.length < 5) errors.push(String(error));
-        }
-      }
-    }),
-  );
-  return { rejected, errors };
-}
-
-/**
- * `messages` texts accepted while the session-worker is stopped (SIGSTOP) and handed to its
- * outboxes by the sender-worker; then it is continued and sends them from that backlog. Its CPU
- * is measured from the moment it continues until the last one arrived.
- */
-async function runBacklog(
-  sim: SimProcess,
-  apiRole: RoleProcess,
-  workers: Workers,
-  targets: { name: string; key: string }[],
-  contact: string,
-): Promise<Run> {
-  const tag = `bl${targets.length}`;
-  const watch = watchInbox(sim, contact, tag);
-  const pid = workers.session.child.pid;
-  log(
-    `  turbozap backlog, ${targets.length} instance(s): ${messages} messages accepted while the session-worker is paused`,
-  );
-  process.kill(pid, 'SIGSTOP');
-  const paused = Date.now();
-  let submitted: { rejected: number; errors: string[] };
-  try {
-    submitted = await submitTexts(apiRole, targets, contact, tag);
-    while ((await readyCount(tag)) < messages - submitted.rejected && Date.now() - paused < MAX_PAUSE_MS)
-      await new Promise((r) => setTimeout(r, 100));
-  } catch (error) {
-    process.kill(pid, 'SIGCONT');
-    throw error;
-  }
-  const ready = await readyCount(tag);
-  const cpu = { session: cpuMeter(pid), services: serviceCpu(database) };
-  const host = hostMeter();
-  const started = Date.now();
-  const windowStart = monotonicMicros();
-  process.kill(pid, 'SIGCONT');
-  log(`    paused ${fmt.dec((started - paused) / 1000, 1)}s; ${ready} ready in the outboxes`);
-  const delivered = await watch.waitFor(messages, timeoutS * 1000);
-  windows.push([windowStart, monotonicMicros()]);
-  return finish(
-    'backlog',
-    targets.length,
-    messages,
-    submitted.rejected,
-    delivered,
-    watch,
-    started,
-    host,
-    { session: cpu.session.stop(), ...cpu.services.stop() },
-    submitted.errors,
-  );
-}
-
-/** The floor: as fast as the window allows, or (`rate` > 0, after a first run primed the contact) at that rate. */
-async function runFloor(sim: SimProcess, clients: ClientProcess, n: number, contact: string, rate = 0): Promise<Run> {
-  if (rate === 0) await sim.post('/sim/accounts', { phone: contact, pushName: 'Floor contact' });
-  if (prime && rate === 0) {
-    const primeTag = `rawprime${n}`;
-    const primed = watchInbox(sim, contact, primeTag);
-    await clients.send(contact, 0, n, 1, 1, primeTag);
-    const got = await primed.waitFor(n, timeoutS * 1000);
-    if (got < n) throw new Error(`priming the floor: ${got}/${n} first messages arrived`);
-  }
-  const tag = rate > 0 ? `rawpaced${n}` : `raw${n}`;
-  const each = Math.ceil(messages / n);
-  const total = each * n;
-  const watch = watchInbox(sim, contact, tag);
-  log(`  raw Baileys floor, ${n} socket(s): ${total} messages${rate > 0 ? ` at ${fmt.int(rate)} msg/s` : ''}`);
-  const cpu = { client: cpuMeter(clients.pid), sim: cpuMeter(sim.child.pid) };
-  const host = hostMeter();
-  const started = Date.now();
-  const [r, delivered] = await Promise.all([
-    clients.send(contact, 0, n, window, each, tag, rate),
-    watch.waitFor(total, timeoutS * 1000),
-  ]);
-  return finish(
-    rate > 0 ? 'paced' : 'floor',
-    n,
-    total,
-    r.failed,
-    delivered,
-    watch,
-    started,
-    host,
-    { client: cpu.client.stop(), sim: cpu.sim.stop() },
-    r.errors,
-  );
-}
-
-function finish(
-  variant: Run['variant'],
-  instances: number,
-  submitted: number,
-  rejected: number,
-  delivered: number,
-  watch: ReturnType<typeof watchInbox>,
-  started: number,
-  host: { stop(): number },
-  cpuSeconds: Record<string, number>,
-  errors: string[],
-): Run {
-  const last = Math.max(started, ...watch.seen.values());
-  const seconds = (last - started) / 1000;
-  const lat = watch.latencies();
-  const run: Run = {
-    variant,
-    instances,
-    submitted,
-    rejected,
-    delivered,
-    duplicates: watch.duplicates,
-    seconds,
-    perSecond: delivered / Math.max(1e-9, seconds),
-    p50: percentile(lat, 50),
-    p99: percentile(lat, 99),
-    max: percentile(lat, 100),
-    cpuMsPerMessage: Object.fromEntries(
-      Object.entries(cpuSeconds).map(([k, s]) => [k, (s * 1000) / Math.max(1, delivered)]),
-    ),
-    hostBusy: host.stop(),
-    errors,
-  };
-  log(
-    `    ${delivered}/${submitted} delivered in ${fmt.dec(seconds, 1)}s, ${fmt.int(run.perSecond)} msg/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
-  );
   return run;
 }
 
