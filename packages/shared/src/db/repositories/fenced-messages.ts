@@ -259,7 +259,9 @@ const stale = (fence: Fence) => new StaleFenceError(fence.instanceId, fence.toke
 
 /**
  * Runs `update` as the `moved` CTE behind the fences, then `emitted` (more CTEs over `moved`).
- * Returns the rows it moved and which fences held (always one row back, to carry them).
+ * Returns the rows it moved and which fences held (always one row back, to carry them). The
+ * fences that held ride on one row only: on every row, a batch of n items from n instances
+ * would read back n² of them.
  */
 async function fencedMany<R extends { id: string }>(
   db: Kysely<DB>,
@@ -268,12 +270,12 @@ async function fencedMany<R extends { id: string }>(
   emitted: RawBuilder<unknown>,
   { order = sql``, select = sql`moved.*` }: ReadBack = {},
 ): Promise<{ rows: R[]; held: (fence: Fence) => boolean }> {
-  const { rows } = await sql<R & { _held: string[] }>`
+  const { rows } = await sql<R & { _held: string[] | null }>`
     WITH fence AS (${instanceOwnershipRepo.fenceSetSql(fences)}), moved AS (${update})${emitted}
-    SELECT ${select}, held.keys AS _held
+    SELECT ${select}, CASE WHEN coalesce(moved._n, 1) = 1 THEN held.keys END AS _held
     FROM (SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS keys FROM fence) held
-    LEFT JOIN moved ON true ${order}`.execute(db);
-  const keys = new Set(rows[0]?._held ?? []);
+    LEFT JOIN (SELECT *, row_number() OVER () AS _n FROM moved) moved ON true ${order}`.execute(db);
+  const keys = new Set(rows.find((row) => row._held !== null)?._held ?? []);
   return {
     rows: rows.filter((row) => row.id !== null),
     held: (fence) => keys.has(`${fence.instanceId}:${fence.token}`),

@@ -127,9 +127,11 @@ export const instanceOwnershipRepo = {
    * fence is current, share-locked in id order.
    */
   fenceSetSql(fences: readonly Fence[]): RawBuilder<{ id: string; token: string }> {
+    // A batch carries one fence per item, mostly the same few: each distinct one is checked once.
+    const distinct = [...new Map(fences.map((f) => [`${f.instanceId}:${f.token}:${f.worker}`, f])).values()];
     return sql`SELECT i.id, f.token FROM instances i
-      JOIN unnest(${fences.map((f) => f.instanceId)}::uuid[], ${fences.map((f) => f.token)}::bigint[],
-        ${fences.map((f) => f.worker)}::text[]) AS f(id, token, worker)
+      JOIN unnest(${distinct.map((f) => f.instanceId)}::uuid[], ${distinct.map((f) => f.token)}::bigint[],
+        ${distinct.map((f) => f.worker)}::text[]) AS f(id, token, worker)
         ON i.id = f.id AND i.owner_token = f.token AND i.owner_worker = f.worker
       ORDER BY i.id
       FOR SHARE OF i`;
