@@ -7,7 +7,7 @@ import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { type AmqpTypes, loadAmqp, loadPg, type PgTypes } from './lib/deps.ts';
 import { percentile } from './lib/inbox.ts';
-import { cpuMeter, cpuSecondsOf, hostMeter, loadAverage } from './lib/proc.ts';
+import { cpuMeter, cpuSince, hostMeter, loadAverage } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { migrate, roleEnv, startRole } from './lib/turbozap.ts';
@@ -238,16 +238,8 @@ async function createInstances(db: Db, base: string): Promise<Instance[]> {
   return instances;
 }
 
-const pgMeter = (database: string) => {
-  const match = (cmd: string) => cmd.startsWith('postgres:') && cmd.includes(database);
-  const before = cpuSecondsOf(match);
-  return { stop: () => cpuSecondsOf(match) - before };
-};
-const rabbitMeter = () => {
-  const match = (cmd: string) => cmd.includes('beam.smp');
-  const before = cpuSecondsOf(match);
-  return { stop: () => cpuSecondsOf(match) - before };
-};
+const pgMeter = (database: string) => cpuSince((cmd) => cmd.startsWith('postgres:') && cmd.includes(database));
+const rabbitMeter = () => cpuSince((cmd) => cmd.includes('beam.smp'));
 
 type EventEnvelope = ReturnType<typeof benchEvent>;
 /** Hands a chunk of events to TurboZap; resolves once they are committed / confirmed. */

@@ -34,15 +34,38 @@ export function memory(pid: number): { rss: number; peak: number } {
 /** CPU seconds of every process whose command line matches (e.g. postgres backends, beam.smp). */
 export function cpuSecondsOf(match: (cmdline: string) => boolean): number {
   let total = 0;
+  for (const seconds of cpuByPid(match).values()) total += seconds;
+  return total;
+}
+
+/** `cpuSecondsOf`, per process. */
+function cpuByPid(match: (cmdline: string) => boolean): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const pid of listPids()) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (match(cmd)) total += cpuSeconds(pid);
+      if (match(cmd)) byPid.set(pid, cpuSeconds(pid));
     } catch {
       // gone meanwhile
     }
   }
-  return total;
+  return byPid;
+}
+
+/**
+ * CPU the matching processes used from now until `stop()`, process by process: one that exits
+ * meanwhile (a pooled Postgres connection closed when idle) drops out instead of taking its whole
+ * past CPU off the total; one that starts meanwhile counts from zero.
+ */
+export function cpuSince(match: (cmdline: string) => boolean): { stop(): number } {
+  const before = cpuByPid(match);
+  return {
+    stop: () => {
+      let used = 0;
+      for (const [pid, seconds] of cpuByPid(match)) used += seconds - (before.get(pid) ?? 0);
+      return used;
+    },
+  };
 }
 
 function listPids(): number[] {
@@ -96,7 +119,7 @@ export function pidsOf(match: (cmdline: string) => boolean): number[] {
 export function serviceCpu(database: string): { stop(): { postgres: number; rabbit: number } } {
   const pgMatch = (cmd: string) => cmd.startsWith('postgres: ') && cmd.includes(` ${database} `);
   const rabbitMatch = (cmd: string) => cmd.includes('beam.smp') && cmd.includes('rabbit');
-  const pg0 = cpuSecondsOf(pgMatch);
-  const mq0 = cpuSecondsOf(rabbitMatch);
-  return { stop: () => ({ postgres: cpuSecondsOf(pgMatch) - pg0, rabbit: cpuSecondsOf(rabbitMatch) - mq0 }) };
+  const pg = cpuSince(pgMatch);
+  const mq = cpuSince(rabbitMatch);
+  return { stop: () => ({ postgres: pg.stop(), rabbit: mq.stop() }) };
 }

@@ -58,8 +58,9 @@ export class OutboundSender {
   /**
    * The contact's LID (or that there is none yet) per chat, for the events: asking Baileys costs
    * a walk through its caches per message, and an answer a minute old is good enough for an event.
+   * The chats sent to lately are enough (~10 KB per instance at most).
    */
-  readonly #lids = new TtlLruCache(256, 60_000);
+  readonly #lids = new TtlLruCache(64, 60_000);
   readonly #batch: number;
   /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
