@@ -197,4 +197,35 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       250,
     );
   }, 60_000);
+
+  test('a poll a contact sent us is kept with its secret: its votes decrypt to the option names', async () => {
+    const { id: theirPoll } = await cluster.sim('POST', `/sim/accounts/${ALICE}/send`, {
+      to: ME,
+      poll: { name: 'Where?', options: ['beach', 'hills', 'city'] },
+    });
+    await waitFor(
+      "the contact's poll stored",
+      async () =>
+        (await db.query('select creator_jid from polls where wa_message_id = $1', [theirPoll])).rows[0]?.creator_jid,
+      30_000,
+      250,
+    );
+    const { id } = await cluster.sim('POST', `/sim/accounts/${ALICE}/vote`, {
+      to: ME,
+      pollId: theirPoll,
+      options: ['city', 'beach'],
+    });
+    const event = await waitFor(
+      `poll.vote for vote ${id}`,
+      async () => events.find((e) => e.event === 'poll.vote' && e.data.vote_wa_message_id === id),
+      30_000,
+      250,
+    );
+    expect(event.data).toMatchObject({
+      poll_wa_message_id: theirPoll,
+      voter_jid: `${ALICE}@s.whatsapp.net`,
+      selected_options: ['beach', 'city'],
+      decrypt_error: null,
+    });
+  }, 60_000);
 });

@@ -22,7 +22,9 @@ import { enterPairingCode } from './pairing/link-code.ts';
 import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
+import { pollMessage } from './routing/phone-poll.ts';
 import { type SendOptions, sendFromPhone, textMessage } from './routing/phone-send.ts';
+import { rememberPoll } from './routing/poll-store.ts';
 import { castVote } from './routing/poll-vote.ts';
 import { announceGroup } from './stanzas/iq-groups.ts';
 import { onClientPayload } from './stanzas/login.ts';
@@ -220,6 +222,18 @@ export class WaSimulator {
     const parsed = parsePhoneMedia(media, this.ctx.opts.media.maxUploadBytes);
     const message = composeMediaMessage(this.ctx.media, this.ctx.opts.media.host, parsed);
     return sendFromPhone(this.ctx, sender, to, { message, type: parsed.type, text: parsed.caption ?? '' }, opts);
+  }
+
+  /**
+   * `phone`'s phone sends a poll (`{name, options, selectable?}`) to `to`, with a fresh secret; it
+   * keeps the poll, so it can vote on it too (`vote`).
+   */
+  async sendPoll(phone: string, to: string, poll: unknown, opts: SendOptions = {}): Promise<{ id: string }> {
+    const sender = this.ctx.accounts.require(phone);
+    const content = pollMessage(poll);
+    const sent = await sendFromPhone(this.ctx, sender, to, content, opts);
+    rememberPoll(sender, sender, sent.id, content.message, this.ctx.groups.get(to) ? to : undefined);
+    return sent;
   }
 
   /**

@@ -55,6 +55,7 @@ export function simRoutes(sim: WaSimulator): Route[] {
       const opts = { id: str(body, 'id'), corrupt: bool(body, 'corrupt') };
       const to = str(body, 'to') ?? '';
       if (body.media !== undefined) return sim.sendMedia(params.phone!, to, body.media, opts);
+      if (body.poll !== undefined) return sim.sendPoll(params.phone!, to, body.poll, opts);
       return sim.sendText(params.phone!, to, str(body, 'text') ?? '', opts);
     }),
     route('POST', '/sim/accounts/:phone/vote', ({ params, body }) =>

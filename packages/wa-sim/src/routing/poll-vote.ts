@@ -56,14 +56,19 @@ function validOptions(poll: ReceivedPoll, options: unknown): string[] {
 export async function castVote(ctx: SimContext, voter: Account, req: VoteRequest): Promise<{ id: string }> {
   const poll = typeof req.pollId === 'string' ? receivedPoll(voter, req.pollId) : undefined;
   const target = poll && !poll.group ? ctx.accounts.resolveTarget(req.to)?.account : undefined;
-  if (!poll || (poll.group ? req.to !== poll.group : target !== poll.creator))
+  // On its own poll the voter votes in the chat it posted it to: `to` names that chat.
+  const own = poll?.creator === voter;
+  if (!poll || (poll.group ? req.to !== poll.group : !target || (!own && target !== poll.creator)))
     throw notFound('unknown_poll', `${voter.phone} has no poll ${String(req.pollId)} from ${String(req.to)}`);
   const options = validOptions(poll, req.options);
   // The voter's clock orders successive votes: strictly increasing even within one millisecond.
   poll.lastVoteMs = Math.max(Date.now(), poll.lastVoteMs + 1);
+  // The key as the voter's phone sees the poll: its own poll is `fromMe` in the chat with `to`.
   const pollCreationMessageKey: proto.IMessageKey = poll.group
-    ? { remoteJid: poll.group, fromMe: false, id: poll.id, participant: pnJid(poll.creator.phone) }
-    : { remoteJid: pnJid(poll.creator.phone), fromMe: false, id: poll.id };
+    ? { remoteJid: poll.group, fromMe: own, id: poll.id, ...(own ? {} : { participant: pnJid(poll.creator.phone) }) }
+    : own
+      ? { remoteJid: pnJid((target as Account).phone), fromMe: true, id: poll.id }
+      : { remoteJid: pnJid(poll.creator.phone), fromMe: false, id: poll.id };
   const message: proto.IMessage = {
     pollUpdateMessage: {
       pollCreationMessageKey,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   decryptPollVote,
   getAggregateVotesInPollMessage,
@@ -133,5 +134,43 @@ describe('a simulated contact votes on a poll, encrypted as WhatsApp does', () =
       'too_many_options',
     );
     expect((await post({ to: ME, pollId: poll.key.id, options: 'pizza' })).errorCode).toBe('invalid_options');
+  });
+
+  test("a contact's own poll arrives with its secret, and the contact's vote on it decrypts with that secret", async () => {
+    const sent = await api(t.handle.url, 'POST', `/sim/accounts/${ALICE}/send`, {
+      to: ME,
+      poll: { name: 'Where?', options: ['beach', 'hills'], selectable: 1 },
+    });
+    expect(sent.status).toBe(200);
+    const theirs = await eventually(() => me.received.find((m) => m.key.id === sent.body.id), 5000, 'the poll');
+    const created = theirs.message?.pollCreationMessageV3;
+    expect(created?.options?.map((o) => o.optionName)).toEqual(['beach', 'hills']);
+    const secret = theirs.message?.messageContextInfo?.messageSecret;
+    expect(secret).toHaveLength(32);
+
+    const voted = await api(t.handle.url, 'POST', `/sim/accounts/${ALICE}/vote`, {
+      to: ME,
+      pollId: sent.body.id,
+      options: ['hills'],
+    });
+    expect(voted.status).toBe(200);
+    const received = await eventually(() => me.received.find((m) => m.key.id === voted.body.id), 5000, 'the vote');
+    const update = received.message?.pollUpdateMessage;
+    // Sent as the contact's phone sees it (its own poll, fromMe); Baileys turns it to our view.
+    expect(update?.pollCreationMessageKey).toMatchObject({ id: sent.body.id, fromMe: false });
+    const alice = `${ALICE}@s.whatsapp.net`;
+    const opened = decryptPollVote(update!.vote!, {
+      pollEncKey: secret!,
+      pollCreatorJid: alice,
+      pollMsgId: String(sent.body.id),
+      voterJid: alice,
+    });
+    expect(opened.selectedOptions.map((h) => Buffer.from(h).toString('hex'))).toEqual([
+      createHash('sha256').update('hills').digest('hex'),
+    ]);
+    const bad = (poll: unknown) => api(t.handle.url, 'POST', `/sim/accounts/${ALICE}/send`, { to: ME, poll });
+    expect((await bad({ name: 'x', options: ['only one'] })).errorCode).toBe('invalid_poll');
+    expect((await bad({ name: 'x', options: ['a', 'a'] })).errorCode).toBe('invalid_poll');
+    expect((await bad({ name: 'x', options: ['a', 'b'], selectable: 3 })).errorCode).toBe('invalid_poll');
   });
 });
