@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { authStateRepo, type KeyRef, type SealedValue } from '@turbozap/shared/db/repositories/auth-state';
 import {
   type AckedRow,
@@ -6,17 +7,37 @@ import {
   type SentItem,
   type WrittenRow,
 } from '@turbozap/shared/db/repositories/fenced-messages';
-import type { Fence } from '@turbozap/shared/db/repositories/instance-ownership';
+import { type Fence, StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import type { Db } from './db-types.ts';
 
 interface KeysItem {
   fence: Fence;
   upserts: Array<KeyRef & SealedValue>;
+  /** A send pass's `sent` writes, committed in the same statement as its keys. */
+  sent: SentItem[];
+}
+
+/** What a key commit wrote for the pass riding on it: each `sent` item's row, or undefined. */
+interface KeysResult {
+  sent: Array<WrittenRow | undefined | Error>;
+}
+
+/**
+ * A send pass under way (MessageWrites.duringPass): when its Signal-key transaction commits, the
+ * pass's `sent` writes go in the same statement, and `written` holds what they wrote.
+ */
+export interface PassWrites {
+  fence: Fence;
+  /** The pass's sends so far; read when the keys commit, after the last send. */
+  sent: () => SentItem[];
+  written?: Array<WrittenRow | undefined | Error>;
 }
 
 /** Statements in flight per kind: the rest of the process's writes of that kind queue behind them. */
 const CONCURRENCY = 1;
+
+const sameFence = (a: Fence, b: Fence) => a.instanceId === b.instanceId && a.token === b.token;
 
 /**
  * The per-message writes of every instance this process holds, group-committed: a `sent`, a
@@ -24,11 +45,16 @@ const CONCURRENCY = 1;
  * together in the next statement. With 50 instances sending a message each now and then, that
  * is what turns one statement per message into one per batch (an instance's own passes batch
  * only its own chat). Each item keeps its own fence: a stale one is refused alone.
+ *
+ * A send pass's `sent` writes ride on its Signal-key commit when they can (`duringPass`): the
+ * sessions a pass ratcheted and the messages it sent are then written together or not at all,
+ * one statement instead of two.
  */
 export class MessageWrites {
   readonly #sent: GroupCommit<SentItem, WrittenRow | undefined>;
   readonly #acks: GroupCommit<AckItem, AckedRow | undefined>;
-  readonly #keys: GroupCommit<KeysItem, undefined>;
+  readonly #keys: GroupCommit<KeysItem, KeysResult>;
+  readonly #passes = new AsyncLocalStorage<PassWrites>();
 
   constructor(db: Db) {
     this.#sent = new GroupCommit((items) => fencedMessagesRepo.markSent(db, items), {
@@ -41,15 +67,24 @@ export class MessageWrites {
       key: (item) => `${item.fence.instanceId}/${item.receipt.waMessageId}`,
     });
     // An instance's key writes (Baileys' commits) stay in its order: one per statement, one at a time.
-    this.#keys = new GroupCommit((items) => authStateRepo.upsertKeysMany(db, items), {
+    this.#keys = new GroupCommit((items) => commitKeys(db, items), {
       concurrency: CONCURRENCY,
       key: (item) => item.fence.instanceId,
     });
   }
 
+  /** Runs a pass's Signal-key transaction so that its key commit carries the pass's `sent` writes. */
+  duringPass<T>(pass: PassWrites, work: () => Promise<T>): Promise<T> {
+    return this.#passes.run(pass, work);
+  }
+
   /** Signal-key upserts of one instance (a session ratcheted by a send), with other instances' (authStateRepo). */
-  upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>): Promise<undefined> {
-    return this.#keys.submit({ fence, upserts });
+  async upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>): Promise<undefined> {
+    const pass = this.#passes.getStore();
+    const sent = pass && sameFence(pass.fence, fence) ? pass.sent() : [];
+    const result = await this.#keys.submit({ fence, upserts, sent });
+    if (pass && sent.length > 0) pass.written = result.sent;
+    return undefined;
   }
 
   /**
@@ -64,4 +99,17 @@ export class MessageWrites {
   ack(items: readonly AckItem[]): Promise<AckedRow | undefined>[] {
     return this.#acks.submitAll(items);
   }
+}
+
+/** Key upserts of several instances, with the `sent` writes riding on them, in one statement. */
+async function commitKeys(db: Db, items: KeysItem[]): Promise<Array<KeysResult | Error>> {
+  const sent = items.flatMap((item) => item.sent);
+  if (sent.length === 0) return (await authStateRepo.upsertKeysMany(db, items)).map((error) => error ?? { sent: [] });
+  const written = await fencedMessagesRepo.markSentWithKeys(db, sent, items);
+  let at = 0;
+  return items.map((item) => {
+    const mine = written.sent.slice(at, at + item.sent.length);
+    at += item.sent.length;
+    return written.held(item.fence) ? { sent: mine } : new StaleFenceError(item.fence.instanceId, item.fence.token);
+  });
 }

@@ -2,13 +2,14 @@ import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/pr
 import { ack, type Delivery, dead, type HandlerResult, retry } from '@turbozap/shared/broker/port';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { parseJob } from '@turbozap/shared/contracts/queues';
-import { type ClaimedRow, fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
+import { type ClaimedRow, fencedMessagesRepo, type WrittenRow } from '@turbozap/shared/db/repositories/fenced-messages';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { PassWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { TtlLruCache } from '../util/ttl-cache.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
@@ -154,43 +155,50 @@ export class OutboundSender {
     const failed: { row: ClaimedRow; reason: string }[] = [];
     let stopped = false;
     let broke = false;
+    // The pass's `sent` writes ride on its key commit (one statement), when the keys take that path.
+    const writes: PassWrites = {
+      fence: scope.fence,
+      sent: () => sent.map(({ row, event }) => ({ fence: scope.fence, id: row.id, event })),
+    };
     try {
       // One Signal-key commit for the pass instead of one per message: sendMessage's own
       // transaction nests in it. Under Baileys' own key for sends (our id), so passes of
       // different chats still take turns, as Baileys' sends do: each may ratchet the sessions
       // with our other devices, and two at once would overwrite each other's.
-      await sock.authState.keys.transaction(async () => {
-        for (const row of rows) {
-          if (signal.aborted || this.#o.socket() !== sock) {
-            stopped = broke = true;
-            return;
-          }
-          try {
-            await this.#o.pacer.wait(signal);
-            sent.push({ row, event: await this.#sendOne(sock, row, signal) });
-          } catch (error) {
-            if (signal.aborted) {
+      await scope.ctx.writes.duringPass(writes, () =>
+        sock.authState.keys.transaction(async () => {
+          for (const row of rows) {
+            if (signal.aborted || this.#o.socket() !== sock) {
               stopped = broke = true;
               return;
             }
-            const failure = classifySendError(error);
-            if (failure.permanent) {
-              failed.push({ row, reason: failure.reason });
-              continue;
+            try {
+              await this.#o.pacer.wait(signal);
+              sent.push({ row, event: await this.#sendOne(sock, row, signal) });
+            } catch (error) {
+              if (signal.aborted) {
+                stopped = broke = true;
+                return;
+              }
+              const failure = classifySendError(error);
+              if (failure.permanent) {
+                failed.push({ row, reason: failure.reason });
+                continue;
+              }
+              outcomes.set(row.id, { kind: 'error', error, reason: failure.reason });
+              broke = true;
+              return;
             }
-            outcomes.set(row.id, { kind: 'error', error, reason: failure.reason });
-            broke = true;
-            return;
           }
-        }
-      }, sock.authState.creds.me?.id ?? 'me');
+        }, sock.authState.creds.me?.id ?? 'me'),
+      );
     } catch (error) {
       // The keys' commit failed (lease lost, database): the messages are on the wire, but the
       // sessions they advanced are not stored; give the jobs back, their rows stay `sending`.
       if (!(error instanceof StaleFenceError)) scope.log.warn('storing signal keys failed', { error });
       return { outcomes: new Map(), stopped: true, full: false };
     }
-    stopped = (await this.#record(sent, failed, outcomes)) === false || stopped;
+    stopped = (await this.#record(sent, failed, outcomes, writes.written)) === false || stopped;
     return { outcomes, stopped, full: !broke && rows.length === this.#batch };
   }
 
@@ -220,11 +228,15 @@ export class OutboundSender {
     return lid;
   }
 
-  /** Writes `sent` (one statement) and the permanent failures; false when that failed. */
+  /**
+   * Writes `sent` (one statement, unless the pass's key commit already wrote it: `written`) and
+   * the permanent failures; false when that failed.
+   */
   async #record(
     sent: { row: ClaimedRow; event: EventEnvelope }[],
     failed: { row: ClaimedRow; reason: string }[],
     outcomes: Map<string, Outcome>,
+    written?: ReadonlyArray<WrittenRow | undefined | Error>,
   ): Promise<boolean> {
     const { scope } = this.#o;
     try {
@@ -232,7 +244,10 @@ export class OutboundSender {
         // One statement for the pass (or with other instances' passes: MessageWrites).
         await scope.writeOne(
           (fence) =>
-            Promise.all(scope.ctx.writes.markSent(sent.map(({ row, event }) => ({ fence, id: row.id, event })))),
+            Promise.all(
+              written?.map((w) => (w instanceof Error ? Promise.reject(w) : w)) ??
+                scope.ctx.writes.markSent(sent.map(({ row, event }) => ({ fence, id: row.id, event }))),
+            ),
           (written) => sent.filter((_, i) => written[i] !== undefined).map(({ event }) => event),
         );
         for (const { row } of sent) {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../schema.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 
@@ -13,6 +13,12 @@ export interface SealedValue {
 export interface KeyRef {
   type: string;
   id: string;
+}
+
+/** One instance's key upserts, under its fence. */
+export interface KeyUpserts {
+  fence: Fence;
+  upserts: Array<KeyRef & SealedValue>;
 }
 
 export interface AuthStateChanges {
@@ -176,27 +182,32 @@ export const authStateRepo = {
    * updates a session or two), each under its own fence: an item whose fence does not hold
    * writes nothing and is answered with a StaleFenceError. One item per instance per call.
    */
-  async upsertKeysMany(
-    db: Db,
-    items: ReadonlyArray<{ fence: Fence; upserts: Array<KeyRef & SealedValue> }>,
-  ): Promise<Array<undefined | Error>> {
+  async upsertKeysMany(db: Db, items: readonly KeyUpserts[]): Promise<Array<undefined | Error>> {
+    const { rows: result } = await sql<{ held: string[] }>`
+      WITH fence AS (${instanceOwnershipRepo.fenceSetSql(items.map((i) => i.fence))})
+      ${authStateRepo.upsertKeysCte(items)}
+      SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS held FROM fence`.execute(db);
+    const held = new Set(result[0]?.held ?? []);
+    return items.map(({ fence }) =>
+      held.has(`${fence.instanceId}:${fence.token}`) ? undefined : new StaleFenceError(fence.instanceId, fence.token),
+    );
+  },
+
+  /**
+   * `upsertKeysMany`'s write as a further CTE (`, upserted AS (…)`) of a statement whose `fence`
+   * CTE holds the fences that held: the keys of a send pass commit with its `sent` writes.
+   */
+  upsertKeysCte(items: readonly KeyUpserts[]): RawBuilder<unknown> {
     const rows = items.flatMap(({ fence, upserts }) => lastPerKey(upserts).map((u) => ({ fence, ...u })));
     const col = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
-    const { rows: result } = await sql<{ held: string[] }>`
-      WITH fence AS (${instanceOwnershipRepo.fenceSetSql(items.map((i) => i.fence))}),
-      upserted AS (
+    return sql`, upserted AS (
         INSERT INTO wa_auth_keys (instance_id, type, id, key_id, ciphertext)
         SELECT v.instance_id, v.type, v.id, v.key_id, v.ciphertext
         FROM unnest(${col((r) => r.fence.instanceId)}::uuid[], ${col((r) => r.fence.token)}::bigint[],
           ${col((r) => r.type)}::text[], ${col((r) => r.id)}::text[], ${col((r) => r.keyId)}::text[],
           ${col((r) => Buffer.from(r.ciphertext))}::bytea[]) AS v (instance_id, token, type, id, key_id, ciphertext)
         WHERE (v.instance_id, v.token) IN (SELECT id, token FROM fence)
-        ON CONFLICT (instance_id, type, id) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext)
-      SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS held FROM fence`.execute(db);
-    const held = new Set(result[0]?.held ?? []);
-    return items.map(({ fence }) =>
-      held.has(`${fence.instanceId}:${fence.token}`) ? undefined : new StaleFenceError(fence.instanceId, fence.token),
-    );
+        ON CONFLICT (instance_id, type, id) DO UPDATE SET key_id = excluded.key_id, ciphertext = excluded.ciphertext)`;
   },
 
   /** Deletes the credentials and every key (logout, logged out by the phone). Fenced. */

@@ -191,6 +191,52 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(await messagesRepo.get(database.db, id)).toMatchObject({ status: 'ready' });
   });
 
+  test("a pass's keys and its sent commit in one statement, or neither under a stale fence", async () => {
+    const keysOf = (instanceId: string) =>
+      database.db.selectFrom('wa_auth_keys').select(['id', 'key_id']).where('instance_id', '=', instanceId).execute();
+    const session = (id: string) => ({ type: 'session', id, keyId: 'k1', ciphertext: Buffer.from(id) });
+    const a = await owned(2);
+    const b = await owned(0);
+    await repo.claimChat(database.db, a.fence, CHAT, 2);
+    const [m0, m1] = a.ids as [string, string];
+    const written = await repo.markSentWithKeys(
+      database.db,
+      [
+        { fence: a.fence, id: m0, event: sentEvent(a.instance, m0) },
+        { fence: a.fence, id: m1, event: sentEvent(a.instance, m1) },
+      ],
+      [
+        { fence: a.fence, upserts: [session('a.0'), session('a.1')] },
+        { fence: b.fence, upserts: [session('b.0')] },
+      ],
+    );
+    expect(written.sent.map((r) => (r as MessageRow).status)).toEqual(['sent', 'sent']);
+    expect(written.held(a.fence) && written.held(b.fence)).toBe(true);
+    expect((await keysOf(a.instance.id)).map((k) => k.id).sort()).toEqual(['a.0', 'a.1']);
+    expect((await keysOf(b.instance.id)).map((k) => k.id)).toEqual(['b.0']);
+    expect((await eventsOf(a.instance.id)).map((e) => e.event)).toEqual(['message.sent', 'message.sent']);
+
+    // A stale holder's keys and sends are refused together; the other instance's keys still apply.
+    const c = await owned(1);
+    const [m2] = c.ids as [string];
+    await repo.claimChat(database.db, c.fence, CHAT, 1);
+    await instanceOwnershipRepo.release(database.db, c.fence);
+    const stale = await repo.markSentWithKeys(
+      database.db,
+      [{ fence: c.fence, id: m2, event: sentEvent(c.instance, m2) }],
+      [
+        { fence: c.fence, upserts: [session('c.0')] },
+        { fence: b.fence, upserts: [session('b.1')] },
+      ],
+    );
+    expect(stale.sent[0]).toBeInstanceOf(StaleFenceError);
+    expect(stale.held(c.fence)).toBe(false);
+    expect(stale.held(b.fence)).toBe(true);
+    expect(await keysOf(c.instance.id)).toEqual([]);
+    expect((await messagesRepo.get(database.db, m2))?.status).toBe('sending');
+    expect((await keysOf(b.instance.id)).map((k) => k.id).sort()).toEqual(['b.0', 'b.1']);
+  });
+
   test('a message of another instance is never claimed under this fence', async () => {
     const mine = await owned(0);
     const theirs = await owned(1, 'w2');

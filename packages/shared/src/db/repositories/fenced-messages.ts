@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events.ts';
 import type { DB } from '../schema.ts';
 import type { MessageRow, MessageStatus } from '../tables/messages.ts';
+import { authStateRepo, type KeyUpserts } from './auth-state.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 import { allowedFrom, pendingStatuses } from './message-status.ts';
 
@@ -117,29 +118,20 @@ export const fencedMessagesRepo = {
    */
   async markSent(db: Kysely<DB>, items: readonly SentItem[]): Promise<Array<WrittenRow | undefined | Error>> {
     if (items.length === 0) return [];
-    const moves = sql`messages.status IN (${sentFromSql})`;
-    const { rows, held } = await fencedMany<WrittenRow>(
-      db,
-      items.map((i) => i.fence),
-      sql`WITH input AS (
-          SELECT * FROM unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.fence.token)}::bigint[],
-            ${items.map((i) => JSON.stringify(i.event))}::jsonb[]) AS t(id, token, envelope)),
-        ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN input USING (id)`)}
-        UPDATE messages SET
-          status = CASE WHEN ${moves} THEN 'sent' ELSE messages.status END,
-          history = CASE WHEN ${moves} THEN messages.history || ${historyEntry('sent')}::jsonb ELSE messages.history END,
-          updated_at = now()
-        FROM input
-        WHERE messages.id = input.id AND messages.id IN (SELECT id FROM locked)
-          AND (messages.instance_id, input.token) IN (SELECT id, token FROM fence)
-          AND messages.status IN (${sentOrAfterSql})
-        RETURNING messages.id, messages.status, messages.instance_id, input.envelope AS _envelope`,
-      emitEach('message.sent', sql`moved._envelope`),
-      // The caller has the events: not read back.
-      { select: sql`moved.id, moved.status` },
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return items.map((i) => (held(i.fence) ? byId.get(i.id) : stale(i.fence)));
+    return (await markSentStatement(db, items, [])).sent;
+  },
+
+  /**
+   * `markSent` and the Signal-key upserts of the sends (authStateRepo.upsertKeysMany) in ONE
+   * statement: a pass's sessions and its `sent` commit together or not at all. `held` tells, per
+   * fence, whether its writes applied.
+   */
+  markSentWithKeys(
+    db: Kysely<DB>,
+    items: readonly SentItem[],
+    keys: readonly KeyUpserts[],
+  ): Promise<{ sent: Array<WrittenRow | undefined | Error>; held: (fence: Fence) => boolean }> {
+    return markSentStatement(db, items, keys);
   },
 
   /**
@@ -280,6 +272,37 @@ async function fencedMany<R extends { id: string }>(
     rows: rows.filter((row) => row.id !== null),
     held: (fence) => keys.has(`${fence.instanceId}:${fence.token}`),
   };
+}
+
+/** The statement of `markSent` / `markSentWithKeys`. */
+async function markSentStatement(
+  db: Kysely<DB>,
+  items: readonly SentItem[],
+  keys: readonly KeyUpserts[],
+): Promise<{ sent: Array<WrittenRow | undefined | Error>; held: (fence: Fence) => boolean }> {
+  const moves = sql`messages.status IN (${sentFromSql})`;
+  const { rows, held } = await fencedMany<WrittenRow>(
+    db,
+    [...items.map((i) => i.fence), ...keys.map((k) => k.fence)],
+    sql`WITH input AS (
+        SELECT * FROM unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.fence.token)}::bigint[],
+          ${items.map((i) => JSON.stringify(i.event))}::jsonb[]) AS t(id, token, envelope)),
+      ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN input USING (id)`)}
+      UPDATE messages SET
+        status = CASE WHEN ${moves} THEN 'sent' ELSE messages.status END,
+        history = CASE WHEN ${moves} THEN messages.history || ${historyEntry('sent')}::jsonb ELSE messages.history END,
+        updated_at = now()
+      FROM input
+      WHERE messages.id = input.id AND messages.id IN (SELECT id FROM locked)
+        AND (messages.instance_id, input.token) IN (SELECT id, token FROM fence)
+        AND messages.status IN (${sentOrAfterSql})
+      RETURNING messages.id, messages.status, messages.instance_id, input.envelope AS _envelope`,
+    sql`${emitEach('message.sent', sql`moved._envelope`)}${keys.length > 0 ? authStateRepo.upsertKeysCte(keys) : sql``}`,
+    // The caller has the events: not read back.
+    { select: sql`moved.id, moved.status` },
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { sent: items.map((i) => (held(i.fence) ? byId.get(i.id) : stale(i.fence))), held };
 }
 
 /** How the moved rows are read back: their order, and which of their columns (default all). */
