@@ -33,6 +33,17 @@ export interface SenderOptions {
   onActivity: (at: Date) => void;
 }
 
+/** What one pass did with the rows it claimed. */
+interface PassSends {
+  sent: { row: ClaimedRow; event: EventEnvelope }[];
+  failed: { row: ClaimedRow; reason: string }[];
+  outcomes: Map<string, Outcome>;
+  /** Nothing more can be sent now (consuming stopped, socket gone). */
+  stopped: boolean;
+  /** The pass ended before its last row. */
+  broke: boolean;
+}
+
 /** Already on the wire or final: a redelivered job for it is acknowledged and dropped. */
 const done: readonly MessageStatus[] = ['sent', 'delivered', ...finalStatuses];
 const MAX_TYPING_MS = 25_000;
@@ -151,14 +162,11 @@ export class OutboundSender {
       return { outcomes, stopped: true, full: false };
     }
     if (rows.length === 0) return { outcomes, stopped: false, full: false };
-    const sent: { row: ClaimedRow; event: EventEnvelope }[] = [];
-    const failed: { row: ClaimedRow; reason: string }[] = [];
-    let stopped = false;
-    let broke = false;
+    const pass: PassSends = { sent: [], failed: [], outcomes, stopped: false, broke: false };
     // The pass's `sent` writes ride on its key commit (one statement), when the keys take that path.
     const writes: PassWrites = {
       fence: scope.fence,
-      sent: () => sent.map(({ row, event }) => ({ fence: scope.fence, id: row.id, event })),
+      sent: () => pass.sent.map(({ row, event }) => ({ fence: scope.fence, id: row.id, event })),
     };
     try {
       // One Signal-key commit for the pass instead of one per message: sendMessage's own
@@ -166,31 +174,10 @@ export class OutboundSender {
       // different chats still take turns, as Baileys' sends do: each may ratchet the sessions
       // with our other devices, and two at once would overwrite each other's.
       await scope.ctx.writes.duringPass(writes, () =>
-        sock.authState.keys.transaction(async () => {
-          for (const row of rows) {
-            if (signal.aborted || this.#o.socket() !== sock) {
-              stopped = broke = true;
-              return;
-            }
-            try {
-              await this.#o.pacer.wait(signal);
-              sent.push({ row, event: await this.#sendOne(sock, row, signal) });
-            } catch (error) {
-              if (signal.aborted) {
-                stopped = broke = true;
-                return;
-              }
-              const failure = classifySendError(error);
-              if (failure.permanent) {
-                failed.push({ row, reason: failure.reason });
-                continue;
-              }
-              outcomes.set(row.id, { kind: 'error', error, reason: failure.reason });
-              broke = true;
-              return;
-            }
-          }
-        }, sock.authState.creds.me?.id ?? 'me'),
+        sock.authState.keys.transaction(
+          () => this.#sendRows(sock, rows, signal, pass),
+          sock.authState.creds.me?.id ?? 'me',
+        ),
       );
     } catch (error) {
       // The keys' commit failed (lease lost, database): the messages are on the wire, but the
@@ -198,8 +185,38 @@ export class OutboundSender {
       if (!(error instanceof StaleFenceError)) scope.log.warn('storing signal keys failed', { error });
       return { outcomes: new Map(), stopped: true, full: false };
     }
-    stopped = (await this.#record(sent, failed, outcomes, writes.written)) === false || stopped;
-    return { outcomes, stopped, full: !broke && rows.length === this.#batch };
+    const recorded = await this.#record(pass.sent, pass.failed, outcomes, writes.written);
+    return { outcomes, stopped: !recorded || pass.stopped, full: !pass.broke && rows.length === this.#batch };
+  }
+
+  /**
+   * Sends `rows` in order: a permanent error fails that message and the pass goes on; a
+   * transient one, or consuming stopping, ends the pass there, so nothing overtakes it.
+   */
+  async #sendRows(sock: WASocket, rows: ClaimedRow[], signal: AbortSignal, pass: PassSends): Promise<void> {
+    for (const row of rows) {
+      if (signal.aborted || this.#o.socket() !== sock) {
+        pass.stopped = pass.broke = true;
+        return;
+      }
+      try {
+        await this.#o.pacer.wait(signal);
+        pass.sent.push({ row, event: await this.#sendOne(sock, row, signal) });
+      } catch (error) {
+        if (signal.aborted) {
+          pass.stopped = pass.broke = true;
+          return;
+        }
+        const failure = classifySendError(error);
+        if (failure.permanent) {
+          pass.failed.push({ row, reason: failure.reason });
+          continue;
+        }
+        pass.outcomes.set(row.id, { kind: 'error', error, reason: failure.reason });
+        pass.broke = true;
+        return;
+      }
+    }
   }
 
   async #sendOne(sock: WASocket, row: ClaimedRow, signal: AbortSignal) {
