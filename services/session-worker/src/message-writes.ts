@@ -110,6 +110,6 @@ async function commitKeys(db: Db, items: KeysItem[]): Promise<Array<KeysResult |
   return items.map((item) => {
     const mine = written.sent.slice(at, at + item.sent.length);
     at += item.sent.length;
-    return written.held(item.fence) ? { sent: mine } : new StaleFenceError(item.fence.instanceId, item.fence.token);
+    return written.held(item.fence) ? { sent: mine } : StaleFenceError.of(item.fence);
   });
 }

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../schema.ts';
-import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
+import { type Fence, heldFences, heldFencesSql, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 
 type Db = Kysely<DB>;
 
@@ -88,7 +88,7 @@ async function writeInOneStatement(
   const { rows } = await sql<{ held: number }>`WITH ${sql.join(parts)} SELECT count(*)::int AS held FROM fence`.execute(
     db,
   );
-  if (!rows[0]?.held) throw new StaleFenceError(fence.instanceId, fence.token);
+  if (!rows[0]?.held) throw StaleFenceError.of(fence);
 }
 
 /**
@@ -186,11 +186,9 @@ export const authStateRepo = {
     const { rows: result } = await sql<{ held: string[] }>`
       WITH fence AS (${instanceOwnershipRepo.fenceSetSql(items.map((i) => i.fence))})
       ${authStateRepo.upsertKeysCte(items)}
-      SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS held FROM fence`.execute(db);
-    const held = new Set(result[0]?.held ?? []);
-    return items.map(({ fence }) =>
-      held.has(`${fence.instanceId}:${fence.token}`) ? undefined : new StaleFenceError(fence.instanceId, fence.token),
-    );
+      SELECT ${heldFencesSql} AS held FROM fence`.execute(db);
+    const held = heldFences(result[0]?.held);
+    return items.map(({ fence }) => (held(fence) ? undefined : StaleFenceError.of(fence)));
   },
 
   /**

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../contracts/events.ts';
 import type { DB } from '../schema.ts';
 import type { MessageRow, MessageStatus } from '../tables/messages.ts';
 import { authStateRepo, type KeyUpserts } from './auth-state.ts';
-import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
+import { type Fence, heldFences, heldFencesSql, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 import { allowedFrom, pendingStatuses } from './message-status.ts';
 
 /** Not on the wire yet: a later message to the same chat waits for these (messages_chat_unsent). */
@@ -176,7 +176,7 @@ export const fencedMessagesRepo = {
     );
     const byWaId = new Map(rows.map((row) => [`${row.instance_id}/${row.wa_message_id}`, row]));
     return items.map((i) =>
-      held(i.fence) ? byWaId.get(`${i.fence.instanceId}/${i.receipt.waMessageId}`) : stale(i.fence),
+      held(i.fence) ? byWaId.get(`${i.fence.instanceId}/${i.receipt.waMessageId}`) : StaleFenceError.of(i.fence),
     );
   },
 };
@@ -247,8 +247,6 @@ const emitEach = (event: string, envelope: RawBuilder<unknown>) =>
       SELECT ${envelope}->>'id', moved.instance_id, ${event}::text, ${envelope} FROM moved
       ON CONFLICT (id) DO NOTHING)`;
 
-const stale = (fence: Fence) => new StaleFenceError(fence.instanceId, fence.token);
-
 /**
  * Runs `update` as the `moved` CTE behind the fences, then `emitted` (more CTEs over `moved`).
  * Returns the rows it moved and which fences held (always one row back, to carry them). The
@@ -265,12 +263,11 @@ async function fencedMany<R extends { id: string }>(
   const { rows } = await sql<R & { _held: string[] | null }>`
     WITH fence AS (${instanceOwnershipRepo.fenceSetSql(fences)}), moved AS (${update})${emitted}
     SELECT ${select}, CASE WHEN coalesce(moved._n, 1) = 1 THEN held.keys END AS _held
-    FROM (SELECT coalesce(array_agg(id::text || ':' || token::text), '{}') AS keys FROM fence) held
+    FROM (SELECT ${heldFencesSql} AS keys FROM fence) held
     LEFT JOIN (SELECT *, row_number() OVER () AS _n FROM moved) moved ON true ${order}`.execute(db);
-  const keys = new Set(rows.find((row) => row._held !== null)?._held ?? []);
   return {
     rows: rows.filter((row) => row.id !== null),
-    held: (fence) => keys.has(`${fence.instanceId}:${fence.token}`),
+    held: heldFences(rows.find((row) => row._held !== null)?._held),
   };
 }
 
@@ -302,7 +299,7 @@ async function markSentStatement(
     { select: sql`moved.id, moved.status` },
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return { sent: items.map((i) => (held(i.fence) ? byId.get(i.id) : stale(i.fence))), held };
+  return { sent: items.map((i) => (held(i.fence) ? byId.get(i.id) : StaleFenceError.of(i.fence))), held };
 }
 
 /** How the moved rows are read back: their order, and which of their columns (default all). */
@@ -320,6 +317,6 @@ async function fencedOne<R extends { id: string }>(
   readBack?: ReadBack,
 ): Promise<R[]> {
   const { rows, held } = await fencedMany<R>(db, [fence], update, emitted, readBack);
-  if (!held(fence)) throw stale(fence);
+  if (!held(fence)) throw StaleFenceError.of(fence);
   return rows;
 }

@@ -34,6 +34,22 @@ export class StaleFenceError extends Error {
     this.instanceId = instanceId;
     this.token = token;
   }
+
+  static of(fence: Fence): StaleFenceError {
+    return new StaleFenceError(fence.instanceId, fence.token);
+  }
+}
+
+/**
+ * The fences of a `fenceSetSql` CTE named `fence` that held, as one text[]:
+ * `SELECT ${heldFencesSql} AS held FROM fence`, read back with `heldFences`.
+ */
+export const heldFencesSql = sql<string[]>`coalesce(array_agg(id::text || ':' || token::text), '{}')`;
+
+/** Whether a fence held, from the array `heldFencesSql` returned. */
+export function heldFences(keys: readonly string[] | null | undefined): (fence: Fence) => boolean {
+  const held = new Set(keys ?? []);
+  return (fence) => held.has(`${fence.instanceId}:${fence.token}`);
 }
 
 const olderThan = (ms: number) => sql<Date>`now() - make_interval(secs => ${ms / 1000})`;
@@ -107,7 +123,7 @@ export const instanceOwnershipRepo = {
       .forShare()
       .executeTakeFirst();
     if (!row || Number(row.owner_token) !== fence.token || row.owner_worker !== fence.worker) {
-      throw new StaleFenceError(fence.instanceId, fence.token);
+      throw StaleFenceError.of(fence);
     }
   },
 
