@@ -2,24 +2,14 @@
 // for 1, 10 and 50 instances, beside raw Baileys sockets sending the same messages to the same
 // simulator with no gateway (the floor). Run: bash scripts/with-tools.sh node bench/pipeline.ts [--help]
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
-import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
+import { type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
 import { halfRateTable, runHalfRate } from './lib/half-rate.ts';
-import { watchInbox } from './lib/inbox.ts';
-import {
-  finish,
-  type PipelineContext,
-  type Run,
-  runBacklog,
-  runFloor,
-  submitTexts,
-  type Workers,
-} from './lib/pipeline-runs.ts';
-import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
+import { type PipelineContext, type Run, runBacklog, runFloor, runGateway, type Workers } from './lib/pipeline-runs.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
-import { ClientProcess, type SimProcess, startSim } from './lib/sim.ts';
-import { api, linkUpTo, migrate, type RoleProcess, roleEnv, startRole } from './lib/turbozap.ts';
+import { ClientProcess, startSim } from './lib/sim.ts';
+import { linkUpTo, migrate, roleEnv, startRole } from './lib/turbozap.ts';
 
 const usage = `
 bench/pipeline.ts — end-to-end send throughput and latency: POST /api/message/:instance/text
@@ -83,8 +73,7 @@ const halfSeconds = num(flags['half-seconds'], 10, 'half-seconds');
 const profile = Boolean(flags.profile);
 const backlog = Boolean(flags.backlog);
 const profileDir = () => `${runDir()}/profile-session-worker`;
-let transactions: () => Promise<number> = async () => 0;
-/** Shared with the runs; `database` and `readyCount` are set once the run's services exist. */
+/** Shared with the runs; `database`, `transactions` and `readyCount` are set once the run's services exist. */
 const ctx: PipelineContext = {
   messages,
   concurrency,
@@ -92,6 +81,7 @@ const ctx: PipelineContext = {
   window,
   prime,
   database: '',
+  transactions: async () => 0,
   readyCount: async () => 0,
   windows: [],
 };
@@ -116,7 +106,7 @@ async function main(): Promise<void> {
   const pool = new (loadPg().Pool)({ connectionString: services.databaseUrl, max: 1 });
   pool.on('error', () => undefined);
   onCleanup(() => pool.end());
-  transactions = async () =>
+  ctx.transactions = async () =>
     Number(
       (
         await pool.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
@@ -158,7 +148,7 @@ async function main(): Promise<void> {
       await linkUpTo(apiRole.url, sim.url, instances, n, { prefix: 'pipe', phonePrefix: '553197' });
       if (instances.length > before)
         log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
-      const run = await runGateway(sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
+      const run = await runGateway(ctx, sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
       runs.push(run);
       if (backlog)
         runs.push(await runBacklog(ctx, sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
@@ -198,71 +188,6 @@ async function main(): Promise<void> {
     profiles = profilesIn(profileDir()).map((f) => summariseProfile(f, 20, ctx.windows));
   }
   report(runs, failure, profiles);
-}
-
-async function runGateway(
-  sim: SimProcess,
-  apiRole: RoleProcess,
-  workers: Workers,
-  targets: { name: string; key: string }[],
-  contact: string,
-): Promise<Run> {
-  await sim.post('/sim/accounts', { phone: contact, pushName: 'Pipeline contact' });
-  if (prime) {
-    const primeTag = `gwprime${targets.length}`;
-    const primed = watchInbox(sim, contact, primeTag);
-    await Promise.all(
-      targets.map((t) =>
-        api(
-          apiRole.url,
-          'POST',
-          `/api/message/${t.name}/text`,
-          { to: contact, text: `${primeTag} ${t.name} t=${Date.now()}` },
-          t.key,
-        ),
-      ),
-    );
-    const got = await primed.waitFor(targets.length, timeoutS * 1000);
-    if (got < targets.length) throw new Error(`priming: ${got}/${targets.length} first messages arrived`);
-  }
-  const tag = `gw${targets.length}`;
-  const watch = watchInbox(sim, contact, tag);
-  log(`  turbozap, ${targets.length} instance(s): submitting ${messages} messages`);
-  const cpu = {
-    api: cpuMeter(apiRole.child.pid),
-    sender: cpuMeter(workers.sender.child.pid),
-    session: cpuMeter(workers.session.child.pid),
-    sim: cpuMeter(sim.child.pid),
-    services: serviceCpu(ctx.database),
-  };
-  const xacts0 = await transactions();
-  const host = hostMeter();
-  const started = Date.now();
-  const windowStart = monotonicMicros();
-  const submitting = submitTexts(ctx, apiRole, targets, contact, tag);
-  const [{ rejected, errors }, delivered] = await Promise.all([submitting, watch.waitFor(messages, timeoutS * 1000)]);
-  ctx.windows.push([windowStart, monotonicMicros()]);
-  const run = finish(
-    'turbozap',
-    targets.length,
-    messages,
-    rejected,
-    delivered,
-    watch,
-    started,
-    host,
-    {
-      api: cpu.api.stop(),
-      sender: cpu.sender.stop(),
-      session: cpu.session.stop(),
-      sim: cpu.sim.stop(),
-      ...cpu.services.stop(),
-    },
-    errors,
-  );
-  await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second
-  run.pgTransactionsPerMessage = ((await transactions()) - xacts0) / Math.max(1, delivered);
-  return run;
 }
 
 const variantNames: Record<Run['variant'], string> = {

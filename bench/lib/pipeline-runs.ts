@@ -1,5 +1,5 @@
-// The runs of bench/pipeline.ts that do not need its flags: submitting texts through the API, the
-// session-worker sending a backlog, the raw-Baileys floor, and the figures of one run.
+// The runs of bench/pipeline.ts: TurboZap end to end, the session-worker sending a backlog, the
+// raw-Baileys floor (flat out or paced), and the figures of one run.
 import { monotonicMicros } from './cpuprofile.ts';
 import type { HalfRate } from './half-rate.ts';
 import { percentile, watchInbox } from './inbox.ts';
@@ -18,6 +18,8 @@ export interface PipelineContext {
   prime: boolean;
   /** The run's own Postgres database: its backends' CPU is counted. */
   database: string;
+  /** Transactions committed or rolled back in that database so far. */
+  transactions(): Promise<number>;
   /** Messages of a run (by its tag) handed to an outbox and not yet sent. */
   readyCount(tag: string): Promise<number>;
   /** Time windows of TurboZap's measured runs, for the worker's profile. */
@@ -53,8 +55,81 @@ export interface Run {
   half?: HalfRate;
 }
 
+/**
+ * TurboZap end to end: `messages` texts posted through the API as fast as `concurrency` allows,
+ * until the contact decrypted each (after one unmeasured message per instance with `prime`).
+ */
+export async function runGateway(
+  ctx: PipelineContext,
+  sim: SimProcess,
+  apiRole: RoleProcess,
+  workers: Workers,
+  targets: { name: string; key: string }[],
+  contact: string,
+): Promise<Run> {
+  await sim.post('/sim/accounts', { phone: contact, pushName: 'Pipeline contact' });
+  if (ctx.prime) {
+    const primeTag = `gwprime${targets.length}`;
+    const primed = watchInbox(sim, contact, primeTag);
+    await Promise.all(
+      targets.map((t) =>
+        api(
+          apiRole.url,
+          'POST',
+          `/api/message/${t.name}/text`,
+          { to: contact, text: `${primeTag} ${t.name} t=${Date.now()}` },
+          t.key,
+        ),
+      ),
+    );
+    const got = await primed.waitFor(targets.length, ctx.timeoutS * 1000);
+    if (got < targets.length) throw new Error(`priming: ${got}/${targets.length} first messages arrived`);
+  }
+  const tag = `gw${targets.length}`;
+  const watch = watchInbox(sim, contact, tag);
+  log(`  turbozap, ${targets.length} instance(s): submitting ${ctx.messages} messages`);
+  const cpu = {
+    api: cpuMeter(apiRole.child.pid),
+    sender: cpuMeter(workers.sender.child.pid),
+    session: cpuMeter(workers.session.child.pid),
+    sim: cpuMeter(sim.child.pid),
+    services: serviceCpu(ctx.database),
+  };
+  const xacts0 = await ctx.transactions();
+  const host = hostMeter();
+  const started = Date.now();
+  const windowStart = monotonicMicros();
+  const submitting = submitTexts(ctx, apiRole, targets, contact, tag);
+  const [{ rejected, errors }, delivered] = await Promise.all([
+    submitting,
+    watch.waitFor(ctx.messages, ctx.timeoutS * 1000),
+  ]);
+  ctx.windows.push([windowStart, monotonicMicros()]);
+  const run = finish(
+    'turbozap',
+    targets.length,
+    ctx.messages,
+    rejected,
+    delivered,
+    watch,
+    started,
+    host,
+    {
+      api: cpu.api.stop(),
+      sender: cpu.sender.stop(),
+      session: cpu.session.stop(),
+      sim: cpu.sim.stop(),
+      ...cpu.services.stop(),
+    },
+    errors,
+  );
+  await new Promise((r) => setTimeout(r, 1_200)); // Postgres flushes its statistics at most once a second
+  run.pgTransactionsPerMessage = ((await ctx.transactions()) - xacts0) / Math.max(1, delivered);
+  return run;
+}
+
 /** Posts `messages` texts tagged `tag`, spread over `targets`, `concurrency` at a time. */
-export async function submitTexts(
+async function submitTexts(
   ctx: PipelineContext,
   apiRole: RoleProcess,
   targets: { name: string; key: string }[],
@@ -188,7 +263,7 @@ export async function runFloor(
   );
 }
 
-export function finish(
+function finish(
   variant: Run['variant'],
   instances: number,
   submitted: number,
