@@ -1,17 +1,11 @@
-// Webhook delivery rate of one sender-worker to a local receiver, beside a bare undici client
-// POSTing the same signed bodies to the same receiver (the floor).
-// Run: bash scripts/with-tools.sh node bench/webhooks.ts [--help]
-import { randomBytes, randomUUID } from 'node:crypto';
 import { defaultSettings } from '../services/sender-worker/src/options.ts';
 import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
-import { type AmqpTypes, loadAmqp, loadPg, type PgTypes } from './lib/deps.ts';
 import { percentile } from './lib/inbox.ts';
 import { cpuMeter, cpuSince, hostMeter, loadAverage } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { migrate, roleEnv, startRole } from './lib/turbozap.ts';
-import { benchEvent } from './lib/webhook-events.ts';
 import {
   FloorProcess,
   type FloorResult,
@@ -19,6 +13,17 @@ import {
   type Receipts,
   ReceiverProcess,
 } from './lib/webhook-processes.ts';
+import {
+  createInstances,
+  Db,
+  type DeliveryLog,
+  deliveryLog,
+  exchangeSink,
+  type Instance,
+  inject,
+  outboxSink,
+  type Sink,
+} from './lib/webhook-store.ts';
 
 const usage = `
 bench/webhooks.ts — webhook deliveries per second of one \`./turbozap sender-worker\` to a local
@@ -104,17 +109,8 @@ const workerEnv = Object.fromEntries(
     .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
 );
 const profileDir = () => `${runDir()}/profile-sender-worker`;
-/** Rows per INSERT into events_outbox. */
-const CHUNK = 500;
 /** An idle backend flushes its statistics up to 10 s late (PGSTAT_IDLE_INTERVAL). */
 const STATS_SETTLE_MS = 11_000;
-
-interface Instance {
-  id: string;
-  name: string;
-  path: string;
-  secret: string;
-}
 
 interface Phase {
   name: string;
@@ -140,29 +136,6 @@ interface Phase {
   loadAverage: number[];
 }
 
-/** The run's own Postgres connection: injects events, reads statistics, counts its own transactions. */
-class Db {
-  readonly pool: PgTypes.Pool;
-  readonly database: string;
-  own = 0;
-  constructor(url: string, database: string) {
-    this.database = database;
-    this.pool = new (loadPg().Pool)({ connectionString: url, max: 2 });
-    this.pool.on('error', () => undefined);
-  }
-  async query<T extends PgTypes.QueryResultRow = PgTypes.QueryResultRow>(text: string, values?: unknown[]) {
-    this.own++;
-    return this.pool.query<T>(text, values);
-  }
-  async transactions(): Promise<number> {
-    const r = await this.query<{ n: string }>(
-      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
-      [this.database],
-    );
-    return Number(r.rows[0]?.n);
-  }
-}
-
 async function main(): Promise<void> {
   log(
     `webhooks: ${events} events over ${instanceCount} instance(s); floor ${concurrency} in flight, ${connections} connections`,
@@ -173,7 +146,7 @@ async function main(): Promise<void> {
   const db = new Db(services.databaseUrl, services.database);
   onCleanup(() => db.pool.end());
   const receiver = await ReceiverProcess.start();
-  const instances = await createInstances(db, receiver.url);
+  const instances = await createInstances(db, receiver.url, instanceCount);
   await receiver.setSecrets(Object.fromEntries(instances.map((i) => [i.path, i.secret])), sampleEvery);
 
   const worker = await startRole('sender-worker', 'sender-worker', {
@@ -220,89 +193,8 @@ async function main(): Promise<void> {
   report(phases, floor, log0, profiles);
 }
 
-async function createInstances(db: Db, base: string): Promise<Instance[]> {
-  const instances: Instance[] = Array.from({ length: instanceCount }, (_, i) => ({
-    id: randomUUID(),
-    name: `hook${i}`,
-    path: `/hook/${i}`,
-    secret: `whsec_${randomBytes(32).toString('base64url')}`,
-  }));
-  for (const i of instances) {
-    await db.query(`INSERT INTO instances (id, name, status) VALUES ($1, $2, 'connected')`, [i.id, i.name]);
-    await db.query(
-      `INSERT INTO webhooks (id, instance_id, url, events, secret, enabled, headers)
-       VALUES ($1, $2, $3, '{}', $4, true, '{}')`,
-      [randomUUID(), i.id, `${base}${i.path}`, i.secret],
-    );
-  }
-  return instances;
-}
-
 const pgMeter = (database: string) => cpuSince((cmd) => cmd.startsWith('postgres:') && cmd.includes(database));
 const rabbitMeter = () => cpuSince((cmd) => cmd.includes('beam.smp'));
-
-type EventEnvelope = ReturnType<typeof benchEvent>;
-/** Hands a chunk of events to TurboZap; resolves once they are committed / confirmed. */
-type Sink = (envelopes: EventEnvelope[]) => Promise<void>;
-
-/** Rows in events_outbox (one multi-row INSERT per chunk), for the sender-worker's relay. */
-const outboxSink =
-  (db: Db): Sink =>
-  async (envelopes) => {
-    const params: unknown[] = [];
-    const tuples = envelopes.map((e, i) => {
-      params.push(e.id, e.instance.id, e.event, JSON.stringify(e));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
-    });
-    await db.query(`INSERT INTO events_outbox (id, instance_id, event, envelope) VALUES ${tuples.join(', ')}`, params);
-  };
-
-/** Confirmed, persistent publishes to turbozap.events, as EventPublisher makes them. */
-async function exchangeSink(amqpUrl: string): Promise<Sink> {
-  const connection = await loadAmqp().connect(amqpUrl);
-  const channel: AmqpTypes.ConfirmChannel = await connection.createConfirmChannel();
-  onCleanup(async () => {
-    await channel.close().catch(() => undefined);
-    await connection.close().catch(() => undefined);
-  });
-  return async (envelopes) => {
-    for (const e of envelopes) {
-      const ok = channel.publish('turbozap.events', `${e.event}.${e.instance.id}`, Buffer.from(JSON.stringify(e)), {
-        persistent: true,
-        messageId: e.id,
-        headers: {},
-      });
-      if (!ok) await new Promise((r) => channel.once('drain', r));
-    }
-    await channel.waitForConfirms();
-  };
-}
-
-/** Injects `count` events at `rate` per second (0: as fast as they are taken); notes when each left. */
-async function inject(
-  sink: Sink,
-  instances: Instance[],
-  tag: string,
-  count: number,
-  rate: number,
-  at: Map<string, number>,
-) {
-  const started = performance.now();
-  for (let from = 0; from < count; ) {
-    const size = rate > 0 ? Math.min(count - from, Math.max(1, Math.round(rate / 20))) : Math.min(CHUNK, count - from);
-    const envelopes = Array.from({ length: size }, (_, i) =>
-      benchEvent(instances[(from + i) % instances.length] as Instance, tag, from + i),
-    );
-    const now = Date.now();
-    for (const e of envelopes) at.set(e.id, now);
-    await sink(envelopes);
-    from += size;
-    if (rate > 0) {
-      const wait = started + (from / rate) * 1000 - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-}
 
 async function runPhase(
   name: string,
@@ -415,28 +307,6 @@ async function runFloor(receiver: ReceiverProcess, instances: Instance[]) {
     ),
     hostBusy,
     check,
-  };
-}
-
-interface DeliveryLog {
-  byStatus: Record<string, number>;
-  attempts: number;
-  multiAttempt: number;
-}
-
-async function deliveryLog(db: Db): Promise<DeliveryLog> {
-  const status = await db.query<{ status: string; n: string }>(
-    'SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status',
-  );
-  const attempts = await db.query<{ n: string; multi: string }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE c > 1) AS multi
-       FROM (SELECT delivery_id, count(*) AS c FROM webhook_attempts GROUP BY delivery_id) a`,
-  );
-  const total = await db.query<{ n: string }>('SELECT count(*) AS n FROM webhook_attempts');
-  return {
-    byStatus: Object.fromEntries(status.rows.map((r) => [r.status, Number(r.n)])),
-    attempts: Number(total.rows[0]?.n),
-    multiAttempt: Number(attempts.rows[0]?.multi),
   };
 }
 
