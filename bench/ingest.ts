@@ -3,10 +3,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Child, freePort, runBenchmark, runDir, startChild, waitForOutput } from './lib/children.ts';
 import { monotonicMicros, type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
-import { type AutocannonResult, loadAmqp, loadAutocannon, loadPg, repoRoot } from './lib/deps.ts';
+import { loadAmqp, loadPg, repoRoot } from './lib/deps.ts';
+import { body, errorsOf, loader, type Measured, measuredRun, median, type VariantId } from './lib/ingest-load.ts';
 import { cpuMeter, hostMeter, serviceCpu } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
-import { countRedisKeys, provisionServices, type ServiceUrls, serviceDefaults } from './lib/services.ts';
+import {
+  countRedisKeys,
+  pgTransactions,
+  provisionServices,
+  type ServiceUrls,
+  serviceDefaults,
+} from './lib/services.ts';
 import { createInstance, migrate, roleEnv, startRole } from './lib/turbozap.ts';
 
 const usage = `
@@ -60,7 +67,6 @@ const rounds = Math.max(1, num(flags.rounds, 1, 'rounds'));
 const maxRequests = num(flags['max-requests'], 200_000, 'max-requests');
 const redisDb = num(flags['redis-db'], serviceDefaults.redisDb, 'redis-db');
 
-type VariantId = 'floor-a' | 'floor-b' | 'turbozap' | 'turbozap-rl';
 const variantNames: Record<VariantId, string> = {
   'floor-a': 'floor (a): bare Express 5, 202',
   'floor-b': 'floor (b): + pg insert + confirmed quorum publish',
@@ -79,63 +85,7 @@ if (only.includes('turbozap') === false && halfDuration > 0)
 
 const floorQueue = 'bench.floor.send';
 const sendQueue = 'whatsapp.send.messages';
-const body = (() => {
-  const base = { to: '5511999998888', text: '' };
-  const text = 'Olá! Your order #48213 has shipped and should arrive on Thursday. Track it in the app. ';
-  base.text = text.repeat(3).slice(0, 200 - JSON.stringify(base).length);
-  return JSON.stringify(base);
-})();
-
-interface Measured {
-  variant: VariantId;
-  round: number;
-  reqPerSec: number;
-  ok: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  errors: number;
-  statusCodes: Record<string, number>;
-  serverCpuMsPerReq: number;
-  postgresCpuMsPerReq: number;
-  rabbitCpuMsPerReq: number;
-  hostBusy: number;
-  /** Postgres transactions (statements outside a transaction count one each) per accepted request. */
-  pgTransactionsPerReq: number;
-  durable?: { accepted: number; rows: number; queued: number; consistent: boolean };
-  half?: HalfRate;
-  raw: Pick<AutocannonResult, 'latency' | 'requests' | 'errors' | 'timeouts' | 'non2xx' | 'duration'>;
-}
-
-interface HalfRate {
-  targetRate: number;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  errors: number;
-  serverCpuMsPerReq: number;
-}
-
-const autocannon = loadAutocannon();
-
-async function load(url: string, key: string, seconds: number, overallRate?: number): Promise<AutocannonResult> {
-  return autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': key },
-    body,
-    connections,
-    duration: seconds,
-    maxOverallRequests: maxRequests,
-    timeout: 10,
-    ...(overallRate ? { overallRate } : {}),
-  });
-}
-
-const errorsOf = (r: AutocannonResult) => r.errors + r.timeouts + r.non2xx;
-const statusCodes = (r: AutocannonResult) =>
-  Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count]));
+const load = loader(connections, maxRequests);
 
 async function main(): Promise<void> {
   log(
@@ -160,14 +110,7 @@ async function main(): Promise<void> {
   pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
   const amqp = await loadAmqp().connect(services.amqpUrl);
   amqp.on('error', () => undefined);
-  const transactions = async () =>
-    Number(
-      (
-        await pool.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
-          services.database,
-        ])
-      ).rows[0].n,
-    );
+  const transactions = () => pgTransactions(pool, services.database);
   const countRows = async () => Number((await pool.query('SELECT count(*)::int AS n FROM messages')).rows[0].n);
   /** On a channel of its own: a missing queue closes the channel it was asked on. */
   const onChannel = async <T>(
@@ -260,31 +203,7 @@ async function main(): Promise<void> {
       await sleep(1_200); // Postgres flushes its statistics at most once a second
       const pgTransactionsPerReq = ((await transactions()) - xacts0) / Math.max(1, r['2xx']);
       accepted += r['2xx'];
-      const ok = r['2xx'];
-      const m: Measured = {
-        variant,
-        round,
-        reqPerSec: ok / r.duration,
-        ok,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        p999: r.latency.p99_9,
-        errors: errorsOf(r),
-        statusCodes: statusCodes(r),
-        serverCpuMsPerReq: (serverCpu * 1000) / Math.max(1, ok),
-        postgresCpuMsPerReq: (svcCpu.postgres * 1000) / Math.max(1, ok),
-        rabbitCpuMsPerReq: (svcCpu.rabbit * 1000) / Math.max(1, ok),
-        hostBusy,
-        pgTransactionsPerReq,
-        raw: {
-          latency: r.latency,
-          requests: r.requests,
-          errors: r.errors,
-          timeouts: r.timeouts,
-          non2xx: r.non2xx,
-          duration: r.duration,
-        },
-      };
+      const m = measuredRun(variant, round, r, { server: serverCpu, ...svcCpu, hostBusy }, pgTransactionsPerReq);
 
       // Set once (the first round), so every half-rate run of every round offers the same rate.
       if (variant === 'turbozap' && halfDuration > 0 && halfTarget === 0)
@@ -350,11 +269,6 @@ async function main(): Promise<void> {
     for (const v of order) profiles[v] = profilesIn(profileDir(v)).map((f) => summariseProfile(f, 15, windows[v]));
   }
   report(results, services, profiles);
-}
-
-function median(runs: Measured[]): Measured | undefined {
-  const sorted = [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 function report(results: Measured[], services: ServiceUrls, profiles: Record<string, ProfileSummary[]>): void {

@@ -7,7 +7,7 @@ import { loadPg } from './lib/deps.ts';
 import { halfRateTable, runHalfRate } from './lib/half-rate.ts';
 import { type PipelineContext, type Run, runBacklog, runFloor, runGateway, type Workers } from './lib/pipeline-runs.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
-import { provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
+import { pgTransactions, provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { ClientProcess, startSim } from './lib/sim.ts';
 import { linkUpTo, migrate, roleEnv, startRole } from './lib/turbozap.ts';
 
@@ -106,14 +106,7 @@ async function main(): Promise<void> {
   const pool = new (loadPg().Pool)({ connectionString: services.databaseUrl, max: 1 });
   pool.on('error', () => undefined);
   onCleanup(() => pool.end());
-  ctx.transactions = async () =>
-    Number(
-      (
-        await pool.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
-          services.database,
-        ])
-      ).rows[0].n,
-    );
+  ctx.transactions = () => pgTransactions(pool, services.database);
   ctx.readyCount = async (tag) =>
     Number(
       (

@@ -96,6 +96,21 @@ async function rabbitmqctl(args: string[]): Promise<string> {
   }
 }
 
+/**
+ * Transactions committed or rolled back in `database` so far (its statistics, which Postgres
+ * flushes at most once a second): read before and after a run, per operation.
+ */
+export async function pgTransactions(
+  pool: { query(text: string, values: unknown[]): Promise<{ rows: Array<{ n: string }> }> },
+  database: string,
+): Promise<number> {
+  const { rows } = await pool.query(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return Number(rows[0]?.n);
+}
+
 /** Deletes this run's keys in its Redis logical db (by pattern, never FLUSHDB: the db may be shared). */
 export async function deleteRedisKeys(url: string, pattern: string): Promise<void> {
   const Redis = loadRedis();

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { onCleanup } from './children.ts';
 import { type AmqpTypes, loadAmqp, loadPg, type PgTypes } from './deps.ts';
+import { pgTransactions } from './services.ts';
 import { benchEvent } from './webhook-events.ts';
 
 /** Rows per INSERT into events_outbox. */
@@ -30,12 +31,8 @@ export class Db {
     this.own++;
     return this.pool.query<T>(text, values);
   }
-  async transactions(): Promise<number> {
-    const r = await this.query<{ n: string }>(
-      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
-      [this.database],
-    );
-    return Number(r.rows[0]?.n);
+  transactions(): Promise<number> {
+    return pgTransactions(this, this.database);
   }
 }
 
