@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
 import { AmqpBroker } from './amqp-broker.ts';
-import { eventually } from './broker.contract.ts';
+import { eventually } from './broker-test-kit.ts';
 import { isBrokerError } from './errors.ts';
 import { ack } from './port.ts';
 

@@ -1,7 +1,7 @@
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
 import { AmqpBroker } from './amqp-broker.ts';
-import { collect, eventually } from './broker.contract.ts';
+import { collect, eventually } from './broker-test-kit.ts';
 import { isBrokerError } from './errors.ts';
 import { ack } from './port.ts';
 import { TcpProxy } from './tcp-proxy.ts';

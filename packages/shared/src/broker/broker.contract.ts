@@ -1,41 +1,9 @@
 import { uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
+import { collect, eventually, type MakeBroker, rejectsWith, type TestBroker, text } from './broker-test-kit.ts';
 import { DEAD_FROM_HEADER, DEAD_REASON_HEADER } from './conventions.ts';
 import { isBrokerError } from './errors.ts';
 import { ack, type Broker, type Delivery, dead, type HandlerResult, type QueueOptions, retry } from './port.ts';
-
-/** A broker that can also drop exchanges (not in the port; both adapters have it), for cleanup. */
-export type TestBroker = Broker & { deleteExchange(exchange: string): Promise<void> };
-
-/** Opens a new connection to the same broker each call (tests use two for exclusivity). */
-export type MakeBroker = () => Promise<TestBroker>;
-
-/** Polls until `check` holds (or fails the test after `timeoutMs`). */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition') {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
-
-const text = (d: Delivery): string => d.body.toString();
-
-/** A handler that records something about each delivery and acks it. */
-export const collect =
-  <T>(into: T[], pick: (d: Delivery) => T) =>
-  async (d: Delivery): Promise<HandlerResult> => {
-    into.push(pick(d));
-    return ack;
-  };
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(isBrokerError(err) ? err.code : err).toBe(code);
-}
 
 /**
  * The behaviour every Broker adapter must have. Run by memory-broker.test.ts and
