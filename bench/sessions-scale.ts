@@ -6,7 +6,7 @@ import { runBenchmark } from './lib/children.ts';
 import {
   countConnected,
   createContacts,
-  type Gateway,
+  fullRestart,
   type Linked,
   leasesHeld,
   linkMany,
@@ -17,7 +17,7 @@ import {
 import { cpuMeter, cpuSecondsOf, hostMeter, loadAverage, memory, pidsOf } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { serviceDefaults } from './lib/services.ts';
-import { startRole, until } from './lib/turbozap.ts';
+import { until } from './lib/turbozap.ts';
 
 const usage = `
 bench/sessions-scale.ts — N instances across P \`./turbozap session-worker\` processes on one
@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     procRows.forEach((p, i) => {
       p.alive = !workers[i]?.child.exited();
     });
-    if (doRestart && !failure) restart = await fullRestart(gw, linkedNames);
+    if (doRestart && !failure) restart = await fullRestart(gw, linkedNames, { poolSize, timeoutS: restartTimeout });
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
     log(`  FAILED ${failure}`);
@@ -294,64 +294,6 @@ async function main(): Promise<void> {
     });
   }
   report(procRows, summary, linked.length, failure, loadBefore, restart);
-}
-
-/** Stops every session-worker, starts as many new ones, and times the way back to all connected. */
-async function fullRestart(gw: Gateway, names: string[]): Promise<Record<string, number>> {
-  log(`  full restart: stopping ${gw.sessionWorkers.length} session-workers holding ${names.length} instances`);
-  const simBefore = await gw.sim.stats();
-  const stopAt = Date.now();
-  await Promise.all(gw.sessionWorkers.map((w) => w.child.stop('SIGTERM', 60_000)));
-  const stopSeconds = (Date.now() - stopAt) / 1000;
-  const spawnAt = Date.now();
-  const fresh = await Promise.all(
-    gw.sessionWorkers.map((_, i) =>
-      startRole(`session-worker-${i + 1}-restarted`, 'session-worker', {
-        ...gw.env,
-        DATABASE_POOL_SIZE: String(poolSize),
-      }),
-    ),
-  );
-  const readySeconds = (Date.now() - spawnAt) / 1000;
-  const cpu = fresh.map((w) => cpuMeter(w.child.pid));
-  const deadline = spawnAt + restartTimeout * 1000;
-  let connected = 0;
-  let logins = 0;
-  let lastLog = 0;
-  while (Date.now() < deadline) {
-    connected = await countConnected(gw.api.url, names).catch(() => connected);
-    logins = (await gw.sim.stats()).logins - simBefore.logins;
-    // A just-stopped worker may have left `connected` behind: done only once each logged in again.
-    if (connected === names.length && logins >= names.length) break;
-    if (fresh.some((w) => w.child.exited())) break;
-    if (Date.now() - lastLog > 15_000) {
-      lastLog = Date.now();
-      log(`    ${fmt.dec((Date.now() - spawnAt) / 1000, 0)} s: ${connected} connected, ${logins} logins`);
-    }
-    await sleep(1_000);
-  }
-  const allConnectedSeconds = (Date.now() - spawnAt) / 1000;
-  const simAfter = await gw.sim.stats();
-  const leases = await Promise.all(fresh.map((w) => leasesHeld(w).catch(() => Number.NaN)));
-  const result = {
-    instances: names.length,
-    connected,
-    logins,
-    conflicts: simAfter.conflicts - simBefore.conflicts,
-    stopSeconds,
-    readySeconds,
-    allConnectedSeconds,
-    cpuSeconds: cpu.reduce((a, c, i) => a + (fresh[i]?.child.exited() ? 0 : c.stop()), 0),
-    leasesMin: Math.min(...leases),
-    leasesMax: Math.max(...leases),
-    exited: fresh.filter((w) => w.child.exited()).length,
-  };
-  log(
-    `    ${connected}/${names.length} connected, ${logins} logins, ${fmt.dec(allConnectedSeconds, 1)} s after the new workers were spawned`,
-  );
-  if (connected < names.length || logins < names.length)
-    throw new Error(`restart: ${connected}/${names.length} connected and ${logins} logins after ${restartTimeout} s`);
-  return result;
 }
 
 function report(

@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type InboxWatch, watchInbox } from './inbox.ts';
 import { inspectEnv } from './inspector.ts';
-import { memory } from './proc.ts';
+import { cpuMeter, memory } from './proc.ts';
+import { fmt, log } from './report.ts';
 import { provisionServices, type ServiceUrls, serviceDefaults, startS3 } from './services.ts';
 import { type SimProcess, startSim } from './sim.ts';
 import { api, createInstance, instanceStatuses, migrate, type RoleProcess, roleEnv, startRole } from './turbozap.ts';
@@ -181,6 +182,68 @@ export async function leasesHeld(worker: RoleProcess): Promise<number> {
   const text = await (await fetch(`${worker.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   const m = /^turbozap_leases_held(?:\{[^}]*\})?\s+(\S+)/m.exec(text);
   return m ? Number(m[1]) : Number.NaN;
+}
+
+/** Stops every session-worker, starts as many new ones, and times the way back to all connected. */
+export async function fullRestart(
+  gw: Gateway,
+  names: string[],
+  options: { poolSize: number; timeoutS: number },
+): Promise<Record<string, number>> {
+  log(`  full restart: stopping ${gw.sessionWorkers.length} session-workers holding ${names.length} instances`);
+  const simBefore = await gw.sim.stats();
+  const stopAt = Date.now();
+  await Promise.all(gw.sessionWorkers.map((w) => w.child.stop('SIGTERM', 60_000)));
+  const stopSeconds = (Date.now() - stopAt) / 1000;
+  const spawnAt = Date.now();
+  const fresh = await Promise.all(
+    gw.sessionWorkers.map((_, i) =>
+      startRole(`session-worker-${i + 1}-restarted`, 'session-worker', {
+        ...gw.env,
+        DATABASE_POOL_SIZE: String(options.poolSize),
+      }),
+    ),
+  );
+  const readySeconds = (Date.now() - spawnAt) / 1000;
+  const cpu = fresh.map((w) => cpuMeter(w.child.pid));
+  const deadline = spawnAt + options.timeoutS * 1000;
+  let connected = 0;
+  let logins = 0;
+  let lastLog = 0;
+  while (Date.now() < deadline) {
+    connected = await countConnected(gw.api.url, names).catch(() => connected);
+    logins = (await gw.sim.stats()).logins - simBefore.logins;
+    // A just-stopped worker may have left `connected` behind: done only once each logged in again.
+    if (connected === names.length && logins >= names.length) break;
+    if (fresh.some((w) => w.child.exited())) break;
+    if (Date.now() - lastLog > 15_000) {
+      lastLog = Date.now();
+      log(`    ${fmt.dec((Date.now() - spawnAt) / 1000, 0)} s: ${connected} connected, ${logins} logins`);
+    }
+    await sleep(1_000);
+  }
+  const allConnectedSeconds = (Date.now() - spawnAt) / 1000;
+  const simAfter = await gw.sim.stats();
+  const leases = await Promise.all(fresh.map((w) => leasesHeld(w).catch(() => Number.NaN)));
+  const result = {
+    instances: names.length,
+    connected,
+    logins,
+    conflicts: simAfter.conflicts - simBefore.conflicts,
+    stopSeconds,
+    readySeconds,
+    allConnectedSeconds,
+    cpuSeconds: cpu.reduce((a, c, i) => a + (fresh[i]?.child.exited() ? 0 : c.stop()), 0),
+    leasesMin: Math.min(...leases),
+    leasesMax: Math.max(...leases),
+    exited: fresh.filter((w) => w.child.exited()).length,
+  };
+  log(
+    `    ${connected}/${names.length} connected, ${logins} logins, ${fmt.dec(allConnectedSeconds, 1)} s after the new workers were spawned`,
+  );
+  if (connected < names.length || logins < names.length)
+    throw new Error(`restart: ${connected}/${names.length} connected and ${logins} logins after ${options.timeoutS} s`);
+  return result;
 }
 
 export interface SendPlan {
