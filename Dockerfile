@@ -13,6 +13,8 @@ RUN npm install --global --no-audit --no-fund pnpm@${PNPM_VERSION} && npm cache 
 WORKDIR /app
 # Fetch from the lockfile alone first: this layer stays cached until dependencies change.
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc package.json ./
+# Our patches to dependencies (pnpm-workspace.yaml's patchedDependencies; why: README).
+COPY patches ./patches
 RUN pnpm fetch --prod
 COPY . .
 RUN pnpm install --offline --frozen-lockfile --prod
