@@ -1,14 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { authStateRepo, type KeyRef, type SealedValue } from '@turbozap/shared/db/repositories/auth-state';
 import {
   type AckedRow,
   type AckItem,
+  type ClaimedRow,
+  type ClaimItem,
   fencedMessagesRepo,
   type SentItem,
   type WrittenRow,
 } from '@turbozap/shared/db/repositories/fenced-messages';
 import { type Fence, StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
+import type { SignalDataSet, SignalKeyStore } from '@whiskeysockets/baileys';
 import type { Db } from './db-types.ts';
 
 interface KeysItem {
@@ -24,14 +26,37 @@ interface KeysResult {
 }
 
 /**
- * A send pass under way (MessageWrites.duringPass): when its Signal-key transaction commits, the
- * pass's `sent` writes go in the same statement, and `written` holds what they wrote.
+ * A send pass's `sent` writes, waiting for its Signal-key transaction to commit (markPass): they
+ * go in the same statement as the keys, and `written` holds what they wrote.
  */
 export interface PassWrites {
   fence: Fence;
-  /** The pass's sends so far; read when the keys commit, after the last send. */
+  /** The pass's sends; read when the keys commit. */
   sent: () => SentItem[];
   written?: Array<WrittenRow | undefined | Error>;
+  /** The pass wrote `sent` itself (its keys took another path): a later commit must not take it. */
+  closed?: boolean;
+}
+
+/**
+ * A key type of our own that Baileys' key transaction carries like any other: a pass sets it as
+ * its last write, so the transaction's commit (one `keys.set` with everything the transaction
+ * wrote) says which pass it ends. Telling that from the call's async context instead was wrong
+ * ~6 % of the time: Baileys' per-type write queues run one caller's write in another's context.
+ */
+const PASS_TYPE = 'turbozap-pass';
+
+/** Within the pass's key transaction, after its last send: the transaction's commit carries `pass`. */
+export async function markPass(keys: SignalKeyStore, pass: PassWrites): Promise<void> {
+  await keys.set({ [PASS_TYPE]: { pass } } as unknown as SignalDataSet);
+}
+
+/** The pass a key commit ends (markPass), taken out of `data` so only real key types remain. */
+export function takePass(data: SignalDataSet): PassWrites | undefined {
+  const entries = data as Record<string, Record<string, unknown> | undefined>;
+  const pass = entries[PASS_TYPE]?.['pass'] as PassWrites | undefined;
+  delete entries[PASS_TYPE];
+  return pass;
 }
 
 /** Statements in flight per kind: the rest of the process's writes of that kind queue behind them. */
@@ -40,13 +65,13 @@ const CONCURRENCY = 1;
 const sameFence = (a: Fence, b: Fence) => a.instanceId === b.instanceId && a.token === b.token;
 
 /**
- * The per-message writes of every instance this process holds, group-committed: a `sent`, a
- * receipt or a Signal-key update is written at once when a slot is free, and the ones that arrive while both are busy go
- * together in the next statement. With 50 instances sending a message each now and then, that
+ * The per-message writes of every instance this process holds, group-committed: a claim, a
+ * `sent`, a receipt or a Signal-key update is written at once when a slot is free, and the ones
+ * that arrive while it is busy go together in the next statement. With 50 instances sending a message each now and then, that
  * is what turns one statement per message into one per batch (an instance's own passes batch
  * only its own chat). Each item keeps its own fence: a stale one is refused alone.
  *
- * A send pass's `sent` writes ride on its Signal-key commit when they can (`duringPass`): the
+ * A send pass's `sent` writes ride on its Signal-key commit when they can (markPass): the
  * sessions a pass ratcheted and the messages it sent are then written together or not at all,
  * one statement instead of two.
  */
@@ -54,7 +79,7 @@ export class MessageWrites {
   readonly #sent: GroupCommit<SentItem, WrittenRow | undefined>;
   readonly #acks: GroupCommit<AckItem, AckedRow | undefined>;
   readonly #keys: GroupCommit<KeysItem, KeysResult>;
-  readonly #passes = new AsyncLocalStorage<PassWrites>();
+  readonly #claims: GroupCommit<ClaimItem, ClaimedRow[]>;
 
   constructor(db: Db) {
     this.#sent = new GroupCommit((items) => fencedMessagesRepo.markSent(db, items), {
@@ -66,6 +91,12 @@ export class MessageWrites {
       concurrency: CONCURRENCY,
       key: (item) => `${item.fence.instanceId}/${item.receipt.waMessageId}`,
     });
+    // A chat is claimed by one pass at a time anyway; the key keeps a batch to one claim per chat.
+    this.#claims = new GroupCommit((items) => fencedMessagesRepo.claimChats(db, items), {
+      concurrency: CONCURRENCY,
+      key: (item) => `${item.fence.instanceId}/${item.chat}`,
+      single: async (item) => fencedMessagesRepo.claimChat(db, item.fence, item.chat, item.limit),
+    });
     // An instance's key writes (Baileys' commits) stay in its order: one per statement, one at a time.
     this.#keys = new GroupCommit((items) => commitKeys(db, items), {
       concurrency: CONCURRENCY,
@@ -73,18 +104,20 @@ export class MessageWrites {
     });
   }
 
-  /** Runs a pass's Signal-key transaction so that its key commit carries the pass's `sent` writes. */
-  duringPass<T>(pass: PassWrites, work: () => Promise<T>): Promise<T> {
-    return this.#passes.run(pass, work);
-  }
-
-  /** Signal-key upserts of one instance (a session ratcheted by a send), with other instances' (authStateRepo). */
-  async upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>): Promise<undefined> {
-    const pass = this.#passes.getStore();
-    const sent = pass && sameFence(pass.fence, fence) ? pass.sent() : [];
+  /**
+   * Signal-key upserts of one instance (a session ratcheted by a send), with other instances'
+   * (authStateRepo), and the `sent` writes of the pass they end, if any (markPass).
+   */
+  async upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>, pass?: PassWrites): Promise<undefined> {
+    const sent = pass && !pass.closed && sameFence(pass.fence, fence) ? pass.sent() : [];
     const result = await this.#keys.submit({ fence, upserts, sent });
     if (pass && sent.length > 0) pass.written = result.sent;
     return undefined;
+  }
+
+  /** The next messages of one chat to send (fencedMessagesRepo.claimChats), claimed with other chats'. */
+  claim(item: ClaimItem): Promise<ClaimedRow[]> {
+    return this.#claims.submit(item);
   }
 
   /**

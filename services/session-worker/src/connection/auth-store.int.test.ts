@@ -7,7 +7,8 @@ import {
 } from '@turbozap/shared/db/repositories/instance-ownership';
 import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
-import { proto } from '@whiskeysockets/baileys';
+import { addTransactionCapability, proto } from '@whiskeysockets/baileys';
+import { markPass, type PassWrites } from '../message-writes.ts';
 import { loadPostgresAuthState } from './auth-store.ts';
 
 const describePg = await describeWith('postgres');
@@ -74,6 +75,52 @@ describePg('Postgres auth state for Baileys', () => {
     expect((await database.db.selectFrom('wa_auth_creds').select('key_id').executeTakeFirstOrThrow()).key_id).toBe(
       'new',
     );
+  });
+
+  test("a send pass's key transaction commits once, handing its keys and the pass to the grouped write", async () => {
+    const { id } = await insertTestInstance(database.db, { name: 'auth-pass' });
+    const own: Fence = {
+      instanceId: id,
+      worker: 'w1',
+      token: (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number,
+    };
+    const commits: Array<{ ids: string[]; pass?: PassWrites }> = [];
+    const auth = await loadPostgresAuthState(database.db, new KeyringCipher([oldKey]), own, {
+      upsertKeys: async (upserts, pass) => commits.push({ ids: upserts.map((u) => `${u.type}/${u.id}`), pass }),
+    });
+    const quiet = { level: 'silent', child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+    // As Baileys wraps the store in the socket it makes.
+    const keys = addTransactionCapability(
+      auth.state.keys,
+      quiet as unknown as Parameters<typeof addTransactionCapability>[1],
+      {
+        maxCommitRetries: 1,
+        delayBetweenTriesMs: 0,
+      },
+    );
+    const pass: PassWrites = { fence: own, sent: () => [] };
+    const other: PassWrites = { fence: own, sent: () => [] };
+
+    await keys.transaction(async () => {
+      await keys.set({ session: { 'a.0': randomBytes(8) } });
+      await keys.set({ session: { 'b.0': randomBytes(8) } });
+      await markPass(keys, pass);
+    }, 'me');
+    // A transaction that wrote no key commits nothing, pass or not.
+    await keys.transaction(() => markPass(keys, other), 'me');
+    // Deletes take the direct path: the pass is not handed on (it then writes its `sent` itself).
+    await keys.transaction(async () => {
+      await keys.set({ session: { 'a.0': null } });
+      await markPass(keys, other);
+    }, 'me');
+
+    expect(commits).toEqual([{ ids: ['session/a.0', 'session/b.0'], pass }]);
+    const stored = await database.db
+      .selectFrom('wa_auth_keys')
+      .select(['type'])
+      .where('instance_id', '=', id)
+      .execute();
+    expect(stored).toEqual([]);
   });
 
   test("a stale owner's writes are rejected and the new owner's state is untouched", async () => {

@@ -12,6 +12,7 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Db } from '../db-types.ts';
+import { type PassWrites, takePass } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 
 export interface PostgresAuthState {
@@ -46,8 +47,11 @@ export async function loadPostgresAuthState(
   cipher: KeyringCipher,
   fence: Fence,
   options: {
-    /** Writes key upserts only (the common case: a send ratchets a session), e.g. group-committed. */
-    upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>) => Promise<unknown>;
+    /**
+     * Writes key upserts only (the common case: a send ratchets a session), e.g. group-committed,
+     * with the `sent` writes of the send pass whose key transaction they commit (markPass).
+     */
+    upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>, pass?: PassWrites) => Promise<unknown>;
   } = {},
 ): Promise<PostgresAuthState> {
   const { instanceId } = fence;
@@ -82,6 +86,8 @@ export async function loadPostgresAuthState(
     },
 
     async set(data: SignalDataSet) {
+      // When the keys take another path, the pass writes its `sent` itself (written stays unset).
+      const pass = takePass(data);
       const upserts: Array<{ type: string; id: string } & SealedValue> = [];
       const deletes: Array<{ type: string; id: string }> = [];
       for (const [type, entries] of Object.entries(data)) {
@@ -91,8 +97,9 @@ export async function loadPostgresAuthState(
             upserts.push({ type, id, ...fromSealed(cipher.seal(serialize(value), keyContext(instanceId, type, id))) });
         }
       }
-      if (options.upsertKeys && deletes.length === 0 && upserts.length > 0 && upserts.length <= GROUPED_UPSERTS)
-        await options.upsertKeys(upserts);
+      if (upserts.length === 0 && deletes.length === 0) return;
+      if (options.upsertKeys && deletes.length === 0 && upserts.length <= GROUPED_UPSERTS)
+        await options.upsertKeys(upserts, pass);
       else await authStateRepo.write(db, fence, { upserts, deletes });
       // Only after the commit: a rejected (stale) write must not linger in the cache.
       for (const [type, entries] of Object.entries(data)) {

@@ -152,7 +152,7 @@ export class InstanceConnection {
   #loadAuth(): Promise<PostgresAuthState> {
     const { ctx, fence } = this.#scope;
     return loadPostgresAuthState(ctx.db, ctx.cipher, fence, {
-      upsertKeys: (upserts) => ctx.writes.upsertKeys(fence, upserts),
+      upsertKeys: (upserts, pass) => ctx.writes.upsertKeys(fence, upserts, pass),
     });
   }
 
