@@ -9,7 +9,7 @@ import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
-import type { PassWrites } from '../message-writes.ts';
+import { markPass, type PassWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { TtlLruCache } from '../util/ttl-cache.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
@@ -156,7 +156,7 @@ export class OutboundSender {
     if (!sock || signal.aborted) return { outcomes, stopped: true, full: false };
     let rows: ClaimedRow[];
     try {
-      rows = await scope.writeOne((fence) => fencedMessagesRepo.claimChat(scope.ctx.db, fence, chat, this.#batch));
+      rows = await scope.writeOne((fence) => scope.ctx.writes.claim({ fence, chat, limit: this.#batch }));
     } catch (error) {
       if (!(error instanceof StaleFenceError)) scope.log.warn('claiming messages failed', { error });
       return { outcomes, stopped: true, full: false };
@@ -173,18 +173,17 @@ export class OutboundSender {
       // transaction nests in it. Under Baileys' own key for sends (our id), so passes of
       // different chats still take turns, as Baileys' sends do: each may ratchet the sessions
       // with our other devices, and two at once would overwrite each other's.
-      await scope.ctx.writes.duringPass(writes, () =>
-        sock.authState.keys.transaction(
-          () => this.#sendRows(sock, rows, signal, pass),
-          sock.authState.creds.me?.id ?? 'me',
-        ),
-      );
+      await sock.authState.keys.transaction(async () => {
+        await this.#sendRows(sock, rows, signal, pass);
+        if (pass.sent.length > 0) await markPass(sock.authState.keys, writes);
+      }, sock.authState.creds.me?.id ?? 'me');
     } catch (error) {
       // The keys' commit failed (lease lost, database): the messages are on the wire, but the
       // sessions they advanced are not stored; give the jobs back, their rows stay `sending`.
       if (!(error instanceof StaleFenceError)) scope.log.warn('storing signal keys failed', { error });
       return { outcomes: new Map(), stopped: true, full: false };
     }
+    writes.closed = true;
     const recorded = await this.#record(pass.sent, pass.failed, outcomes, writes.written);
     return { outcomes, stopped: !recorded || pass.stopped, full: !pass.broke && rows.length === this.#batch };
   }

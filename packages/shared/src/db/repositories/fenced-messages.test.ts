@@ -77,6 +77,34 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(await repo.claimChat(database.db, fence, 'other@s.whatsapp.net', 10)).toEqual([]);
   });
 
+  test('chats of several instances are claimed in one statement, each answering its own rows', async () => {
+    const a = await owned(3);
+    const b = await owned(2);
+    const stale = await owned(1);
+    await instanceOwnershipRepo.release(database.db, stale.fence);
+    await instanceOwnershipRepo.claim(database.db, stale.instance.id, 'w2', 60_000);
+    // A second chat of a, whose head is still being prepared: nothing of it is claimed.
+    const { row: held } = await messagesRepo.insertOutbound(database.db, {
+      instanceId: a.instance.id,
+      remoteJid: 'other@s.whatsapp.net',
+      type: 'text',
+      content: { text: 'held' },
+    });
+    await messagesRepo.transition(database.db, held.id, 'preparing');
+    const [ofA, ofB, ofStale, ofHeld] = await repo.claimChats(database.db, [
+      { fence: a.fence, chat: CHAT, limit: 2 },
+      { fence: b.fence, chat: CHAT, limit: 10 },
+      { fence: stale.fence, chat: CHAT, limit: 10 },
+      { fence: a.fence, chat: 'other@s.whatsapp.net', limit: 10 },
+    ]);
+    expect((ofA as MessageRow[]).map((r) => [r.id, r.status])).toEqual(a.ids.slice(0, 2).map((id) => [id, 'sending']));
+    expect((ofB as MessageRow[]).map((r) => r.id)).toEqual(b.ids);
+    expect(ofStale).toBeInstanceOf(StaleFenceError);
+    expect(ofHeld).toEqual([]);
+    expect(await messagesRepo.get(database.db, stale.ids[0] as string)).toMatchObject({ status: 'ready' });
+    expect(await messagesRepo.get(database.db, a.ids[2] as string)).toMatchObject({ status: 'ready' });
+  });
+
   test('markSent writes every message and its message.sent in one statement', async () => {
     const { instance, fence, ids } = await owned(3);
     await repo.claimChat(database.db, fence, CHAT, 3);

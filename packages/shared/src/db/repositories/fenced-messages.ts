@@ -52,30 +52,52 @@ export const fencedMessagesRepo = {
    * message never overtakes an earlier one to its chat.
    */
   async claimChat(db: Kysely<DB>, fence: Fence, chat: string, limit: number): Promise<ClaimedRow[]> {
-    return fencedOne<ClaimedRow>(
+    const [claimed] = await fencedMessagesRepo.claimChats(db, [{ fence, chat, limit }]);
+    if (claimed instanceof Error) throw claimed;
+    return claimed ?? [];
+  },
+
+  /**
+   * `claimChat` for several chats, of one instance or many (each under its own fence), in one
+   * statement: each item answers its rows in acceptance order, or a StaleFenceError. One chat
+   * at most once per call.
+   */
+  async claimChats(db: Kysely<DB>, items: readonly ClaimItem[]): Promise<Array<ClaimedRow[] | Error>> {
+    if (items.length === 0) return [];
+    const r = (pick: (x: ClaimItem) => unknown) => items.map(pick);
+    const { rows, held } = await fencedMany<ClaimedRow & { _ord: number }>(
       db,
-      fence,
-      sql`WITH head AS (
-          SELECT id, seq, status FROM messages
-          WHERE instance_id = ${fence.instanceId} AND remote_jid = ${chat} AND direction = 'outbound'
-            AND status IN (${unsentSql})
-          ORDER BY seq LIMIT ${limit}),
+      items.map((i) => i.fence),
+      sql`WITH input AS (
+          SELECT * FROM unnest(${r((x) => x.fence.instanceId)}::uuid[], ${r((x) => x.fence.token)}::bigint[],
+            ${r((x) => x.chat)}::text[], ${r((x) => x.limit)}::int[]) WITH ORDINALITY AS t(instance_id, token, chat, lim, ord)
+          WHERE (instance_id, token) IN (SELECT id, token FROM fence)),
+        head AS (
+          SELECT input.ord, m.id, m.seq, m.status FROM input CROSS JOIN LATERAL (
+            SELECT id, seq, status FROM messages
+            WHERE instance_id = input.instance_id AND remote_jid = input.chat AND direction = 'outbound'
+              AND status IN (${unsentSql})
+            ORDER BY seq LIMIT input.lim) m),
         pick AS (
-          SELECT id FROM head
+          SELECT ord, id FROM head
           WHERE status IN (${claimableSql})
-            AND NOT EXISTS (SELECT 1 FROM head stop WHERE stop.seq < head.seq AND stop.status NOT IN (${claimableSql}))),
+            AND NOT EXISTS (SELECT 1 FROM head stop
+              WHERE stop.ord = head.ord AND stop.seq < head.seq AND stop.status NOT IN (${claimableSql}))),
         ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN pick USING (id)`)}
         UPDATE messages SET
           status = 'sending',
           history = history || ${historyEntry('sending')}::jsonb,
           updated_at = now(),
           wa_message_id = coalesce(wa_message_id, ${waMessageIdSql})
-        FROM locked
-        WHERE messages.id = locked.id AND messages.status IN (${claimableSql}) AND EXISTS (SELECT 1 FROM fence)
-        RETURNING ${claimedColumns}`,
+        FROM pick
+        WHERE messages.id = pick.id AND messages.id IN (SELECT id FROM locked) AND messages.status IN (${claimableSql})
+        RETURNING ${claimedColumns}, pick.ord::int AS _ord`,
       sql``,
-      { order: sql`ORDER BY moved.seq` },
+      { order: sql`ORDER BY moved._ord, moved.seq` },
     );
+    const byItem = items.map((): ClaimedRow[] => []);
+    for (const { _ord, ...row } of rows) byItem[_ord - 1]?.push(row);
+    return items.map((item, i) => (held(item.fence) ? (byItem[i] as ClaimedRow[]) : StaleFenceError.of(item.fence)));
   },
 
   /**
@@ -180,6 +202,13 @@ export const fencedMessagesRepo = {
     );
   },
 };
+
+/** One chat whose next messages to claim (at most `limit`), under its instance's fence. */
+export interface ClaimItem {
+  fence: Fence;
+  chat: string;
+  limit: number;
+}
 
 /** One sent message to mark, under its instance's fence. */
 export interface SentItem {
