@@ -53,7 +53,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     media,
     outbox,
     onEvents,
-    prefetch: config.workerCount,
+    workerCount: config.workerCount,
     maxAttempts: settings.send.maxAttempts,
     backoff: settings.send.backoff,
     now,
@@ -119,7 +119,7 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
         throw err;
       }
       started = true;
-      logger.info('sender-worker started', { prefetch: config.workerCount });
+      logger.info('sender-worker started', { workerCount: config.workerCount });
     },
     async stop() {
       await stop();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Delivery } from '@turbozap/shared/broker/port';
+import type { Broker, Delivery } from '@turbozap/shared/broker/port';
 import { makeJob, parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { createSafeAgent } from '@turbozap/shared/net';
@@ -62,12 +62,20 @@ describePg('send consumer', () => {
     await h.close();
   });
 
-  function consumer(options: { allowPrivate?: boolean; maxAttempts?: number; now?: () => number } = {}): SendConsumer {
+  function consumer(
+    options: {
+      allowPrivate?: boolean;
+      maxAttempts?: number;
+      now?: () => number;
+      workerCount?: number;
+      broker?: Broker;
+    } = {},
+  ): SendConsumer {
     const allowPrivate = options.allowPrivate ?? true;
     const { runtime } = h;
     return new SendConsumer({
       db: runtime.db,
-      broker: runtime.broker,
+      broker: options.broker ?? runtime.broker,
       logger: runtime.logger,
       metrics: runtime.metrics,
       instances: new InstanceNames(runtime.db),
@@ -79,7 +87,7 @@ describePg('send consumer', () => {
         timeoutMs: 5_000,
       }),
       outbox: new OutboxPublisher(runtime.broker),
-      prefetch: 4,
+      workerCount: options.workerCount ?? 4,
       maxAttempts: options.maxAttempts ?? 3,
       backoff: { baseMs: 100, maxMs: 1_000 },
       random: () => 0.5,
@@ -113,6 +121,51 @@ describePg('send consumer', () => {
       .execute();
     return rows.filter((r) => (r.envelope.data as { message_id?: string }).message_id === messageId);
   }
+
+  test('RABBITMQ_WORKER_COUNT jobs are worked on at once, while the next ones wait here, fetched ahead', async () => {
+    const instance = await h.newInstance();
+    const rows = await Promise.all(Array.from({ length: 8 }, () => h.queueMessage({ instanceId: instance.id })));
+    const broker = h.runtime.broker;
+    let delivered = 0;
+    let deliveredBeforeFirstEnded = 0;
+    // The broker as the consumer sees it, counting the deliveries it hands over.
+    const counting = {
+      assertQueue: (...args: Parameters<Broker['assertQueue']>) => broker.assertQueue(...args),
+      consume: (queue: string, handler: Parameters<Broker['consume']>[1], options: Parameters<Broker['consume']>[2]) =>
+        broker.consume(
+          queue,
+          (d) => {
+            delivered += 1;
+            return handler(d);
+          },
+          options,
+        ),
+    } as unknown as Broker;
+    const c = consumer({ workerCount: 2, broker: counting });
+    const handle = c.handle.bind(c);
+    let working = 0;
+    let most = 0;
+    c.handle = async (d) => {
+      most = Math.max(most, ++working);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (deliveredBeforeFirstEnded === 0) deliveredBeforeFirstEnded = delivered;
+      try {
+        return await handle(d);
+      } finally {
+        working--;
+      }
+    };
+    await c.start();
+    try {
+      for (const row of rows)
+        await h.broker.send(queues.send, makeJob('message.send', { messageId: row.id, instanceId: instance.id }));
+      await eventually(async () => (await outboxJobs(instance.id)) === rows.length, 10_000, 'all handed off');
+    } finally {
+      await c.stop();
+    }
+    expect(most).toBe(2);
+    expect(deliveredBeforeFirstEnded).toBeGreaterThan(2);
+  });
 
   test('a queued row becomes ready and its outbox job appears (through the broker)', async () => {
     const instance = await h.newInstance();

@@ -5,6 +5,7 @@ import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
 import type { Logger } from '@turbozap/shared/logging/logger';
+import PQueue from 'p-queue';
 import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
 import { RetryableError } from './errors.ts';
 import { type FinalizeDeps, finalizeMessage } from './finalize.ts';
@@ -19,8 +20,8 @@ export interface SendConsumerOptions extends FinalizeDeps {
   logger: Logger;
   media: MediaPreparer;
   outbox: OutboxPublisher;
-  /** RABBITMQ_WORKER_COUNT. */
-  prefetch: number;
+  /** RABBITMQ_WORKER_COUNT: jobs worked on at once. */
+  workerCount: number;
   /** Deliveries of one job before a transient failure becomes final. */
   maxAttempts: number;
   backoff: BackoffPolicy;
@@ -31,6 +32,14 @@ export interface SendConsumerOptions extends FinalizeDeps {
 const recipient = /^[0-9A-Za-z.:_-]+@(s\.whatsapp\.net|g\.us|lid|broadcast|newsletter)$/;
 
 type Stage = 'prepare' | 'hand-off';
+
+/**
+ * Jobs the broker hands over per job worked on. A job's work is two round trips (the row, then
+ * the hand-off's publish confirm); with nothing fetched ahead, every job that ends costs a third
+ * one (ack, then the broker's next delivery) before its slot works again. Measured with 10
+ * instances: 160–175 msg/s end to end with none ahead, 247–259 with 3 ahead per slot.
+ */
+const FETCH_AHEAD = 4;
 
 /** The API validated it; a row written some other way (an older version, by hand) is checked again. */
 function assertRecipient(row: MessageRow): void {
@@ -53,8 +62,10 @@ export class SendConsumer {
 
   async start(): Promise<void> {
     await this.options.broker.assertQueue(queues.send);
-    this.consumer = await this.options.broker.consume(queues.send, (d) => this.handle(d), {
-      prefetch: this.options.prefetch,
+    // Jobs fetched ahead wait here for a slot, unacknowledged: a crash hands them all back.
+    const slots = new PQueue({ concurrency: this.options.workerCount });
+    this.consumer = await this.options.broker.consume(queues.send, (d) => slots.add(() => this.handle(d)), {
+      prefetch: this.options.workerCount * FETCH_AHEAD,
     });
   }
 
