@@ -41,8 +41,8 @@ export interface PassWrites {
 /**
  * A key type of our own that Baileys' key transaction carries like any other: a pass sets it as
  * its last write, so the transaction's commit (one `keys.set` with everything the transaction
- * wrote) says which pass it ends. Telling that from the call's async context instead was wrong
- * ~6 % of the time: Baileys' per-type write queues run one caller's write in another's context.
+ * wrote) says which pass it ends. Telling that from the call's async context instead went wrong
+ * whenever a queue ran one caller's work in another's context (Baileys' per-type write queues).
  */
 const PASS_TYPE = 'turbozap-pass';
 
@@ -67,9 +67,10 @@ const sameFence = (a: Fence, b: Fence) => a.instanceId === b.instanceId && a.tok
 /**
  * The per-message writes of every instance this process holds, group-committed: a claim, a
  * `sent`, a receipt or a Signal-key update is written at once when a slot is free, and the ones
- * that arrive while it is busy go together in the next statement. With 50 instances sending a message each now and then, that
- * is what turns one statement per message into one per batch (an instance's own passes batch
- * only its own chat). Each item keeps its own fence: a stale one is refused alone.
+ * that arrive while it is busy go together in the next statement. With 50 instances sending a
+ * message each now and then, that is what turns one statement per message into one per batch
+ * (an instance's own passes batch only its own chat). Each item keeps its own fence: a stale one
+ * is refused alone.
  *
  * A send pass's `sent` writes ride on its Signal-key commit when they can (markPass): the
  * sessions a pass ratcheted and the messages it sent are then written together or not at all,

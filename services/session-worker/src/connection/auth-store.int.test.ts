@@ -7,8 +7,9 @@ import {
 } from '@turbozap/shared/db/repositories/instance-ownership';
 import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
-import { addTransactionCapability, proto } from '@whiskeysockets/baileys';
+import { proto } from '@whiskeysockets/baileys';
 import { markPass, type PassWrites } from '../message-writes.ts';
+import { asSocketKeys } from '../testing/baileys-keys.ts';
 import { loadPostgresAuthState } from './auth-store.ts';
 
 const describePg = await describeWith('postgres');
@@ -88,16 +89,7 @@ describePg('Postgres auth state for Baileys', () => {
     const auth = await loadPostgresAuthState(database.db, new KeyringCipher([oldKey]), own, {
       upsertKeys: async (upserts, pass) => commits.push({ ids: upserts.map((u) => `${u.type}/${u.id}`), pass }),
     });
-    const quiet = { level: 'silent', child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-    // As Baileys wraps the store in the socket it makes.
-    const keys = addTransactionCapability(
-      auth.state.keys,
-      quiet as unknown as Parameters<typeof addTransactionCapability>[1],
-      {
-        maxCommitRetries: 1,
-        delayBetweenTriesMs: 0,
-      },
-    );
+    const keys = asSocketKeys(auth.state.keys);
     const pass: PassWrites = { fence: own, sent: () => [] };
     const other: PassWrites = { fence: own, sent: () => [] };
 

@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { addTransactionCapability, type SignalDataSet, type SignalKeyStore } from '@whiskeysockets/baileys';
+import type { SignalDataSet, SignalKeyStore } from '@whiskeysockets/baileys';
+import { asSocketKeys } from '../testing/baileys-keys.ts';
 
 // libsignal as Baileys resolves it (our patched copy: patches/libsignal@6.0.0.patch).
 const fromBaileys = createRequire(
@@ -9,16 +10,11 @@ const fromBaileys = createRequire(
 );
 const queueJob = fromBaileys('libsignal/src/queue_job.js') as <T>(bucket: string, job: () => Promise<T>) => Promise<T>;
 
-const quiet = { level: 'silent', child: () => quiet, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
 /** A socket's key store as Baileys makes it, over a store that records each write it receives. */
 function keyStore() {
   const writes: SignalDataSet[] = [];
   const base: SignalKeyStore = { get: async () => ({}), set: async (data) => void writes.push(data) };
-  const keys = addTransactionCapability(base, quiet as unknown as Parameters<typeof addTransactionCapability>[1], {
-    maxCommitRetries: 1,
-    delayBetweenTriesMs: 0,
-  });
+  const keys = asSocketKeys(base);
   return { keys, writes };
 }
 
