@@ -5,7 +5,7 @@ import { onCleanup, runBenchmark, runDir } from './lib/children.ts';
 import { type ProfileSummary, profilesIn, profileTables, summariseProfile } from './lib/cpuprofile.ts';
 import { loadPg } from './lib/deps.ts';
 import { halfRateTable, runHalfRate } from './lib/half-rate.ts';
-import { type PipelineContext, type Run, runBacklog, runFloor, runGateway, type Workers } from './lib/pipeline-runs.ts';
+import { type Gateway, type PipelineContext, type Run, runBacklog, runFloor, runGateway } from './lib/pipeline-runs.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { pgTransactions, provisionServices, serviceDefaults, startS3 } from './lib/services.ts';
 import { ClientProcess, startSim } from './lib/sim.ts';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     ...env,
     ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir()}` } : {}),
   });
-  const workers: Workers = { session, sender };
+  const gateway: Gateway = { sim, apiRole, workers: { session, sender } };
   log(
     `api ${apiRole.url}, session-worker pid ${session.child.pid}, sender-worker pid ${sender.child.pid}, simulator ${sim.url}`,
   );
@@ -141,10 +141,9 @@ async function main(): Promise<void> {
       await linkUpTo(apiRole.url, sim.url, instances, n, { prefix: 'pipe', phonePrefix: '553197' });
       if (instances.length > before)
         log(`  ${instances.length} instances connected (${fmt.dec((Date.now() - t0) / 1000, 1)}s)`);
-      const run = await runGateway(ctx, sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex));
+      const run = await runGateway(ctx, gateway, instances.slice(0, n), contactFor(1, stepIndex));
       runs.push(run);
-      if (backlog)
-        runs.push(await runBacklog(ctx, sim, apiRole, workers, instances.slice(0, n), contactFor(1, stepIndex)));
+      if (backlog) runs.push(await runBacklog(ctx, gateway, instances.slice(0, n), contactFor(1, stepIndex)));
       if (halfSeconds > 0 && run.perSecond > 0) {
         // The same contact: its Signal sessions are set up, so only the steady state is measured.
         run.half = await runHalfRate(sim, apiRole.url, instances.slice(0, n), contactFor(1, stepIndex), {

@@ -34,6 +34,13 @@ export interface Workers {
   sender: RoleProcess;
 }
 
+/** The processes of the TurboZap runs: the simulator, the API and the workers. */
+export interface Gateway {
+  sim: SimProcess;
+  apiRole: RoleProcess;
+  workers: Workers;
+}
+
 export interface Run {
   variant: 'turbozap' | 'backlog' | 'floor' | 'paced';
   instances: number;
@@ -61,12 +68,11 @@ export interface Run {
  */
 export async function runGateway(
   ctx: PipelineContext,
-  sim: SimProcess,
-  apiRole: RoleProcess,
-  workers: Workers,
+  gateway: Gateway,
   targets: { name: string; key: string }[],
   contact: string,
 ): Promise<Run> {
+  const { sim, apiRole, workers } = gateway;
   await sim.post('/sim/accounts', { phone: contact, pushName: 'Pipeline contact' });
   if (ctx.prime) {
     const primeTag = `gwprime${targets.length}`;
@@ -174,12 +180,11 @@ async function submitTexts(
  */
 export async function runBacklog(
   ctx: PipelineContext,
-  sim: SimProcess,
-  apiRole: RoleProcess,
-  workers: Workers,
+  gateway: Gateway,
   targets: { name: string; key: string }[],
   contact: string,
 ): Promise<Run> {
+  const { sim, apiRole, workers } = gateway;
   const tag = `bl${targets.length}`;
   const watch = watchInbox(sim, contact, tag);
   const pid = workers.session.child.pid;

@@ -96,7 +96,7 @@ export class MessageWrites {
     this.#claims = new GroupCommit((items) => fencedMessagesRepo.claimChats(db, items), {
       concurrency: CONCURRENCY,
       key: (item) => `${item.fence.instanceId}/${item.chat}`,
-      single: async (item) => fencedMessagesRepo.claimChat(db, item.fence, item.chat, item.limit),
+      single: (item) => fencedMessagesRepo.claimChat(db, item.fence, item.chat, item.limit),
     });
     // An instance's key writes (Baileys' commits) stay in its order: one per statement, one at a time.
     this.#keys = new GroupCommit((items) => commitKeys(db, items), {
