@@ -27,4 +27,4 @@ else
   echo "test:ops: SKIPPING the promtool checks: promtool is missing and could not be installed" >&2
 fi
 
-bash scripts/with-tools.sh pnpm run --silent test:jest deploy/
+bash scripts/with-tools.sh pnpm run --silent test:jest deploy/ "$@"

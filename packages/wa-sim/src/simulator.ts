@@ -166,6 +166,12 @@ export class WaSimulator {
     return { ...this.ctx.stats, connections: [...this.ctx.connections].filter((c) => c.isOpen).length };
   }
 
+  /** Open connections logged in as one of `phone`'s devices (a test's own instance, among others'). */
+  connectionsOf(phone: string): number {
+    const p = normalizePhone(phone);
+    return [...this.ctx.connections].filter((c) => c.isOpen && c.account?.phone === p).length;
+  }
+
   /** Creates (or updates) a simulated user. */
   createAccount(input: { phone: string; pushName?: string; autoRead?: boolean }): AccountInfo {
     const phone = normalizePhone(input.phone);

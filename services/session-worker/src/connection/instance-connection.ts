@@ -25,6 +25,8 @@ export interface ConnectionHooks {
 }
 
 const FIRST_QR_TTL_MS = 60_000;
+/** A peer that never answers the WebSocket close handshake does not hold a shutdown longer than this. */
+const SOCKET_CLOSE_TIMEOUT_MS = 5_000;
 const NEXT_QR_TTL_MS = 20_000;
 
 /**
@@ -94,7 +96,7 @@ export class InstanceConnection {
   /** `restart`: close the socket and connect again. */
   async restart(): Promise<void> {
     if (this.#disposed) return;
-    this.#teardown();
+    await this.#teardown();
     this.#attempt = 0;
     await this.#openSocket();
   }
@@ -109,7 +111,7 @@ export class InstanceConnection {
     this.#quiet = true;
     try {
       if (!this.#open) {
-        this.#teardown();
+        await this.#teardown();
         this.#auth ??= await this.#loadAuth().catch(() => undefined);
         // A linked device is told it is unlinked; one that never paired has nothing to tell.
         if (this.#auth?.state.creds.account) {
@@ -123,7 +125,7 @@ export class InstanceConnection {
           this.#scope.log.warn('logout failed', { error }),
         );
     } finally {
-      this.#teardown();
+      await this.#teardown();
     }
     await this.#forgetDevice();
     await this.#report('logged_out', { reason: 'logout' });
@@ -133,7 +135,7 @@ export class InstanceConnection {
   async disconnect(): Promise<void> {
     clearTimeout(this.#retry);
     this.#parked = true;
-    this.#teardown();
+    await this.#teardown();
     await this.#creds?.flushed();
     if (this.status !== 'disconnected') await this.#report('disconnected', { reason: 'requested' });
   }
@@ -143,7 +145,7 @@ export class InstanceConnection {
     if (this.#disposed) return;
     this.#disposed = true;
     clearTimeout(this.#retry);
-    this.#teardown();
+    await this.#teardown();
     await this.#creds?.flushed();
     this.#reporter.dispose();
   }
@@ -331,14 +333,21 @@ export class InstanceConnection {
     await this.#reporter.clearLinking().catch(() => {});
   }
 
-  #teardown(): void {
+  /**
+   * Ends the socket and resolves once its TCP connection is closed, so whoever comes next (a
+   * new socket here, or the next owner after the lease is handed back) never overlaps it.
+   */
+  async #teardown(): Promise<void> {
     this.#generation++;
     const sock = this.#sock;
     const wasOpen = this.#open;
     this.#sock = undefined;
     this.#open = false;
     if (wasOpen && !this.#quiet) this.#hooks.closed();
-    sock?.end(undefined);
+    if (!sock) return;
+    await withTimeout(sock.end(undefined), SOCKET_CLOSE_TIMEOUT_MS, 'closing the socket').catch((error) =>
+      this.#scope.log.warn('the socket did not close cleanly', { error }),
+    );
   }
 
   #waitOpen(): Promise<void> {

@@ -10,11 +10,13 @@ import { loadPostgresAuthState } from './auth-store.ts';
 
 const describePg = await describeWith('postgres');
 
+// Every test links an instance of its own (its own phone), so one failure stays one failure.
 describePg('connection lifecycle against the simulator', () => {
   let h: Harness;
 
   beforeAll(async () => {
     h = await startHarness();
+    await h.startWorker('worker-auto');
   }, 60_000);
   afterAll(() => h?.teardown(), 30_000);
 
@@ -26,21 +28,21 @@ describePg('connection lifecycle against the simulator', () => {
   };
 
   test('a dropped connection reconnects by itself; a 515 reconnects at once', async () => {
-    await h.startWorker('worker-auto');
     const id = await linked('auto', '15550000301');
-    const logins = h.sim.sim.stats().logins;
-    h.sim.sim.injectFault({ type: 'drop', jid: '15550000301' });
-    await waitFor(async () => h.sim.sim.stats().logins > logins, 10_000, 'login after drop');
+    // A dropped connection is closed at once in the simulator: the next one open is a new login.
+    expect(h.sim.sim.injectFault({ type: 'drop', jid: '15550000301' }).affected).toBe(1);
+    expect(h.sim.sim.connectionsOf('15550000301')).toBe(0);
+    await waitFor(async () => h.sim.sim.connectionsOf('15550000301') === 1, 10_000, 'login after drop');
     await h.waitStatus(id, 'connected');
+    const { logins } = h.sim.sim.stats();
     h.sim.sim.injectFault({ type: 'restart-required', jid: '15550000301' });
-    await waitFor(async () => h.sim.sim.stats().logins > logins + 1, 10_000, 'login after 515');
+    await waitFor(async () => h.sim.sim.stats().logins > logins, 10_000, 'login after 515');
+    await waitFor(async () => h.sim.sim.connectionsOf('15550000301') === 1, 10_000, 'one socket after 515');
     await h.waitStatus(id, 'connected');
   }, 60_000);
 
   test('restart: the control message closes the socket and reconnects from the stored credentials', async () => {
-    const id = (
-      await h.database.db.selectFrom('instances').select('id').where('name', '=', 'auto').executeTakeFirstOrThrow()
-    ).id;
+    const id = await linked('restarted', '15550000303');
     const { logins, pairings } = h.sim.sim.stats();
     await h.command(id, 'restart');
     await waitFor(async () => h.sim.sim.stats().logins > logins, 10_000, 'login after restart');
@@ -74,9 +76,7 @@ describePg('connection lifecycle against the simulator', () => {
   }, 60_000);
 
   test('groups/contacts/presence over request-reply: answered by the owner, a past deadline is never run', async () => {
-    const id = (
-      await h.database.db.selectFrom('instances').select('id').where('name', '=', 'auto').executeTakeFirstOrThrow()
-    ).id;
+    const id = await linked('rpc', '15550000304');
     const call = async (method: string, params: Record<string, unknown>, deadline = Date.now() + 5_000) => {
       const requestId = randomUUID();
       const replies: string[] = [];
@@ -90,7 +90,7 @@ describePg('connection lifecycle against the simulator', () => {
     };
     expect(await call('profile.get', {})).toMatchObject({
       ok: true,
-      result: { jid: expect.stringContaining('15550000301') },
+      result: { jid: expect.stringContaining('15550000304') },
     });
     expect(await call('presence.set', { state: 'available' })).toMatchObject({ ok: true });
     expect(await call('group.get', {})).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
@@ -99,31 +99,35 @@ describePg('connection lifecycle against the simulator', () => {
   }, 30_000);
 
   test('with WHATSAPP_AUTO_RECONNECT=false a dropped instance stays disconnected until connect', async () => {
+    const id = await linked('manual', '15550000305');
+    // Only a worker that does not reconnect by itself runs during this test; the usual one comes back after.
     for (const w of h.workersStarted()) await w.stop();
     const worker = await h.startWorker('worker-manual', { env: { WHATSAPP_AUTO_RECONNECT: 'false' } });
-    const id = (
-      await h.database.db.selectFrom('instances').select('id').where('name', '=', 'auto').executeTakeFirstOrThrow()
-    ).id;
-    await waitFor(
-      async () => worker.manager?.owned.get(id)?.connection.status === 'connected',
-      20_000,
-      'connected by worker-manual',
-    );
-    await waitFor(async () => h.sim.sim.account('15550000301').devices.some((d) => d.online), 10_000, 'device online');
-    const total = h.sim.sim.stats().connectionsTotal;
-    expect(h.sim.sim.injectFault({ type: 'drop', jid: '15550000301' }).affected).toBe(1);
-    await h.waitStatus(id, 'disconnected');
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(h.sim.sim.stats().connectionsTotal).toBe(total);
-    await h.command(id, 'connect');
-    await h.waitStatus(id, 'connected');
+    try {
+      await waitFor(
+        async () => worker.manager?.owned.get(id)?.connection.status === 'connected',
+        20_000,
+        'connected by worker-manual',
+      );
+      await waitFor(async () => h.sim.sim.connectionsOf('15550000305') === 1, 10_000, 'device online');
+      expect(h.sim.sim.injectFault({ type: 'drop', jid: '15550000305' }).affected).toBe(1);
+      await h.waitStatus(id, 'disconnected');
+      // Other instances may still be reconnecting to this new worker: watch only this one.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(h.sim.sim.connectionsOf('15550000305')).toBe(0);
+      expect(worker.manager?.owned.get(id)?.connection.parked).toBe(true);
+      expect((await h.instance(id))?.status).toBe('disconnected');
+      await h.command(id, 'connect');
+      await h.waitStatus(id, 'connected');
+    } finally {
+      await worker.stop();
+      await h.startWorker('worker-auto-2');
+    }
   }, 60_000);
 
   test('440: another socket takes the device — the worker lets go and does not fight back in a loop', async () => {
-    const id = (
-      await h.database.db.selectFrom('instances').select('id').where('name', '=', 'paired').executeTakeFirstOrThrow()
-    ).id;
-    await h.waitStatus(id, 'connected');
+    const id = await linked('taken', '15550000306');
+    await waitFor(async () => h.sim.sim.connectionsOf('15550000306') === 1, 10_000, 'device online');
     const row = await h.instance(id);
     // A raw client with the same device credentials (read-only copy; its own key writes stay in memory).
     const stored = await loadPostgresAuthState(h.database.db, new KeyringCipher(h.config().session.keyring), {
@@ -146,10 +150,11 @@ describePg('connection lifecycle against the simulator', () => {
     const intruder = h.sim.track(await reconnect(h.sim.handle.wsUrl, auth as never));
     await waitFor(async () => h.sim.sim.stats().conflicts === conflicts + 1, 5_000, 'conflict');
     await waitFor(async () => (await h.instance(id))?.owner_worker === null, 5_000, 'instance released');
-    const total = h.sim.sim.stats().connectionsTotal;
+    // Fighting back would claim the instance again and take the device back (a second conflict).
     await new Promise((r) => setTimeout(r, 3_000));
-    expect(h.sim.sim.stats().connectionsTotal).toBe(total);
+    expect((await h.instance(id))?.owner_worker).toBeNull();
     expect(h.sim.sim.stats().conflicts).toBe(conflicts + 1);
+    expect(h.sim.sim.connectionsOf('15550000306')).toBe(1);
     expect(intruder.state).toBe('open');
   }, 60_000);
 });

@@ -4,21 +4,25 @@ import { describeWith } from '@turbozap/shared/testing/services';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
 
 const describePg = await describeWith('postgres');
-const ME = '15550000501';
 const BOB = '15550000502';
 
 describePg('outbound sending against the simulator', () => {
   let h: Harness;
+  /** This test's own sender, linked afresh, so a chat one test leaves blocked blocks no other. */
   let instanceId: string;
+  let tests = 0;
 
   beforeAll(async () => {
     h = await startHarness();
     h.sim.sim.createAccount({ phone: BOB, pushName: 'Bob' });
-    instanceId = await h.createInstance('outbound');
     await h.startWorker('worker-o', { env: { SEND_RATE_PER_MINUTE: '1200' } });
-    await h.linkByQr(instanceId, ME);
-    await h.waitStatus(instanceId, 'connected');
   }, 60_000);
+  beforeEach(async () => {
+    tests++;
+    instanceId = await h.createInstance(`outbound-${tests}`);
+    await h.linkByQr(instanceId, `155500005${String(10 + tests)}`);
+    await h.waitStatus(instanceId, 'connected');
+  }, 30_000);
   afterAll(() => h?.teardown(), 30_000);
 
   const ready = async (type: string, content: Record<string, unknown>) => {
