@@ -154,8 +154,8 @@ d('API under a broker outage, then a database outage, mid-load', () => {
     for (const a of whileDbDown) {
       expect([a.status, a.code]).toEqual([503, 'service_unavailable']);
       expect(Number(a.retryAfter)).toBeGreaterThan(0);
-      // Bounded by the pool's connect timeout: a refused request never hangs.
-      expect(a.ended - a.started).toBeLessThan(6_000);
+      // Bounded by the pool's 5 s connect timeout (plus a busy machine's slack): a refused request never hangs.
+      expect(a.ended - a.started).toBeLessThan(10_000);
     }
     expect(attempts.filter((a) => a.status !== 202 && a.status !== 503)).toEqual([]);
 

@@ -8,32 +8,41 @@ import { waitFor } from './support/processes.ts';
 
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
 
-const ME = '5511977200001';
 const ALICE = '5511988200001';
 
 interface HookEvent {
   id: string;
   event: string;
+  instance: { name: string };
   data: Record<string, unknown>;
+}
+
+/** One test's own instance, linked afresh, with the poll it sent to Alice. */
+interface SentPoll {
+  name: string;
+  me: string;
+  key: string;
+  pollId: string;
+  pollWaId: string;
 }
 
 /** Where a secret could show: its bytes as hex or base64. */
 const secretForms = (secret: Buffer) => [secret.toString('hex'), secret.toString('base64').replace(/=+$/, '')];
 
+// Every test links an instance of its own and sends its own poll, so one failure stays one failure.
 d('poll votes end to end (api, workers and the simulator as processes)', () => {
   const cluster = new Cluster();
   const events: HookEvent[] = [];
   const raw: string[] = [];
   let hook: Server;
+  let hookUrl = '';
   let db: pg.Client;
-  let instanceKey = '';
   let aliceLid = '';
-  let pollId = '';
-  let pollWaId = '';
+  let polls = 0;
 
   /** The contact votes; resolves with the `poll.vote` event the webhook received for it. */
-  const vote = async (options: string[]) => {
-    const { id } = await cluster.sim('POST', `/sim/accounts/${ALICE}/vote`, { to: ME, pollId: pollWaId, options });
+  const vote = async (me: string, pollWaId: string, options: string[]) => {
+    const { id } = await cluster.sim('POST', `/sim/accounts/${ALICE}/vote`, { to: me, pollId: pollWaId, options });
     return waitFor(
       `poll.vote for vote ${id}`,
       async () => events.find((e) => e.event === 'poll.vote' && e.data.vote_wa_message_id === id),
@@ -41,66 +50,52 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       250,
     );
   };
-  const storedSecret = async () =>
+  const storedSecret = async (pollWaId: string) =>
     (await db.query('select secret from polls where wa_message_id = $1', [pollWaId])).rows[0]?.secret as
       | Buffer
       | undefined;
 
-  beforeAll(async () => {
-    await cluster.start();
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        raw.push(body);
-        events.push(JSON.parse(body));
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    await Promise.all([
-      cluster.startRole('api'),
-      cluster.startRole('session-worker'),
-      cluster.startRole('sender-worker'),
-    ]);
+  /** A new instance of this test's own, its webhook set, linked by QR to a new phone. */
+  const linked = async (): Promise<Omit<SentPoll, 'pollId' | 'pollWaId'>> => {
+    polls++;
+    const name = `polls${polls}`;
+    const me = `55119772000${String(polls).padStart(2, '0')}`;
     // The webhook is set before the instance emits anything: a sender-worker caches an instance's
     // webhook settings for a second, so one set right after events flowed can miss the next ones.
-    const created = await cluster.api('POST', '/instance/create', { name: 'polls1' });
+    const created = await cluster.api('POST', '/instance/create', { name });
     expect(created.status).toBe(201);
-    instanceKey = created.body.data.api_key;
-    const set = await cluster.api('POST', '/webhook/polls1/set', {
+    const key = created.body.data.api_key as string;
+    const set = await cluster.api('POST', `/webhook/${name}/set`, {
       url: hookUrl,
       events: ['poll.vote', 'message.sent'],
     });
     expect(set.status).toBe(200);
-    await cluster.api('POST', '/instance/polls1/connect');
+    await cluster.api('POST', `/instance/${name}/connect`);
     const qr = await waitFor(
-      'QR of polls1',
-      async () => (await cluster.api('GET', '/instance/polls1/qrcode')).body.data.qrcode as string,
+      `QR of ${name}`,
+      async () => (await cluster.api('GET', `/instance/${name}/qrcode`)).body.data.qrcode as string,
       30_000,
       200,
     );
-    await cluster.sim('POST', '/sim/scan', { phone: ME, qr });
-    await cluster.waitStatus('polls1', 'connected');
-    aliceLid = (await cluster.sim('POST', '/sim/accounts', { phone: ALICE, pushName: 'Alice' })).lid;
-    db = new pg.Client({ connectionString: cluster.env.DATABASE_URL });
-    await db.connect();
+    await cluster.sim('POST', '/sim/scan', { phone: me, qr });
+    await cluster.waitStatus(name, 'connected');
+    return { name, me, key };
+  };
 
+  const sentPoll = async (): Promise<SentPoll> => {
+    const { name, me, key } = await linked();
     const sent = await cluster.api(
       'POST',
-      '/message/polls1/poll',
+      `/message/${name}/poll`,
       { to: ALICE, name: 'Lunch?', options: ['pizza', 'sushi', 'salad'], selectable_count: 2 },
-      instanceKey,
+      key,
     );
     expect(sent.status).toBe(202);
-    pollId = String(sent.body.data.id);
-    pollWaId = await waitFor(
+    const pollId = String(sent.body.data.id);
+    const pollWaId = await waitFor(
       'the poll on the wire',
       async () => {
-        const { body } = await cluster.api('GET', `/message/polls1/${pollId}`, undefined, instanceKey);
+        const { body } = await cluster.api('GET', `/message/${name}/${pollId}`, undefined, key);
         return ['sent', 'delivered', 'read'].includes(body.data.status) && (body.data.wa_message_id as string);
       },
       60_000,
@@ -121,6 +116,32 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       30_000,
       250,
     );
+    return { name, me, key, pollId, pollWaId };
+  };
+
+  beforeAll(async () => {
+    await cluster.start();
+    hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        raw.push(body);
+        events.push(JSON.parse(body));
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    await Promise.all([
+      cluster.startRole('api'),
+      cluster.startRole('session-worker'),
+      cluster.startRole('sender-worker'),
+    ]);
+    aliceLid = (await cluster.sim('POST', '/sim/accounts', { phone: ALICE, pushName: 'Alice' })).lid;
+    db = new pg.Client({ connectionString: cluster.env.DATABASE_URL });
+    await db.connect();
   }, 180_000);
   afterAll(async () => {
     await db?.end();
@@ -130,7 +151,8 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
   }, 120_000);
 
   test('a vote arrives as poll.vote with the chosen option names, in the poll order, and the voter', async () => {
-    const event = await vote(['sushi', 'pizza']);
+    const { me, pollWaId } = await sentPoll();
+    const event = await vote(me, pollWaId, ['sushi', 'pizza']);
     expect(event.data).toMatchObject({
       poll_wa_message_id: pollWaId,
       voter_jid: `${ALICE}@s.whatsapp.net`,
@@ -138,57 +160,62 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       selected_options: ['pizza', 'sushi'],
       decrypt_error: null,
     });
-  }, 60_000);
+  }, 180_000);
 
   test('a changed vote is a second event with the new options; the latest vote per voter is kept', async () => {
-    const event = await vote(['salad']);
+    const { me, pollWaId } = await sentPoll();
+    await vote(me, pollWaId, ['sushi', 'pizza']);
+    const event = await vote(me, pollWaId, ['salad']);
     expect(event.data).toMatchObject({ poll_wa_message_id: pollWaId, selected_options: ['salad'] });
-    const withdrawn = await vote([]);
+    const withdrawn = await vote(me, pollWaId, []);
     expect(withdrawn.data.selected_options).toEqual([]);
-    expect(events.filter((e) => e.event === 'poll.vote').map((e) => e.data.selected_options)).toEqual([
-      ['pizza', 'sushi'],
-      ['salad'],
-      [],
-    ]);
+    expect(
+      events
+        .filter((e) => e.event === 'poll.vote' && e.data.poll_wa_message_id === pollWaId)
+        .map((e) => e.data.selected_options),
+    ).toEqual([['pizza', 'sushi'], ['salad'], []]);
     const { rows } = await db.query('select votes from polls where wa_message_id = $1', [pollWaId]);
     expect(rows[0].votes[`${ALICE}@s.whatsapp.net`]).toMatchObject({
       selected_options: [],
       vote_wa_message_id: withdrawn.data.vote_wa_message_id,
     });
-  }, 60_000);
+  }, 180_000);
 
   test("the poll's secret is in no API answer, event or log", async () => {
-    const secret = await storedSecret();
+    const { name, me, key, pollId, pollWaId } = await sentPoll();
+    await vote(me, pollWaId, ['pizza']);
+    const secret = await storedSecret(pollWaId);
     expect(secret).toHaveLength(32);
     const answers = [
-      JSON.stringify((await cluster.api('GET', `/message/polls1/${pollId}`, undefined, instanceKey)).body),
-      JSON.stringify((await cluster.api('GET', `/message/polls1?remote=${ALICE}`, undefined, instanceKey)).body),
-      JSON.stringify((await cluster.api('GET', '/webhook/polls1/deliveries?limit=100')).body),
+      JSON.stringify((await cluster.api('GET', `/message/${name}/${pollId}`, undefined, key)).body),
+      JSON.stringify((await cluster.api('GET', `/message/${name}?remote=${ALICE}`, undefined, key)).body),
+      JSON.stringify((await cluster.api('GET', `/webhook/${name}/deliveries?limit=100`)).body),
     ];
     expect(answers[0]).toContain(pollWaId); // the search looks at the real answers
     const logs = cluster.roles.map((r) => r.output()).join('\n');
     for (const form of secretForms(secret!)) {
       for (const text of [...answers, ...raw, logs]) expect(text).not.toContain(form);
     }
-  }, 60_000);
+  }, 180_000);
 
   test('a vote that does not decrypt, or for a poll without a stored secret, is announced with a decrypt_error', async () => {
+    const { name, me, key, pollWaId } = await sentPoll();
     await db.query('update polls set secret = $1 where wa_message_id = $2', [randomBytes(32), pollWaId]);
-    const garbled = await vote(['pizza']);
+    const garbled = await vote(me, pollWaId, ['pizza']);
     expect(garbled.data).toMatchObject({
       selected_options: null,
       decrypt_error: 'decrypt_failed',
       voter_jid: `${ALICE}@s.whatsapp.net`,
     });
     await db.query('delete from polls where wa_message_id = $1', [pollWaId]);
-    const unknown = await vote(['sushi']);
+    const unknown = await vote(me, pollWaId, ['sushi']);
     expect(unknown.data).toMatchObject({
       poll_wa_message_id: pollWaId,
       selected_options: null,
       decrypt_error: 'unknown_poll',
     });
     // the worker is still receiving and sending
-    const after = await cluster.api('POST', '/message/polls1/text', { to: ALICE, text: 'still here' }, instanceKey);
+    const after = await cluster.api('POST', `/message/${name}/text`, { to: ALICE, text: 'still here' }, key);
     expect(after.status).toBe(202);
     await waitFor(
       'message.sent after the failed votes',
@@ -196,11 +223,12 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       30_000,
       250,
     );
-  }, 60_000);
+  }, 180_000);
 
   test('a poll a contact sent us is kept with its secret: its votes decrypt to the option names', async () => {
+    const { me } = await linked();
     const { id: theirPoll } = await cluster.sim('POST', `/sim/accounts/${ALICE}/send`, {
-      to: ME,
+      to: me,
       poll: { name: 'Where?', options: ['beach', 'hills', 'city'] },
     });
     await waitFor(
@@ -211,7 +239,7 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       250,
     );
     const { id } = await cluster.sim('POST', `/sim/accounts/${ALICE}/vote`, {
-      to: ME,
+      to: me,
       pollId: theirPoll,
       options: ['city', 'beach'],
     });
@@ -227,5 +255,5 @@ d('poll votes end to end (api, workers and the simulator as processes)', () => {
       selected_options: ['beach', 'city'],
       decrypt_error: null,
     });
-  }, 60_000);
+  }, 180_000);
 });

@@ -104,10 +104,18 @@ export class Cluster {
     return res.json();
   }
 
-  /** Creates an instance, links it by QR through the simulator's phone `phone`, waits for `connected`. */
-  async linkInstance(name: string, phone: string): Promise<{ key: string; id: string }> {
+  /**
+   * Creates an instance, links it by QR through the simulator's phone `phone`, waits for
+   * `connected`. `beforeConnect` runs between (e.g. to set a webhook before any event).
+   */
+  async linkInstance(
+    name: string,
+    phone: string,
+    beforeConnect?: () => Promise<void>,
+  ): Promise<{ key: string; id: string }> {
     const created = await this.api('POST', '/instance/create', { name });
     if (created.status !== 201) throw new Error(`create ${name}: ${JSON.stringify(created.body)}`);
+    await beforeConnect?.();
     await this.api('POST', `/instance/${name}/connect`);
     const qr = await waitFor(
       `QR of ${name}`,

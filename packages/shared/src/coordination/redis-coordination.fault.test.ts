@@ -30,7 +30,8 @@ async function rejectsQuickly(call: () => Promise<unknown>, label: string): Prom
   }
   const elapsed = Date.now() - started;
   expect({ label, failed }).toEqual({ label, failed: true });
-  expect({ label, fast: elapsed < 2000 }).toEqual({ label, fast: true });
+  // A call queued for Redis would hang until Redis is back (it is not, here): any bound this side of that holds.
+  expect({ label, fast: elapsed < 5000 }).toEqual({ label, fast: true });
 }
 
 describeRedis('RedisCoordination when Redis restarts', () => {
@@ -77,7 +78,7 @@ describeRedis('RedisCoordination when Redis restarts', () => {
       const started = Date.now();
       const settled = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => down.getValue(`k${i}`)));
       expect(settled.every((result) => result.status === 'rejected')).toBe(true);
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await startRedis();
     }
