@@ -6,9 +6,10 @@
 #
 # O que grava em BACKUP_DIR (padrão /backups/turbozap), com umask 077:
 #   turbozap_db_AAAAMMDD_HHMMSS.dump.enc   pg_dump em formato custom (compactado), CRIPTOGRAFADO
-#                                          com `openssl enc -aes-256-cbc -pbkdf2` (senha de
-#                                          BACKUP_PASSPHRASE ou do arquivo BACKUP_PASSPHRASE_FILE)
-#   turbozap_db_AAAAMMDD_HHMMSS.dump.enc.sha256   soma de verificação (o restore confere)
+#                                          e AUTENTICADO (AES-256-CTR + HMAC-SHA256, formato em
+#                                          backup-crypto.sh) com a senha de BACKUP_PASSPHRASE ou
+#                                          do arquivo BACKUP_PASSPHRASE_FILE; o restore recusa um
+#                                          arquivo alterado ou truncado
 #   env_AAAAMMDD_HHMMSS.bak                o .env SEM segredos (API_KEY, SESSION_ENCRYPTION_KEY(S),
 #                                          S3_*_KEY, senhas, tokens e senhas dentro de URLs)
 #
@@ -23,12 +24,14 @@
 # chaveiro as sessões restauradas não abrem e todas as instâncias precisam de QR de novo.
 #
 # Diferenças em relação ao script do plano: a URL do banco vem do ambiente (ou do .env), o dump
-# é verificado e cifrado, é gravado de forma atômica (.partial -> nome final), o .env copiado não
-# leva segredos, e a retenção (RETENTION_DAYS, padrão 7) apaga só arquivos deste script.
+# é verificado, cifrado e autenticado, é gravado de forma atômica (.partial -> nome final), o
+# .env copiado não leva segredos, e a retenção (RETENTION_DAYS, padrão 7) apaga só arquivos
+# deste script.
 # PG_DUMP / PG_RESTORE podem apontar para outro binário (ex.: "docker compose exec -T postgres
 # pg_dump") quando o pg_dump local for mais velho que o servidor.
 set -euo pipefail
 umask 077
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/backup-crypto.sh"
 
 BACKUP_DIR=${BACKUP_DIR:-/backups/turbozap}
 ENV_FILE=${ENV_FILE:-.env}
@@ -66,18 +69,9 @@ if [ -z "$DATABASE_URL" ]; then
   exit 2
 fi
 
-if [ -n "${BACKUP_PASSPHRASE_FILE:-}" ]; then
-  [ -r "$BACKUP_PASSPHRASE_FILE" ] || { echo "❌ BACKUP_PASSPHRASE_FILE ilegível: $BACKUP_PASSPHRASE_FILE" >&2; exit 2; }
-  PASS_ARG="file:${BACKUP_PASSPHRASE_FILE}"
-elif [ -n "${BACKUP_PASSPHRASE:-}" ]; then
-  export BACKUP_PASSPHRASE
-  PASS_ARG="env:BACKUP_PASSPHRASE"
-else
-  echo "❌ defina BACKUP_PASSPHRASE ou BACKUP_PASSPHRASE_FILE: o backup leva as sessões e é sempre criptografado" >&2
-  exit 2
-fi
+bk_passphrase "o backup leva as sessões e é sempre criptografado"
 
-for tool in openssl sha256sum; do
+for tool in openssl od; do
   command -v "$tool" >/dev/null || { echo "❌ $tool não encontrado" >&2; exit 2; }
 done
 command -v "${PG_DUMP_CMD[0]}" >/dev/null || { echo "❌ ${PG_DUMP_CMD[0]} não encontrado (apt-get install postgresql-client)" >&2; exit 2; }
@@ -95,21 +89,19 @@ if [ "$WITH_MESSAGES" = 0 ]; then
   done
 fi
 
-# Backup PostgreSQL: dump -> criptografia, sem nada em claro no disco.
+# Backup PostgreSQL: dump -> criptografia autenticada, sem nada em claro no disco.
 echo "📦 Backup do PostgreSQL$([ "$WITH_MESSAGES" = 1 ] && echo " (com mensagens)" || echo " (sessões e configuração; sem as linhas de mensagens)")..."
-"${PG_DUMP_CMD[@]}" --format=custom --compress=6 "${exclude[@]}" --dbname="$DATABASE_URL" |
-  openssl enc -aes-256-cbc -pbkdf2 -iter 200000 -salt -pass "$PASS_ARG" -out "$PARTIAL"
+"${PG_DUMP_CMD[@]}" --format=custom --compress=6 "${exclude[@]}" --dbname="$DATABASE_URL" | bk_encrypt_to "$PARTIAL"
 
 if [ "$VERIFY" = 1 ]; then
-  # Decifra em memória e lê o dump inteiro (pg_restore para /dev/null): prova que a senha, a
-  # criptografia e cada bloco do dump estão bons, sem gravar nada em claro.
-  if ! openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "$PASS_ARG" -in "$PARTIAL" | "${PG_RESTORE_CMD[@]}" --file=/dev/null; then
+  # Confere a tag e lê o dump inteiro decifrado num pipe (pg_restore para /dev/null): prova que
+  # a senha, a autenticação e cada bloco do dump estão bons, sem gravar nada em claro.
+  if ! { bk_verify "$PARTIAL" && bk_decrypt "$PARTIAL" | bk_drained "${PG_RESTORE_CMD[@]}" --file=/dev/null; }; then
     echo "❌ o backup gravado não pôde ser lido de volta" >&2
     exit 1
   fi
 fi
 mv "$PARTIAL" "$DB_FILE"
-(cd "$BACKUP_DIR" && sha256sum "$(basename "$DB_FILE")" >"$(basename "$DB_FILE").sha256")
 
 # Backup configurações (sem dados sensíveis): segredos esvaziados, senhas em URLs trocadas.
 ENV_COPY=""
@@ -136,13 +128,14 @@ else
   echo "ℹ️  $ENV_FILE não existe: nenhuma cópia de configuração (em Kubernetes a configuração está nos manifests e no Secret)."
 fi
 
-# Limpar backups antigos (manter RETENTION_DAYS dias): só arquivos deste script.
+# Limpar backups antigos (manter RETENTION_DAYS dias): só arquivos deste script (os .sha256
+# são das versões anteriores, que gravavam uma soma sem chave ao lado do backup).
 find "$BACKUP_DIR" -maxdepth 1 -type f \
   \( -name 'turbozap_db_*.dump.enc' -o -name 'turbozap_db_*.dump.enc.sha256' -o -name 'env_*.bak' \) \
   -mtime +"$RETENTION_DAYS" -delete
 
 echo "✅ Backup concluído em ${BACKUP_DIR}:"
-echo "   $(basename "$DB_FILE") ($(du -h "$DB_FILE" | cut -f1), criptografado)"
+echo "   $(basename "$DB_FILE") ($(du -h "$DB_FILE" | cut -f1), criptografado e autenticado)"
 [ -n "$ENV_COPY" ] && echo "   $(basename "$ENV_COPY") (sem segredos)"
 echo "   O chaveiro de sessão (SESSION_ENCRYPTION_KEY/KEYS) e a senha do backup NÃO estão aqui: confira que estão no cofre."
 echo "BACKUP_FILE=${DB_FILE}"

@@ -11,8 +11,12 @@
 #      sender-worker, worker) estão paradas — ex.: `docker compose stop turbozap worker`, ou
 #      `kubectl scale deploy/turbozap-api deploy/turbozap-session-worker deploy/turbozap-sender-worker --replicas=0`.
 #      Um session-worker vivo escreveria credenciais por cima do que foi restaurado.
-#   2. Decifra o backup (BACKUP_PASSPHRASE ou BACKUP_PASSPHRASE_FILE) para um diretório temporário
-#      (modo 700, apagado na saída) e confere o sha256 quando o arquivo .sha256 existe.
+#   2. Confere a AUTENTICAÇÃO do backup (HMAC-SHA256 com chave derivada de BACKUP_PASSPHRASE ou
+#      BACKUP_PASSPHRASE_FILE; formato em backup-crypto.sh) sobre uma cópia cifrada num diretório
+#      temporário (modo 700, apagado na saída): arquivo alterado, truncado ou senha errada =
+#      recusado (código 1) antes de decifrar qualquer byte. O dump decifrado NUNCA vai para o
+#      disco: cada leitura (conferência, chaveiro, restauração) decifra num pipe.
+#      Backups do formato antigo (AES-CBC sem autenticação) só com --accept-legacy-cbc.
 #   3. Confere o CHAVEIRO antes de tudo: cada key_id usado em wa_auth_creds/wa_auth_keys do
 #      backup tem de estar no chaveiro dado (SESSION_ENCRYPTION_KEYS / SESSION_ENCRYPTION_KEY,
 #      do ambiente ou de --keyring-file). O id é o `id:` explícito de SESSION_ENCRYPTION_KEYS ou a
@@ -28,12 +32,14 @@
 #   7. Diz para iniciar as funções e, se a API já estiver no ar (ou com --wait-api SEGUNDOS),
 #      roda a verificação do plano: curl .../instance/list.
 #
-# Códigos de saída: 0 ok; 1 falha na restauração/migração; 2 uso; 3 recusado (rodando, chaveiro).
+# Códigos de saída: 0 ok; 1 backup recusado (autenticação) ou falha na restauração/migração; 2 uso;
+# 3 recusado (rodando, chaveiro).
 set -euo pipefail
 umask 077
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/backup-crypto.sh"
 
 usage() {
-  echo "uso: $0 ARQUIVO_DO_BACKUP [--yes-stopped] [--keyring-file ARQ] [--skip-migrate] [--wait-api SEGUNDOS]" >&2
+  echo "uso: $0 ARQUIVO_DO_BACKUP [--yes-stopped] [--keyring-file ARQ] [--skip-migrate] [--wait-api SEGUNDOS] [--accept-legacy-cbc]" >&2
   exit 2
 }
 
@@ -42,12 +48,14 @@ YES_STOPPED=0
 KEYRING_FILE=${KEYRING_FILE:-}
 SKIP_MIGRATE=0
 WAIT_API=0
+LEGACY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --yes-stopped) YES_STOPPED=1; shift ;;
     --keyring-file) KEYRING_FILE=${2:?}; shift 2 ;;
     --skip-migrate) SKIP_MIGRATE=1; shift ;;
     --wait-api) WAIT_API=${2:?}; shift 2 ;;
+    --accept-legacy-cbc) LEGACY=1; shift ;;
     -h|--help) usage ;;
     -*) echo "opção desconhecida: $1" >&2; usage ;;
     *) [ -z "$BACKUP_FILE" ] || usage; BACKUP_FILE=$1; shift ;;
@@ -72,16 +80,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   echo "❌ defina DATABASE_URL (o banco de destino; pode ser novo e vazio)" >&2
   exit 2
 fi
-if [ -n "${BACKUP_PASSPHRASE_FILE:-}" ]; then
-  PASS_ARG="file:${BACKUP_PASSPHRASE_FILE}"
-elif [ -n "${BACKUP_PASSPHRASE:-}" ]; then
-  export BACKUP_PASSPHRASE
-  PASS_ARG="env:BACKUP_PASSPHRASE"
-else
-  echo "❌ defina BACKUP_PASSPHRASE ou BACKUP_PASSPHRASE_FILE (a senha usada pelo backup.sh)" >&2
-  exit 2
-fi
-for tool in openssl curl awk sha256sum "${PG_RESTORE_CMD[0]}" "${PSQL_CMD[0]}"; do
+bk_passphrase "a senha usada pelo backup.sh"
+for tool in openssl od curl awk "${PG_RESTORE_CMD[0]}" "${PSQL_CMD[0]}"; do
   command -v "$tool" >/dev/null || { echo "❌ $tool não encontrado" >&2; exit 2; }
 done
 
@@ -97,21 +97,23 @@ if [ "$YES_STOPPED" != 1 ]; then
   refuse "confirme com --yes-stopped que api, session-worker, sender-worker e worker estão TODOS parados (um session-worker vivo sobrescreveria as sessões restauradas)."
 fi
 
-# --- 2. Decifrar -------------------------------------------------------------------------------
+# --- 2. Autenticar ------------------------------------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/turbozap-restore.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-if [ -f "${BACKUP_FILE}.sha256" ]; then
-  expected=$(awk '{print $1}' "${BACKUP_FILE}.sha256")
-  actual=$(sha256sum "$BACKUP_FILE" | awk '{print $1}')
-  [ "$expected" = "$actual" ] || { echo "❌ sha256 não confere: arquivo corrompido ou alterado" >&2; exit 1; }
-fi
-dump="$work/db.dump"
-if ! openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "$PASS_ARG" -in "$BACKUP_FILE" -out "$dump" 2>"$work/openssl.err"; then
-  echo "❌ não foi possível decifrar: senha do backup errada ou arquivo corrompido" >&2
+# Uma cópia (cifrada): o que foi autenticado é o que será restaurado, mesmo que o original mude.
+sealed="$work/backup.enc"
+cp -- "$BACKUP_FILE" "$sealed"
+if [ "$(head -c 8 "$sealed")" = Salted__ ] && [ "$LEGACY" = 1 ]; then
+  echo "⚠️  formato antigo (AES-CBC, sem autenticação): restaurando por --accept-legacy-cbc" >&2
+  decrypt() { openssl enc -d -aes-256-cbc -pbkdf2 -iter 200000 -pass "$BK_PASS_ARG" -in "$sealed"; }
+elif bk_verify "$sealed"; then
+  decrypt() { bk_decrypt "$sealed"; }
+else
+  echo "⛔ backup recusado: nada foi decifrado nem restaurado. Banco NÃO alterado." >&2
   exit 1
 fi
-if ! "${PG_RESTORE_CMD[@]}" --list <"$dump" >/dev/null 2>"$work/list.err"; then
-  echo "❌ o conteúdo decifrado não é um dump do pg_dump: $(head -n 3 "$work/list.err")" >&2
+if ! decrypt 2>"$work/decrypt.err" | bk_drained "${PG_RESTORE_CMD[@]}" --list >/dev/null 2>"$work/list.err"; then
+  echo "❌ o conteúdo decifrado não é um dump do pg_dump: $(cat "$work/decrypt.err") $(head -n 3 "$work/list.err")" >&2
   exit 1
 fi
 
@@ -169,8 +171,8 @@ for entry in "${parts[@]}"; do
 done
 [ "${#RING[@]}" -gt 0 ] || refuse "nenhuma chave de sessão: passe --keyring-file (do cofre) ou SESSION_ENCRYPTION_KEY(S) no ambiente"
 
-# key_ids usados no backup (e uma credencial para a prova de decifração).
-"${PG_RESTORE_CMD[@]}" --data-only --table=wa_auth_creds --table=wa_auth_keys --file=- <"$dump" 2>/dev/null |
+# key_ids usados no backup (e uma credencial, ainda cifrada pela chave de sessão, para a prova).
+decrypt | bk_drained "${PG_RESTORE_CMD[@]}" --data-only --table=wa_auth_creds --table=wa_auth_keys --file=- 2>/dev/null |
   awk -F '\t' -v sample="$work/sample" '
     /^COPY public\.wa_auth_(creds|keys) / {
       table = ($0 ~ /wa_auth_creds/) ? "creds" : "keys"
@@ -232,8 +234,8 @@ fi
 
 # --- 5. Restaurar (tudo ou nada) -----------------------------------------------------------------
 echo "🗄️  Restaurando o banco..."
-if ! "${PG_RESTORE_CMD[@]}" --clean --if-exists --no-owner --no-privileges --single-transaction --exit-on-error \
-  --dbname="$DATABASE_URL" <"$dump"; then
+if ! decrypt | bk_drained "${PG_RESTORE_CMD[@]}" --clean --if-exists --no-owner --no-privileges --single-transaction \
+  --exit-on-error --dbname="$DATABASE_URL"; then
   echo "❌ pg_restore falhou; nada foi aplicado (transação única)." >&2
   exit 1
 fi

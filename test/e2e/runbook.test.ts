@@ -333,7 +333,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     const bytes = readFileSync(backupFile);
     expect(Number(await psql(dbA, 'select count(*) from wa_auth_creds'))).toBeGreaterThan(0);
     expect(bytes.includes(Buffer.from('wa_auth_creds'))).toBe(false);
-    expect(bytes.subarray(0, 8).toString('latin1')).toBe('Salted__'); // openssl enc
+    expect(bytes.subarray(0, 19).toString('latin1')).toBe('TURBOZAP-BACKUP v2 '); // authenticated (backup-crypto.sh)
     const envCopy = readdirSync(backups).find((f) => f.startsWith('env_'));
     const envText = readFileSync(join(backups, envCopy!), 'utf8');
     for (const secret of [adminKey, sessionKey, 'db-password-123', 's3-secret-456'])
@@ -375,6 +375,22 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
       { env: scriptEnv(dbB) },
     );
     expect(sameId.code).toBe(3);
+    expect(await psql(dbB, "select count(*) from information_schema.tables where table_schema = 'public'")).toBe('0');
+
+    // A backup changed by one byte is refused before anything is decrypted: database untouched.
+    const tampered = join(backups, 'turbozap_db_tampered.dump.enc');
+    const altered = Buffer.from(bytes);
+    altered[altered.length >> 1]! ^= 1;
+    writeFileSync(tampered, altered);
+    const refused = await run(
+      'bash',
+      [join(scriptsDir, 'restore.sh'), tampered, '--keyring-file', keyringFile, '--yes-stopped'],
+      { env: scriptEnv(dbB) },
+    );
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringContaining('backup recusado'),
+    });
     expect(await psql(dbB, "select count(*) from information_schema.tables where table_schema = 'public'")).toBe('0');
 
     // The real restore, as the runbook runs it: it waits (--wait-api) for the operator to start

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from './load.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, readEnvironment } from './load.ts';
 import { knownVariables } from './schema.ts';
 
 const distributed = {
@@ -70,6 +72,35 @@ describe('configuration', () => {
     expect(c.api.adminKeys).toEqual(['a', 'b']);
     expect(c.rabbitmq?.workerCount).toBe(8);
     expect(c.session.keyring).toHaveLength(1);
+  });
+
+  test('an empty variable is unset, as compose files and CI templates pass them', () => {
+    const allEmpty = Object.fromEntries(knownVariables.map((name) => [name, '']));
+    expect(problemsOf(() => loadConfig('all', allEmpty))).toEqual([]);
+    expect(loadConfig('all', allEmpty)).toEqual(loadConfig('all', {}));
+    const blank = loadConfig('worker', { ...distributed, S3_REGION: ' ', LOG_LEVEL: '', PUBLIC_URL: '', DATA_DIR: '' });
+    expect(blank.s3?.region).toBe('us-east-1');
+    expect(blank.logLevel).toBe('info');
+    expect(blank.api.publicUrl).toBeUndefined();
+    expect(blank.dataDir).toBe(loadConfig('worker', distributed).dataDir);
+    // Missing, not "must be a URL": an empty service URL is reported like an absent one.
+    expect(problemsOf(() => loadConfig('worker', { ...distributed, DATABASE_URL: '', REDIS_URL: '' }))).toEqual([
+      'worker needs DATABASE_URL, REDIS_URL (missing)',
+    ]);
+  });
+
+  test('readEnvironment: an empty variable neither overrides .env nor counts as set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tz-env-'));
+    try {
+      const file = join(dir, '.env');
+      writeFileSync(file, 'DATABASE_URL=postgres://db/tz\nREDIS_URL=\nLOG_LEVEL=warn\n');
+      expect(readEnvironment({ DATABASE_URL: '', LOG_LEVEL: 'debug', CORS_ORIGINS: '  ' }, file)).toEqual({
+        DATABASE_URL: 'postgres://db/tz',
+        LOG_LEVEL: 'debug',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('.env.example documents every variable TurboZap reads, and nothing else', () => {

@@ -16,7 +16,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** `.env` (if present) under the real environment: a variable set in the environment wins. */
+/**
+ * Empty means unset: compose files and CI templates pass `DATABASE_URL=` for "not configured",
+ * so an empty (or blank) value must neither fail validation nor hide a default or the .env value.
+ */
+function withoutEmpty(vars: Record<string, string | undefined>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars)) if (v !== undefined && v.trim() !== '') set[k] = v;
+  return set;
+}
+
+/** `.env` (if present) under the real environment: a variable set (non-empty) in the environment wins. */
 export function readEnvironment(
   env: NodeJS.ProcessEnv = process.env,
   envFile = resolve('.env'),
@@ -28,20 +38,19 @@ export function readEnvironment(
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new ConfigError([`cannot read ${envFile}: ${String(error)}`]);
   }
-  const merged: Record<string, string> = { ...fromFile };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) merged[k] = v;
-  return merged;
+  return { ...withoutEmpty(fromFile), ...withoutEmpty(env) };
 }
 
 const distributedServices = ['DATABASE_URL', 'RABBITMQ_URL', 'REDIS_URL'] as const;
 
-export function loadConfig(role: Role, raw: Record<string, string | undefined>): Config {
+export function loadConfig(role: Role, given: Record<string, string | undefined>): Config {
+  const raw = withoutEmpty(given);
   const parsed = fullEnv.safeParse(raw);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
   const env = (parsed.success ? parsed.data : {}) as Env;
-  const present = (name: string) => Boolean(raw[name]?.trim());
+  const present = (name: string) => raw[name] !== undefined;
 
   const setServices = distributedServices.filter(present);
   let mode: Config['mode'] = 'distributed';

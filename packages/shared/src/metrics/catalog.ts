@@ -1,4 +1,6 @@
 import client from 'prom-client';
+import { eventTypes } from '../contracts/events.ts';
+import { messageFailureReasons, prunedTables, startAtZero, webhookOutcomes } from './known-labels.ts';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 
@@ -6,7 +8,7 @@ const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
  * Every TurboZap metric, on one registry. The names are the operational plan's; the
  * WhatsApp instance label is `wa_instance` because Prometheus owns `instance`.
  * Labels are bounded: instance names are operator-created, `reason` and `type` come from
- * fixed lists.
+ * fixed lists. Counters whose label has a known set of values start those series at 0.
  */
 export function createMetrics(registry: client.Registry) {
   const r = [registry];
@@ -39,12 +41,16 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['wa_instance', 'type'],
       registers: r,
     }),
-    messagesFailed: new client.Counter({
-      name: 'turbozap_messages_failed_total',
-      help: 'Outbound messages that ended failed, by reason.',
-      labelNames: ['wa_instance', 'reason'],
-      registers: r,
-    }),
+    messagesFailed: startAtZero(
+      new client.Counter({
+        name: 'turbozap_messages_failed_total',
+        help: 'Outbound messages that ended failed, by reason.',
+        labelNames: ['wa_instance', 'reason'],
+        registers: r,
+      }),
+      'reason',
+      messageFailureReasons,
+    ),
     messagesReceived: new client.Counter({
       name: 'turbozap_messages_received_total',
       help: 'Inbound messages received from WhatsApp.',
@@ -70,12 +76,16 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['queue'],
       registers: r,
     }),
-    webhookDeliveries: new client.Counter({
-      name: 'turbozap_webhook_deliveries_total',
-      help: 'Webhook delivery attempts by outcome (delivered, retry, failed).',
-      labelNames: ['wa_instance', 'outcome'],
-      registers: r,
-    }),
+    webhookDeliveries: startAtZero(
+      new client.Counter({
+        name: 'turbozap_webhook_deliveries_total',
+        help: 'Webhook delivery attempts by outcome (delivered, retry, failed).',
+        labelNames: ['wa_instance', 'outcome'],
+        registers: r,
+      }),
+      'outcome',
+      webhookOutcomes,
+    ),
     webhookDuration: new client.Histogram({
       name: 'turbozap_webhook_delivery_duration_seconds',
       help: 'Webhook delivery attempt latency.',
@@ -92,18 +102,26 @@ export function createMetrics(registry: client.Registry) {
       help: 'Leases lost (renew failed) by this session-worker.',
       registers: r,
     }),
-    eventsPublished: new client.Counter({
-      name: 'turbozap_events_published_total',
-      help: 'Events published to the events exchange.',
-      labelNames: ['event'],
-      registers: r,
-    }),
-    retentionPruned: new client.Counter({
-      name: 'turbozap_retention_pruned_rows_total',
-      help: 'Rows deleted by the retention pruner, by table (events_outbox, webhook_deliveries).',
-      labelNames: ['table'],
-      registers: r,
-    }),
+    eventsPublished: startAtZero(
+      new client.Counter({
+        name: 'turbozap_events_published_total',
+        help: 'Events published to the events exchange.',
+        labelNames: ['event'],
+        registers: r,
+      }),
+      'event',
+      eventTypes,
+    ),
+    retentionPruned: startAtZero(
+      new client.Counter({
+        name: 'turbozap_retention_pruned_rows_total',
+        help: 'Rows deleted by the retention pruner, by table (events_outbox, webhook_deliveries).',
+        labelNames: ['table'],
+        registers: r,
+      }),
+      'table',
+      prunedTables,
+    ),
   };
 }
 
