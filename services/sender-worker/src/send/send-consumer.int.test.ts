@@ -147,7 +147,9 @@ describePg('send consumer', () => {
     let most = 0;
     c.handle = async (d) => {
       most = Math.max(most, ++working);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Hold the slots until more than two jobs are here (or give up): without the fetch-ahead,
+      // no third job could arrive while both slots are busy, and this one would end at 2.
+      await eventually(async () => delivered > 2, 3_000, 'a job fetched ahead').catch(() => {});
       if (deliveredBeforeFirstEnded === 0) deliveredBeforeFirstEnded = delivered;
       try {
         return await handle(d);
