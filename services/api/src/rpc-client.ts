@@ -3,6 +3,16 @@ import { type RpcMethod, rpcChannel, rpcReply, rpcReplyChannel } from '@turbozap
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { AppError } from '@turbozap/shared/errors/app-error';
 
+/** What an owner answers about the caller's own request is a 4xx, not a gateway failure. */
+const callerErrors: Record<string, number> = {
+  instance_not_connected: 409,
+  not_found: 404,
+  validation_failed: 400,
+  invalid_target: 400,
+  media_unreachable: 422,
+  media_too_large: 422,
+};
+
 /**
  * Request/reply to the session-worker that owns an instance. The request carries a
  * deadline, so an owner that receives it late never executes it.
@@ -43,14 +53,7 @@ export class RpcClient {
       if (!answer) throw new AppError('instance_timeout', 'the instance did not answer in time', 504);
       if (!answer.ok) {
         const code = answer.error?.code ?? 'instance_error';
-        const status =
-          code === 'instance_not_connected'
-            ? 409
-            : code === 'not_found'
-              ? 404
-              : code === 'validation_failed'
-                ? 400
-                : 502;
+        const status = callerErrors[code] ?? 502;
         throw new AppError(code, answer.error?.message ?? 'the instance could not complete the request', status);
       }
       return answer.result ?? null;

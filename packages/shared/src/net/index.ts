@@ -1,4 +1,5 @@
 export { createSafeAgent, type SafeAgentOptions } from './agent.ts';
+export { type FetchMediaOptions, fetchMediaUrl, MediaFetchError, type MediaFetchReason } from './fetch-media.ts';
 export {
   checkOutboundUrl,
   guardedLookup,

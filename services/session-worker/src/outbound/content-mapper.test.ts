@@ -25,6 +25,7 @@ const deps: ContentDeps = {
     contentType: key.endsWith('2') ? 'application/pdf' : 'image/webp',
   }),
   findMessage: async (ref) => (ref === earlier.id || ref === earlier.wa_message_id ? earlier : undefined),
+  fetchMedia: async (url) => ({ bytes: Buffer.from(`bytes of ${url}`), contentType: 'image/gif' }),
 };
 
 describe('outbound content mapping', () => {
@@ -99,6 +100,15 @@ describe('outbound content mapping', () => {
     expect(list.content).toEqual({ text: 'Pick one\n1. A\n2. B' });
     await expect(toBaileysContent(row('story', {}), deps)).rejects.toBeInstanceOf(PermanentError);
     await expect(toBaileysContent(row('text', {}), deps)).rejects.toMatchObject({ reason: 'invalid_content' });
+  });
+
+  test('media still given by URL reaches Baileys as the fetched bytes, never as a URL it would fetch', async () => {
+    const image = await toBaileysContent(row('image', { media_url: 'https://example.com/a.gif' }), deps);
+    expect(image.content).toEqual({ image: Buffer.from('bytes of https://example.com/a.gif'), mimetype: 'image/gif' });
+    const refusing = { ...deps, fetchMedia: () => Promise.reject(new PermanentError('invalid_target', 'refused')) };
+    await expect(toBaileysContent(row('sticker', { media_url: 'http://127.0.0.1/' }), refusing)).rejects.toMatchObject({
+      reason: 'invalid_target',
+    });
   });
 
   test('recipients: digits become phone JIDs, JIDs pass through', () => {

@@ -1,6 +1,6 @@
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
-import type { AnyMessageContent, proto, WAMediaUpload, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
 
 /** What mapping needs from outside: stored media and earlier messages (for quotes, reactions, edits). */
 export interface ContentDeps {
@@ -8,6 +8,11 @@ export interface ContentDeps {
   loadMedia(blobKey: string): Promise<{ bytes: Buffer; contentType: string }>;
   /** A stored message of this instance by our id or its WhatsApp id. */
   findMessage(ref: string): Promise<MessageRow | undefined>;
+  /**
+   * Media still given by URL (the sender-worker stores media first, so rarely), through the SSRF
+   * guard and the size cap. Baileys gets the bytes: given a URL, it would fetch it unguarded.
+   */
+  fetchMedia(url: string): Promise<{ bytes: Buffer; contentType: string }>;
 }
 
 export interface MappedContent {
@@ -57,8 +62,8 @@ async function targetKey(c: Content, deps: ContentDeps): Promise<WAMessageKey> {
 }
 
 interface Upload {
-  upload: WAMediaUpload;
-  /** Known only for stored media; Baileys would otherwise guess one per kind (image/jpeg…). */
+  upload: Buffer;
+  /** Known only for stored or fetched media; Baileys would otherwise guess one per kind (image/jpeg…). */
   storedType?: string;
 }
 
@@ -70,7 +75,10 @@ async function media(row: Row, c: Content, deps: ContentDeps): Promise<Upload> {
   const base64 = str(c, 'base64');
   if (base64) return { upload: Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64') };
   const url = str(c, 'media_url', 'url');
-  if (url) return { upload: { url } };
+  if (url) {
+    const { bytes, contentType } = await deps.fetchMedia(url);
+    return { upload: bytes, ...(contentType ? { storedType: contentType } : {}) };
+  }
   throw new PermanentError('media_missing', 'no media stored for this message');
 }
 

@@ -18,13 +18,15 @@ import { waMessageIdFor } from './message-id.ts';
 import type { Pacer } from './pacer.ts';
 import { keepSentPollSecret, withPollSecret } from './poll-secret.ts';
 import { classifySendError } from './send-errors.ts';
+import { noLinkPreview, urlMedia } from './url-media.ts';
 
 export interface SenderOptions {
   scope: InstanceScope;
   /** The logged-in socket, or undefined while there is none. */
   socket: () => WASocket | undefined;
   pacer: Pacer;
-  content: ContentDeps;
+  /** Stored media and messages; URLs are fetched here, under the configuration's guard. */
+  content: Omit<ContentDeps, 'fetchMedia'>;
   sendTyping: boolean;
   /** Transient failures before a message ends `failed`. */
   maxAttempts?: number;
@@ -74,11 +76,13 @@ export class OutboundSender {
    */
   readonly #lids = new TtlLruCache(64, 60_000);
   readonly #batch: number;
+  readonly #content: ContentDeps;
   /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
 
   constructor(options: SenderOptions) {
     this.#o = options;
+    this.#content = { ...options.content, fetchMedia: urlMedia(options.scope.ctx.config.media) };
     this.#batch = options.pacer.enabled || options.sendTyping ? 1 : (options.batch ?? DEFAULT_BATCH);
   }
 
@@ -221,11 +225,15 @@ export class OutboundSender {
   async #sendOne(sock: WASocket, row: ClaimedRow, signal: AbortSignal) {
     const { scope } = this.#o;
     const waId = row.wa_message_id ?? waMessageIdFor(row.id);
-    const mapped = await toBaileysContent(row, this.#o.content);
+    const mapped = await toBaileysContent(row, this.#content);
     const { quoted } = mapped;
     const content = await withPollSecret(scope, row, waId, mapped.content);
     await this.#typing(sock, row, signal);
-    const onWire = await sock.sendMessage(row.remote_jid, content, { messageId: waId, ...(quoted ? { quoted } : {}) });
+    const onWire = await sock.sendMessage(row.remote_jid, content, {
+      messageId: waId,
+      ...noLinkPreview,
+      ...(quoted ? { quoted } : {}),
+    });
     await keepSentPollSecret(scope, waId, content, onWire);
     const lid = await this.#lidOf(sock, row.remote_jid);
     return instanceEvent(

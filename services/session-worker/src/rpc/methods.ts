@@ -19,6 +19,11 @@ export interface RpcCall {
   params: Record<string, unknown>;
   /** Stored messages of this instance, newest first (optionally of one chat): chats and contacts are derived from them. */
   recent(remoteJid?: string, limit?: number): Promise<MessageRow[]>;
+  /**
+   * The bytes behind a URL the caller gave, through the SSRF guard and the size cap; throws an
+   * RpcError with a stable code. Baileys gets these bytes: given a URL, it would fetch it unguarded.
+   */
+  fetchMedia(url: string): Promise<Buffer>;
 }
 
 type Params = Record<string, unknown>;
@@ -163,11 +168,12 @@ export const rpcMethods: Record<RpcMethod, (call: RpcCall) => Promise<unknown>> 
     lid: sock.user?.lid ?? null,
     name: sock.user?.name ?? null,
   }),
-  'profile.update': async ({ sock, params }) => {
+  'profile.update': async ({ sock, params, fetchMedia }) => {
+    // Fetched first: a picture that cannot be had fails the call before anything else changed.
+    const picture = typeof params['picture_url'] === 'string' ? await fetchMedia(params['picture_url']) : undefined;
     if (typeof params['name'] === 'string') await sock.updateProfileName(params['name']);
     if (typeof params['status'] === 'string') await sock.updateProfileStatus(params['status']);
-    if (typeof params['picture_url'] === 'string' && sock.user?.id)
-      await sock.updateProfilePicture(sock.user.id, { url: params['picture_url'] });
+    if (picture && sock.user?.id) await sock.updateProfilePicture(sock.user.id, picture);
     return { updated: true };
   },
   'privacy.get': ({ sock }) => sock.fetchPrivacySettings(true),

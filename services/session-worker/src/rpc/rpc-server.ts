@@ -1,3 +1,4 @@
+import type { Config } from '@turbozap/shared/config/config';
 import {
   type RpcMethod,
   type RpcReply,
@@ -7,12 +8,24 @@ import {
 } from '@turbozap/shared/contracts/control';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { fetchMediaUrl, MediaFetchError } from '@turbozap/shared/net';
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { WorkerContext } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { Lru } from '../util/lru.ts';
 import { withTimeout } from '../util/timeout.ts';
 import { RpcError, rpcMethods } from './methods.ts';
+
+/** A URL's bytes by the caller's deadline, or an RpcError whose code and text say nothing the target answered. */
+async function fetchForCaller(media: Config['media'], url: string, deadline: number): Promise<Buffer> {
+  try {
+    const { allowPrivateTargets: allowPrivate, maxBytes } = media;
+    return (await fetchMediaUrl(url, { allowPrivate, maxBytes, timeoutMs: Math.max(1, deadline - Date.now()) })).bytes;
+  } catch (error) {
+    if (error instanceof MediaFetchError) throw new RpcError(error.reason, error.message);
+    throw error;
+  }
+}
 
 /**
  * Serves `rpc:<instanceId>` while this worker owns the instance. A request past its deadline
@@ -40,7 +53,12 @@ export async function serveRpc(
       if (!sock) throw new RpcError('instance_not_connected', 'the instance is not connected');
       const recent = (remoteJid?: string, limit = 100) =>
         messagesRepo.list(ctx.db, { instanceId: scope.instance.id, remoteJid, limit });
-      const result = await withTimeout(run({ sock, params, recent }), Math.max(1, deadline - Date.now()), method);
+      const fetchMedia = (url: string) => fetchForCaller(ctx.config.media, url, deadline);
+      const result = await withTimeout(
+        run({ sock, params, recent, fetchMedia }),
+        Math.max(1, deadline - Date.now()),
+        method,
+      );
       return { requestId, ok: true, result };
     } catch (error) {
       const code = error instanceof RpcError ? error.code : 'whatsapp_error';
