@@ -14,8 +14,8 @@
 #   * `--phone NÚMERO` pede um código de pareamento (8 caracteres, digitado no celular em
 #     "Aparelhos conectados > Conectar com número de telefone") em vez do QR;
 #   * `--raw` imprime também a string do QR (linha `QR: ...`), para automação e testes;
-#   * consulta a cada POLL_INTERVAL s (padrão 2: o limite REDIS_RATE_LIMIT_RPM também conta as
-#     consultas de status/qrcode da instância) e, se receber 429, espera o Retry-After.
+#   * consulta a cada POLL_INTERVAL s (padrão 2; as consultas de status/qrcode contam no limite
+#     de leituras REDIS_READ_RATE_LIMIT_RPM) e, se receber 429, espera o Retry-After.
 #
 # Códigos de saída: 0 conectado; 1 falha/prazo; 2 uso ou erro da API (401/404/conexão).
 set -uo pipefail
@@ -60,7 +60,7 @@ if ! [[ $INSTANCE_NAME =~ ^[a-z0-9_-]{1,64}$ ]]; then
 fi
 
 # api METHOD PATH -> corpo em stdout; falha (return 2) com a mensagem da API se HTTP != 2xx.
-# 429 (REDIS_RATE_LIMIT_RPM vale também para status/qrcode da instância): espera o Retry-After
+# 429 (o limite de leituras, REDIS_READ_RATE_LIMIT_RPM, vale para status/qrcode): espera o Retry-After
 # e tenta de novo, em vez de abortar no meio da reautenticação.
 api() {
   local method=$1 path=$2 body code retry tries=0

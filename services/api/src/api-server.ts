@@ -5,10 +5,11 @@ import type { Component, Runtime } from '@turbozap/shared/runtime';
 import { createApp } from './app.ts';
 import { createDeps } from './deps.ts';
 import { EventHub } from './events-stream/hub.ts';
+import { apiLimits } from './limits.ts';
 
 /** The API role: the Express app on SERVER_PORT (HTTPS when TLS files are configured). */
 export function createApiServer(runtime: Runtime, readiness: () => Promise<Record<string, boolean>>): Component {
-  const deps = createDeps(runtime);
+  const deps = createDeps(runtime, apiLimits(runtime.config));
   const hub = new EventHub(runtime);
   const { app } = createApp({ deps, hub, readiness });
   const { server: settings } = runtime.config;

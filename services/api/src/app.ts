@@ -17,15 +17,6 @@ import { webhookRoutes } from './routes/webhooks.ts';
 
 export const apiVersion = '0.1.0';
 
-/** NUL and lone surrogates are valid JSON but PostgreSQL cannot store them: refuse them as bad JSON (400). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching NUL is the point
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-function rejectUnstorable(_key: string, value: unknown): unknown {
-  if (typeof value === 'string' && unstorable.test(value))
-    throw new SyntaxError('strings must not contain NUL or unpaired surrogates');
-  return value;
-}
-
 export interface AppOptions {
   deps: ApiDeps;
   hub: EventHub;
@@ -37,7 +28,9 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
   const { config, registry, metrics, logger } = deps.runtime;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // req.ip is the client a proxy on a private network forwarded, else the peer itself: a client
+  // cannot choose its address (X-Forwarded-For) to slip past the failed-authentication limit.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(httpMetrics(metrics));
   if (config.api.corsOrigins.length > 0) {
@@ -47,7 +40,11 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
     // The ops endpoints are all GETs: a send does not pay for an async detour.
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const authorizeMetrics = config.api.metricsRequireKey
-      ? async () => Boolean(await deps.keys.resolve(req.get('x-api-key') ?? '').catch(() => null))
+      ? () =>
+          deps.auth.authenticate(req).then(
+            () => true,
+            () => false,
+          )
       : undefined;
     try {
       if (!(await handleOps(req, res, { registry, readiness, ...(authorizeMetrics ? { authorizeMetrics } : {}) })))
@@ -56,13 +53,7 @@ export function createApp({ deps, hub, readiness }: AppOptions): { app: Express;
       next(error);
     }
   });
-  app.use(
-    express.json({
-      limit: config.api.bodyLimit,
-      type: ['application/json', 'application/*+json'],
-      reviver: rejectUnstorable,
-    }),
-  );
+  // No body parser here: a route reads its body once the key is checked (http/body.ts).
 
   const routes: RouteTable = [];
   const router = Router();

@@ -3,23 +3,36 @@ import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Runtime } from '@turbozap/shared/runtime';
 import type { Response } from 'express';
+import { type BodyReaders, bodyReaders } from './http/body.ts';
 import { InstanceCache, type InstanceLookup } from './instance-cache.ts';
-import { KeyResolver } from './middleware/auth.ts';
+import type { ApiLimits } from './limits.ts';
+import { Authenticator } from './middleware/auth.ts';
+import { FailedAuthLimiter } from './middleware/failed-auth.ts';
+import { KeyResolver } from './middleware/key-resolver.ts';
 import { RpcClient } from './rpc-client.ts';
 import { SendPublisher } from './send-publisher.ts';
 
 /** Everything route handlers use, built once per app from the process's runtime. */
 export interface ApiDeps {
   runtime: Runtime;
-  keys: KeyResolver;
+  auth: Authenticator;
+  /** JSON body readers, run by a route once the request is authenticated. */
+  bodies: BodyReaders;
   /** Fresh reads of the instance row. */
   instances: InstanceLookup;
   /** The same, cached briefly, for routes that use only the id and name (see instance-cache.ts). */
   cachedInstances: InstanceCache;
-  rateLimit(instance: InstanceRow, res: Response): Promise<void>;
+  /** Counts the request against the instance's budget (429 past it). */
+  rateLimit(instance: InstanceRow, budget: RateBudget, res: Response): Promise<void>;
   rpc: RpcClient;
   publisher: SendPublisher;
 }
+
+/**
+ * `send`: requests that make WhatsApp work or change state (REDIS_RATE_LIMIT_RPM); `read`: the
+ * other GETs (REDIS_READ_RATE_LIMIT_RPM), so a client polling status never starves its sends.
+ */
+export type RateBudget = 'send' | 'read';
 
 /**
  * How long a replica may reuse an instance row for a send. A deleted instance stops
@@ -28,26 +41,34 @@ export interface ApiDeps {
  */
 export const instanceCacheTtlMs = 5_000;
 
-export function createDeps(runtime: Runtime): ApiDeps {
+export function createDeps(runtime: Runtime, limits: ApiLimits): ApiDeps {
   const { db, config, coordination } = runtime;
-  const rpm = config.api.rateLimitRpm;
+  const budgets = {
+    send: { rpm: config.api.rateLimitRpm, key: (id: string) => id, what: 'requests' },
+    read: { rpm: limits.readRateLimitRpm, key: (id: string) => `read:${id}`, what: 'reads' },
+  };
   const instances: InstanceLookup = {
     byId: (id) => instancesRepo.byId(db, id),
     byName: (name) => instancesRepo.byName(db, name),
   };
   return {
     runtime,
-    keys: new KeyResolver(db, () => config.api.adminKeys),
+    auth: new Authenticator(
+      new KeyResolver(db, () => config.api.adminKeys),
+      new FailedAuthLimiter(limits.failedAuthPerMinute),
+    ),
+    bodies: bodyReaders(config.api.bodyLimit),
     instances,
     cachedInstances: new InstanceCache(instances, { ttlMs: instanceCacheTtlMs, maxEntries: 10_000 }),
-    async rateLimit(instance, res) {
+    async rateLimit(instance, budget, res) {
+      const { rpm, key, what } = budgets[budget];
       if (rpm === 0) return;
-      const r = await coordination.rateLimit(instance.id, rpm, 60_000);
+      const r = await coordination.rateLimit(key(instance.id), rpm, 60_000);
       res.setHeader('RateLimit-Limit', String(r.limit));
       res.setHeader('RateLimit-Remaining', String(Math.max(0, r.remaining)));
       res.setHeader('RateLimit-Reset', String(Math.ceil(r.retryAfterMs / 1000)));
       if (!r.allowed) {
-        throw new AppError('rate_limited', `rate limit of ${rpm} requests per minute exceeded`, 429, {
+        throw new AppError('rate_limited', `rate limit of ${rpm} ${what} per minute exceeded`, 429, {
           retryAfterSeconds: Math.max(1, Math.ceil(r.retryAfterMs / 1000)),
         });
       }

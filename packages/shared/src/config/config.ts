@@ -31,6 +31,8 @@ export interface Config {
   api: {
     adminKeys: string[];
     rateLimitRpm: number;
+    /** Reads per minute per instance (their own budget, so polling never starves sends); 0: none. */
+    readRateLimitRpm: number;
     corsOrigins: string[];
     bodyLimit: string;
     publicUrl: string | undefined;

@@ -116,6 +116,9 @@ export function loadConfig(role: Role, given: Record<string, string | undefined>
     api: {
       adminKeys: env.API_KEY,
       rateLimitRpm: env.REDIS_RATE_LIMIT_RPM,
+      // Left unset, it follows REDIS_RATE_LIMIT_RPM=0: a deployment that turned limiting off keeps it off.
+      readRateLimitRpm:
+        present('REDIS_READ_RATE_LIMIT_RPM') || env.REDIS_RATE_LIMIT_RPM !== 0 ? env.REDIS_READ_RATE_LIMIT_RPM : 0,
       corsOrigins: env.CORS_ORIGINS,
       bodyLimit: env.BODY_LIMIT,
       publicUrl: env.PUBLIC_URL,

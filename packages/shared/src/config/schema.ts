@@ -41,6 +41,8 @@ export const mediaEnv = z.object({
 export const apiEnv = z.object({
   API_KEY: list,
   REDIS_RATE_LIMIT_RPM: int(0, 1_000_000, 60),
+  /** Reads (GET routes that do not call WhatsApp) have their own budget, so polling never starves sends. */
+  REDIS_READ_RATE_LIMIT_RPM: int(0, 1_000_000, 600),
   CORS_ORIGINS: list,
   BODY_LIMIT: z.string().trim().default('16mb'),
   PUBLIC_URL: url(['http', 'https']).optional(),

@@ -13,7 +13,8 @@ describe('database down', () => {
   test('a send gets a quick 503 service_unavailable with Retry-After, never a hang or a 500', async () => {
     const started = Date.now();
     const res = await api.request('POST', '/message/any/text', {
-      key: 'tzk_some-instance-key-that-needs-a-lookup',
+      // Well-formed (as generateKey makes them), so only the database can tell it is unknown.
+      key: `tzk_${'k'.repeat(32)}`,
       body: { to: '5511999990000', text: 'x' },
     });
     expect(res.status).toBe(503);

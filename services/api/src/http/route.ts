@@ -2,21 +2,27 @@ import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError, validationFailed } from '@turbozap/shared/errors/app-error';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import type { ApiDeps } from '../deps.ts';
+import type { ApiDeps, RateBudget } from '../deps.ts';
 import type { InstanceLookup } from '../instance-cache.ts';
-import { authenticate, forbidden, type Principal } from '../middleware/auth.ts';
+import { forbidden, type Principal } from '../middleware/auth.ts';
+import { readBody } from './body.ts';
+import { unknownFieldIssues } from './unknown-fields.ts';
 
 export type Access = 'public' | 'admin' | 'instance';
 
-export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, A extends Access = Access> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path; `:name` is an instance name and makes it an instance route. */
   path: string;
   summary: string;
   tag: string;
-  access: Access;
+  access: A;
   body?: B;
+  /** The body may be up to BODY_LIMIT (base64 media); other bodies are small (body.ts). */
+  largeBody?: boolean;
   query?: Q;
+  /** Which per-instance rate limit counts the request: `read` for GETs unless said otherwise. */
+  budget?: RateBudget;
   /** Status of a success (documented; the handler sends it). */
   successStatus?: number;
   /**
@@ -25,27 +31,36 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType> {
    * throws InstanceGoneError, and the route then looks again). Everything else reads fresh.
    */
   cachedInstance?: boolean;
-  /** Content type the body must have when a body schema is given (415 otherwise). */
-  handler: (ctx: HandlerContext<z.output<B>, z.output<Q>>) => Promise<void>;
+  handler: (ctx: HandlerContext<z.output<B>, z.output<Q>, A>) => Promise<void>;
 }
 
-export interface HandlerContext<B, Q> {
+export interface HandlerContext<B, Q, A extends Access = Access> {
   req: Request;
   res: Response;
   body: B;
   query: Q;
   params: Record<string, string>;
-  principal: Principal;
+  /** Who the key belongs to; public routes check no key and have none. */
+  principal: A extends 'public' ? null : Principal;
   /** The instance named by `:name` (instance routes only). */
-  instance: InstanceRow;
+  instance: A extends 'instance' ? InstanceRow : undefined;
   deps: ApiDeps;
 }
 
 /** The routes of one app, for the OpenAPI document: a route cannot exist without its schemas here. */
 export type RouteTable = RouteSpec<z.ZodType, z.ZodType>[];
 
-const issues = (error: z.ZodError, where: string) =>
-  error.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
+/** The input as the schema parses it; every problem, unknown fields included, in one 400. */
+function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  const unknown = unknownFieldIssues(schema, value, where);
+  if (parsed.success && unknown.length === 0) return parsed.data;
+  const invalid = parsed.success ? [] : parsed.error.issues;
+  throw validationFailed([
+    ...unknown,
+    ...invalid.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message })),
+  ]);
+}
 
 const instanceName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'instance names are 1-64 of a-z 0-9 _ -');
 
@@ -65,43 +80,47 @@ export class InstanceGoneError extends AppError {
   }
 }
 
-export type Define = <B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
-  spec: RouteSpec<B, Q>,
+export type Define = <
+  B extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  A extends Access = Access,
+>(
+  spec: RouteSpec<B, Q, A>,
 ) => void;
 
 /** Registers routes on `router` and records each in `table`. */
 export const routeDefiner =
   (router: Router, deps: ApiDeps, table: RouteTable): Define =>
-  <B extends z.ZodType, Q extends z.ZodType>(spec: RouteSpec<B, Q>) => {
+  <B extends z.ZodType, Q extends z.ZodType, A extends Access>(spec: RouteSpec<B, Q, A>) => {
     table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
+    const budget = spec.budget ?? (spec.method === 'get' ? 'read' : 'send');
+    const bodyReader = spec.largeBody ? deps.bodies.large : deps.bodies.small;
+    // Each step costs more than the one before; none runs for a request an earlier one refused.
     const run = async (req: Request, res: Response, fresh: boolean) => {
-      const principal: Principal = spec.access === 'public' ? { kind: 'admin' } : await authenticate(req, deps.keys);
-      if (spec.access === 'admin' && principal.kind !== 'admin') throw forbidden();
+      const principal = spec.access === 'public' ? null : await deps.auth.authenticate(req);
+      if (spec.access === 'admin' && principal?.kind !== 'admin') throw forbidden();
       const params = req.params as Record<string, string>;
-      let instance = undefined as unknown as InstanceRow;
-      if (spec.access === 'instance') {
+      let instance: InstanceRow | undefined;
+      if (spec.access === 'instance' && principal) {
         instance = await resolveInstance(fresh ? deps.instances : deps.cachedInstances, principal, params.name ?? '');
-        await deps.rateLimit(instance, res);
+        await deps.rateLimit(instance, budget, res);
       }
       let body = undefined as z.output<B>;
       if (spec.body) {
         if (!req.is('application/json')) {
           throw new AppError('unsupported_media_type', 'send a JSON body with Content-Type: application/json', 415);
         }
-        const parsed = spec.body.safeParse(req.body ?? {});
-        if (!parsed.success) throw validationFailed(issues(parsed.error, 'body'));
-        body = parsed.data;
+        await readBody(bodyReader, req, res);
+        body = parseInput(spec.body, req.body ?? {}, 'body');
       }
-      let query = undefined as z.output<Q>;
-      if (spec.query) {
-        const parsed = spec.query.safeParse({ ...(req.query as object) });
-        if (!parsed.success) throw validationFailed(issues(parsed.error, 'query'));
-        query = parsed.data;
-      }
+      const query = (
+        spec.query ? parseInput(spec.query, { ...(req.query as object) }, 'query') : undefined
+      ) as z.output<Q>;
+      const context = { req, res, body, query, params, principal, instance, deps };
       try {
-        await spec.handler({ req, res, body, query, params, principal, instance, deps });
+        await spec.handler(context as HandlerContext<z.output<B>, z.output<Q>, A>);
       } catch (error) {
-        if (error instanceof InstanceGoneError) deps.cachedInstances.forget(instance);
+        if (error instanceof InstanceGoneError && instance) deps.cachedInstances.forget(instance);
         throw error;
       }
     };

@@ -1,11 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
-import { apiKeysRepo, hashKey } from '@turbozap/shared/db/repositories/api-keys';
-import type { DB } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
-import type { Kysely } from 'kysely';
+import type { FailedAuthLimiter } from './failed-auth.ts';
+import type { KeyResolver, Principal } from './key-resolver.ts';
 
-export type Principal = { kind: 'admin' } | { kind: 'instance'; instanceId: string };
+export type { Principal } from './key-resolver.ts';
 
 /** `X-API-Key: <key>` or `Authorization: Bearer <key>`. */
 export function presentedKey(req: Request): string | undefined {
@@ -17,66 +15,41 @@ export function presentedKey(req: Request): string | undefined {
 }
 
 /**
- * Resolves keys: admin keys from API_KEY (compared in constant time, several for rotation
- * with overlap) and keys in the database (admin keys made with `turbozap keys`, instance
- * keys). Database answers are cached briefly so a hot client costs no query per request;
- * a revoked key stops working within `cacheMs`.
+ * Checks the request's key, counting failures per client address (`req.ip`: the peer, or the
+ * address a proxy on a private network forwarded). Past the limit, the address gets 429
+ * `too_many_failed_auth` until its minute ends for every key this replica cannot check without
+ * the database; API_KEY admin keys and recently used keys still pass, so one client's mistakes
+ * do not lock out a working neighbour behind the same address.
  */
-export class KeyResolver {
-  #db: Kysely<DB>;
-  #adminKeys: () => string[];
-  #cache = new Map<string, { principal: Principal | null; until: number }>();
-  #cacheMs: number;
-  /** Hashes of the admin keys, so a request hashes only the key it presents. */
-  #adminHashes = new Map<string, Buffer>();
+export class Authenticator {
+  readonly #keys: KeyResolver;
+  readonly #failures: FailedAuthLimiter;
 
-  constructor(db: Kysely<DB>, adminKeys: () => string[], cacheMs = 10_000) {
-    this.#db = db;
-    this.#adminKeys = adminKeys;
-    this.#cacheMs = cacheMs;
+  constructor(keys: KeyResolver, failures: FailedAuthLimiter) {
+    this.#keys = keys;
+    this.#failures = failures;
   }
 
-  async resolve(key: string): Promise<Principal | null> {
-    // Compared through their hashes in constant time (lengths never leak), every candidate every time.
-    const presented = Buffer.from(hashKey(key), 'hex');
-    let admin = false;
-    for (const candidate of this.#adminKeys()) admin = timingSafeEqual(this.#adminHash(candidate), presented) || admin;
-    if (admin) return { kind: 'admin' };
-    const cached = this.#cache.get(key);
-    if (cached && cached.until > Date.now()) return cached.principal;
-    const row = await apiKeysRepo.findActive(this.#db, key);
-    const principal: Principal | null = row
-      ? row.scope === 'admin'
-        ? { kind: 'admin' }
-        : { kind: 'instance', instanceId: row.scope }
-      : null;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(key, { principal, until: Date.now() + this.#cacheMs });
-    return principal;
-  }
-
-  #adminHash(candidate: string): Buffer {
-    let hash = this.#adminHashes.get(candidate);
-    if (!hash) {
-      // Rotation replaces the list: keep only the hashes of keys still configured.
-      if (this.#adminHashes.size > 16) this.#adminHashes.clear();
-      hash = Buffer.from(hashKey(candidate), 'hex');
-      this.#adminHashes.set(candidate, hash);
+  async authenticate(req: Request): Promise<Principal> {
+    const presented = presentedKey(req);
+    const key = presented && presented.length <= 512 ? presented : undefined;
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const blockedFor = this.#failures.blockedFor(address);
+    if (blockedFor > 0) {
+      const known = key ? this.#keys.known(key) : null;
+      if (known) return known;
+      throw new AppError(
+        'too_many_failed_auth',
+        `more than ${this.#failures.limit} failed authentications from this address in a minute`,
+        429,
+        { retryAfterSeconds: blockedFor },
+      );
     }
-    return hash;
+    const principal = key ? await this.#keys.resolve(key) : null;
+    if (principal) return principal;
+    this.#failures.fail(address);
+    throw new AppError('unauthorized', 'missing or invalid API key', 401);
   }
-
-  forget(): void {
-    this.#cache.clear();
-  }
-}
-
-export async function authenticate(req: Request, keys: KeyResolver): Promise<Principal> {
-  const key = presentedKey(req);
-  if (!key || key.length > 512) throw new AppError('unauthorized', 'missing or invalid API key', 401);
-  const principal = await keys.resolve(key);
-  if (!principal) throw new AppError('unauthorized', 'missing or invalid API key', 401);
-  return principal;
 }
 
 export const forbidden = () => new AppError('forbidden', 'this key cannot access this resource', 403);

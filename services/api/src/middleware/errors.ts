@@ -36,6 +36,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (error instanceof AppError) {
       return fail(res, error.status, error.code, error.message, error.details, error.retryAfterSeconds);
     }
+    // A path with a broken %-escape (Express's params, or our own decoding of /media keys).
+    if ((error as Error)?.name === 'URIError')
+      return fail(res, 400, 'malformed_uri', 'the path has an invalid %-escape');
     const httpError = httpErrorCodes[(error as { type?: string })?.type ?? ''];
     if (httpError) return fail(res, httpError[0], httpError[1], (error as Error).message);
     const status = (error as { status?: number })?.status;

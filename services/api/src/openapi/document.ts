@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import type { RouteTable } from '../http/route.ts';
 
+/** Objects say `additionalProperties: false`: the API refuses unknown fields (http/unknown-fields.ts). */
 const toSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+  z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = (zodSchema as z.core.$ZodTypes)._zod.def;
+      if (def.type === 'object' && !def.catchall) jsonSchema.additionalProperties = false;
+    },
+  });
 
 const envelope = {
   success: { type: 'object', properties: { success: { const: true }, data: {} }, required: ['success', 'data'] },

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import type { EventHub } from '../events-stream/hub.ts';
 import { ok } from '../http/envelope.ts';
-import { type Define, type HandlerContext, isInstanceName } from '../http/route.ts';
-import { authenticate } from '../middleware/auth.ts';
+import { type Define, isInstanceName } from '../http/route.ts';
 
 const tokenTtlMs = 5 * 60_000;
 
@@ -22,7 +21,7 @@ async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
     if (row && row.name === name) return row.id;
     throw new AppError('unauthorized', 'invalid or expired stream token', 401);
   }
-  const principal = await authenticate(req, deps.keys);
+  const principal = await deps.auth.authenticate(req);
   const row = await instancesRepo.byName(deps.runtime.db, name);
   if (principal.kind === 'instance' && row?.id !== principal.instanceId)
     throw new AppError('forbidden', 'this key cannot access this resource', 403);
@@ -37,7 +36,7 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     summary: 'A short-lived token for this instance event stream (?token=)',
     tag: 'events',
     access: 'instance',
-    async handler({ res, instance }: HandlerContext<undefined, undefined>) {
+    async handler({ res, instance }) {
       const token = randomBytes(24).toString('base64url');
       await deps.runtime.coordination.setValue(`stream-token:${token}`, instance.id, tokenTtlMs);
       ok(res, { token, expires_in: tokenTtlMs / 1000 });

@@ -191,6 +191,8 @@ export function instanceCallRoutes(define: Define): void {
       summary: call.summary,
       tag: call.path.split('/')[1] ?? 'instance',
       access: 'instance',
+      // Every call here is WhatsApp work, GETs included: they count against the send budget.
+      budget: 'send',
       ...(call.body ? { body: call.body } : {}),
       async handler({ res, body, params, instance, deps }) {
         const parsedParams = paramSchema.safeParse(params);

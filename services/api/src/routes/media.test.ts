@@ -19,4 +19,18 @@ describe('media downloads by presigned URL', () => {
     expect((await fetch(`${api.url}${url.pathname}${url.search}`)).status).toBe(404);
     expect((await fetch(`${api.url}/media/media/i1/m1`)).status).toBe(404);
   });
+
+  test('a path with a broken %-escape is a 4xx with a stable code, never a 500', async () => {
+    // Under /media it names no blob; in a route parameter, Express cannot decode it.
+    for (const [method, path, status, code] of [
+      ['GET', '/media/%E0%A4%A', 404, 'media_not_found'],
+      ['GET', '/media/a/%ZZ', 404, 'media_not_found'],
+      ['GET', '/instance/%E0%A4%A/status', 400, 'malformed_uri'],
+      ['POST', '/api/message/%E0%A4%A/text', 400, 'malformed_uri'],
+      ['GET', '/group/x/%E0%A4%A', 400, 'malformed_uri'],
+    ] as const) {
+      const res = await api.request(method, path, method === 'POST' ? { body: {} } : {});
+      expect([path, res.status, res.body.error?.code]).toEqual([path, status, code]);
+    }
+  });
 });

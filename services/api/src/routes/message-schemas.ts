@@ -119,23 +119,19 @@ export const messageBodies = {
       .min(1)
       .max(10),
   }),
-  story: z
-    .object({
-      type: z.enum(['text', 'image', 'video']),
-      text: z.string().max(700).optional(),
-      background_color: z
-        .string()
-        .regex(/^#[0-9a-fA-F]{6}$/)
-        .optional(),
-      ...mediaSource,
-      recipients: z.array(recipient).max(1024).optional(),
-    })
-    .refine((v) => (v.type === 'text' ? Boolean(v.text) : oneSource(v)), {
-      message: 'a text story needs text; a media story exactly one of media_url or base64',
-    }),
   edit: z.object({ to: recipient, message_id: z.string().min(1).max(128), text: z.string().min(1).max(65_536) }),
-  delete: z.object({ to: recipient, message_id: z.string().min(1).max(128), for_everyone: z.boolean().default(true) }),
+  delete: z.object({
+    to: recipient,
+    message_id: z.string().min(1).max(128),
+    // Deleting only on this device is a different WhatsApp operation, not implemented: false is refused, not ignored.
+    for_everyone: z
+      .literal(true, { error: 'only true: deleting a message for this device alone is not supported' })
+      .default(true),
+  }),
 } as const;
 
 export type MessageType = keyof typeof messageBodies;
 export const messageTypes = Object.keys(messageBodies) as MessageType[];
+
+/** Types whose body may carry the media itself (base64): they take up to BODY_LIMIT. */
+export const carriesMedia = (type: MessageType): boolean => 'base64' in messageBodies[type].shape;

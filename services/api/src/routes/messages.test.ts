@@ -27,7 +27,6 @@ const valid: Record<string, unknown> = {
     sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }],
   },
   carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
-  story: { type: 'text', text: 'hi' },
   edit: { to: '5511999990000', message_id: 'ABC', text: 'fixed' },
   delete: { to: '5511999990000', message_id: 'ABC' },
 };
@@ -67,6 +66,69 @@ describe('messages', () => {
     const res = await api.request('POST', `/message/shop/${type}`, { key, body });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
+    expect(await count()).toBe(before);
+  });
+
+  test('what the workers cannot do is refused at once, not accepted and failed later', async () => {
+    const count = async () => (await api.runtime.db.selectFrom('messages').select('id').execute()).length;
+    const before = await count();
+    const story = await api.request('POST', '/message/shop/story', { key, body: { type: 'text', text: 'hi' } });
+    expect([story.status, story.body.error.code]).toEqual([400, 'message_type_not_supported']);
+    const forMe = await api.request('POST', '/message/shop/delete', {
+      key,
+      body: { to: '5511999990000', message_id: 'ABC', for_everyone: false },
+    });
+    expect([forMe.status, forMe.body.error.code]).toEqual([400, 'validation_failed']);
+    expect(forMe.body.error.details).toEqual([
+      { field: 'body.for_everyone', message: expect.stringMatching(/not supported/) },
+    ]);
+    expect(await count()).toBe(before);
+    const forEveryone = await api.request('POST', '/message/shop/delete', {
+      key,
+      body: { to: '5511999990000', message_id: 'ABC', for_everyone: true },
+    });
+    expect(forEveryone.status).toBe(202);
+  });
+
+  test('unknown fields are refused, each named with the field it probably meant', async () => {
+    const count = async () => (await api.runtime.db.selectFrom('messages').select('id').execute()).length;
+    const before = await count();
+    const res = await api.request('POST', '/message/shop/text', {
+      key,
+      body: { to: '5511999990000', text: 'hi', quoted_id: 'ABC', delayMs: 5, colour: 'red' },
+    });
+    expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
+    expect(res.body.error.details).toEqual([
+      { field: 'body.quoted_id', message: 'unknown field; did you mean "quoted"?' },
+      { field: 'body.delayMs', message: 'unknown field; did you mean "delay_ms"?' },
+      { field: 'body.colour', message: expect.stringMatching(/^unknown field; known fields: to, quoted, /) },
+    ]);
+    const nested = await api.request('POST', '/message/shop/list', {
+      key,
+      body: {
+        to: '5511999990000',
+        text: 't',
+        button_text: 'open',
+        sections: [{ title: 's', rows: [{ id: 'r', title: 'row', descripton: 'd' }] }],
+      },
+    });
+    expect(nested.body.error.details).toEqual([
+      { field: 'body.sections.0.rows.0.descripton', message: 'unknown field; did you mean "description"?' },
+    ]);
+    // Keys every object inherits are no fields either.
+    const inherited = await api.request('POST', '/message/shop/text', {
+      key,
+      body: '{"to":"5511999990000","text":"x","constructor":1,"__proto__":{"text":2}}',
+    });
+    expect(inherited.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'body.constructor',
+      'body.__proto__',
+    ]);
+    const query = await api.request('GET', '/message/shop?limt=5', { key });
+    expect([query.status, query.body.error.details]).toEqual([
+      400,
+      [{ field: 'query.limt', message: 'unknown field; did you mean "limit"?' }],
+    ]);
     expect(await count()).toBe(before);
   });
 

@@ -4,7 +4,7 @@ import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
-import { messageBodies, messageTypes } from './message-schemas.ts';
+import { carriesMedia, messageBodies, messageTypes } from './message-schemas.ts';
 
 const idempotencyKey = z.string().min(1).max(200);
 
@@ -35,6 +35,7 @@ export function messageRoutes(define: Define): void {
       tag: 'messages',
       access: 'instance',
       body: messageBodies[type],
+      largeBody: carriesMedia(type),
       successStatus: 202,
       cachedInstance: true,
       async handler({ req, res, body, instance, deps }) {
@@ -45,7 +46,7 @@ export function messageRoutes(define: Define): void {
         const { db, config, metrics } = deps.runtime;
         const accepted = await messagesRepo.acceptOutbound(db, {
           instanceId: instance.id,
-          remoteJid: (body as { to?: string }).to ?? 'status@broadcast',
+          remoteJid: body.to,
           type,
           content: body as Record<string, unknown>,
           idempotencyKey: key,
@@ -61,6 +62,18 @@ export function messageRoutes(define: Define): void {
       },
     });
   }
+
+  define({
+    method: 'post',
+    path: '/message/:name/story',
+    summary: 'Not supported: posting to WhatsApp status (stories) is not implemented; always 400',
+    tag: 'messages',
+    access: 'instance',
+    async handler() {
+      // Refused here rather than accepted with a 202 and then failed by the worker every time.
+      throw new AppError('message_type_not_supported', 'posting to WhatsApp status (stories) is not supported', 400);
+    },
+  });
 
   define({
     method: 'delete',

@@ -6,15 +6,18 @@ import { FsBlobStore } from '@turbozap/shared/blobs';
 import { MemoryBroker } from '@turbozap/shared/broker';
 import { loadConfig } from '@turbozap/shared/config';
 import { MemoryCoordination } from '@turbozap/shared/coordination';
+import type { DB } from '@turbozap/shared/db/schema';
 import { silentLogger } from '@turbozap/shared/logging';
 import { createMetrics, createRegistry } from '@turbozap/shared/metrics';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { createTestDatabase, type TestDatabaseKind } from '@turbozap/shared/testing/database';
 import { servicesUp } from '@turbozap/shared/testing/services';
+import type { Kysely } from 'kysely';
 import { createApp } from '../app.ts';
 import { createDeps } from '../deps.ts';
 import { EventHub } from '../events-stream/hub.ts';
 import type { RouteTable } from '../http/route.ts';
+import { apiLimits } from '../limits.ts';
 
 export interface ApiHarness {
   url: string;
@@ -32,17 +35,26 @@ export interface ApiHarness {
 
 /** The real app on a random port, with a private database and in-process broker/coordination. */
 export async function startApi(
-  options: { db?: TestDatabaseKind; env?: Record<string, string>; runtime?: Partial<Runtime> } = {},
+  options: {
+    db?: TestDatabaseKind;
+    env?: Record<string, string>;
+    runtime?: Partial<Runtime>;
+    /** Failed authentications per minute per address; unlimited unless a test asks (the access tests fail hundreds). */
+    failedAuthPerMinute?: number;
+    /** Wraps the database the app uses (a test counting its queries). */
+    wrapDb?: (db: Kysely<DB>) => Kysely<DB>;
+  } = {},
 ): Promise<ApiHarness> {
   const adminKey = `admin-${'x'.repeat(40)}`;
-  const config = loadConfig('all', { API_KEY: adminKey, REDIS_RATE_LIMIT_RPM: '0', ...options.env });
+  const env = { API_KEY: adminKey, REDIS_RATE_LIMIT_RPM: '0', ...options.env };
+  const config = loadConfig('all', env);
   // The real Postgres by default (fast to isolate per schema); the embedded database where a test asks.
   const database = await createTestDatabase(options.db ?? ((await servicesUp('postgres')) ? 'postgres' : 'pglite'));
   const dir = mkdtempSync(join(tmpdir(), 'tz-api-'));
   const registry = createRegistry();
   const runtime: Runtime = {
     config,
-    db: database.db,
+    db: options.wrapDb ? options.wrapDb(database.db) : database.db,
     broker: new MemoryBroker(),
     coordination: new MemoryCoordination(),
     blobs: new FsBlobStore({ root: dir, publicBaseUrl: 'http://127.0.0.1', secret: 'test-secret-test-secret' }),
@@ -52,7 +64,10 @@ export async function startApi(
     processId: `test-${process.pid}`,
     ...options.runtime,
   };
-  const deps = createDeps(runtime);
+  const deps = createDeps(runtime, {
+    ...apiLimits(config),
+    failedAuthPerMinute: options.failedAuthPerMinute ?? Number.MAX_SAFE_INTEGER,
+  });
   const hub = new EventHub(runtime);
   const { app, routes } = createApp({ deps, hub, readiness: async () => ({ database: true }) });
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,88 @@
+import { timingSafeEqual } from 'node:crypto';
+import { apiKeysRepo, hashKey } from '@turbozap/shared/db/repositories/api-keys';
+import type { DB } from '@turbozap/shared/db/schema';
+import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
+
+export type Principal = { kind: 'admin' } | { kind: 'instance'; instanceId: string };
+
+/**
+ * The shape of every key the database can hold: `generateKey()` (api-keys.ts) makes
+ * `tzk_` + 24 random bytes in base64url, for `POST /instance/create` and `turbozap keys
+ * create` alike. Anything else cannot match a row, so it costs no query.
+ */
+const databaseKey = /^tzk_[A-Za-z0-9_-]{32}$/;
+
+/** How long an answer from the database stands: a revoked key stops working within it. */
+const cacheTtlMs = 10_000;
+const cacheEntries = 10_000;
+
+interface Cached {
+  principal: Principal | null;
+}
+
+/**
+ * Resolves keys: admin keys from API_KEY (any string the operator sets; compared first, in
+ * constant time, several for rotation with overlap) and keys in the database (admin keys made
+ * with `turbozap keys`, instance keys). Database answers, unknown keys included, are cached
+ * briefly in a bounded LRU (by the key's hash), so a hot client or a client retrying a wrong
+ * key costs no query per request.
+ */
+export class KeyResolver {
+  #db: Kysely<DB>;
+  #adminKeys: () => string[];
+  /** By the key's hash; the fetch context is the key itself, which the query needs. */
+  #cache: LRUCache<string, Cached, string>;
+  /** Hashes of the admin keys, so a request hashes only the key it presents. */
+  #adminHashes = new Map<string, Buffer>();
+
+  constructor(db: Kysely<DB>, adminKeys: () => string[]) {
+    this.#db = db;
+    this.#adminKeys = adminKeys;
+    this.#cache = new LRUCache<string, Cached, string>({
+      max: cacheEntries,
+      ttl: cacheTtlMs,
+      // Concurrent requests with one uncached key share one query.
+      fetchMethod: async (_digest, _stale, { context: key }) => ({ principal: await this.#lookup(key) }),
+    });
+  }
+
+  async resolve(key: string): Promise<Principal | null> {
+    const digest = hashKey(key);
+    const known = this.#known(key, digest);
+    if (known !== undefined) return known;
+    return (await this.#cache.fetch(digest, { context: key }))?.principal ?? null;
+  }
+
+  async #lookup(key: string): Promise<Principal | null> {
+    const row = await apiKeysRepo.findActive(this.#db, key);
+    if (!row) return null;
+    return row.scope === 'admin' ? { kind: 'admin' } : { kind: 'instance', instanceId: row.scope };
+  }
+
+  /** What this replica can answer without the database; `undefined` when only a query would tell. */
+  known(key: string): Principal | null | undefined {
+    return this.#known(key, hashKey(key));
+  }
+
+  #known(key: string, digest: string): Principal | null | undefined {
+    // Compared through their hashes in constant time (lengths never leak), every candidate every time.
+    const presented = Buffer.from(digest, 'hex');
+    let admin = false;
+    for (const candidate of this.#adminKeys()) admin = timingSafeEqual(this.#adminHash(candidate), presented) || admin;
+    if (admin) return { kind: 'admin' };
+    if (!databaseKey.test(key)) return null;
+    return this.#cache.get(digest)?.principal;
+  }
+
+  #adminHash(candidate: string): Buffer {
+    let hash = this.#adminHashes.get(candidate);
+    if (!hash) {
+      // Rotation replaces the list: keep only the hashes of keys still configured.
+      if (this.#adminHashes.size > 16) this.#adminHashes.clear();
+      hash = Buffer.from(hashKey(candidate), 'hex');
+      this.#adminHashes.set(candidate, hash);
+    }
+    return hash;
+  }
+}
