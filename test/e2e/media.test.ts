@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeWith } from '@turbozap/shared/testing/services';
@@ -9,7 +9,7 @@ import { waitFor } from './support/processes.ts';
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
 
 const ALICE = '5511988100001';
-/** The sender-worker's MEDIA_MAX_BYTES here: small, so "too large" needs no big allocation. */
+/** The workers' MEDIA_MAX_BYTES here: small, so "too large" needs no big allocation. */
 const CAP = 256 * 1024;
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -120,7 +120,7 @@ d('media end to end (api, workers and the simulator as processes)', () => {
     hookUrl = `${await listen(hook)}/hook`;
     await Promise.all([
       cluster.startRole('api'),
-      cluster.startRole('session-worker'),
+      cluster.startRole('session-worker', { MEDIA_MAX_BYTES: String(CAP) }),
       cluster.startRole('sender-worker', { MEDIA_MAX_BYTES: String(CAP) }),
     ]);
     await cluster.sim('POST', '/sim/accounts', { phone: ALICE, pushName: 'Alice' });
@@ -204,6 +204,55 @@ d('media end to end (api, workers and the simulator as processes)', () => {
       (m) => m.wa_message_id === sent.id,
     );
     expect(stored).toMatchObject({ type: 'image', media_key: event.data.media_key });
+  }, 60_000);
+
+  test('a contact that declares a small size and sends more than MEDIA_MAX_BYTES: the download stops at the cap', async () => {
+    const { me } = await linked();
+    const big = randomBytes(4 * CAP);
+    const sent = await cluster.sim('POST', `/sim/accounts/${ALICE}/send`, {
+      to: me,
+      media: { type: 'document', base64: big.toString('base64'), mimetype: 'application/pdf', declared_size: 1_000 },
+    });
+    const event = await waitFor(
+      'message.received for the oversized document',
+      async () => events.find((e) => e.event === 'message.received' && e.data.wa_message_id === sent.id),
+      30_000,
+      250,
+    );
+    expect(event.data).toMatchObject({ type: 'document', content: { media_error: 'media_too_large' } });
+    expect(event.data.media_key ?? null).toBeNull();
+  }, 60_000);
+
+  test('a contact whose media URL names another host: nothing is fetched from it', async () => {
+    const { me } = await linked();
+    let connections = 0;
+    const trap = createServer((_req, res) => res.end());
+    trap.on('connection', () => {
+      connections++;
+    });
+    const trapUrl = await listen(trap);
+    try {
+      const sent = await cluster.sim('POST', `/sim/accounts/${ALICE}/send`, {
+        to: me,
+        media: {
+          type: 'image',
+          base64: testPng(8, 8).toString('base64'),
+          mimetype: 'image/png',
+          url_host: new URL(trapUrl).host,
+        },
+      });
+      const event = await waitFor(
+        'message.received for the image from elsewhere',
+        async () => events.find((e) => e.event === 'message.received' && e.data.wa_message_id === sent.id),
+        30_000,
+        250,
+      );
+      expect(event.data).toMatchObject({ type: 'image', content: { media_error: 'media_host_not_allowed' } });
+      expect(connections).toBe(0);
+    } finally {
+      trap.closeAllConnections();
+      trap.close();
+    }
   }, 60_000);
 
   // Last: it restarts the sender-worker with the guard on.

@@ -14,6 +14,10 @@ export interface PhoneMedia {
   fileName?: string;
   /** Audio only: a voice note. */
   ptt?: boolean;
+  /** A modified client lying about the size (fileLength); default: the real size. */
+  declaredSize?: number;
+  /** A modified client naming another host in the media `url`; default: the simulator's media host. */
+  urlHost?: string;
 }
 
 const optionalString = (v: unknown, field: string, max: number): string | undefined => {
@@ -39,6 +43,11 @@ export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
     throw badRequest('invalid_media', 'media.ptt must be a boolean');
   const caption = optionalString(m.caption, 'caption', 4096);
   const fileName = optionalString(m.fileName, 'fileName', 255);
+  if (m.declared_size !== undefined && !(Number.isSafeInteger(m.declared_size) && (m.declared_size as number) >= 0))
+    throw badRequest('invalid_media', 'media.declared_size must be a non-negative integer');
+  const urlHost = optionalString(m.url_host, 'url_host', 255);
+  if (urlHost !== undefined && !/^[a-z0-9.-]+(:\d{1,5})?$/i.test(urlHost))
+    throw badRequest('invalid_media', 'media.url_host must be a host name, with an optional port');
   return {
     type,
     data,
@@ -46,6 +55,8 @@ export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
     ...(caption ? { caption } : {}),
     ...(fileName ? { fileName } : {}),
     ...(m.ptt !== undefined ? { ptt: m.ptt } : {}),
+    ...(m.declared_size !== undefined ? { declaredSize: m.declared_size as number } : {}),
+    ...(urlHost ? { urlHost } : {}),
   };
 }
 
@@ -54,13 +65,13 @@ export function composeMediaMessage(store: MediaStore, mediaHost: string, media:
   const { mediaKey, file, fileSha256, fileEncSha256 } = encryptMedia(media.data, media.type);
   const directPath = store.put(file, UPLOAD_KIND[media.type]);
   const common = {
-    url: `https://${mediaHost}${directPath}&mms3=true`,
+    url: `https://${media.urlHost ?? mediaHost}${directPath}&mms3=true`,
     directPath,
     mediaKey,
     mimetype: media.mimetype,
     fileSha256,
     fileEncSha256,
-    fileLength: media.data.length,
+    fileLength: media.declaredSize ?? media.data.length,
     mediaKeyTimestamp: Math.floor(Date.now() / 1000),
   };
   const caption = media.caption ? { caption: media.caption } : {};
