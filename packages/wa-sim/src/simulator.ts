@@ -23,6 +23,7 @@ import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
 import { pollMessage } from './routing/phone-poll.ts';
+import { editMessage, revokeMessage } from './routing/phone-protocol.ts';
 import { type SendOptions, sendFromPhone, textMessage } from './routing/phone-send.ts';
 import { rememberPoll } from './routing/poll-store.ts';
 import { castVote } from './routing/poll-vote.ts';
@@ -217,6 +218,12 @@ export class WaSimulator {
   /** `phone`'s simulated phone sends a Signal-encrypted text to `to` (phone number or JID). */
   sendText(phone: string, to: string, text: string, opts: SendOptions = {}): Promise<{ id: string }> {
     return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, textMessage(text), opts);
+  }
+
+  /** `phone`'s phone deletes (for everyone) or edits message `target.revoke` / `target.edit.id`, whoever sent it. */
+  sendProtocol(phone: string, to: string, target: { revoke?: unknown; edit?: unknown }, opts: SendOptions = {}) {
+    const content = target.revoke !== undefined ? revokeMessage(target.revoke) : editMessage(target.edit);
+    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, content, opts);
   }
 
   /**

@@ -56,6 +56,8 @@ export function simRoutes(sim: WaSimulator): Route[] {
       const to = str(body, 'to') ?? '';
       if (body.media !== undefined) return sim.sendMedia(params.phone!, to, body.media, opts);
       if (body.poll !== undefined) return sim.sendPoll(params.phone!, to, body.poll, opts);
+      if (body.revoke !== undefined || body.edit !== undefined)
+        return sim.sendProtocol(params.phone!, to, { revoke: body.revoke, edit: body.edit }, opts);
       return sim.sendText(params.phone!, to, str(body, 'text') ?? '', opts);
     }),
     route('POST', '/sim/accounts/:phone/vote', ({ params, body }) =>

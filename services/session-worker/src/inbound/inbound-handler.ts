@@ -7,6 +7,7 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
+import { mayChange } from './author-check.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
@@ -98,6 +99,16 @@ export class InboundHandler {
       timestamp: Number(msg.messageTimestamp ?? 0) || null,
     };
     if (meaning.kind === 'poll_vote') return this.#polls.vote(sock, meaning, key.id, sender, who);
+    if (meaning.kind === 'revoke' || meaning.kind === 'edit') {
+      const target = await messagesRepo.getByWaId(this.#scope.ctx.db, this.#scope.instance.id, meaning.targetId);
+      const chatIds = new Set([chat.jid, chat.lid, key.remoteJid].filter((j): j is string => Boolean(j)));
+      if (!mayChange(meaning.kind, target, chatIds, group)) {
+        this.#scope.log.warn(`inbound ${meaning.kind} of a message its sender does not own: ignored`, {
+          wa_message_id: key.id,
+        });
+        return;
+      }
+    }
     await this.#store(sock, msg, meaning, preferredJid(chat, key.remoteJid), sender, who);
   }
 
