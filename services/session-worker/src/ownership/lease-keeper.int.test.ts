@@ -60,36 +60,72 @@ describePg('lease keeper', () => {
     },
   );
 
-  test.each(adapters)('on %s coordination, a lease someone else took is lost at the next renew', async (_, open) => {
-    const coordination = await open();
-    const { id, keeper, losses } = await owned(coordination);
-    await coordination.releaseLease(leaseKey(id), 'w1');
-    expect(await coordination.acquireLease(leaseKey(id), 'w2', TTL)).toBe(true);
-    expect(await keeper.renew()).toBe(false);
-    expect(losses).toEqual(['lease_lost']);
-    await coordination.close();
-  });
+  test.each(adapters)(
+    'on %s coordination, a lease Redis lost (or a claimer briefly took) is taken back; the fence keeps the instance',
+    async (_, open) => {
+      const coordination = await open();
+      const { id, keeper, losses } = await owned(coordination);
+      // Redis restarted: the lease is simply gone.
+      await coordination.releaseLease(leaseKey(id), 'w1');
+      expect(await keeper.renew()).toBe(true);
+      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      // A claimer took it in between, and will give it back when its Postgres claim fails.
+      await coordination.releaseLease(leaseKey(id), 'w1');
+      expect(await coordination.acquireLease(leaseKey(id), 'w2', TTL)).toBe(true);
+      expect(await instanceOwnershipRepo.claim(database.db, id, 'w2', TTL)).toBeNull();
+      expect(await keeper.renew()).toBe(true);
+      await coordination.releaseLease(leaseKey(id), 'w2');
+      expect(await keeper.renew()).toBe(true);
+      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      expect(losses).toEqual([]);
+      await coordination.close();
+    },
+  );
 
-  test('a failed renew (lease taken or gone) calls onLost once and stops renewing', async () => {
+  test('a stale fence calls onLost once and stops renewing', async () => {
     const coordination = new MemoryCoordination();
-    const { id, keeper, losses } = await owned(coordination);
+    const { id, fence, keeper, losses } = await owned(coordination);
     keeper.start();
-    coordination.store.leases.set(leaseKey(id), { holder: 'w2', expiresAt: Date.now() + 60_000 });
+    await database.db
+      .updateTable('instances')
+      .set({ owner_token: fence.token + 1 })
+      .where('id', '=', id)
+      .execute();
     await new Promise((r) => setTimeout(r, TTL));
-    expect(losses).toEqual(['lease_lost']);
+    expect(losses).toEqual(['fence_stale']);
     expect(keeper.lost).toBe(true);
     await new Promise((r) => setTimeout(r, TTL));
-    expect(losses).toEqual(['lease_lost']);
+    expect(losses).toEqual(['fence_stale']);
   });
 
-  test('coordination errors count as a loss (nobody can tell whether the lease still holds)', async () => {
+  test('coordination errors cost nothing while Postgres renews the owner: no loss', async () => {
     const coordination = new MemoryCoordination();
     const { keeper, losses } = await owned(coordination);
     coordination.renewLease = async () => {
       throw new Error('redis down');
     };
-    expect(await keeper.renew()).toBe(false);
-    expect(losses).toEqual(['renew_failed']);
+    coordination.acquireLease = async () => {
+      throw new Error('redis down');
+    };
+    for (let i = 0; i < 3; i++) expect(await keeper.renew()).toBe(true);
+    expect(losses).toEqual([]);
+  });
+
+  test('when owner_seen_at cannot be refreshed for 2/3 of a TTL, the owner lets go before anyone may claim', async () => {
+    const coordination = new MemoryCoordination();
+    const { keeper, losses } = await owned(coordination);
+    const renew = instanceOwnershipRepo.renew;
+    instanceOwnershipRepo.renew = async () => {
+      throw new Error('postgres down');
+    };
+    try {
+      expect(await keeper.renew()).toBe(true); // one failure is not yet a loss
+      await new Promise((r) => setTimeout(r, (TTL * 2) / 3 + 50));
+      expect(await keeper.renew()).toBe(false);
+      expect(losses).toEqual(['renew_failed']);
+    } finally {
+      instanceOwnershipRepo.renew = renew;
+    }
   });
 
   test('a newer fencing token or a deleted instance is a loss too', async () => {

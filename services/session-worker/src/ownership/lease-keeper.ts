@@ -5,22 +5,25 @@ import { leaseKey } from '../context.ts';
 import type { Db } from '../db-types.ts';
 import { withTimeout } from '../util/timeout.ts';
 
-export type LeaseLossReason = 'lease_lost' | 'renew_failed' | 'fence_stale' | 'instance_deleted';
+export type LeaseLossReason = 'renew_failed' | 'fence_stale' | 'instance_deleted';
 
 export interface LeaseKeeperOptions {
   coordination: Coordination;
   db: Db;
   logger: Logger;
   ttlMs: number;
-  /** Called once, at the first failed renew: close the socket and stop consuming at once. */
+  /** Called once, when the instance is no longer this worker's: close the socket and stop consuming at once. */
   onLost: (reason: LeaseLossReason) => void;
 }
 
 /**
- * Keeps one instance's lease: every ttl/3 a compare-and-extend in coordination plus the
- * owner's liveness (owner_seen_at) in Postgres. A renew that fails or errors is a loss — the
- * owner stops acting before anyone else may start (they need the lease gone AND owner_seen_at
- * older than one TTL).
+ * Keeps one instance's lease: every ttl/3 the owner's liveness in Postgres (owner_seen_at,
+ * under the fencing token) and the lease in coordination. Postgres decides: another worker can
+ * claim only once owner_seen_at is older than one TTL (ARCHITECTURE §4), so the owner lets go
+ * when Postgres says its token is stale, or when it has not managed to refresh owner_seen_at for
+ * two thirds of a TTL — before anyone else may start. Redis only speeds claims up: its errors, or
+ * a lease lost to a Redis restart, cost no socket; the lease is taken back when it is free again.
+ * (Per call, a Redis hiccup used to drop every socket of the worker at once.)
  */
 export class LeaseKeeper {
   readonly fence: Fence;
@@ -28,6 +31,8 @@ export class LeaseKeeper {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #lost = false;
+  /** When owner_seen_at was last refreshed (the claim set it). */
+  #refreshedAt = Date.now();
 
   constructor(fence: Fence, options: LeaseKeeperOptions) {
     this.fence = fence;
@@ -42,33 +47,44 @@ export class LeaseKeeper {
     this.#schedule();
   }
 
-  /** One renewal; false (and onLost called) when the lease is gone. */
+  /** One renewal; false (and onLost called) when the instance is no longer this worker's. */
   async renew(): Promise<boolean> {
     if (this.#lost || this.#stopped) return !this.#lost;
-    const { coordination, db, ttlMs } = this.#o;
-    let held: boolean;
+    const { db, ttlMs } = this.#o;
+    // A call that hangs is as bad as one that fails: give up on it well before the TTL.
+    const bound = Math.max(50, Math.floor(ttlMs / 3));
     try {
-      // A renew that hangs is as bad as one that fails: give up well before the lease could expire.
-      held = await withTimeout(
-        coordination.renewLease(leaseKey(this.fence.instanceId), this.fence.worker, ttlMs),
-        Math.max(50, Math.floor(ttlMs / 2)),
-        'lease renew',
-      );
-    } catch (error) {
-      this.#o.logger.warn('lease renew errored', { instance_id: this.fence.instanceId, error });
-      return this.#lose('renew_failed');
-    }
-    if (!held) return this.#lose('lease_lost');
-    try {
-      if (!(await instanceOwnershipRepo.renew(db, this.fence))) {
+      if (!(await withTimeout(instanceOwnershipRepo.renew(db, this.fence), bound, 'owner liveness refresh'))) {
         const row = await instanceOwnershipRepo.get(db, this.fence.instanceId);
         return this.#lose(row ? 'fence_stale' : 'instance_deleted');
       }
+      this.#refreshedAt = Date.now();
     } catch (error) {
-      // Postgres hiccup: the Redis lease still excludes everyone else; try again next round.
       this.#o.logger.warn('owner liveness refresh failed', { instance_id: this.fence.instanceId, error });
     }
+    await this.#keepLease(bound);
+    if (Date.now() - this.#refreshedAt > (ttlMs * 2) / 3) return this.#lose('renew_failed');
     return true;
+  }
+
+  /** Extends the lease, or takes it back when Redis lost it; failing that is logged, not a loss. */
+  async #keepLease(bound: number): Promise<void> {
+    const { coordination, ttlMs } = this.#o;
+    const key = leaseKey(this.fence.instanceId);
+    try {
+      if (await withTimeout(coordination.renewLease(key, this.fence.worker, ttlMs), bound, 'lease renew')) return;
+      // Gone (Redis restarted, or it expired while Redis was unreachable) or briefly taken by a
+      // claimer whose Postgres claim then fails against our fresh owner_seen_at: take it back.
+      if (!(await withTimeout(coordination.acquireLease(key, this.fence.worker, ttlMs), bound, 'lease retake')))
+        this.#o.logger.warn('lease held elsewhere; keeping the instance under its fence', {
+          instance_id: this.fence.instanceId,
+        });
+    } catch (error) {
+      this.#o.logger.warn('lease renew errored; keeping the instance under its fence', {
+        instance_id: this.fence.instanceId,
+        error,
+      });
+    }
   }
 
   /** Stops renewing and hands the lease back (coordination and Postgres) so a survivor can take over now. */

@@ -1,32 +1,45 @@
-import { TcpProxy } from '@turbozap/shared/broker/tcp-proxy';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { RedisCoordination } from '@turbozap/shared/coordination/redis-coordination';
-import { describeWith, testServices, uniqueName } from '@turbozap/shared/testing/services';
-import { type Harness, startHarness, waitFor } from '../testing/harness.ts';
+import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { freePort } from '@turbozap/shared/testing/ports';
+import { describeWith } from '@turbozap/shared/testing/services';
+import { leaseKey } from '../context.ts';
+import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
 
-const describeReal = await describeWith('postgres', 'redis');
+const describePg = await describeWith('postgres');
+
+const CONTACT = '15550000499';
+/** Four lease TTLs of the harness (5 s): every lease in Redis has long expired when it answers again. */
+const PAUSE_MS = 20_000;
 
 /**
- * Real Redis, reached by the workers through a proxy whose link the test cuts: leases cannot be
- * renewed, so every socket must close at once; when Redis is back the sessions come back from
- * their stored credentials — and at no point are there two sockets for one device.
+ * A Redis of the test's own, paused with SIGSTOP (it neither answers nor closes a connection)
+ * under steady sending: Postgres still renews every owner, so no socket may close — and when
+ * Redis answers again, the owners take their (expired) leases back, still one socket per device.
  */
-describeReal('session-worker through a Redis outage', () => {
+describePg('session-worker through a Redis outage', () => {
   let h: Harness;
-  let proxy: TcpProxy;
-  const prefix = `${uniqueName('tzsw')}:`;
+  let redis: ChildProcess;
+  let url = '';
   const phones = ['15550000401', '15550000402'];
   const ids: string[] = [];
 
   beforeAll(async () => {
-    proxy = await TcpProxy.start(testServices.redis);
-    h = await startHarness({
-      coordination: (who) =>
-        RedisCoordination.connect({
-          url: who === 'api' ? testServices.redis : proxy.url(testServices.redis),
-          prefix,
-          onError: () => {},
-        }),
+    const port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
     });
+    const probe = await waitFor(
+      async () => RedisCoordination.connect({ url, prefix: 'tz:', onError: () => {} }).catch(() => undefined),
+      10_000,
+      'the test Redis',
+    );
+    await probe.close();
+    h = await startHarness({
+      coordination: () => RedisCoordination.connect({ url, prefix: 'tz:', onError: () => {} }),
+    });
+    h.sim.sim.createAccount({ phone: CONTACT });
     for (const [i, phone] of phones.entries()) {
       ids.push(await h.createInstance(`redis-${i}`));
       if (i === 0) await h.startWorker('worker-r');
@@ -35,22 +48,50 @@ describeReal('session-worker through a Redis outage', () => {
     }
   }, 90_000);
   afterAll(async () => {
-    proxy.restore();
+    redis?.kill('SIGCONT');
     await h?.teardown();
-    await proxy?.close();
+    redis?.kill('SIGKILL');
   }, 30_000);
 
-  test('cut: every socket closes within a lease TTL; restored: sessions return without a conflict or a QR', async () => {
+  test('paused 20 s under sends: no socket closes, no conflict, every message once; the leases come back', async () => {
     const [worker] = h.workersStarted();
-    const pairings = h.sim.sim.stats().pairings;
-    proxy.cut();
-    await waitFor(async () => h.sim.sim.stats().connections === 0, 5_000, 'sockets closed');
-    expect(worker!.manager?.owned.size).toBe(0);
-    proxy.restore();
-    await waitFor(async () => worker!.manager?.owned.size === phones.length, 20_000, 'instances reclaimed');
-    for (const id of ids) await h.waitStatus(id, 'connected');
-    await waitFor(async () => h.sim.sim.stats().connections === phones.length, 10_000, 'sockets back');
+    const { pairings, connectionsTotal } = h.sim.sim.stats();
+    let fewest = phones.length;
+    const watching = setInterval(() => {
+      fewest = Math.min(fewest, h.sim.sim.stats().connections);
+    }, 50);
+    const texts: string[] = [];
+    try {
+      redis.kill('SIGSTOP');
+      const pausedAt = Date.now();
+      for (let n = 0; Date.now() - pausedAt < PAUSE_MS; n++) {
+        const text = `during the outage ${n}`;
+        texts.push(text);
+        await h.sendText(ids[n % ids.length]!, CONTACT, text);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(worker!.manager?.owned.size).toBe(phones.length);
+      redis.kill('SIGCONT');
+      await eventually(
+        () => texts.every((t) => h.sim.sim.inbox(CONTACT).some((m) => m.text === t)),
+        30_000,
+        'every text at the contact',
+      );
+    } finally {
+      redis.kill('SIGCONT');
+      clearInterval(watching);
+    }
+    expect(fewest).toBe(phones.length);
+    expect(h.sim.sim.stats().connectionsTotal).toBe(connectionsTotal);
     expect(h.sim.sim.stats().conflicts).toBe(0);
     expect(h.sim.sim.stats().pairings).toBe(pairings);
-  }, 60_000);
+    const inbox = h.sim.sim.inbox(CONTACT).map((m) => m.text);
+    for (const t of texts) expect(inbox.filter((x) => x === t)).toHaveLength(1);
+    // The leases expired inside the paused Redis: each owner takes its own back.
+    for (const id of ids)
+      await waitFor(async () => (await h.coordination.leaseHolder(leaseKey(id))) === 'worker-r', 15_000, 'lease back');
+    for (const id of ids) expect((await h.instance(id))?.owner_worker).toBe('worker-r');
+    const sent = await messagesRepo.list(h.database.db, { instanceId: ids[0]!, limit: 100 });
+    expect(sent.every((m) => ['sent', 'delivered', 'read'].includes(m.status))).toBe(true);
+  }, 90_000);
 });
