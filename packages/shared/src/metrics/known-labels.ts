@@ -7,6 +7,7 @@ import type client from 'prom-client';
  */
 export const messageFailureReasons = [
   'expired',
+  'delivery_unknown',
   'send_failed',
   'invalid_content',
   'invalid_recipient',

@@ -22,5 +22,7 @@ export const failureReasons = [
   'media_store_failed',
   'prepare_failed',
   'expired',
+  /** A `sending` message past its TTL whose owner died before recording it sent (the sweeper). */
+  'delivery_unknown',
 ] as const;
 export type FailureReason = (typeof failureReasons)[number];

@@ -6,7 +6,7 @@ import type { Runtime } from '@turbozap/shared/runtime';
 import { failedEvent } from './finalize.ts';
 
 type Db = Runtime['db'];
-export type RedriveStatus = Extract<MessageStatus, 'queued' | 'preparing' | 'ready'>;
+export type RedriveStatus = Extract<MessageStatus, 'queued' | 'preparing' | 'ready' | 'sending'>;
 
 export interface StaleRow {
   id: string;
@@ -15,6 +15,7 @@ export interface StaleRow {
   seq: number;
 }
 
+/** A message that ended past its TTL (`expired`, or `failed` with `delivery_unknown`). */
 export interface ExpiredRow {
   id: string;
   instance_id: string;
@@ -23,8 +24,16 @@ export interface ExpiredRow {
   event: EventEnvelope;
 }
 
-/** Instances that have `status` rows untouched since `staleBefore`, among connected instances. */
-export async function instancesWithStale(db: Db, status: RedriveStatus, staleBefore: Date): Promise<string[]> {
+/**
+ * Instances that have `status` rows untouched since `staleBefore` and not past their TTL at
+ * `now`, among connected instances.
+ */
+export async function instancesWithStale(
+  db: Db,
+  status: RedriveStatus,
+  staleBefore: Date,
+  now: Date,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('messages')
     .select('instance_id')
@@ -32,6 +41,7 @@ export async function instancesWithStale(db: Db, status: RedriveStatus, staleBef
     .where('direction', '=', 'outbound')
     .where('status', '=', status)
     .where('updated_at', '<', staleBefore)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .where('instance_id', 'in', (eb) => eb.selectFrom('instances').select('id').where('status', '=', 'connected'))
     .execute();
   return rows.map((r) => r.instance_id);
@@ -41,7 +51,8 @@ export async function instancesWithStale(db: Db, status: RedriveStatus, staleBef
  * Claims up to `limit` stale rows of the given instances by touching `updated_at` in one
  * transaction (FOR UPDATE SKIP LOCKED, then a compare on status and age): replicas sweeping
  * at once claim disjoint rows, and a claimed row is not stale again for another `staleMs`.
- * Queued rows the API never published are left to the relay.
+ * Queued rows the API never published are left to the relay; rows past their TTL are never
+ * re-driven, only ended (`expireDue`, `failUndelivered`).
  */
 export async function claimStale(
   db: Db,
@@ -55,6 +66,7 @@ export async function claimStale(
       .where('direction', '=', 'outbound')
       .where('status', '=', q.status)
       .where('updated_at', '<', q.staleBefore)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', q.now)]))
       .where('instance_id', 'in', q.instanceIds);
     if (q.status === 'queued') select = select.where('published_at', 'is not', null);
     const rows = await select.orderBy('updated_at').limit(q.limit).forUpdate().skipLocked().execute();
@@ -101,5 +113,40 @@ export async function expireDue(db: Db, now: Date, limit: number): Promise<Expir
       expired.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
     }
     return expired;
+  });
+}
+
+/**
+ * Ends `sending` rows past `expires_at` and untouched since `staleBefore` as `failed` with reason
+ * `delivery_unknown`, each with its `message.failed` event in the same transaction. Such a row
+ * was claimed by an owner that died (or lost its lease) between claiming it and writing `sent`:
+ * the message may or may not be on the wire, and past its TTL nobody sends it again (claims
+ * refuse it). Whatever the instance's state. The age keeps it off a row a live pass still holds
+ * (a claim touches `updated_at`).
+ */
+export async function failUndelivered(db: Db, now: Date, staleBefore: Date, limit: number): Promise<ExpiredRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('messages')
+      .innerJoin('instances', 'instances.id', 'messages.instance_id')
+      .select(['messages.id', 'messages.instance_id', 'messages.remote_jid', 'messages.type', 'instances.name'])
+      .where('messages.direction', '=', 'outbound')
+      .where('messages.status', '=', 'sending')
+      .where('messages.expires_at', '<', now)
+      .where('messages.updated_at', '<', staleBefore)
+      .orderBy('messages.expires_at')
+      .limit(limit)
+      .forUpdate('messages')
+      .skipLocked()
+      .execute();
+    const failed: ExpiredRow[] = [];
+    for (const row of due) {
+      const reason = 'delivery_unknown';
+      if (!(await messagesRepo.transition(trx, row.id, 'failed', { reason }))) continue;
+      const event = failedEvent({ id: row.instance_id, name: row.name }, row, 'failed', reason);
+      await eventsOutboxRepo.add(trx, event);
+      failed.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
+    }
+    return failed;
   });
 }

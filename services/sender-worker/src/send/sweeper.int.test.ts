@@ -80,7 +80,7 @@ describePg('sweeper', () => {
 
     // Re-driven rows are fresh again: the next pass leaves them alone.
     const again = await sweeper().sweepOnce();
-    expect(again).toEqual({ expired: 0, queued: 0, preparing: 0, ready: 0 });
+    expect(again).toEqual({ expired: 0, deliveryUnknown: 0, queued: 0, preparing: 0, ready: 0, sending: 0 });
     expect((await messagesRepo.get(h.runtime.db, preparing.id))?.status).toBe('preparing');
     expect((await messagesRepo.get(h.runtime.db, fresh.id))?.status).toBe('queued');
     expect((await messagesRepo.get(h.runtime.db, waiting.id))?.status).toBe('queued');
@@ -126,5 +126,69 @@ describePg('sweeper', () => {
       data: { reason: 'expired' },
     });
     expect(await h.metric('turbozap_messages_failed_total', { reason: 'expired', wa_instance: down.name })).toBe(2);
+  });
+
+  /** A row an owner claimed (`sending`, with its WhatsApp id) and died with, untouched for `agoMs`. */
+  async function orphaned(instanceId: string, expiresAt: Date, agoMs = STALE * 2) {
+    const row = await h.queueMessage({ instanceId, expiresAt });
+    for (const to of ['preparing', 'ready'] as const) await messagesRepo.transition(h.runtime.db, row.id, to);
+    await messagesRepo.transition(h.runtime.db, row.id, 'sending', { waMessageId: `3EB0${row.id.slice(0, 8)}` });
+    await h.age(row.id, { updatedAgoMs: agoMs });
+    return row;
+  }
+
+  test('a stale sending row is re-driven within its TTL, and past it ends failed with delivery_unknown and an event', async () => {
+    const up = await h.newInstance('connected');
+    const down = await h.newInstance('disconnected');
+    const past = new Date(Date.now() - 1_000);
+    const within = await orphaned(up.id, new Date(Date.now() + 3_600_000));
+    const lateUp = await orphaned(up.id, past);
+    const lateDown = await orphaned(down.id, past);
+    // Past its TTL but claimed a moment ago: a live pass may still be sending it.
+    const held = await orphaned(up.id, past, 1_000);
+
+    const [a, b] = await Promise.all([sweeper().sweepOnce(), sweeper().sweepOnce()]);
+    expect(a.sending + b.sending).toBe(1);
+    expect(a.deliveryUnknown + b.deliveryUnknown).toBe(2);
+    expect((await drain(queues.outbox(up.id))).map((j) => j.id)).toEqual([within.id]);
+    expect(await messagesRepo.get(h.runtime.db, within.id)).toMatchObject({
+      status: 'sending',
+      wa_message_id: `3EB0${within.id.slice(0, 8)}`,
+    });
+    for (const row of [lateUp, lateDown])
+      expect(await messagesRepo.get(h.runtime.db, row.id)).toMatchObject({
+        status: 'failed',
+        error: 'delivery_unknown',
+      });
+    expect((await messagesRepo.get(h.runtime.db, held.id))?.status).toBe('sending');
+
+    const events = await h.runtime.db
+      .selectFrom('events_outbox')
+      .selectAll()
+      .where('instance_id', 'in', [up.id, down.id])
+      .execute();
+    expect(
+      events.map((e) => [e.event, (e.envelope.data as { message_id: string }).message_id, e.envelope.data]).sort(),
+    ).toEqual(
+      [lateUp, lateDown]
+        .map((row) => [
+          'message.failed',
+          row.id,
+          {
+            message_id: row.id,
+            remote_jid: row.remote_jid,
+            type: 'text',
+            status: 'failed',
+            reason: 'delivery_unknown',
+          },
+        ])
+        .sort(),
+    );
+    expect(await h.metric('turbozap_messages_failed_total', { reason: 'delivery_unknown', wa_instance: up.name })).toBe(
+      1,
+    );
+    expect(
+      await h.metric('turbozap_messages_failed_total', { reason: 'delivery_unknown', wa_instance: down.name }),
+    ).toBe(1);
   });
 });

@@ -7,7 +7,15 @@ import type { Runtime } from '@turbozap/shared/runtime';
 import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { OutboxPublisher } from './outbox.ts';
 import { REDRIVE_HEADER } from './send-consumer.ts';
-import { claimStale, expireDue, instancesWithStale, type RedriveStatus, type StaleRow } from './sweeper-store.ts';
+import {
+  claimStale,
+  type ExpiredRow,
+  expireDue,
+  failUndelivered,
+  instancesWithStale,
+  type RedriveStatus,
+  type StaleRow,
+} from './sweeper-store.ts';
 
 export interface SweeperOptions {
   db: Runtime['db'];
@@ -16,20 +24,25 @@ export interface SweeperOptions {
   metrics: Metrics;
   outbox: OutboxPublisher;
   intervalMs: number;
-  /** A row untouched this long in queued/preparing/ready is re-driven (longer than a media download). */
+  /**
+   * A row untouched this long in queued/preparing/ready/sending is re-driven (longer than a media
+   * download, and than a send pass holds its rows).
+   */
   staleMs: number;
   batchSize: number;
   now?: () => number;
-  /** An event was written (nudges the events relay). */
   /** Publishes the events of expired rows right after their commit. */
   onEvents?: ((envelopes: readonly EventEnvelope[]) => void) | undefined;
 }
 
 export interface SweepResult {
   expired: number;
+  /** `sending` rows past their TTL ended `failed` with `delivery_unknown`. */
+  deliveryUnknown: number;
   queued: number;
   preparing: number;
   ready: number;
+  sending: number;
 }
 
 /**
@@ -42,8 +55,14 @@ export interface SweepResult {
  * | preparing    | publish `message.send` with a redrive header: the consumer resumes   |
  * |              | the preparation. Status never moves back to queued (forward only).   |
  * | ready        | publish `message.outbox` again (only while that outbox is empty)     |
+ * | sending      | the same: its owner died (or lost its lease) between the claim and   |
+ * |              | `sent`, so the message may be on the wire. The new owner claims it    |
+ * |              | again and sends it with the same WhatsApp id, which the recipient    |
+ * |              | de-duplicates.                                                       |
  *
- * and expires every pending row past `expires_at` (`expired` + `message.failed`).
+ * and, whatever the instance's state, ends every row past `expires_at`: a pending one `expired`,
+ * a stale `sending` one `failed` with `delivery_unknown` (each with `message.failed`) — past its
+ * TTL a message is never sent again (claims refuse it too), and whether it got out is unknown.
  * A duplicate job is harmless: every consumer step is a compare-and-set.
  */
 export class Sweeper {
@@ -70,20 +89,27 @@ export class Sweeper {
 
   async sweepOnce(): Promise<SweepResult> {
     const now = new Date(this.options.now?.() ?? Date.now());
-    const expired = await this.expire(now);
-    const result: SweepResult = { expired, queued: 0, preparing: 0, ready: 0 };
-    for (const status of ['queued', 'preparing', 'ready'] as const) {
+    const { db, batchSize, staleMs } = this.options;
+    const staleBefore = new Date(now.getTime() - staleMs);
+    const result: SweepResult = {
+      expired: this.ended(await expireDue(db, now, batchSize), 'expired'),
+      deliveryUnknown: this.ended(await failUndelivered(db, now, staleBefore, batchSize), 'delivery_unknown'),
+      queued: 0,
+      preparing: 0,
+      ready: 0,
+      sending: 0,
+    };
+    for (const status of ['queued', 'preparing', 'ready', 'sending'] as const) {
       const rows = await this.claim(status, now);
       result[status] = await this.redrive(status, rows);
     }
-    if (result.expired + result.queued + result.preparing + result.ready > 0)
-      this.options.logger.info('sweeper pass', { ...result });
+    if (Object.values(result).some((n) => n > 0)) this.options.logger.info('sweeper pass', { ...result });
     return result;
   }
 
-  private async expire(now: Date): Promise<number> {
-    const rows = await expireDue(this.options.db, now, this.options.batchSize);
-    for (const row of rows) this.options.metrics.messagesFailed.inc({ wa_instance: row.name, reason: 'expired' });
+  /** Counts and publishes what `expireDue` / `failUndelivered` ended. */
+  private ended(rows: ExpiredRow[], reason: 'expired' | 'delivery_unknown'): number {
+    for (const row of rows) this.options.metrics.messagesFailed.inc({ wa_instance: row.name, reason });
     if (rows.length > 0) this.options.onEvents?.(rows.map((r) => r.event));
     return rows.length;
   }
@@ -91,10 +117,10 @@ export class Sweeper {
   private async claim(status: RedriveStatus, now: Date): Promise<StaleRow[]> {
     const { db, batchSize, staleMs } = this.options;
     const staleBefore = new Date(now.getTime() - staleMs);
-    let instanceIds = await instancesWithStale(db, status, staleBefore);
+    let instanceIds = await instancesWithStale(db, status, staleBefore, now);
     // Rows still waiting in a queue look stale under a backlog: re-drive only from an empty queue.
     if (status === 'queued' && instanceIds.length > 0 && (await this.depth(queues.send)) > 0) instanceIds = [];
-    if (status === 'ready') {
+    if (status === 'ready' || status === 'sending') {
       const empty = await Promise.all(instanceIds.map(async (id) => (await this.depth(queues.outbox(id))) === 0));
       instanceIds = instanceIds.filter((_, i) => empty[i]);
     }
@@ -105,7 +131,7 @@ export class Sweeper {
     const { broker, outbox, logger } = this.options;
     const results = await Promise.allSettled(
       rows.map((row) =>
-        status === 'ready'
+        status === 'ready' || status === 'sending'
           ? outbox.publish(row)
           : broker.send(queues.send, makeJob('message.send', { messageId: row.id, instanceId: row.instance_id }), {
               messageId: row.id,

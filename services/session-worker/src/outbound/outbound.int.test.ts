@@ -2,6 +2,7 @@ import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
+import { waMessageIdFor } from './message-id.ts';
 
 const describePg = await describeWith('postgres');
 const BOB = '15550000502';
@@ -110,6 +111,38 @@ describePg('outbound sending against the simulator', () => {
     await publish(row.id);
     await new Promise((r) => setTimeout(r, 500));
     expect(h.sim.sim.inbox(BOB).filter((m) => m.text === 'only once')).toHaveLength(1);
+  }, 30_000);
+
+  test('a message its owner left sending is sent again with its WhatsApp id within its TTL, and never past it', async () => {
+    const expire = (id: string, at: Date) =>
+      h.database.db.updateTable('messages').set({ expires_at: at }).where('id', '=', id).execute();
+    // On the wire, then its owner died before `sent`: the row is back to `sending`.
+    const onWire = await ready('text', { text: 'orphan within ttl' });
+    await expire(onWire.id, new Date(Date.now() + 60_000));
+    await publish(onWire.id);
+    await waitFor(async () => (await messagesRepo.get(h.database.db, onWire.id))?.status !== 'ready', 10_000, 'sent');
+    await eventually(() => h.sim.sim.inbox(BOB).find((m) => m.text === 'orphan within ttl'), 10_000, 'on the wire');
+    await h.database.db.updateTable('messages').set({ status: 'sending' }).where('id', '=', onWire.id).execute();
+    // Claimed by an owner that died, and its TTL is over; a later message to the chat is not.
+    const late = await ready('text', { text: 'orphan past ttl' });
+    await messagesRepo.transition(h.database.db, late.id, 'sending', { waMessageId: waMessageIdFor(late.id) });
+    await expire(late.id, new Date(Date.now() - 1_000));
+    const after = await ready('text', { text: 'after the orphan' });
+
+    for (const row of [onWire, late, after]) await publish(row.id);
+    await waitFor(async () => (await messagesRepo.get(h.database.db, after.id))?.status !== 'ready', 10_000, 'after');
+    await waitFor(
+      async () => (await messagesRepo.get(h.database.db, onWire.id))?.status !== 'sending',
+      10_000,
+      're-sent',
+    );
+    await eventually(() => h.sim.sim.inbox(BOB).find((m) => m.text === 'after the orphan'), 10_000, 'after');
+    await new Promise((r) => setTimeout(r, 500));
+
+    const inbox = h.sim.sim.inbox(BOB);
+    expect(inbox.filter((m) => m.text === 'orphan within ttl').map((m) => m.id)).toEqual([waMessageIdFor(onWire.id)]);
+    expect(inbox.filter((m) => m.text === 'orphan past ttl')).toEqual([]);
+    expect((await messagesRepo.get(h.database.db, late.id))?.status).toBe('sending');
   }, 30_000);
 
   test('content that can never be sent ends failed with a reason and a message.failed event', async () => {

@@ -48,6 +48,9 @@ interface PassSends {
 
 /** Already on the wire or final: a redelivered job for it is acknowledged and dropped. */
 const done: readonly MessageStatus[] = ['sent', 'delivered', ...finalStatuses];
+/** Past its TTL: claims refuse it and the sweeper ends it, so its job has nothing left to do. */
+const expired = (row: Pick<ClaimedRow, 'expires_at'>) =>
+  row.expires_at !== null && row.expires_at.getTime() <= Date.now();
 const MAX_TYPING_MS = 25_000;
 const DEFAULT_BATCH = 16;
 /** How long a job behind a message still being prepared waits in-process for the pass that sends it. */
@@ -138,7 +141,7 @@ export class OutboundSender {
       }
       case 'unclaimed': {
         const current = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
-        if (!current || done.includes(current.status)) return ack;
+        if (!current || done.includes(current.status) || expired(current)) return ack;
         if (current.instance_id !== this.#o.scope.instance.id) return dead('message of another instance');
         if (current.status === 'queued' || current.status === 'preparing') return retry(1_000);
         // Ready, behind an earlier message to its chat that is still being prepared: that one's
@@ -204,6 +207,12 @@ export class OutboundSender {
       }
       try {
         await this.#o.pacer.wait(signal);
+        // Claimed in time, but its TTL ran out waiting for its turn: known not sent, so it ends
+        // `failed` (reason `expired`) rather than go out late.
+        if (expired(row)) {
+          pass.failed.push({ row, reason: 'expired' });
+          continue;
+        }
         pass.sent.push({ row, event: await this.#sendOne(sock, row, signal) });
       } catch (error) {
         if (signal.aborted) {

@@ -105,6 +105,34 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     expect(await messagesRepo.get(database.db, a.ids[2] as string)).toMatchObject({ status: 'ready' });
   });
 
+  test('a message past its expires_at is never claimed and holds nothing up; a sending one within it is claimed again with its WhatsApp id', async () => {
+    const { fence, ids } = await owned(5);
+    const [m0, m1, m2, m3, m4] = ids as [string, string, string, string, string];
+    // An owner claimed m0..m3 and died before `sent`; m4 is still ready.
+    await repo.claimChat(database.db, fence, CHAT, 4);
+    const past = new Date(Date.now() - 1_000);
+    const within = new Date(Date.now() + 60_000);
+    const longAgo = new Date(Date.now() - 3_600_000);
+    const set = (id: string, expires_at: Date) =>
+      database.db.updateTable('messages').set({ expires_at, updated_at: longAgo }).where('id', '=', id).execute();
+    await set(m0, past);
+    await set(m1, within);
+    await set(m2, past);
+    await set(m3, within);
+    await set(m4, past);
+    const before = await messagesRepo.get(database.db, m0);
+
+    const [claimed] = await repo.claimChats(database.db, [{ fence, chat: CHAT, limit: 10 }]);
+    expect((claimed as MessageRow[]).map((r) => [r.id, r.status, r.wa_message_id])).toEqual([
+      [m1, 'sending', waIdOf(m1)],
+      [m3, 'sending', waIdOf(m3)],
+    ]);
+    // The expired ones are left exactly as they were, for the sweeper to end.
+    expect(await messagesRepo.get(database.db, m0)).toEqual(before);
+    expect(await messagesRepo.get(database.db, m2)).toMatchObject({ status: 'sending', wa_message_id: waIdOf(m2) });
+    expect(await messagesRepo.get(database.db, m4)).toMatchObject({ status: 'ready', wa_message_id: null });
+  });
+
   test('markSent writes every message and its message.sent in one statement', async () => {
     const { instance, fence, ids } = await owned(3);
     await repo.claimChat(database.db, fence, CHAT, 3);

@@ -26,6 +26,8 @@ const sentFromSql = statuses(allowedFrom.sent);
 const sentOrAfterSql = statuses([...allowedFrom.sent, 'delivered', 'read']);
 const deliveredFromSql = statuses(allowedFrom.delivered);
 const readFromSql = statuses(allowedFrom.read);
+/** The message is within its TTL (or has none); `now()` is the statement's start. */
+const unexpiredSql = sql`(messages.expires_at IS NULL OR messages.expires_at > now())`;
 const transitionFromSql = Object.fromEntries(
   Object.entries(allowedFrom).map(([to, from]) => [to, statuses(from)]),
 ) as Record<keyof typeof allowedFrom, RawBuilder<unknown>>;
@@ -50,6 +52,11 @@ export const fencedMessagesRepo = {
    * they will be sent with (derived from our id, as `waMessageIdFor`, so a receipt can find the
    * row before `sent` is written). The run stops at the first message still being prepared, so a
    * message never overtakes an earlier one to its chat.
+   *
+   * A message past its `expires_at` is never claimed, whatever its status, and holds nothing up:
+   * nobody sends it any more — the sweeper ends it `expired`, or `failed` with
+   * `delivery_unknown` when it was `sending`. So a re-send of a message whose owner died mid-send
+   * (same WhatsApp id, which the recipient de-duplicates) only ever happens within its TTL.
    */
   async claimChat(db: Kysely<DB>, fence: Fence, chat: string, limit: number): Promise<ClaimedRow[]> {
     const [claimed] = await fencedMessagesRepo.claimChats(db, [{ fence, chat, limit }]);
@@ -76,7 +83,7 @@ export const fencedMessagesRepo = {
           SELECT input.ord, m.id, m.seq, m.status FROM input CROSS JOIN LATERAL (
             SELECT id, seq, status FROM messages
             WHERE instance_id = input.instance_id AND remote_jid = input.chat AND direction = 'outbound'
-              AND status IN (${unsentSql})
+              AND status IN (${unsentSql}) AND ${unexpiredSql}
             ORDER BY seq LIMIT input.lim) m),
         pick AS (
           SELECT ord, id FROM head
@@ -91,6 +98,7 @@ export const fencedMessagesRepo = {
           wa_message_id = coalesce(wa_message_id, ${waMessageIdSql})
         FROM pick
         WHERE messages.id = pick.id AND messages.id IN (SELECT id FROM locked) AND messages.status IN (${claimableSql})
+          AND ${unexpiredSql}
         RETURNING ${claimedColumns}, pick.ord::int AS _ord`,
       sql``,
       { order: sql`ORDER BY moved._ord, moved.seq` },
@@ -248,6 +256,7 @@ const claimed = [
   'media_key',
   'status',
   'wa_message_id',
+  'expires_at',
 ] as const satisfies readonly (keyof MessageRow)[];
 export type ClaimedRow = Pick<MessageRow, (typeof claimed)[number]>;
 const claimedColumns = sql.raw(claimed.map((c) => `messages.${c}`).join(', '));
