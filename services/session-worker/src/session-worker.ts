@@ -1,3 +1,4 @@
+import { WORKER_BEAT_INTERVAL_MS } from '@turbozap/shared/coordination/liveness';
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EVENTS_RELAY_GRACE_MS, EventsRelay } from '@turbozap/shared/events/events-relay';
@@ -98,6 +99,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
         id: runtime.processId,
         capacity: config.session.capacity,
         ttlMs: context.timings.leaseTtlMs,
+        intervalMs: WORKER_BEAT_INTERVAL_MS,
       });
       manager = new OwnershipManager(context);
       await relay.start();

@@ -1,6 +1,6 @@
 import { waitFor } from '../testing/wait.ts';
 import { sleep } from '../util/sleep.ts';
-import type { Coordination } from './port.ts';
+import type { Coordination, WorkerBeat } from './port.ts';
 
 /** One isolated namespace per test; `open()` may be called several times (one client per replica). */
 export interface CoordinationFixture {
@@ -13,6 +13,10 @@ export interface CoordinationFixture {
  * The behaviour every Coordination adapter must share. Time-based cases use real time with
  * wide margins (a shared CI box can stall a few hundred ms).
  */
+/** Live workers without their beat ages (which real time makes inexact), sorted by id. */
+const beats = (workers: WorkerBeat[]): WorkerBeat[] =>
+  workers.map(({ id, info }) => ({ id, info })).sort((x, y) => (x.id < y.id ? -1 : 1));
+
 export function coordinationContract(
   name: string,
   newFixture: () => CoordinationFixture | Promise<CoordinationFixture>,
@@ -119,16 +123,15 @@ export function coordinationContract(
         const [a, b] = [await open(), await open()];
         await a.heartbeat({ id: 'short', info: { pid: 1, host: 'h1' } }, 250);
         await b.heartbeat({ id: 'long', info: { capacity: 50 } }, 10_000);
-        const byId = (beats: { id: string }[]) => [...beats].sort((x, y) => (x.id < y.id ? -1 : 1));
-        expect(byId(await a.liveWorkers())).toEqual([
+        expect(beats(await a.liveWorkers())).toEqual([
           { id: 'long', info: { capacity: 50 } },
           { id: 'short', info: { pid: 1, host: 'h1' } },
         ]);
         await sleep(450);
-        expect(await b.liveWorkers()).toEqual([{ id: 'long', info: { capacity: 50 } }]);
+        expect(beats(await b.liveWorkers())).toEqual([{ id: 'long', info: { capacity: 50 } }]);
         // A new beat revives it with its new info.
         await a.heartbeat({ id: 'short', info: { pid: 2 } }, 10_000);
-        expect(byId(await b.liveWorkers())).toEqual([
+        expect(beats(await b.liveWorkers())).toEqual([
           { id: 'long', info: { capacity: 50 } },
           { id: 'short', info: { pid: 2 } },
         ]);
@@ -140,10 +143,29 @@ export function coordinationContract(
         await sleep(250);
         await a.heartbeat({ id: 'w', info: { n: 2 } }, 400);
         await sleep(250); // 500 ms after the first beat, 250 ms after the second
-        expect(await a.liveWorkers()).toEqual([{ id: 'w', info: { n: 2 } }]);
+        expect(beats(await a.liveWorkers())).toEqual([{ id: 'w', info: { n: 2 } }]);
         await a.removeWorker('w');
         await a.removeWorker('never-existed');
         expect(await a.liveWorkers()).toEqual([]);
+      });
+
+      test('each live worker carries the age of its last beat, which the next beat resets', async () => {
+        const [a, b] = [await open(), await open()];
+        await a.heartbeat({ id: 'quiet', info: {} }, 10_000);
+        await sleep(400);
+        await b.heartbeat({ id: 'busy', info: {} }, 10_000);
+        const ages = async () => new Map((await b.liveWorkers()).map((w) => [w.id, w.beatAgeMs as number]));
+        const first = await ages();
+        expect(first.get('quiet')).toBeGreaterThanOrEqual(350);
+        expect(first.get('quiet')).toBeLessThan(3000);
+        expect(first.get('busy')).toBeGreaterThanOrEqual(0);
+        expect(first.get('busy')).toBeLessThan(first.get('quiet') as number);
+        // Past its beat interval but inside its TTL: still live (placement's view), only older.
+        await sleep(300);
+        const later = await ages();
+        expect(later.get('quiet')).toBeGreaterThanOrEqual((first.get('quiet') as number) + 250);
+        await a.heartbeat({ id: 'quiet', info: {} }, 10_000);
+        expect((await ages()).get('quiet')).toBeLessThan(250);
       });
     });
 

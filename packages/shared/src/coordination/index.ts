@@ -4,5 +4,5 @@ export {
   MemoryCoordinationStore,
   type MemoryCoordinationStoreOptions,
 } from './memory-coordination.ts';
-export type { Coordination, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
+export type { Coordination, LiveWorker, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
 export { RedisCoordination, type RedisCoordinationOptions } from './redis-coordination.ts';

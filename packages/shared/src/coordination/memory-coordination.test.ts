@@ -32,6 +32,17 @@ describe('MemoryCoordination with an injected clock', () => {
     await c.close();
   });
 
+  test('beat ages are exact on the store clock, and never negative when the clock steps back', async () => {
+    let now = 5_000;
+    const c = new MemoryCoordination({ now: () => now });
+    await c.heartbeat({ id: 'w', info: {} }, 10_000);
+    now += 1234;
+    expect(await c.liveWorkers()).toEqual([{ id: 'w', info: {}, beatAgeMs: 1234 }]);
+    await c.heartbeat({ id: 'w', info: {} }, 10_000);
+    now -= 500;
+    expect(await c.liveWorkers()).toEqual([{ id: 'w', info: {}, beatAgeMs: 0 }]);
+  });
+
   test('retryAfter counts from the oldest hit still inside the window', async () => {
     let now = 0;
     const c = new MemoryCoordination({ now: () => now });

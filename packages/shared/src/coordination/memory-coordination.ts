@@ -1,4 +1,4 @@
-import type { Coordination, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
+import type { Coordination, LiveWorker, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
 import { nonEmpty, rateLimitArgs, ttlMs } from './validation.ts';
 
 interface Expiring {
@@ -10,6 +10,8 @@ interface LeaseEntry extends Expiring {
 }
 interface WorkerEntry extends Expiring {
   beat: WorkerBeat;
+  /** Store clock at the last beat. */
+  beatAt: number;
 }
 interface ValueEntry extends Expiring {
   value: string;
@@ -131,7 +133,7 @@ export class MemoryCoordination implements Coordination {
     const now = this.tick();
     // A copy, exactly as Redis would store it (JSON), so later mutations by the caller do not leak in.
     const copy: WorkerBeat = JSON.parse(JSON.stringify({ id: beat.id, info: beat.info ?? {} }));
-    this.store.workers.set(beat.id, { beat: copy, expiresAt: now + ms });
+    this.store.workers.set(beat.id, { beat: copy, expiresAt: now + ms, beatAt: now });
   }
 
   async removeWorker(id: string): Promise<void> {
@@ -139,15 +141,18 @@ export class MemoryCoordination implements Coordination {
     this.store.workers.delete(id);
   }
 
-  async liveWorkers(): Promise<WorkerBeat[]> {
+  async liveWorkers(): Promise<LiveWorker[]> {
     const now = this.tick();
-    const result: { beat: WorkerBeat; expiresAt: number }[] = [];
+    const result: WorkerEntry[] = [];
     for (const [id, entry] of this.store.workers) {
       if (entry.expiresAt > now) result.push(entry);
       else this.store.workers.delete(id);
     }
     result.sort((a, b) => a.expiresAt - b.expiresAt || (a.beat.id < b.beat.id ? -1 : 1));
-    return result.map(({ beat }) => JSON.parse(JSON.stringify(beat)));
+    return result.map(({ beat, beatAt }) => ({
+      ...JSON.parse(JSON.stringify(beat)),
+      beatAgeMs: Math.max(0, now - beatAt),
+    }));
   }
 
   async rateLimit(key: string, rawLimit: number, rawWindowMs: number): Promise<RateLimitResult> {

@@ -12,6 +12,15 @@ export interface WorkerBeat {
   info: Record<string, string | number>;
 }
 
+/** A worker in the live set, with how recently it beat. */
+export interface LiveWorker extends WorkerBeat {
+  /**
+   * Milliseconds since its last beat, measured by the store's own clock (no skew between
+   * hosts); null when the beat did not record its time (a worker of an older version).
+   */
+  beatAgeMs: number | null;
+}
+
 export type Unsubscribe = () => Promise<void>;
 
 /**
@@ -29,9 +38,11 @@ export interface Coordination {
   releaseLease(key: string, holder: string): Promise<boolean>;
   leaseHolder(key: string): Promise<string | null>;
 
+  /** Records a beat: the worker is live for `ttlMs` from now, its beat age restarts at 0. */
   heartbeat(beat: WorkerBeat, ttlMs: number): Promise<void>;
   removeWorker(id: string): Promise<void>;
-  liveWorkers(): Promise<WorkerBeat[]>;
+  /** The workers whose last beat is younger than its TTL. */
+  liveWorkers(): Promise<LiveWorker[]>;
 
   /** Sliding-window limit: at most `limit` hits per `windowMs` for `key`. */
   rateLimit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;

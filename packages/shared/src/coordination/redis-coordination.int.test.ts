@@ -61,6 +61,7 @@ describeRedis('RedisCoordination specifics', () => {
         `${prefix}lease:inst-1`,
         `${prefix}ratelimit:send`,
         `${prefix}workers`,
+        `${prefix}workers:beat`,
         `${prefix}workers:info`,
       ].sort(),
     );
@@ -69,6 +70,37 @@ describeRedis('RedisCoordination specifics', () => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(10_000);
     }
+  });
+
+  test("beat ages are measured by Redis's clock, not the caller's", async () => {
+    const [seconds, micros] = await admin.time();
+    await coordination.heartbeat({ id: 'clocked', info: {} }, 10_000);
+    const recorded = Number(await admin.hget(`${prefix}workers:beat`, 'clocked'));
+    const serverMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    expect(recorded - serverMs).toBeGreaterThanOrEqual(0);
+    expect(recorded - serverMs).toBeLessThan(1000);
+    // A reader whose clock is an hour off still sees a fresh beat.
+    const realNow = Date.now;
+    Date.now = () => realNow() + 3_600_000;
+    try {
+      const worker = (await coordination.liveWorkers()).find((w) => w.id === 'clocked');
+      expect(worker?.beatAgeMs).toBeGreaterThanOrEqual(0);
+      expect(worker?.beatAgeMs).toBeLessThan(1000);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  test('a beat without a recorded time (a worker of an older version) has a null age', async () => {
+    await coordination.heartbeat({ id: 'old-version', info: { capacity: 3 } }, 10_000);
+    await admin.hdel(`${prefix}workers:beat`, 'old-version');
+    const worker = (await coordination.liveWorkers()).find((w) => w.id === 'old-version');
+    expect(worker).toEqual({ id: 'old-version', info: { capacity: 3 }, beatAgeMs: null });
+    await coordination.removeWorker('old-version');
+    await coordination.removeWorker('clocked');
+    const recorded = await admin.hkeys(`${prefix}workers:beat`);
+    expect(recorded).not.toContain('old-version');
+    expect(recorded).not.toContain('clocked');
   });
 
   test('the default prefix is turbozap:', async () => {

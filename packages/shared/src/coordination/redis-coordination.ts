@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Coordination, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
+import type { Coordination, LiveWorker, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
 import { ACQUIRE, HEARTBEAT, LIVE_WORKERS, RATE_LIMIT, RELEASE, REMOVE_WORKER, RENEW } from './redis-scripts.ts';
 import { nonEmpty, rateLimitArgs, ttlMs } from './validation.ts';
 
@@ -136,7 +136,7 @@ export class RedisCoordination implements Coordination {
   }
 
   private get workerKeys(): string[] {
-    return [`${this.prefix}workers`, `${this.prefix}workers:info`];
+    return [`${this.prefix}workers`, `${this.prefix}workers:info`, `${this.prefix}workers:beat`];
   }
 
   async acquireLease(key: string, holder: string, ttl: number): Promise<boolean> {
@@ -174,14 +174,15 @@ export class RedisCoordination implements Coordination {
     await REMOVE_WORKER.run(client, this.workerKeys, [id]);
   }
 
-  async liveWorkers(): Promise<WorkerBeat[]> {
+  async liveWorkers(): Promise<LiveWorker[]> {
     const client = await this.conn();
-    const flat = (await LIVE_WORKERS.run(client, this.workerKeys, [])) as string[];
-    const beats: WorkerBeat[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      beats.push({ id: String(flat[i]), info: JSON.parse(String(flat[i + 1])) });
+    const flat = (await LIVE_WORKERS.run(client, this.workerKeys, [])) as (string | number)[];
+    const workers: LiveWorker[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const age = Number(flat[i + 2]);
+      workers.push({ id: String(flat[i]), info: JSON.parse(String(flat[i + 1])), beatAgeMs: age >= 0 ? age : null });
     }
-    return beats;
+    return workers;
   }
 
   async rateLimit(key: string, rawLimit: number, rawWindowMs: number): Promise<RateLimitResult> {

@@ -47,29 +47,41 @@ export const RELEASE = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`);
 
-/** KEYS: workers zset (score = expiry ms), info hash. ARGV: id, ttl ms, info JSON. */
+/**
+ * KEYS: workers zset (score = expiry ms), info hash, beat-time hash (server ms of the last beat).
+ * ARGV: id, ttl ms, info JSON.
+ */
 export const HEARTBEAT = new Script(`${NOW}
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))
-for _, id in ipairs(expired) do redis.call('HDEL', KEYS[2], id) end
+for _, id in ipairs(expired) do
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))
 redis.call('ZADD', KEYS[1], string.format('%d', now + tonumber(ARGV[2])), ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[1], string.format('%d', now))
 local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[1], last[2])
-redis.call('PEXPIREAT', KEYS[2], last[2])
+for i = 1, 3 do redis.call('PEXPIREAT', KEYS[i], last[2]) end
 return 1`);
 
 export const REMOVE_WORKER = new Script(`redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
 return 1`);
 
-/** Returns [id, info JSON, id, info JSON, ...] for beats whose expiry is still ahead. */
+/**
+ * Returns [id, info JSON, beat age ms, ...] for beats whose expiry is still ahead; the age is
+ * -1 when the beat did not record its time.
+ */
 export const LIVE_WORKERS = new Script(`${NOW}
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%d', now), '+inf')
 local out = {}
 for _, id in ipairs(ids) do
   out[#out + 1] = id
   out[#out + 1] = redis.call('HGET', KEYS[2], id) or '{}'
+  local at = redis.call('HGET', KEYS[3], id)
+  if at then out[#out + 1] = math.max(0, now - tonumber(at)) else out[#out + 1] = -1 end
 end
 return out`);
 

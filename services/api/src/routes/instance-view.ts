@@ -1,4 +1,4 @@
-import type { InstanceRow } from '@turbozap/shared/db/schema';
+import type { InstanceRow, InstanceStatus } from '@turbozap/shared/db/schema';
 
 /** The public shape of an instance (snake_case, as API.md). */
 export function instanceView(row: InstanceRow) {
@@ -16,6 +16,26 @@ export function instanceView(row: InstanceRow) {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/**
+ * What a reader may be told about the connection now: `connected` only while its owner is a
+ * worker that is beating (a row says `connected` from the last write of a process that may have
+ * died since, and its lease outlives it by up to a TTL). Without a live owner the connection is
+ * `connecting` — a new owner is on its way — and there is no owner to name.
+ */
+export function liveConnection(
+  status: InstanceStatus,
+  owner: string | null,
+  beating: ReadonlySet<string>,
+): { status: InstanceStatus; owner: string | null } {
+  const live = owner !== null && beating.has(owner);
+  return { status: status === 'connected' && !live ? 'connecting' : status, owner: live ? owner : null };
+}
+
+/** The public shape, with status and owner as `liveConnection` tells them. */
+export function liveInstanceView(row: InstanceRow, beating: ReadonlySet<string>) {
+  return { ...instanceView(row), ...liveConnection(row.status, row.owner_worker, beating) };
 }
 
 export const reservedInstanceNames = new Set([

@@ -1,4 +1,6 @@
+import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
+import { beatingWorkers } from '@turbozap/shared/coordination/liveness';
 import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';
@@ -8,7 +10,7 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { ok } from '../http/envelope.ts';
 import { type Define, isInstanceName } from '../http/route.ts';
-import { instanceView, reservedInstanceNames } from './instance-view.ts';
+import { instanceView, liveConnection, liveInstanceView, reservedInstanceNames } from './instance-view.ts';
 
 const createBody = z.object({
   name: z
@@ -64,7 +66,13 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'admin',
     async handler({ res, deps }) {
-      ok(res, (await instancesRepo.list(deps.runtime.db)).map(instanceView));
+      const { db, coordination } = deps.runtime;
+      const [rows, workers] = await Promise.all([instancesRepo.list(db), coordination.liveWorkers()]);
+      const beating = beatingWorkers(workers);
+      ok(
+        res,
+        rows.map((row) => liveInstanceView(row, beating)),
+      );
     },
   });
 
@@ -74,8 +82,8 @@ export function instanceRoutes(define: Define): void {
     summary: 'Get an instance',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance }) {
-      ok(res, instanceView(instance));
+    async handler({ res, instance, deps }) {
+      ok(res, liveInstanceView(instance, beatingWorkers(await deps.runtime.coordination.liveWorkers())));
     },
   });
 
@@ -86,13 +94,15 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const owner = await deps.runtime.coordination.leaseHolder(instance.id);
+      const { coordination } = deps.runtime;
+      const [holder, workers] = await Promise.all([coordination.leaseHolder(instance.id), coordination.liveWorkers()]);
+      const { status, owner } = liveConnection(instance.status, holder, beatingWorkers(workers));
       ok(res, {
         name: instance.name,
-        status: instance.status,
+        status,
         desired_state: instance.desired_state,
         jid: instance.jid,
-        owner: owner ?? null,
+        owner,
         since: instance.updated_at,
         last_activity_at: instance.last_activity_at,
       });
@@ -172,11 +182,20 @@ export function instanceRoutes(define: Define): void {
       const name = String(req.params.name ?? '');
       const instance = isInstanceName(name) ? await instancesRepo.byName(deps.runtime.db, name) : undefined;
       if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
+      const { db, blobs, coordination, logger } = deps.runtime;
       await setDesired(deps, instance, 'logged_out');
-      await apiKeysRepo.revokeScope(deps.runtime.db, instance.id);
-      await instancesRepo.delete(deps.runtime.db, instance.id);
+      // Media first: when it fails nothing is deleted yet and the client retries the whole delete.
+      const media = instanceMediaPrefix(instance.id);
+      await blobs.deletePrefix(media);
+      await instancesRepo.deleteWithData(db, instance.id);
       deps.cachedInstances.forget(instance);
-      await deps.runtime.coordination.deleteValue(`qr:${instance.id}`);
+      for (const key of [`qr:${instance.id}`, `pairing:${instance.id}`, `pairing-request:${instance.id}`]) {
+        await coordination.deleteValue(key);
+      }
+      // Again for media a worker stored between the two (inbound media is stored before its row).
+      await blobs.deletePrefix(media).catch((error: unknown) => {
+        logger.warn('deleting the media of a deleted instance failed', { instanceId: instance.id, error });
+      });
       ok(res, { name: instance.name, deleted: true });
     },
   });

@@ -2,8 +2,11 @@ import type { Coordination } from '@turbozap/shared/coordination/port';
 import type { Logger } from '@turbozap/shared/logging/logger';
 
 /**
- * This worker's liveness in coordination (what placement sees), with its capacity. Beats every
- * ttl/3 with a TTL of one lease TTL; removed explicitly on stop so survivors re-plan at once.
+ * This worker's liveness in coordination, with its capacity. Each beat keeps it in the live set
+ * for one lease TTL (what placement sees) and restarts its beat age (what the API's status
+ * reads: is the holder of a lease alive right now). Beats every `intervalMs`, at most ttl/3,
+ * on a fixed rate so a slow round trip does not push every later beat back. Removed explicitly
+ * on stop so survivors re-plan at once.
  */
 export class Heartbeat {
   readonly #coordination: Coordination;
@@ -11,22 +14,32 @@ export class Heartbeat {
   readonly #id: string;
   readonly #info: Record<string, string | number>;
   readonly #ttlMs: number;
+  readonly #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   #inFlight: Promise<void> | undefined;
 
-  constructor(options: { coordination: Coordination; logger: Logger; id: string; capacity: number; ttlMs: number }) {
+  constructor(options: {
+    coordination: Coordination;
+    logger: Logger;
+    id: string;
+    capacity: number;
+    ttlMs: number;
+    intervalMs: number;
+  }) {
     this.#coordination = options.coordination;
     this.#logger = options.logger;
     this.#id = options.id;
     this.#info = { capacity: options.capacity, pid: process.pid };
     this.#ttlMs = options.ttlMs;
+    this.#intervalMs = Math.max(50, Math.min(options.intervalMs, Math.floor(options.ttlMs / 3)));
   }
 
   async start(): Promise<void> {
     this.#stopped = false;
+    const startedAt = Date.now();
     await this.beat();
-    this.#schedule();
+    this.#schedule(startedAt);
   }
 
   beat(): Promise<void> {
@@ -44,14 +57,14 @@ export class Heartbeat {
     await this.#coordination.removeWorker(this.#id).catch(() => {});
   }
 
-  #schedule(): void {
+  /** The next beat one interval after the previous one started (at once if that one took longer). */
+  #schedule(previousAt: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(
-      async () => {
-        await this.beat();
-        this.#schedule();
-      },
-      Math.max(50, Math.floor(this.#ttlMs / 3)),
-    );
+    const delay = Math.max(0, previousAt + this.#intervalMs - Date.now());
+    this.#timer = setTimeout(async () => {
+      const startedAt = Date.now();
+      await this.beat();
+      this.#schedule(startedAt);
+    }, delay);
   }
 }

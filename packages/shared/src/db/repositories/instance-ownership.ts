@@ -71,6 +71,8 @@ export const instanceOwnershipRepo = {
         owner_token: sql`owner_token + 1`,
         owner_worker: worker,
         owner_seen_at: sql`now()`,
+        // A `connected` written by the previous owner is not true of the new one until it says so.
+        status: sql`CASE WHEN status = 'connected' AND owner_worker IS DISTINCT FROM ${worker} THEN 'connecting' ELSE status END`,
       })
       .where('id', '=', instanceId)
       .where((eb) =>
