@@ -1,24 +1,38 @@
 import type { Consumer } from '@turbozap/shared/broker/port';
 import { ack } from '@turbozap/shared/broker/port';
 import { exchanges } from '@turbozap/shared/contracts/queues';
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import type { Runtime } from '@turbozap/shared/runtime';
+import { GroupCommit } from '@turbozap/shared/util/group-commit';
+import type { StreamEvent } from './sse-stream.ts';
 
-type Listener = (eventId: string, event: string, payload: string) => void;
+type Listener = (event: StreamEvent) => void;
 
 /**
  * Live events for SSE clients of this API replica. The replica has one private queue and
  * binds `#.<instanceId>` only while a client of that instance listens, so replicas never
  * receive events nobody of theirs wants.
+ *
+ * Publishers send the envelope, which does not know its outbox cursor (`seq`, assigned by the
+ * insert). The hub looks it up — one query for all the events that arrive while one is under
+ * way — so a live event carries the same `id:` a replay would, and a client can resume from it.
  */
 export class EventHub {
   #runtime: Runtime;
   #queue: string;
   #listeners = new Map<string, Set<Listener>>();
   #consumer: Promise<Consumer> | undefined;
+  readonly #seqs: GroupCommit<string, number | undefined>;
+  /** Deliveries go to listeners in the order they arrived, whichever lookup finishes first. */
+  #dispatched: Promise<void> = Promise.resolve();
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
     this.#queue = `turbozap.sse.${runtime.processId}`;
+    this.#seqs = new GroupCommit(async (ids) => {
+      const seqs = await eventsOutboxRepo.seqsOf(runtime.db, ids);
+      return ids.map((id) => seqs.get(id));
+    });
   }
 
   async subscribe(instanceId: string, listener: Listener): Promise<() => Promise<void>> {
@@ -40,6 +54,18 @@ export class EventHub {
     };
   }
 
+  #deliver(instanceId: string, text: string): void {
+    const { id, event } = JSON.parse(text) as { id: string; event: string };
+    // Without a cursor (not in the outbox, or the lookup failed) the event still goes out, without `id:`.
+    const seq = this.#seqs.submit(id).catch(() => undefined);
+    this.#dispatched = this.#dispatched
+      .then(async () => {
+        const live = { seq: await seq, event, data: text };
+        for (const listener of this.#listeners.get(instanceId) ?? []) listener(live);
+      })
+      .catch(() => {});
+  }
+
   #ensureConsumer(): Promise<Consumer> {
     const { broker } = this.#runtime;
     this.#consumer ??= (async () => {
@@ -49,11 +75,10 @@ export class EventHub {
         this.#queue,
         async (delivery) => {
           const instanceId = delivery.routingKey.split('.').pop() ?? '';
-          const listeners = this.#listeners.get(instanceId);
-          if (listeners) {
-            const text = delivery.body.toString('utf8');
-            const { id, event } = JSON.parse(text) as { id: string; event: string };
-            for (const listener of listeners) listener(id, event, text);
+          try {
+            if (this.#listeners.has(instanceId)) this.#deliver(instanceId, delivery.body.toString('utf8'));
+          } catch {
+            // Not an envelope: nothing a client could read; redelivering it would not change that.
           }
           return ack;
         },
@@ -69,6 +94,7 @@ export class EventHub {
   async stop(): Promise<void> {
     const consumer = await this.#consumer?.catch(() => undefined);
     await consumer?.cancel().catch(() => {});
+    await this.#dispatched;
     await this.#runtime.broker.deleteQueue(this.#queue).catch(() => {});
   }
 }

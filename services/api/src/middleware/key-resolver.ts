@@ -60,19 +60,34 @@ export class KeyResolver {
     return row.scope === 'admin' ? { kind: 'admin' } : { kind: 'instance', instanceId: row.scope };
   }
 
+  /**
+   * The principal of the key with this hash (hex SHA-256), asked of the database now rather
+   * than the cache: a stream token minted with a key stops working once the key is revoked.
+   */
+  async resolveHash(digest: string): Promise<Principal | null> {
+    if (!/^[0-9a-f]{64}$/.test(digest)) return null;
+    if (this.#isAdmin(Buffer.from(digest, 'hex'))) return { kind: 'admin' };
+    const row = await apiKeysRepo.findActiveByHash(this.#db, digest);
+    if (!row) return null;
+    return row.scope === 'admin' ? { kind: 'admin' } : { kind: 'instance', instanceId: row.scope };
+  }
+
   /** What this replica can answer without the database; `undefined` when only a query would tell. */
   known(key: string): Principal | null | undefined {
     return this.#known(key, hashKey(key));
   }
 
   #known(key: string, digest: string): Principal | null | undefined {
-    // Compared through their hashes in constant time (lengths never leak), every candidate every time.
-    const presented = Buffer.from(digest, 'hex');
-    let admin = false;
-    for (const candidate of this.#adminKeys()) admin = timingSafeEqual(this.#adminHash(candidate), presented) || admin;
-    if (admin) return { kind: 'admin' };
+    if (this.#isAdmin(Buffer.from(digest, 'hex'))) return { kind: 'admin' };
     if (!databaseKey.test(key)) return null;
     return this.#cache.get(digest)?.principal;
+  }
+
+  /** Compared through their hashes in constant time (lengths never leak), every candidate every time. */
+  #isAdmin(presented: Buffer): boolean {
+    let admin = false;
+    for (const candidate of this.#adminKeys()) admin = timingSafeEqual(this.#adminHash(candidate), presented) || admin;
+    return admin;
   }
 
   #adminHash(candidate: string): Buffer {

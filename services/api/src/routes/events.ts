@@ -1,26 +1,30 @@
-import { randomBytes } from 'node:crypto';
+import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
+import { resumeCursor } from '../events-stream/cursor.ts';
 import type { EventHub } from '../events-stream/hub.ts';
+import { SseStream } from '../events-stream/sse-stream.ts';
+import { StreamSlots } from '../events-stream/stream-slots.ts';
+import { StreamTokens, streamTokenTtlMs } from '../events-stream/stream-tokens.ts';
+import { Teardown } from '../events-stream/teardown.ts';
 import { ok } from '../http/envelope.ts';
 import { type Define, isInstanceName } from '../http/route.ts';
+import { presentedKey } from '../middleware/auth.ts';
+import { KeyResolver } from '../middleware/key-resolver.ts';
 
-const tokenTtlMs = 5 * 60_000;
+/** Events read per replay query; a longer backlog takes several, each sent before the next is read. */
+const replayPage = 500;
 
-/** A stream token stands in for the API key where EventSource cannot send headers. */
-async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
+/** The instance a stream request may read: by its `?token=`, or by its key. */
+async function streamInstance(req: Request, deps: ApiDeps, tokens: StreamTokens): Promise<string> {
   const name = String(req.params.name ?? '');
   if (!isInstanceName(name)) throw new AppError('instance_not_found', 'instance not found', 404);
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
-  if (token && /^[A-Za-z0-9_-]{20,64}$/.test(token)) {
-    const instanceId = await deps.runtime.coordination.getValue(`stream-token:${token}`);
-    const row = instanceId ? await instancesRepo.byId(deps.runtime.db, instanceId) : undefined;
-    if (row && row.name === name) return row.id;
-    throw new AppError('unauthorized', 'invalid or expired stream token', 401);
-  }
+  if (token !== undefined)
+    return tokens.redeem(token, async (id) => (await instancesRepo.byId(deps.runtime.db, id))?.name === name);
   const principal = await deps.auth.authenticate(req);
   const row = await instancesRepo.byName(deps.runtime.db, name);
   if (principal.kind === 'instance' && row?.id !== principal.instanceId)
@@ -30,16 +34,23 @@ async function streamInstance(req: Request, deps: ApiDeps): Promise<string> {
 }
 
 export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void {
+  const { runtime } = deps;
+  // Its own resolver: a token checks its key against the database, never the request cache.
+  const tokens = new StreamTokens(
+    runtime.coordination,
+    new KeyResolver(runtime.db, () => runtime.config.api.adminKeys),
+  );
+  const slots = new StreamSlots();
+
   define({
     method: 'post',
     path: '/instance/:name/events/token',
     summary: 'A short-lived token for this instance event stream (?token=)',
     tag: 'events',
     access: 'instance',
-    async handler({ res, instance }) {
-      const token = randomBytes(24).toString('base64url');
-      await deps.runtime.coordination.setValue(`stream-token:${token}`, instance.id, tokenTtlMs);
-      ok(res, { token, expires_in: tokenTtlMs / 1000 });
+    async handler({ req, res, instance }) {
+      const token = await tokens.mint(instance.id, presentedKey(req) ?? '');
+      ok(res, { token, expires_in: streamTokenTtlMs / 1000 });
     },
   });
 
@@ -49,9 +60,12 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     summary: 'Server-sent events of this instance (QR, status, messages); honours Last-Event-ID',
     tag: 'events',
     access: 'public',
-    query: z.object({ token: z.string().max(128).optional() }),
-    async handler({ req, res }) {
-      const instanceId = await streamInstance(req, deps);
+    query: z.object({ token: z.string().max(128).optional(), last_event_id: z.string().max(128).optional() }),
+    async handler({ req, res, query }) {
+      const teardown = new Teardown(res);
+      const instanceId = await streamInstance(req, deps, tokens);
+      const cursor = await resumeCursor(runtime.db, instanceId, req.get('last-event-id') ?? query.last_event_id);
+      teardown.add(slots.take(instanceId));
       res.writeHead(200, {
         'Content-Type': 'text/event-stream',
         'Cache-Control': 'no-store',
@@ -59,37 +73,28 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
         'X-Accel-Buffering': 'no',
       });
       res.write(': connected\n\n');
-      const write = (id: string, event: string, data: string) =>
-        res.write(`id: ${id}\nevent: ${event}\ndata: ${data}\n\n`);
-      const unsubscribe = await hub.subscribe(instanceId, write);
-      const lastId = req.get('last-event-id');
-      if (lastId) await replaySince(deps, instanceId, lastId, write);
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      req.on('close', () => {
-        clearInterval(keepAlive);
-        void unsubscribe();
-      });
+      const sse = new SseStream(res);
+      try {
+        // Subscribed before the replay reads, so nothing committed in between falls in a gap.
+        teardown.add(await hub.subscribe(instanceId, (event) => sse.live(event)));
+        if (cursor !== undefined) await replayAfter(deps, instanceId, cursor, sse);
+        sse.endReplay();
+      } catch (error) {
+        // The status is sent: the client can only tell by the stream ending; it reconnects and replays.
+        res.destroy();
+        throw error;
+      }
     },
   });
 }
 
-/** Events after `lastId` still in the events outbox, so a reconnecting client misses none. */
-async function replaySince(
-  deps: ApiDeps,
-  instanceId: string,
-  lastId: string,
-  write: (id: string, e: string, d: string) => void,
-) {
-  const { db } = deps.runtime;
-  const last = await db.selectFrom('events_outbox').select('created_at').where('id', '=', lastId).executeTakeFirst();
-  if (!last) return;
-  const rows = await db
-    .selectFrom('events_outbox')
-    .selectAll()
-    .where('instance_id', '=', instanceId)
-    .where('created_at', '>', last.created_at)
-    .orderBy('created_at')
-    .limit(1000)
-    .execute();
-  for (const row of rows) write(row.id, row.event, JSON.stringify(row.envelope));
+/** Every event of the instance still in the outbox after `cursor`, in order. */
+async function replayAfter(deps: ApiDeps, instanceId: string, cursor: number, sse: SseStream): Promise<void> {
+  let after = cursor;
+  while (!sse.closed) {
+    const rows = await eventsOutboxRepo.after(deps.runtime.db, instanceId, after, replayPage);
+    for (const row of rows) await sse.replay({ seq: row.seq, event: row.event, data: JSON.stringify(row.envelope) });
+    if (rows.length < replayPage) return;
+    after = rows[rows.length - 1]?.seq ?? after;
+  }
 }

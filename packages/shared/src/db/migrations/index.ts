@@ -4,6 +4,7 @@ import * as messagesPendingChat from './20261129-0002-messages-pending-chat.ts';
 import * as messagesUnpublishedQueued from './20261129-0003-messages-unpublished-queued.ts';
 import * as webhookAttemptsDelivery from './20261129-0004-webhook-attempts-delivery.ts';
 import * as polls from './20261129-0005-polls.ts';
+import * as eventsCursor from './20261207-0006-events-cursor.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0003-messages-unpublished-queued': messagesUnpublishedQueued,
   '20261129-0004-webhook-attempts-delivery': webhookAttemptsDelivery,
   '20261129-0005-polls': polls,
+  '20261207-0006-events-cursor': eventsCursor,
 };

@@ -28,10 +28,15 @@ export const apiKeysRepo = {
 
   /** The key's row when it exists and is not revoked. The lookup is by hash (an index), not by the key. */
   findActive(db: Db, key: string): Promise<ApiKeyRow | undefined> {
+    return apiKeysRepo.findActiveByHash(db, hashKey(key));
+  },
+
+  /** The same, for a caller that holds only the key's hash (a stream token records the hash of the key that made it). */
+  findActiveByHash(db: Db, digest: string): Promise<ApiKeyRow | undefined> {
     return db
       .selectFrom('api_keys')
       .selectAll()
-      .where('hash', '=', hashKey(key))
+      .where('hash', '=', digest)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
   },

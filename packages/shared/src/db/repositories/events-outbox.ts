@@ -25,6 +25,36 @@ export const eventsOutboxRepo = {
       .execute();
   },
 
+  /** The cursor of each of these events still stored, by event id (live SSE events carry it). */
+  async seqsOf(db: Db, ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.selectFrom('events_outbox').select(['id', 'seq']).where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, row.seq]));
+  },
+
+  /** The cursor of one of the instance's events (a client resuming from an event id, not a cursor). */
+  async seqOf(db: Db, instanceId: string, id: string): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('events_outbox')
+      .select('seq')
+      .where('id', '=', id)
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    return row?.seq;
+  },
+
+  /** Up to `limit` of the instance's events after the cursor `seq`, in order. */
+  after(db: Db, instanceId: string, seq: number, limit: number): Promise<EventsOutboxRow[]> {
+    return db
+      .selectFrom('events_outbox')
+      .selectAll()
+      .where('instance_id', '=', instanceId)
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  },
+
   /**
    * Claims a batch to publish; `FOR UPDATE SKIP LOCKED` lets replicas relay side by side.
    * `olderThanMs` leaves fresh rows to the writers' own EventPublisher.
