@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { FsBlobStore, S3BlobStore } from '@turbozap/shared/blobs';
+import { type BlobStore, FsBlobStore, S3BlobStore } from '@turbozap/shared/blobs';
 import { AmqpBroker, MemoryBroker } from '@turbozap/shared/broker';
 import type { Config } from '@turbozap/shared/config';
 import { MemoryCoordination, RedisCoordination } from '@turbozap/shared/coordination';
+import { deriveKey } from '@turbozap/shared/crypto/derive';
 import { openDatabase, pendingMigrations } from '@turbozap/shared/db/database';
 import { createLogger } from '@turbozap/shared/logging/logger';
 import { createMetrics } from '@turbozap/shared/metrics/catalog';
@@ -17,6 +18,28 @@ const startupWaitMs = 30_000;
 export interface OwnedRuntime extends Runtime {
   readiness(): Promise<Record<string, boolean>>;
   close(): Promise<void>;
+}
+
+/**
+ * S3 when configured, else files under DATA_DIR/media served by signed `/media/…` links whose
+ * key is derived from the newest session key (docs/ARCHITECTURE.md §6): a leaked link key opens no
+ * session. Without a keyring (an api-only process) the links live as long as the process.
+ */
+export function openBlobStore(config: Config, publicUrl: string): BlobStore {
+  return config.s3
+    ? new S3BlobStore({
+        endpoint: config.s3.endpoint,
+        bucket: config.s3.bucket,
+        region: config.s3.region,
+        maxBufferedBytes: config.media.maxBytes,
+        accessKeyId: config.s3.accessKey,
+        secretAccessKey: config.s3.secretKey,
+      })
+    : new FsBlobStore({
+        root: join(config.dataDir, 'media'),
+        publicBaseUrl: publicUrl,
+        secret: deriveKey(config.session.keyring[0]?.key ?? randomBytes(32), 'mediaLink'),
+      });
 }
 
 /**
@@ -48,20 +71,7 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
     embedded || !config.redisUrl
       ? new MemoryCoordination()
       : await RedisCoordination.connect({ url: config.redisUrl, prefix: config.redisPrefix }, startupWaitMs);
-  const blobs = config.s3
-    ? new S3BlobStore({
-        endpoint: config.s3.endpoint,
-        bucket: config.s3.bucket,
-        region: config.s3.region,
-        maxBufferedBytes: config.media.maxBytes,
-        accessKeyId: config.s3.accessKey,
-        secretAccessKey: config.s3.secretKey,
-      })
-    : new FsBlobStore({
-        root: join(config.dataDir, 'media'),
-        publicBaseUrl: publicUrl,
-        secret: config.session.keyring[0]?.key.toString('hex') ?? randomBytes(32).toString('hex'),
-      });
+  const blobs = openBlobStore(config, publicUrl);
 
   const readiness = async (): Promise<Record<string, boolean>> => {
     const checks: Record<string, boolean> = {};

@@ -134,6 +134,30 @@ export function blobStoreContract(
       expect((await readAll((await store.get('a/b'))!.body)).toString()).toBe(`blob ${ODD_KEYS.indexOf('a/b')}: a/b`);
     });
 
+    test('deletePrefix removes every blob under the prefix and nothing beside it', async () => {
+      const gone = ['inst-1/a.jpg', 'inst-1/sub/dir/b.ogg', 'inst-1/spaces in/ü (1).png'];
+      const kept = ['inst-1', 'inst-10/c.jpg', 'inst-1x/d', 'other/inst-1/e', 'inst-2/f'];
+      for (const key of [...gone, ...kept]) await store.put(key, Buffer.from(key), { contentType: 'text/plain' });
+      await store.deletePrefix('inst-1/');
+      for (const key of gone) expect({ key, blob: await store.get(key) }).toEqual({ key, blob: null });
+      for (const key of kept) {
+        expect({ key, body: (await readAll((await store.get(key))!.body)).toString() }).toEqual({ key, body: key });
+      }
+      await store.deletePrefix('inst-1/'); // again: nothing there is fine
+      await store.deletePrefix('never/there/');
+      await store.deletePrefix('spaces in/');
+      await store.put('inst-1/again', Buffer.from('new'), { contentType: 'text/plain' });
+      expect((await store.get('inst-1/again'))?.size).toBe(3);
+    });
+
+    test('deletePrefix refuses what is not whole segments ending in /', async () => {
+      await store.put('inst-1/a', Buffer.from('x'), { contentType: 'text/plain' });
+      for (const prefix of ['', '/', 'inst-1', 'inst', '/inst-1/', 'inst-1//', '../', 'a/../', './', 'nul\u0000/']) {
+        await expect(store.deletePrefix(prefix)).rejects.toThrow(InvalidBlobKeyError);
+      }
+      expect((await store.get('inst-1/a'))?.size).toBe(1);
+    });
+
     test('invalid keys are rejected by every operation', async () => {
       for (const key of INVALID_KEYS) {
         await expect(store.put(key, Buffer.from('x'), { contentType: 'text/plain' })).rejects.toThrow(

@@ -15,7 +15,7 @@ import {
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobKey, assertExpiresIn } from './keys.ts';
+import { assertBlobKey, assertBlobPrefix, assertExpiresIn } from './keys.ts';
 import type { BlobMeta, BlobStore, StoredBlob } from './port.ts';
 
 export interface FsBlobStoreOptions {
@@ -176,6 +176,14 @@ export class FsBlobStore implements BlobStore {
     const { data, meta } = this.paths(key);
     await rm(data, { force: true });
     await rm(meta, { force: true });
+  }
+
+  /** A prefix is whole segments, so it is one directory: removed with everything under it. */
+  async deletePrefix(prefix: string): Promise<void> {
+    const dir = join(this.root, ...assertBlobPrefix(prefix).slice(0, -1).split('/').map(segmentName));
+    if (!dir.startsWith(this.root + sep)) throw new Error(`blob path escapes the root: ${prefix}`);
+    // A put racing the removal can make a directory non-empty again (ENOTEMPTY): retried.
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
   /** `${publicBaseUrl}/media/<key>?expires=<epoch s>&signature=<base64url HMAC>`; check with `verifyPresigned`. */

@@ -36,6 +36,20 @@ export function assertBlobKey(key: string): string {
   return key;
 }
 
+/**
+ * A prefix for `deletePrefix`: one or more whole key segments followed by `/` (`media/<id>/`), so
+ * it never matches a sibling that merely starts with the same characters (`media/<id>0/…`).
+ */
+export function assertBlobPrefix(prefix: string): string {
+  if (typeof prefix !== 'string' || !prefix.endsWith('/'))
+    throw new InvalidBlobKeyError(prefix, 'a prefix ends with /');
+  assertBlobKey(prefix.slice(0, -1));
+  return prefix;
+}
+
+/** Where every media blob of an instance lives (outbound and inbound): deleting the instance deletes this prefix. */
+export const instanceMediaPrefix = (instanceId: string): string => `media/${instanceId}/`;
+
 /** Presigned URL lifetimes: whole seconds, 1 s to 7 days (the S3 maximum), for every adapter. */
 export function assertExpiresIn(seconds: number): number {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 604_800) {

@@ -15,6 +15,11 @@ export interface BlobStore {
   /** null when there is no such blob. */
   get(key: string): Promise<StoredBlob | null>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes every blob whose key starts with `prefix` (whole segments ending in `/`, see
+   * `assertBlobPrefix`); nothing there is fine. Blobs put meanwhile may survive.
+   */
+  deletePrefix(prefix: string): Promise<void>;
   /** A URL anyone holding it can GET until it expires. */
   presignedGetUrl(key: string, expiresInSeconds: number): Promise<string>;
   healthy(): Promise<boolean>;

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { ListObjectsCommand } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { blobStoreContract, readAll } from './blob-store.contract.ts';
 import { BlobTooLargeError } from './keys.ts';
@@ -136,6 +137,24 @@ describe('S3BlobStore specifics (s3rver)', () => {
     expect((await store.get('buffer'))?.size).toBe(5000);
     await store.close();
   });
+
+  test('deletePrefix goes through every page of the listing (more than 1000 keys)', async () => {
+    const store = await S3BlobStore.open(options());
+    const keys = Array.from({ length: 1005 }, (_, i) => `inst/${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < keys.length; i += 100) {
+      await Promise.all(
+        keys.slice(i, i + 100).map((k) => store.put(k, Buffer.from('x'), { contentType: 'text/plain' })),
+      );
+    }
+    await store.put('kept', Buffer.from('k'), { contentType: 'text/plain' });
+    await store.deletePrefix('inst/');
+    expect(await store.get(keys[0]!)).toBeNull();
+    expect(await store.get(keys[1004]!)).toBeNull();
+    const { Contents } = await store.client.send(new ListObjectsCommand({ Bucket: store.bucket, Prefix: 'inst/' }));
+    expect(Contents ?? []).toEqual([]);
+    expect((await store.get('kept'))?.size).toBe(1);
+    await store.close();
+  }, 60_000);
 
   test('presigned URLs can be made for a public endpoint', async () => {
     const store = await S3BlobStore.open(options({ publicEndpoint: endpoint.replace('127.0.0.1', 'localhost') }));

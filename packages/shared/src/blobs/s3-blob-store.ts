@@ -3,15 +3,18 @@ import { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   HeadBucketCommand,
+  ListObjectsCommand,
+  type ListObjectsCommandOutput,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertBlobKey, assertExpiresIn, BlobTooLargeError } from './keys.ts';
+import { assertBlobKey, assertBlobPrefix, assertExpiresIn, BlobTooLargeError } from './keys.ts';
 import type { BlobMeta, BlobStore, StoredBlob } from './port.ts';
 
 export interface S3BlobStoreOptions {
@@ -199,6 +202,34 @@ export class S3BlobStore implements BlobStore {
     assertBlobKey(key);
     // S3 answers 204 whether or not the object existed.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /**
+   * Lists the prefix a page (up to 1000 keys) at a time and deletes each page in one DeleteObjects,
+   * listing from the start again each time (the page just deleted is gone), so no continuation
+   * state is needed. ListObjects (v1): s3rver cannot make ListObjectsV2 continuation tokens on
+   * OpenSSL 3, and every S3 look-alike answers v1.
+   */
+  async deletePrefix(prefix: string): Promise<void> {
+    assertBlobPrefix(prefix);
+    for (;;) {
+      let page: ListObjectsCommandOutput;
+      try {
+        page = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix }));
+      } catch (error) {
+        if (isNotFound(error, 'NoSuchBucket')) return;
+        throw error;
+      }
+      const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
+      if (keys.length === 0) return;
+      const result = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }),
+      );
+      const failed = result.Errors ?? [];
+      if (failed.length > 0) {
+        throw new Error(`S3 refused to delete ${failed.length} blobs under ${prefix}: ${failed[0]?.Code ?? '?'}`);
+      }
+    }
   }
 
   async presignedGetUrl(key: string, expiresInSeconds: number): Promise<string> {

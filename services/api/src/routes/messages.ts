@@ -95,8 +95,8 @@ export function messageRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
-      const row = id.success ? await messagesRepo.get(deps.runtime.db, id.data) : undefined;
-      if (!row || row.instance_id !== instance.id) throw new AppError('message_not_found', 'message not found', 404);
+      const row = id.success ? await messagesRepo.view(deps.runtime.db, instance.id, id.data) : undefined;
+      if (!row) throw new AppError('message_not_found', 'message not found', 404);
       ok(res, messageView(row));
     },
   });

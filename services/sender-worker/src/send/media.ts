@@ -1,4 +1,6 @@
+import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import type { BlobStore } from '@turbozap/shared/blobs/port';
+import type { StoredMedia } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
 import { FetchError, isUnsafeTargetError, type ResolveAll, safeGet } from '@turbozap/shared/net';
@@ -18,7 +20,8 @@ export interface MediaOptions {
   resolve?: ResolveAll | undefined;
 }
 
-export const mediaKey = (row: Pick<MessageRow, 'id' | 'instance_id'>): string => `media/${row.instance_id}/${row.id}`;
+export const mediaKey = (row: Pick<MessageRow, 'id' | 'instance_id'>): string =>
+  `${instanceMediaPrefix(row.instance_id)}${row.id}`;
 
 interface Fetched {
   bytes: Buffer;
@@ -37,10 +40,10 @@ export class MediaPreparer {
 
   /**
    * Stores the message's media under `media/<instanceId>/<messageId>` (a retry overwrites the
-   * same key) and returns the key; null for a message without media. Throws PermanentError
-   * for what retrying cannot fix, RetryableError otherwise.
+   * same key) and returns where, how big and of which type; null for a message without media.
+   * Throws PermanentError for what retrying cannot fix, RetryableError otherwise.
    */
-  async prepare(row: MessageRow): Promise<string | null> {
+  async prepare(row: MessageRow): Promise<StoredMedia | null> {
     const content = row.content;
     const url = typeof content.media_url === 'string' ? content.media_url : undefined;
     const base64 = typeof content.base64 === 'string' ? content.base64 : undefined;
@@ -56,7 +59,7 @@ export class MediaPreparer {
     } catch (err) {
       throw new RetryableError('media_store_failed', 'storing the media failed', { cause: err });
     }
-    return key;
+    return { key, size: fetched.bytes.length, contentType };
   }
 
   private async download(url: string): Promise<Fetched> {

@@ -238,6 +238,54 @@ describePg('send consumer', () => {
     expect(Buffer.concat(chunks).equals(PNG)).toBe(true);
   });
 
+  test('once the media is stored the row keeps its key, type, size and caption, not the base64', async () => {
+    const instance = await h.newInstance();
+    const declared = await h.queueMessage({
+      instanceId: instance.id,
+      type: 'media',
+      content: {
+        base64: PNG.toString('base64'),
+        media_type: 'image',
+        mimetype: 'image/png',
+        caption: 'hi',
+        filename: 'a.png',
+      },
+    });
+    const undeclared = await h.queueMessage({
+      instanceId: instance.id,
+      type: 'image',
+      content: { base64: `data:image/png;base64,${PNG.toString('base64')}` },
+    });
+    await consumer().handle(delivery(declared));
+    await consumer().handle(delivery(undeclared));
+    const first = await messagesRepo.get(h.runtime.db, declared.id);
+    expect(first?.status).toBe('ready');
+    expect(first?.media_key).toBe(`media/${instance.id}/${declared.id}`);
+    expect(first?.content).toEqual({
+      media_type: 'image',
+      mimetype: 'image/png',
+      caption: 'hi',
+      filename: 'a.png',
+      media_size: PNG.length,
+    });
+    const second = await messagesRepo.get(h.runtime.db, undeclared.id);
+    expect(second?.content).toEqual({ mimetype: 'image/png', media_size: PNG.length });
+    expect((await h.blobs.get(second?.media_key ?? ''))?.size).toBe(PNG.length);
+  });
+
+  test('a message that fails keeps no base64 either', async () => {
+    const instance = await h.newInstance();
+    const row = await h.queueMessage({
+      instanceId: instance.id,
+      type: 'sticker',
+      content: { base64: Buffer.from('%PDF-1.4 not a sticker').toString('base64'), caption: 'c' },
+    });
+    await consumer().handle(delivery(row));
+    const stored = await messagesRepo.get(h.runtime.db, row.id);
+    expect(stored?.error).toBe('media_type_not_allowed');
+    expect(stored?.content).toEqual({ caption: 'c' });
+  });
+
   test('media from a URL is downloaded and stored', async () => {
     const instance = await h.newInstance();
     const row = await h.queueMessage({

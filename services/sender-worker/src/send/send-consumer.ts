@@ -119,8 +119,9 @@ export class SendConsumer {
       return undefined;
     }
     assertRecipient(row);
-    const mediaKey = await this.options.media.prepare(row);
-    return messagesRepo.transition(this.options.db, row.id, 'ready', mediaKey ? { mediaKey } : {});
+    // The stored media replaces the base64 in the row: nothing reads the row's copy again.
+    const media = await this.options.media.prepare(row);
+    return messagesRepo.transition(this.options.db, row.id, 'ready', media ? { media } : {});
   }
 
   private async failed(

@@ -1,4 +1,5 @@
 import { pipeline } from 'node:stream/promises';
+import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import type { BlobStore } from '@turbozap/shared/blobs/port';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import { downloadMediaMessage, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
@@ -11,7 +12,9 @@ const DOWNLOAD_TIMEOUT_MS = 60_000;
 /** Presigned URLs may live at most 7 days (S3's limit, kept by every blob store). */
 const MAX_URL_TTL_S = 7 * 86_400;
 
-export const mediaBlobKey = (instanceId: string, waMessageId: string): string => `media/${instanceId}/${waMessageId}`;
+/** Under the instance's media prefix, so deleting the instance deletes it too. */
+export const mediaBlobKey = (instanceId: string, waMessageId: string): string =>
+  `${instanceMediaPrefix(instanceId)}${waMessageId}`;
 
 export interface InboundMediaOptions {
   blobs: BlobStore;

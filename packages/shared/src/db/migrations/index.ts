@@ -5,6 +5,7 @@ import * as messagesUnpublishedQueued from './20261129-0003-messages-unpublished
 import * as webhookAttemptsDelivery from './20261129-0004-webhook-attempts-delivery.ts';
 import * as polls from './20261129-0005-polls.ts';
 import * as eventsCursor from './20261207-0006-events-cursor.ts';
+import * as messagesDropStoredBase64 from './20261207-0007-messages-drop-stored-base64.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0004-webhook-attempts-delivery': webhookAttemptsDelivery,
   '20261129-0005-polls': polls,
   '20261207-0006-events-cursor': eventsCursor,
+  '20261207-0007-messages-drop-stored-base64': messagesDropStoredBase64,
 };

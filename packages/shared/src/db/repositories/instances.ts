@@ -48,8 +48,24 @@ export const instancesRepo = {
       .execute();
   },
 
-  async delete(db: Db, id: string): Promise<void> {
-    await db.deleteFrom('instances').where('id', '=', id).execute();
+  /**
+   * Deletes the instance and every row of it, in one transaction: its events and webhook
+   * deliveries (no foreign key to the instance), its API keys (scoped by its id), then the
+   * instance, which cascades to messages, polls, webhooks (and their deliveries and attempts)
+   * and the auth state. The instance row is locked first, so a fenced write (which holds it
+   * shared) either commits before and is deleted too, or finds no instance after. False when
+   * there was no such instance.
+   */
+  async deleteWithData(db: Kysely<DB>, id: string): Promise<boolean> {
+    return db.transaction().execute(async (trx) => {
+      const locked = await trx.selectFrom('instances').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!locked) return false;
+      await trx.deleteFrom('events_outbox').where('instance_id', '=', id).execute();
+      await trx.deleteFrom('webhook_deliveries').where('instance_id', '=', id).execute();
+      await trx.deleteFrom('api_keys').where('scope', '=', id).execute();
+      await trx.deleteFrom('instances').where('id', '=', id).execute();
+      return true;
+    });
   },
 
   /** Instances that should be connected (the `turbozap_instances_expected` gauge). */

@@ -57,7 +57,7 @@ describe.each(kinds)('the API accepting messages on %s', (kind) => {
 
   test('an instance that no longer exists is undefined, not an error', async () => {
     const gone = await insertTestInstance(database.db, { name: `gone-${kind}` });
-    await instancesRepo.delete(database.db, gone.id);
+    await instancesRepo.deleteWithData(database.db, gone.id);
     expect(await accept(undefined, gone.id)).toBeUndefined();
     expect(await accept('k2', gone.id)).toBeUndefined();
   });

@@ -16,6 +16,14 @@ export interface NewOutboundMessage {
   expiresAt?: Date | undefined;
 }
 
+/** What the sender-worker stored for a message's media; the row keeps these, not the bytes. */
+export interface StoredMedia {
+  key: string;
+  /** Bytes stored. */
+  size: number;
+  contentType: string;
+}
+
 export interface AcceptedMessage {
   id: string;
   status: MessageStatus;
@@ -34,6 +42,35 @@ const acceptSql = `INSERT INTO messages
 const markPublishedSql = `UPDATE messages SET published_at = now()
   WHERE id = ANY($1::uuid[]) AND status = 'queued' AND published_at IS NULL`;
 const idempotentSql = 'SELECT id, status FROM messages WHERE instance_id = $1 AND idempotency_key = $2';
+
+/** Statuses after which a message's media is never read from the row again. */
+const ended: readonly MessageStatus[] = ['failed', 'cancelled', 'expired'];
+
+/**
+ * `content` without the client's base64 media (megabytes each): the database drops it, so a
+ * read never carries it into this process. Reads for display select this, never `content` itself.
+ */
+const contentWithoutBase64 = sql<Record<string, unknown>>`content - 'base64'`.as('content');
+/** Once a message is past needing it; the same datum (no rewrite) when there is none. */
+const stripBase64 = sql<string>`CASE WHEN content ? 'base64' THEN content - 'base64' ELSE content END`;
+const viewColumns = [
+  'id',
+  'instance_id',
+  'direction',
+  'seq',
+  'remote_jid',
+  'type',
+  'media_key',
+  'status',
+  'history',
+  'wa_message_id',
+  'error',
+  'idempotency_key',
+  'published_at',
+  'expires_at',
+  'created_at',
+  'updated_at',
+] as const;
 
 export const messagesRepo = {
   /**
@@ -149,8 +186,19 @@ export const messagesRepo = {
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   },
 
+  /** The whole row, base64 media included while the row still has it: for the workers that send it. */
   get(db: Db, id: string): Promise<MessageRow | undefined> {
     return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** A message of the instance as the API shows it: `content` without base64 media. */
+  view(db: Db, instanceId: string, id: string): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('messages')
+      .select([...viewColumns, contentWithoutBase64])
+      .where('id', '=', id)
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
   },
 
   getByWaId(db: Db, instanceId: string, waMessageId: string): Promise<MessageRow | undefined> {
@@ -165,13 +213,16 @@ export const messagesRepo = {
   /**
    * Compare-and-set to `to` from the statuses allowed to reach it (message-status.ts).
    * Returns the updated row, or undefined when the row was not in an allowed status.
+   * With `media` (stored in the blob store) or into a status that ends the message, the
+   * client's base64 leaves the row; stored media leaves its size and type in `content`.
    */
   async transition(
     db: Db,
     id: string,
     to: Exclude<MessageStatus, 'queued'>,
-    extra: { reason?: string; waMessageId?: string; mediaKey?: string } = {},
+    extra: { reason?: string; waMessageId?: string; media?: StoredMedia } = {},
   ): Promise<MessageRow | undefined> {
+    const { media } = extra;
     const entry = JSON.stringify([
       { status: to, at: new Date().toISOString(), ...(extra.reason ? { reason: extra.reason } : {}) },
     ]);
@@ -183,7 +234,15 @@ export const messagesRepo = {
         updated_at: sql`now()`,
         ...(extra.reason !== undefined ? { error: extra.reason } : {}),
         ...(extra.waMessageId !== undefined ? { wa_message_id: extra.waMessageId } : {}),
-        ...(extra.mediaKey !== undefined ? { media_key: extra.mediaKey } : {}),
+        ...(media !== undefined
+          ? {
+              media_key: media.key,
+              // The client's mimetype, when it gave one, stays: it is what WhatsApp is told.
+              content: sql<string>`jsonb_build_object('mimetype', ${media.contentType}::text) || (content - 'base64') || jsonb_build_object('media_size', ${media.size}::bigint)`,
+            }
+          : ended.includes(to)
+            ? { content: stripBase64 }
+            : {}),
       })
       .where('id', '=', id)
       .where('status', 'in', allowedFrom[to])
@@ -244,7 +303,12 @@ export const messagesRepo = {
     const entry = JSON.stringify([{ status: 'cancelled', at: new Date().toISOString() }]);
     const rows = await db
       .updateTable('messages')
-      .set({ status: 'cancelled', history: sql`history || ${entry}::jsonb`, updated_at: sql`now()` })
+      .set({
+        status: 'cancelled',
+        history: sql`history || ${entry}::jsonb`,
+        content: stripBase64,
+        updated_at: sql`now()`,
+      })
       .where('instance_id', '=', instanceId)
       .where('direction', '=', 'outbound')
       .where('status', 'in', pendingStatuses)
@@ -253,11 +317,15 @@ export const messagesRepo = {
     return rows.map((r) => r.id);
   },
 
+  /** Newest first, as the API shows them: `content` without base64 media (see `view`). */
   list(
     db: Db,
     q: { instanceId: string; remoteJid?: string | undefined; before?: Date | undefined; limit: number },
   ): Promise<MessageRow[]> {
-    let query = db.selectFrom('messages').selectAll().where('instance_id', '=', q.instanceId);
+    let query = db
+      .selectFrom('messages')
+      .select([...viewColumns, contentWithoutBase64])
+      .where('instance_id', '=', q.instanceId);
     if (q.remoteJid) query = query.where('remote_jid', '=', q.remoteJid);
     if (q.before) query = query.where('created_at', '<', q.before);
     return query.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
