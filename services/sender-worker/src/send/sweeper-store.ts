@@ -91,29 +91,13 @@ export async function claimStale(
  * Ends not-yet-sent rows past `expires_at` as `expired`, each with its `message.failed` event
  * (reason `expired`) in the same transaction. Whatever the instance's state: that is the point.
  */
-export async function expireDue(db: Db, now: Date, limit: number): Promise<ExpiredRow[]> {
-  return db.transaction().execute(async (trx) => {
-    const due = await trx
-      .selectFrom('messages')
-      .innerJoin('instances', 'instances.id', 'messages.instance_id')
-      .select(['messages.id', 'messages.instance_id', 'messages.remote_jid', 'messages.type', 'instances.name'])
-      .where('messages.direction', '=', 'outbound')
-      .where('messages.status', 'in', ['queued', 'preparing', 'ready'])
-      .where('messages.expires_at', '<', now)
-      .orderBy('messages.expires_at')
-      .limit(limit)
-      .forUpdate('messages')
-      .skipLocked()
-      .execute();
-    const expired: ExpiredRow[] = [];
-    for (const row of due) {
-      if (!(await messagesRepo.transition(trx, row.id, 'expired', { reason: 'expired' }))) continue;
-      const event = failedEvent({ id: row.instance_id, name: row.name }, row, 'expired', 'expired');
-      await eventsOutboxRepo.add(trx, event);
-      expired.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
-    }
-    return expired;
-  });
+export function expireDue(db: Db, now: Date, limit: number): Promise<ExpiredRow[]> {
+  return endDue(
+    db,
+    { statuses: ['queued', 'preparing', 'ready'], now },
+    { status: 'expired', reason: 'expired' },
+    limit,
+  );
 }
 
 /**
@@ -124,29 +108,39 @@ export async function expireDue(db: Db, now: Date, limit: number): Promise<Expir
  * refuse it). Whatever the instance's state. The age keeps it off a row a live pass still holds
  * (a claim touches `updated_at`).
  */
-export async function failUndelivered(db: Db, now: Date, staleBefore: Date, limit: number): Promise<ExpiredRow[]> {
+export function failUndelivered(db: Db, now: Date, staleBefore: Date, limit: number): Promise<ExpiredRow[]> {
+  const due = { statuses: ['sending' as const], now, untouchedSince: staleBefore };
+  return endDue(db, due, { status: 'failed', reason: 'delivery_unknown' }, limit);
+}
+
+/** Ends the due outbound rows (oldest TTL first, locked, skipping locked ones) with their `message.failed` events. */
+function endDue(
+  db: Db,
+  due: { statuses: MessageStatus[]; now: Date; untouchedSince?: Date },
+  end: { status: 'expired' | 'failed'; reason: string },
+  limit: number,
+): Promise<ExpiredRow[]> {
   return db.transaction().execute(async (trx) => {
-    const due = await trx
+    const rows = await trx
       .selectFrom('messages')
       .innerJoin('instances', 'instances.id', 'messages.instance_id')
       .select(['messages.id', 'messages.instance_id', 'messages.remote_jid', 'messages.type', 'instances.name'])
       .where('messages.direction', '=', 'outbound')
-      .where('messages.status', '=', 'sending')
-      .where('messages.expires_at', '<', now)
-      .where('messages.updated_at', '<', staleBefore)
+      .where('messages.status', 'in', due.statuses)
+      .where('messages.expires_at', '<', due.now)
+      .$if(due.untouchedSince !== undefined, (q) => q.where('messages.updated_at', '<', due.untouchedSince!))
       .orderBy('messages.expires_at')
       .limit(limit)
       .forUpdate('messages')
       .skipLocked()
       .execute();
-    const failed: ExpiredRow[] = [];
-    for (const row of due) {
-      const reason = 'delivery_unknown';
-      if (!(await messagesRepo.transition(trx, row.id, 'failed', { reason }))) continue;
-      const event = failedEvent({ id: row.instance_id, name: row.name }, row, 'failed', reason);
+    const ended: ExpiredRow[] = [];
+    for (const row of rows) {
+      if (!(await messagesRepo.transition(trx, row.id, end.status, { reason: end.reason }))) continue;
+      const event = failedEvent({ id: row.instance_id, name: row.name }, row, end.status, end.reason);
       await eventsOutboxRepo.add(trx, event);
-      failed.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
+      ended.push({ id: row.id, instance_id: row.instance_id, name: row.name, event });
     }
-    return failed;
+    return ended;
   });
 }
