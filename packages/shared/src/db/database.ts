@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { OneSchemaPostgresDialect } from './one-schema-dialect.ts';
 import type { DB } from './schema.ts';
 
 export type DatabaseTarget =
@@ -52,7 +53,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // opens a new connection, and a query that cannot reports its own error to its caller.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const dialect = target.schema
+      ? new OneSchemaPostgresDialect({ pool }, target.schema)
+      : new PostgresDialect({ pool });
+    const db = new Kysely<DB>({ dialect });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const onDisk = !target.dataDir.includes('://');
