@@ -5,6 +5,7 @@ import { type SimHandle, WaSimulator } from './simulator.ts';
 
 export type { AccountInfo, InboxEntry, OutboxEntry, OutboxStatus } from './accounts/types.ts';
 export type { SimEvents } from './context.ts';
+export type { AccountDetails, DeviceInfo, GroupInfo, SimInfo } from './control-api/sim-control.ts';
 export { SimError } from './errors.ts';
 export type { FaultRequest, FaultType } from './faults.ts';
 export type { GroupRole } from './groups/registry.ts';
@@ -12,7 +13,7 @@ export type { LogSink } from './log.ts';
 export type { QrOptions, SimOptions } from './options.ts';
 export type { LinkResult } from './pairing/link.ts';
 export type { SendOptions } from './routing/phone-send.ts';
-export type { AccountDetails, DeviceInfo, GroupInfo, SimHandle, StartOptions } from './simulator.ts';
+export type { SimHandle, StartOptions } from './simulator.ts';
 export { WaSimulator } from './simulator.ts';
 export type { SimStats } from './stats.ts';
 

@@ -8,9 +8,10 @@ import type { AccountInfo, InboxEntry, OutboxEntry } from './accounts/types.ts';
 import type { MessageOrigin, SimContext, SimEvents } from './context.ts';
 import { handle } from './control-api/http.ts';
 import { simRoutes } from './control-api/routes.ts';
+import type { AccountDetails, GroupInfo, SimControl, SimInfo } from './control-api/sim-control.ts';
 import { badRequest, SimError } from './errors.ts';
 import { type FaultRequest, Faults } from './faults.ts';
-import { GroupRegistry, type GroupRole } from './groups/registry.ts';
+import { GroupRegistry } from './groups/registry.ts';
 import { makeLogger } from './log.ts';
 import { composeMediaMessage, parsePhoneMedia } from './media/compose.ts';
 import { handleMediaRequest } from './media/http.ts';
@@ -56,30 +57,7 @@ export interface SimHandle {
   stop(): Promise<void>;
 }
 
-export interface DeviceInfo {
-  id: number;
-  jid: string;
-  online: boolean;
-  platform: string;
-  linkedAt: number;
-  preKeys: number;
-  queued: number;
-}
-
-export interface AccountDetails extends AccountInfo {
-  pushName: string;
-  autoRead: boolean;
-  devices: DeviceInfo[];
-}
-
-export interface GroupInfo {
-  jid: string;
-  subject: string;
-  owner: string;
-  participants: { jid: string; role: GroupRole }[];
-}
-
-export class WaSimulator {
+export class WaSimulator implements SimControl {
   readonly events = new EventEmitter<SimEvents>();
   private readonly ctx: SimContext;
   private server?: ListeningServer;
@@ -153,7 +131,7 @@ export class WaSimulator {
     await server?.close();
   }
 
-  info(): { wsUrl: string; rootPublicKey: string; mediaHosts: string[] } {
+  info(): SimInfo {
     if (!this.handle) throw badRequest('not_started', 'simulator is not started');
     return { wsUrl: this.handle.wsUrl, rootPublicKey: this.handle.rootPublicKey, mediaHosts: this.mediaHosts };
   }
@@ -164,7 +142,12 @@ export class WaSimulator {
   }
 
   stats(): SimStats {
-    return { ...this.ctx.stats, connections: [...this.ctx.connections].filter((c) => c.isOpen).length };
+    const devices = this.ctx.accounts.all().flatMap((a) => [...a.companions.values()]);
+    return {
+      ...this.ctx.stats,
+      connections: [...this.ctx.connections].filter((c) => c.isOpen).length,
+      pending: devices.reduce((sum, d) => sum + d.pending.size, 0),
+    };
   }
 
   /** Open connections logged in as one of `phone`'s devices (a test's own instance, among others'). */
@@ -193,6 +176,7 @@ export class WaSimulator {
       linkedAt: d.linkedAt,
       preKeys: d.preKeys.size,
       queued: d.offlineQueue.length,
+      pending: d.pending.size,
     }));
     return { ...accountInfo(a), pushName: a.pushName, autoRead: a.autoRead, devices };
   }

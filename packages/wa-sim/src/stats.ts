@@ -13,6 +13,8 @@ export interface SimStats {
   logins: number;
   /** Companion devices linked (QR or pairing code). */
   pairings: number;
+  /** Stanzas written to companions' connections and not acknowledged yet, all devices together. */
+  pending: number;
 }
 
 export const emptyStats = (): SimStats => ({
@@ -23,4 +25,5 @@ export const emptyStats = (): SimStats => ({
   connectionsTotal: 0,
   logins: 0,
   pairings: 0,
+  pending: 0,
 });

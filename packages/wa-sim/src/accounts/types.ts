@@ -1,6 +1,7 @@
 import type { proto } from '@whiskeysockets/baileys';
 import type { BinaryNode } from '../binary/nodes.ts';
 import type { InboxMedia } from '../media/inspect.ts';
+import type { PendingStanzas } from '../routing/pending.ts';
 import type { SimSignalDevice } from '../signal/sim-signal-device.ts';
 
 export interface SignedPreKeyRecord {
@@ -25,6 +26,8 @@ export interface CompanionDevice {
   linkedAt: number;
   /** Stanzas addressed to the device while it was offline, delivered at its next login. */
   offlineQueue: BinaryNode[];
+  /** Stanzas written to its live connection and not acknowledged yet, redelivered at its next login. */
+  pending: PendingStanzas;
   /** `senderUser|messageId` of messages already delivered (duplicate suppression). */
   seen: Set<string>;
 }

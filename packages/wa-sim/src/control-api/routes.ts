@@ -1,8 +1,8 @@
-// The control API under /sim: thin JSON wrappers over WaSimulator's programmatic methods.
+// The control API under /sim: thin JSON wrappers over the simulator's programmatic methods (SimControl).
 import { badRequest } from '../errors.ts';
 import type { FaultRequest } from '../faults.ts';
-import type { WaSimulator } from '../simulator.ts';
 import { type Json, type Route, route } from './http.ts';
+import type { SimControl } from './sim-control.ts';
 
 const str = (body: Json, key: string): string | undefined => {
   const v = body[key];
@@ -33,7 +33,7 @@ const strList = (body: Json, key: string): string[] | undefined => {
   return v;
 };
 
-export function simRoutes(sim: WaSimulator): Route[] {
+export function simRoutes(sim: SimControl): Route[] {
   return [
     route('GET', '/sim/info', () => sim.info()),
     route('GET', '/sim/stats', () => sim.stats()),

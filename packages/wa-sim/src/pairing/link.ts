@@ -7,6 +7,7 @@ import type { Account, CompanionDevice } from '../accounts/types.ts';
 import { bytesOf, child, node, SERVER_JID, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import { SimError } from '../errors.ts';
+import { PendingStanzas } from '../routing/pending.ts';
 import { verifySignature } from '../signal/libsignal.ts';
 import type { PendingRegistration } from './registrations.ts';
 
@@ -87,6 +88,7 @@ export async function completeLink(
     platform: reg.platform,
     linkedAt: Date.now(),
     offlineQueue: [],
+    pending: new PendingStanzas(),
     seen: new Set(),
   };
   account.companions.set(deviceId, device);

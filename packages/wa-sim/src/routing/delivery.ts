@@ -1,13 +1,12 @@
-// Getting a stanza to a companion device: straight onto its live connection, or into its
-// offline queue (flushed at its next login). Optionally suppresses message ids it already has.
-import type { Account } from '../accounts/types.ts';
+// Getting a stanza to a companion device: straight onto its live connection (kept pending until the
+// device acknowledges it), or into its offline queue. Optionally suppresses message ids it already has.
+import type { Account, CompanionDevice } from '../accounts/types.ts';
 import type { BinaryNode } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import { remember } from '../util/bounded.ts';
+import { MAX_KEPT_PER_DEVICE } from './pending.ts';
 
 export type DeliveryResult = 'sent' | 'queued' | 'duplicate' | 'no-device';
-
-const MAX_OFFLINE_QUEUE = 10_000;
 
 export function deliverToCompanion(
   ctx: SimContext,
@@ -22,11 +21,22 @@ export function deliverToCompanion(
   const conn = ctx.sessions.get(account, deviceId);
   if (conn?.isAuthenticated) {
     conn.sendNode(stanza);
+    device.pending.add(stanza);
     return 'sent';
   }
-  if (device.offlineQueue.length >= MAX_OFFLINE_QUEUE) device.offlineQueue.shift();
+  if (device.offlineQueue.length >= MAX_KEPT_PER_DEVICE) device.offlineQueue.shift();
   device.offlineQueue.push(stanza);
   return 'queued';
+}
+
+/**
+ * What a device is sent at login, oldest first: what it never acknowledged, then its offline queue,
+ * which is pending from then on like anything written to it (kinds no client acks are sent once).
+ */
+export function takeBacklog(device: Pick<CompanionDevice, 'offlineQueue' | 'pending'>): BinaryNode[] {
+  const queued = device.offlineQueue.splice(0);
+  const untracked = queued.filter((stanza) => !device.pending.add(stanza));
+  return [...device.pending.list(), ...untracked];
 }
 
 /** Delivers to every companion of `account` (each gets its own copy). */

@@ -4,6 +4,7 @@ import { lidJid } from '../accounts/jids.ts';
 import { node, SERVER_JID, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
 import { startRegistration } from '../pairing/qr.ts';
+import { takeBacklog } from '../routing/delivery.ts';
 import type { Connection } from '../transport/connection.ts';
 
 export function onClientPayload(ctx: SimContext, conn: Connection, payload: proto.ClientPayload): void {
@@ -47,9 +48,9 @@ function login(ctx: SimContext, conn: Connection, payload: proto.ClientPayload):
       creation: String(Math.floor(device.linkedAt / 1000)),
     }),
   );
-  const queued = device.offlineQueue.splice(0);
-  for (const stanza of queued) conn.sendNode({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
-  conn.sendNode(node('ib', { from: SERVER_JID }, [node('offline', { count: String(queued.length) })]));
-  ctx.log.info('device logged in', { phone, device: deviceId, offline: queued.length, conn: conn.id });
+  const backlog = takeBacklog(device);
+  for (const stanza of backlog) conn.sendNode({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } });
+  conn.sendNode(node('ib', { from: SERVER_JID }, [node('offline', { count: String(backlog.length) })]));
+  ctx.log.info('device logged in', { phone, device: deviceId, offline: backlog.length, conn: conn.id });
   ctx.events.emit('login', { phone, deviceId });
 }

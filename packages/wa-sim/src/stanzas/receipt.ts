@@ -1,5 +1,6 @@
-// <receipt> from a companion device: acked, then forwarded to the message's sender (status of
-// phone-sent messages, <receipt> to its companions); retry receipts trigger a resend.
+// <receipt> from a companion device: acked, it acknowledges the messages it names (they stop being
+// pending for that device), then forwarded to the message's sender (status of phone-sent messages,
+// <receipt> to its companions); retry receipts trigger a resend.
 import { jidFor, parseJid } from '../accounts/jids.ts';
 import { type BinaryNode, child, childrenOf, node, unixSeconds } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
@@ -15,9 +16,17 @@ const FORWARDED: Record<string, ReceiptType> = {
   played: 'played',
 };
 
+/** The receipt's own id, then those of its `<list><item id>`. */
+const messageIds = (receipt: BinaryNode): string[] =>
+  [receipt.attrs.id, ...childrenOf(child(receipt, 'list'), 'item').map((i) => i.attrs.id)].filter(
+    (id): id is string => !!id,
+  );
+
 export async function onReceipt(ctx: SimContext, conn: Connection, receipt: BinaryNode): Promise<void> {
   const { id, to, type } = receipt.attrs;
   conn.sendNode(node('ack', { id, class: 'receipt', from: to, type }));
+  const ids = messageIds(receipt);
+  conn.device?.pending.receipted(ids, type);
   const reader = conn.account;
   const group = ctx.groups.get(to);
   // group receipts name the message's author in `participant`
@@ -43,6 +52,5 @@ export async function onReceipt(ctx: SimContext, conn: Connection, receipt: Bina
   }
   const forwardAs = FORWARDED[type ?? 'delivery'];
   if (!forwardAs) return;
-  const ids = [id, ...childrenOf(child(receipt, 'list'), 'item').flatMap((i) => (i.attrs.id ? [i.attrs.id] : []))];
   deliverReceipt(ctx, reader, sender, ids, forwardAs, kind, group?.jid);
 }

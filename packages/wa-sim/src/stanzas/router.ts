@@ -7,6 +7,10 @@ import { onMessage } from './message.ts';
 import { onReceipt } from './receipt.ts';
 
 export async function onNode(ctx: SimContext, conn: Connection, stanza: BinaryNode): Promise<void> {
+  if ((stanza.tag === 'ack' || stanza.tag === 'receipt') && ctx.faults.losesClientAck(conn)) {
+    ctx.log.debug('client acknowledgement lost (fault)', { tag: stanza.tag, id: stanza.attrs.id, conn: conn.id });
+    return;
+  }
   switch (stanza.tag) {
     case 'iq':
       return onIq(ctx, conn, stanza);
@@ -16,6 +20,7 @@ export async function onNode(ctx: SimContext, conn: Connection, stanza: BinaryNo
       return onReceipt(ctx, conn, stanza);
     case 'ack':
       if (stanza.attrs.error) ctx.log.debug('client nack', { ...stanza.attrs, conn: conn.id });
+      conn.device?.pending.acked(stanza);
       return;
     default:
       // presence, chatstate, ib (unified_session, offline_batch), call ...: nothing to do

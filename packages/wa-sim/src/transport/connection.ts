@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { proto } from '@whiskeysockets/baileys';
 import type { WebSocket } from 'ws';
-import type { Account } from '../accounts/types.ts';
+import type { Account, CompanionDevice } from '../accounts/types.ts';
 import { type BinaryNode, binaryNodeToString, decodeBinaryNode, encodeBinaryNode, node } from '../binary/nodes.ts';
 import type { SimLogger } from '../log.ts';
 import type { CertificateAuthority } from '../noise/ca.ts';
@@ -69,6 +69,11 @@ export class Connection {
 
   get isAuthenticated(): boolean {
     return this.isOpen && this.account !== undefined;
+  }
+
+  /** The companion this connection speaks for: none before login, after a conflict or once unlinked. */
+  get device(): CompanionDevice | undefined {
+    return this.deviceId === undefined ? undefined : this.account?.companions.get(this.deviceId);
   }
 
   sendNode(n: BinaryNode): void {
