@@ -8,7 +8,7 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test', '<rootDir>/deploy'],
+  roots: ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/deploy'],
   testMatch: fault ? ['**/*.fault.test.ts'] : ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...(fault ? [] : ['\\.fault\\.test\\.ts$'])],
   testTimeout: 30_000,

@@ -82,7 +82,14 @@ const jestRun =
 
 const tiers: Tier[] = [
   { name: 'types', what: 'tsc', run: command('tsc --noEmit', 'tsc', ['-p', 'tsconfig.json', '--noEmit']) },
-  { name: 'lint', what: 'biome', run: command('biome check', 'biome', ['check', '.']) },
+  {
+    name: 'lint',
+    what: 'biome, knip',
+    run: command('biome check, knip', 'sh', [
+      '-c',
+      'biome check . && knip && knip --production --include files,exports,types',
+    ]),
+  },
   { name: 'jest', what: 'unit, integration and e2e', run: jestRun('jest', 'node', jest) },
   {
     name: 'fault',

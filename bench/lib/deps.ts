@@ -3,7 +3,7 @@
 // that package installed. Nothing here adds a dependency.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type * as PgTypes from '../../packages/shared/node_modules/@types/pg/index.d.ts';
 import type * as AmqpTypes from '../../packages/shared/node_modules/amqplib/index.d.ts';
 import type * as RedisTypes from '../../packages/shared/node_modules/ioredis/built/index.d.ts';
@@ -12,7 +12,6 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 
 const fromShared = createRequire(join(repoRoot, 'packages/shared/package.json'));
 const fromApi = createRequire(join(repoRoot, 'services/api/package.json'));
-const fromSim = createRequire(join(repoRoot, 'packages/wa-sim/package.json'));
 
 export type Pg = typeof PgTypes;
 export type Amqp = typeof AmqpTypes;
@@ -87,14 +86,6 @@ export interface AutocannonResult {
 }
 type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 export const loadAutocannon = (): Autocannon => fromApi('autocannon') as Autocannon;
-
-/** Baileys 7 is ESM-only: imported by file URL from the simulator package's dependency. */
-export async function importBaileys(): Promise<Record<string, unknown>> {
-  const pkgJson = fromSim.resolve('@whiskeysockets/baileys/package.json');
-  const pkg = fromSim(pkgJson) as { main?: string; exports?: unknown };
-  const entry = join(dirname(pkgJson), pkg.main ?? 'lib/index.js');
-  return (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
-}
 
 /** s3rver (an S3-protocol server, a devDependency of packages/shared): the workers need an S3 endpoint. */
 export interface S3rverInstance {

@@ -1,9 +1,9 @@
 import { AmqpBroker } from '@turbozap/shared/broker';
-import { TcpProxy } from '@turbozap/shared/broker/tcp-proxy';
 import { parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { openDatabase } from '@turbozap/shared/db/database';
 import { silentLogger } from '@turbozap/shared/logging';
 import { describeWith } from '@turbozap/shared/testing/services';
+import { TcpProxy } from '@turbozap/shared/testing/tcp-proxy';
 import { MessageRelay } from '../../services/sender-worker/src/relay/message-relay.ts';
 import { Cluster } from './support/cluster.ts';
 import { waitFor } from './support/processes.ts';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { parseKeyring } from '@turbozap/shared/config';
-import { KeyringCipher } from '@turbozap/shared/crypto/index';
+import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { BufferJSON } from '@whiskeysockets/baileys';
 import pg from 'pg';

@@ -10,7 +10,7 @@ import type { MetricsRegistry } from './metrics/registry.ts';
 
 /**
  * What every role is built from: the parsed config and one adapter per port, made by the
- * composition root (packages/cli) for the run mode. Services never reach for globals.
+ * composition root (apps/turbozap) for the run mode. Services never reach for globals.
  */
 export interface Runtime {
   config: Config;

@@ -1,3 +1,4 @@
+import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { Runtime } from '@turbozap/shared/runtime';
 
 export interface InstanceRef {
@@ -20,10 +21,10 @@ export class InstanceNames {
   async get(id: string): Promise<InstanceRef> {
     const cached = this.cache.get(id);
     if (cached !== undefined) return { id, name: cached };
-    const row = await this.db.selectFrom('instances').select('name').where('id', '=', id).executeTakeFirst();
-    if (!row) return { id, name: id };
+    const name = await instancesRepo.nameOf(this.db, id);
+    if (name === undefined) return { id, name: id };
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, row.name);
-    return { id, name: row.name };
+    this.cache.set(id, name);
+    return { id, name };
   }
 }

@@ -1,11 +1,12 @@
 import { exchanges, makeJob, parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { listDeliveries, setWebhook } from '@turbozap/shared/db/repositories/webhooks';
+import { insertTestOutbound } from '@turbozap/shared/testing/database';
 import { servicesUp } from '@turbozap/shared/testing/services';
 import { createSenderWorker } from './sender-worker.ts';
 import { createHarness, eventually, type Harness } from './testing/harness.ts';
 import { Receiver } from './testing/receiver.ts';
-import { verifySignature } from './webhooks/signer.ts';
+import { verifySignature } from './testing/verify-signature.ts';
 
 const kinds: Array<'postgres' | 'pglite'> = (await servicesUp('postgres')) ? ['postgres', 'pglite'] : ['pglite'];
 
@@ -45,7 +46,7 @@ describe.each(kinds)('sender-worker component (in-process broker, %s)', (kind) =
       const sent = await h.queueMessage({ instanceId: instance.id });
       await h.broker.send(queues.send, makeJob('message.send', { messageId: sent.id, instanceId: instance.id }));
       // Never published (the API died after its commit): the relay publishes it.
-      const { row: lost } = await messagesRepo.insertOutbound(h.runtime.db, {
+      const { row: lost } = await insertTestOutbound(h.runtime.db, {
         instanceId: instance.id,
         remoteJid: 'bad',
         type: 'text',

@@ -153,16 +153,6 @@ export class Proc {
   }
 }
 
-export interface Services {
-  dbAdminUrl: string;
-  rabbitmqUrl: string;
-  vhost: string;
-  redisDbs: number[];
-  s3: { endpoint: string; bucket: string; proc: Proc };
-  sim: { url: string; proc: Proc };
-  tmp: string;
-}
-
 const psqlUrl = (db: string) => {
   const url = new URL(testServices.postgres);
   url.pathname = `/${db}`;

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { eventually } from '../testing/broker.ts';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
 import { AmqpBroker } from './amqp-broker.ts';
-import { eventually } from './broker-test-kit.ts';
 import { isBrokerError } from './errors.ts';
 import { ack } from './port.ts';
 

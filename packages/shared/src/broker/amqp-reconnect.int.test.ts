@@ -1,10 +1,10 @@
+import { collect, eventually } from '../testing/broker.ts';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
+import { TcpProxy } from '../testing/tcp-proxy.ts';
 import { sleep } from '../util/sleep.ts';
 import { AmqpBroker } from './amqp-broker.ts';
-import { collect, eventually } from './broker-test-kit.ts';
 import { isBrokerError } from './errors.ts';
 import { ack } from './port.ts';
-import { TcpProxy } from './tcp-proxy.ts';
 
 // Reconnection without touching the shared RabbitMQ: the broker talks to it through a proxy
 // whose link the test cuts and restores.

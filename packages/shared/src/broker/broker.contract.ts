@@ -1,6 +1,6 @@
+import { collect, eventually, type MakeBroker, rejectsWith, type TestBroker, text } from '../testing/broker.ts';
 import { uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
-import { collect, eventually, type MakeBroker, rejectsWith, type TestBroker, text } from './broker-test-kit.ts';
 import { DEAD_FROM_HEADER, DEAD_REASON_HEADER } from './conventions.ts';
 import { isBrokerError } from './errors.ts';
 import { ack, type Broker, type Delivery, dead, type HandlerResult, type QueueOptions, retry } from './port.ts';

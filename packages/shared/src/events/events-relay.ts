@@ -62,31 +62,31 @@ export class EventsRelay {
   /** One batch; returns how many events were published. */
   async relayOnce(): Promise<number> {
     const { db, broker, logger, metrics, batchSize } = this.options;
-    return db.transaction().execute(async (trx) => {
-      const rows = await eventsOutboxRepo.claimUnpublished(trx, batchSize, this.options.graceMs ?? 0);
-      const results = await Promise.allSettled(
-        rows.map((row) =>
-          broker.publish(
-            exchanges.events,
-            eventRoutingKey({ event: row.event as EventType, instance: { id: row.instance_id, name: '' } }),
-            envelopeBody(row.envelope),
-            { messageId: row.id },
+    const published = await eventsOutboxRepo.relayUnpublished(
+      db,
+      { limit: batchSize, olderThanMs: this.options.graceMs ?? 0 },
+      async (rows) => {
+        const results = await Promise.allSettled(
+          rows.map((row) =>
+            broker.publish(
+              exchanges.events,
+              eventRoutingKey({ event: row.event as EventType, instance: { id: row.instance_id, name: '' } }),
+              envelopeBody(row.envelope),
+              { messageId: row.id },
+            ),
           ),
-        ),
-      );
-      const published = rows.filter((_, i) => results[i]?.status === 'fulfilled');
-      await eventsOutboxRepo.markPublished(
-        trx,
-        published.map((r) => r.id),
-      );
-      for (const row of published) metrics.eventsPublished.inc({ event: row.event });
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed)
-        logger.warn('events relay could not publish some events', {
-          failed: rows.length - published.length,
-          err: failed.reason,
-        });
-      return published.length;
-    });
+        );
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+          logger.warn('events relay could not publish some events', {
+            failed: results.filter((r) => r.status === 'rejected').length,
+            err: failed.reason,
+          });
+        const published = rows.filter((_, i) => results[i]?.status === 'fulfilled');
+        for (const row of published) metrics.eventsPublished.inc({ event: row.event });
+        return published;
+      },
+    );
+    return published.length;
   }
 }

@@ -1,7 +1,7 @@
 import type client from 'prom-client';
 
 /**
- * Reasons a message ends `failed` or `expired` (the sender-worker's `failureReasons`, the
+ * Reasons a message ends `failed` or `expired` (the sender-worker's reasons, the
  * session-worker's PermanentError reasons and its retries-exhausted `send_failed`). A reason
  * missing here still counts: its series is created on first use, like `rejected_<status>`.
  */
@@ -22,6 +22,12 @@ export const messageFailureReasons = [
   'target_not_sent',
   'unsupported_type',
 ] as const;
+
+/**
+ * Why a received message was let go unstored: `unprocessable` — storing it failed for a reason
+ * of its own (not an unreachable database, which is waited out), so retrying would never end.
+ */
+export const inboundDropReasons = ['unprocessable'] as const;
 
 export const webhookOutcomes = ['delivered', 'retry', 'failed'] as const;
 export const prunedTables = ['events_outbox', 'webhook_deliveries'] as const;

@@ -98,7 +98,10 @@ export async function checkOutboundUrl(raw: string | URL, policy: TargetPolicy):
 
 export type UrlValidation = { ok: true; url: string } | { ok: false; reason: UnsafeTargetReason; message: string };
 
-/** For the API (`POST /webhook/:instance/set`): a verdict instead of an exception. */
+/**
+ * For the API (`POST /webhook/:instance/set`, whose dispatcher repeats the check on every
+ * attempt): a verdict instead of an exception.
+ */
 export async function validateOutboundUrl(raw: string, policy: TargetPolicy): Promise<UrlValidation> {
   try {
     return { ok: true, url: (await checkOutboundUrl(raw, policy)).toString() };
@@ -107,9 +110,6 @@ export async function validateOutboundUrl(raw: string, policy: TargetPolicy): Pr
     throw err;
   }
 }
-
-/** The webhook URL check the API runs at set time (the dispatcher repeats it on every attempt). */
-export const validateWebhookUrl = validateOutboundUrl;
 
 /**
  * A `lookup` for net/tls.connect that refuses private addresses, so the address actually

@@ -11,7 +11,6 @@ export {
   type UnsafeTargetReason,
   type UrlValidation,
   validateOutboundUrl,
-  validateWebhookUrl,
 } from './guard.ts';
 export { isPrivateAddress, normalizeIp } from './ip.ts';
 export {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import pg from 'pg';
 import { type Database, migrateToLatest, openDatabase } from '../db/database.ts';
-import type { DB, InstancesTable } from '../db/schema.ts';
+import { messagesRepo, type NewOutboundMessage } from '../db/repositories/messages.ts';
+import type { DB, InstancesTable, MessageRow } from '../db/schema.ts';
 import { testServices, uniqueName } from './services.ts';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
@@ -65,4 +66,19 @@ export async function insertTestInstance(
     })
     .execute();
   return { id, name };
+}
+
+/**
+ * Accepts an outbound message as the API does (`messagesRepo.acceptOutbound`: queued, not yet
+ * published) and reads its row back. With an idempotency key used before, the row is the
+ * original's and `created` is false.
+ */
+export async function insertTestOutbound(
+  db: Kysely<DB>,
+  m: NewOutboundMessage,
+): Promise<{ row: MessageRow; created: boolean }> {
+  const accepted = await messagesRepo.acceptOutbound(db, m);
+  const row = accepted && (await messagesRepo.get(db, accepted.id));
+  if (!accepted || !row) throw new Error(`no instance ${m.instanceId} to accept a message for`);
+  return { row, created: accepted.created };
 }

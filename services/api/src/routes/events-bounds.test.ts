@@ -121,10 +121,11 @@ describe('SSE bounds', () => {
   });
 
   test("a stream token stops working when the key that minted it is revoked; the admin key's still works", async () => {
-    const { id, name, key } = await newInstance();
+    const { name, key } = await newInstance();
     const token = await mint(name, key);
     const adminToken = await mint(name, api.adminKey);
-    await apiKeysRepo.revokeScope(api.runtime.db, id);
+    const row = await apiKeysRepo.findActive(api.runtime.db, key);
+    await apiKeysRepo.revoke(api.runtime.db, row?.id ?? '');
     const revoked = await openSse(`${api.url}/instance/${name}/events?token=${token}`);
     await revoked.close();
     expect([revoked.status, revoked.errorCode]).toEqual([401, 'unauthorized']);

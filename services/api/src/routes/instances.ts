@@ -1,7 +1,6 @@
 import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
 import { beatingWorkers } from '@turbozap/shared/coordination/liveness';
-import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
@@ -47,13 +46,7 @@ export function instanceRoutes(define: Define): void {
     body: createBody,
     successStatus: 201,
     async handler({ res, body, deps }) {
-      const { db } = deps.runtime;
-      const created = await db.transaction().execute(async (trx) => {
-        const row = await instancesRepo.create(trx, body.name, body.settings ?? {});
-        if (!row) return null;
-        const { key } = await apiKeysRepo.create(trx, row.id, `instance ${row.name}`);
-        return { row, key };
-      });
+      const created = await instancesRepo.createWithKey(deps.runtime.db, body.name, body.settings ?? {});
       if (!created) throw new AppError('instance_exists', `an instance named ${body.name} already exists`, 409);
       ok(res, { instance: instanceView(created.row), api_key: created.key }, 201);
     },

@@ -2,7 +2,7 @@ import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import { eventDescriptions, eventTypes } from '@turbozap/shared/contracts/events';
 import * as webhooks from '@turbozap/shared/db/repositories/webhooks';
 import { AppError } from '@turbozap/shared/errors/app-error';
-import { validateWebhookUrl } from '@turbozap/shared/net';
+import { validateOutboundUrl } from '@turbozap/shared/net';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { ok } from '../http/envelope.ts';
@@ -52,7 +52,7 @@ export function webhookRoutes(define: Define): void {
     body: setBody,
     async handler({ res, body, instance, deps }) {
       const { config } = deps.runtime;
-      const verdict = await validateWebhookUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
+      const verdict = await validateOutboundUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
       if (!verdict.ok)
         throw new AppError('webhook_url_not_allowed', verdict.message, 400, { details: [{ reason: verdict.reason }] });
       const row = await webhooks.setWebhook(deps.runtime.db, instance.id, {

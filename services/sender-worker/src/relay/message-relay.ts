@@ -48,35 +48,26 @@ export class MessageRelay {
   async relayOnce(): Promise<number> {
     const { db, broker, logger, graceMs, batchSize } = this.options;
     const cutoff = new Date((this.options.now?.() ?? Date.now()) - graceMs);
-    return db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('messages')
-        .select(['id', 'instance_id'])
-        .where('published_at', 'is', null)
-        .where('direction', '=', 'outbound')
-        .where('status', '=', 'queued')
-        .where('created_at', '<', cutoff)
-        .orderBy('created_at')
-        .limit(batchSize)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      const results = await Promise.allSettled(
-        rows.map((r) =>
-          broker.send(queues.send, makeJob('message.send', { messageId: r.id, instanceId: r.instance_id }), {
-            messageId: r.id,
-          }),
-        ),
-      );
-      const published = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((r) => r.id);
-      await messagesRepo.markPublished(trx, published);
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed)
-        logger.warn('message relay could not publish some rows', {
-          failed: rows.length - published.length,
-          err: failed.reason,
-        });
-      return published.length;
-    });
+    const published = await messagesRepo.relayUnpublished(
+      db,
+      { createdBefore: cutoff, limit: batchSize },
+      async (rows) => {
+        const results = await Promise.allSettled(
+          rows.map((r) =>
+            broker.send(queues.send, makeJob('message.send', { messageId: r.id, instanceId: r.instance_id }), {
+              messageId: r.id,
+            }),
+          ),
+        );
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed)
+          logger.warn('message relay could not publish some rows', {
+            failed: results.filter((r) => r.status === 'rejected').length,
+            err: failed.reason,
+          });
+        return rows.filter((_, i) => results[i]?.status === 'fulfilled');
+      },
+    );
+    return published.length;
   }
 }

@@ -3,6 +3,7 @@ import { exchanges, parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
+import { insertTestOutbound } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
 import { MessageRelay } from './message-relay.ts';
@@ -57,13 +58,13 @@ describePg('relays', () => {
 
   test('a committed row the API never published is published once, then marked', async () => {
     const instance = await h.newInstance();
-    const { row } = await messagesRepo.insertOutbound(h.runtime.db, {
+    const { row } = await insertTestOutbound(h.runtime.db, {
       instanceId: instance.id,
       remoteJid: '1@s.whatsapp.net',
       type: 'text',
       content: { text: 'x' },
     });
-    const { row: young } = await messagesRepo.insertOutbound(h.runtime.db, {
+    const { row: young } = await insertTestOutbound(h.runtime.db, {
       instanceId: instance.id,
       remoteJid: '1@s.whatsapp.net',
       type: 'text',

@@ -1,5 +1,4 @@
 import { type EventEnvelope, makeEvent } from '@turbozap/shared/contracts/events';
-import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -44,12 +43,7 @@ export async function finalizeMessage(
 ): Promise<boolean> {
   const instance = await deps.instances.get(row.instance_id);
   const event = failedEvent(instance, row, status, reason);
-  const done = await deps.db.transaction().execute(async (trx) => {
-    const updated = await messagesRepo.transition(trx, row.id, status, { reason });
-    if (!updated) return false;
-    await eventsOutboxRepo.add(trx, event);
-    return true;
-  });
+  const done = await messagesRepo.endWithEvent(deps.db, row.id, { status, reason }, event);
   if (done) {
     deps.metrics.messagesFailed.inc({ wa_instance: instance.name, reason });
     deps.onEvents?.([event]);

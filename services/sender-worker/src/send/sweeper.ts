@@ -1,24 +1,51 @@
 import type { Broker } from '@turbozap/shared/broker/port';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { makeJob, queues } from '@turbozap/shared/contracts/queues';
+import {
+  type EndedRow,
+  messageSweepsRepo,
+  type RedriveStatus,
+  type StaleRow,
+} from '@turbozap/shared/db/repositories/message-sweeps';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { PollingLoop } from '@turbozap/shared/util/polling-loop';
+import { failedEvent } from './finalize.ts';
 import type { OutboxPublisher } from './outbox.ts';
 import { REDRIVE_HEADER } from './send-consumer.ts';
-import {
-  claimStale,
-  type ExpiredRow,
-  expireDue,
-  failUndelivered,
-  instancesWithStale,
-  type RedriveStatus,
-  type StaleRow,
-} from './sweeper-store.ts';
+
+type Db = Runtime['db'];
+
+/**
+ * Ends not-yet-sent rows past `expires_at` as `expired`, each with its `message.failed` event
+ * (reason `expired`) in the same transaction. Whatever the instance's state: that is the point.
+ */
+function expireDue(db: Db, now: Date, limit: number): Promise<EndedRow[]> {
+  const end = { status: 'expired', reason: 'expired' } as const;
+  return messageSweepsRepo.endDue(db, { statuses: ['queued', 'preparing', 'ready'], now }, end, limit, (row) =>
+    failedEvent({ id: row.instance_id, name: row.name }, row, end.status, end.reason),
+  );
+}
+
+/**
+ * Ends `sending` rows past `expires_at` and untouched since `staleBefore` as `failed` with reason
+ * `delivery_unknown`, each with its `message.failed` event in the same transaction. Such a row
+ * was claimed by an owner that died (or lost its lease) between claiming it and writing `sent`:
+ * the message may or may not be on the wire, and past its TTL nobody sends it again (claims
+ * refuse it). Whatever the instance's state. The age keeps it off a row a live pass still holds
+ * (a claim touches `updated_at`).
+ */
+function failUndelivered(db: Db, now: Date, staleBefore: Date, limit: number): Promise<EndedRow[]> {
+  const due = { statuses: ['sending' as const], now, untouchedSince: staleBefore };
+  const end = { status: 'failed', reason: 'delivery_unknown' } as const;
+  return messageSweepsRepo.endDue(db, due, end, limit, (row) =>
+    failedEvent({ id: row.instance_id, name: row.name }, row, end.status, end.reason),
+  );
+}
 
 export interface SweeperOptions {
-  db: Runtime['db'];
+  db: Db;
   broker: Broker;
   logger: Logger;
   metrics: Metrics;
@@ -108,7 +135,7 @@ export class Sweeper {
   }
 
   /** Counts and publishes what `expireDue` / `failUndelivered` ended. */
-  private ended(rows: ExpiredRow[], reason: 'expired' | 'delivery_unknown'): number {
+  private ended(rows: EndedRow[], reason: 'expired' | 'delivery_unknown'): number {
     for (const row of rows) this.options.metrics.messagesFailed.inc({ wa_instance: row.name, reason });
     if (rows.length > 0) this.options.onEvents?.(rows.map((r) => r.event));
     return rows.length;
@@ -117,14 +144,14 @@ export class Sweeper {
   private async claim(status: RedriveStatus, now: Date): Promise<StaleRow[]> {
     const { db, batchSize, staleMs } = this.options;
     const staleBefore = new Date(now.getTime() - staleMs);
-    let instanceIds = await instancesWithStale(db, status, staleBefore, now);
+    let instanceIds = await messageSweepsRepo.instancesWithStale(db, status, staleBefore, now);
     // Rows still waiting in a queue look stale under a backlog: re-drive only from an empty queue.
     if (status === 'queued' && instanceIds.length > 0 && (await this.depth(queues.send)) > 0) instanceIds = [];
     if (status === 'ready' || status === 'sending') {
       const empty = await Promise.all(instanceIds.map(async (id) => (await this.depth(queues.outbox(id))) === 0));
       instanceIds = instanceIds.filter((_, i) => empty[i]);
     }
-    return claimStale(db, { status, instanceIds, staleBefore, now, limit: batchSize });
+    return messageSweepsRepo.claimStale(db, { status, instanceIds, staleBefore, now, limit: batchSize });
   }
 
   private async redrive(status: RedriveStatus, rows: StaleRow[]): Promise<number> {

@@ -12,7 +12,7 @@ import type { InstanceStatus, MessageRow } from '@turbozap/shared/db/schema';
 import { silentLogger } from '@turbozap/shared/logging';
 import { createMetrics, createRegistry } from '@turbozap/shared/metrics';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance, insertTestOutbound } from '@turbozap/shared/testing/database';
 
 export interface Harness {
   runtime: Runtime;
@@ -64,7 +64,7 @@ export async function createHarness(
       return insertTestInstance(database.db, { name: `inst-${++instances}`, status });
     },
     async queueMessage(m) {
-      const { row } = await messagesRepo.insertOutbound(database.db, {
+      const { row } = await insertTestOutbound(database.db, {
         remoteJid: '5511999990000@s.whatsapp.net',
         type: 'text',
         content: { text: 'hello' },

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { signatureHeader, verifySignature } from './signer.ts';
+import { verifySignature } from '../testing/verify-signature.ts';
+import { signatureHeader } from './signer.ts';
 
 describe('webhook signature', () => {
   const secret = 'whsec_test';

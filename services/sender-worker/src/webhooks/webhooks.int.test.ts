@@ -13,9 +13,9 @@ import { createSafeAgent } from '@turbozap/shared/net';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
 import { Receiver, type Responder } from '../testing/receiver.ts';
+import { verifySignature } from '../testing/verify-signature.ts';
 import { WebhookDispatcher } from './dispatcher.ts';
 import { WebhookEventConsumer } from './event-consumer.ts';
-import { verifySignature } from './signer.ts';
 
 const describePg = await describeWith('postgres');
 

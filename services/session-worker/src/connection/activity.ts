@@ -1,4 +1,5 @@
 import { instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
+import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { InstanceScope } from '../instance-scope.ts';
 
 /** How often last_activity_at is written at most (the gauge moves on every message). */
@@ -24,11 +25,7 @@ export class ActivityTracker {
   async #seed(): Promise<void> {
     const { db, metrics } = this.#scope.ctx;
     try {
-      const row = await db
-        .selectFrom('instances')
-        .select(['last_activity_at', 'created_at'])
-        .where('id', '=', this.#scope.instance.id)
-        .executeTakeFirst();
+      const row = await instancesRepo.activity(db, this.#scope.instance.id);
       const at = row?.last_activity_at ?? row?.created_at;
       if (at && this.#lastWrite === 0)
         metrics.instanceLastActivity.set({ wa_instance: this.#scope.instance.name }, at.getTime() / 1000);

@@ -1,5 +1,6 @@
 import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { insertTestOutbound } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
 import { waMessageIdFor } from './message-id.ts';
@@ -27,7 +28,7 @@ describePg('outbound sending against the simulator', () => {
   afterAll(() => h?.teardown(), 30_000);
 
   const ready = async (type: string, content: Record<string, unknown>) => {
-    const { row } = await messagesRepo.insertOutbound(h.database.db, {
+    const { row } = await insertTestOutbound(h.database.db, {
       instanceId,
       remoteJid: `${BOB}@s.whatsapp.net`,
       type,
@@ -78,7 +79,7 @@ describePg('outbound sending against the simulator', () => {
   }, 30_000);
 
   test('a message behind one still being prepared waits for it, then both go out in order', async () => {
-    const { row: first } = await messagesRepo.insertOutbound(h.database.db, {
+    const { row: first } = await insertTestOutbound(h.database.db, {
       instanceId,
       remoteJid: `${BOB}@s.whatsapp.net`,
       type: 'text',

@@ -21,7 +21,7 @@ import { createLogger } from '@turbozap/shared/logging/logger';
 import { createMetrics } from '@turbozap/shared/metrics/catalog';
 import { prom } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
+import { createTestDatabase, insertTestInstance, insertTestOutbound } from '@turbozap/shared/testing/database';
 import { type SimHandle, WaSimulator } from '@turbozap/wa-sim';
 import type { SimClient } from '@turbozap/wa-sim/testing/client';
 import { eventually } from '@turbozap/wa-sim/testing/client';
@@ -202,7 +202,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await coordination.publish(controlChannel, JSON.stringify(nudge));
     },
     async sendText(instanceId, to, text) {
-      const { row } = await messagesRepo.insertOutbound(database.db, {
+      const { row } = await insertTestOutbound(database.db, {
         instanceId,
         remoteJid: `${to}@s.whatsapp.net`,
         type: 'text',

@@ -54,13 +54,4 @@ export const apiKeysRepo = {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   },
-
-  async revokeScope(db: Db, scope: string): Promise<void> {
-    await db
-      .updateTable('api_keys')
-      .set({ revoked_at: sql`now()` })
-      .where('scope', '=', scope)
-      .where('revoked_at', 'is', null)
-      .execute();
-  },
 };

@@ -125,7 +125,7 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
 
   test('clear removes creds and keys', async () => {
     await authStateRepo.clear(database.db, fence);
-    expect(await authStateRepo.hasCreds(database.db, fence.instanceId)).toBe(false);
+    expect(await authStateRepo.getCreds(database.db, fence.instanceId)).toBeUndefined();
     expect(await authStateRepo.getKeys(database.db, fence.instanceId, 'pre-key', ['1'])).toEqual([]);
   });
 });

@@ -215,8 +215,4 @@ export const authStateRepo = {
       await trx.deleteFrom('wa_auth_creds').where('instance_id', '=', fence.instanceId).execute();
     });
   },
-
-  async hasCreds(db: Db, instanceId: string): Promise<boolean> {
-    return (await authStateRepo.getCreds(db, instanceId)) !== undefined;
-  },
 };

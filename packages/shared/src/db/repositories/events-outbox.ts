@@ -56,14 +56,28 @@ export const eventsOutboxRepo = {
   },
 
   /**
-   * Claims a batch to publish; `FOR UPDATE SKIP LOCKED` lets replicas relay side by side.
-   * `olderThanMs` leaves fresh rows to the writers' own EventPublisher.
+   * Hands `publish` up to `limit` unpublished events, oldest first, and marks published the rows
+   * it answers, in one transaction: the batch stays locked (FOR UPDATE SKIP LOCKED) until marked,
+   * so replicas relay side by side and never publish the same row twice. `olderThanMs` leaves
+   * fresh rows to the writers' own EventPublisher. Returns the rows published.
    */
-  claimUnpublished(trx: Transaction<DB>, limit: number, olderThanMs = 0): Promise<EventsOutboxRow[]> {
-    let query = trx.selectFrom('events_outbox').selectAll().where('published_at', 'is', null);
-    if (olderThanMs > 0)
-      query = query.where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`);
-    return query.orderBy('created_at').limit(limit).forUpdate().skipLocked().execute();
+  relayUnpublished(
+    db: Kysely<DB>,
+    q: { limit: number; olderThanMs: number },
+    publish: (rows: EventsOutboxRow[]) => Promise<EventsOutboxRow[]>,
+  ): Promise<EventsOutboxRow[]> {
+    return db.transaction().execute(async (trx) => {
+      let query = trx.selectFrom('events_outbox').selectAll().where('published_at', 'is', null);
+      if (q.olderThanMs > 0)
+        query = query.where('created_at', '<', sql<Date>`now() - make_interval(secs => ${q.olderThanMs / 1000})`);
+      const rows = await query.orderBy('created_at').limit(q.limit).forUpdate().skipLocked().execute();
+      const published = await publish(rows);
+      await eventsOutboxRepo.markPublished(
+        trx,
+        published.map((r) => r.id),
+      );
+      return published;
+    });
   },
 
   async markPublished(db: Db, ids: string[]): Promise<void> {

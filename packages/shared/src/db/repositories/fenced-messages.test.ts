@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { makeEvent } from '../../contracts/events.ts';
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
+import {
+  createTestDatabase,
+  insertTestInstance,
+  insertTestOutbound,
+  type TestDatabaseKind,
+} from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import type { MessageRow } from '../tables/messages.ts';
@@ -27,7 +32,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     const fence: Fence = { instanceId: instance.id, worker, token };
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const { row } = await messagesRepo.insertOutbound(database.db, {
+      const { row } = await insertTestOutbound(database.db, {
         instanceId: instance.id,
         remoteJid: CHAT,
         type: 'text',
@@ -84,7 +89,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     await instanceOwnershipRepo.release(database.db, stale.fence);
     await instanceOwnershipRepo.claim(database.db, stale.instance.id, 'w2', 60_000);
     // A second chat of a, whose head is still being prepared: nothing of it is claimed.
-    const { row: held } = await messagesRepo.insertOutbound(database.db, {
+    const { row: held } = await insertTestOutbound(database.db, {
       instanceId: a.instance.id,
       remoteJid: 'other@s.whatsapp.net',
       type: 'text',

@@ -155,18 +155,6 @@ export const instanceOwnershipRepo = {
       FOR SHARE OF i`;
   },
 
-  /** Whether `fence` is current right now (no lock: for telling a stale fence from a no-op write). */
-  async holds(db: Db, fence: Fence): Promise<boolean> {
-    const row = await db
-      .selectFrom('instances')
-      .select('id')
-      .where('id', '=', fence.instanceId)
-      .where('owner_token', '=', fence.token)
-      .where('owner_worker', '=', fence.worker)
-      .executeTakeFirst();
-    return row !== undefined;
-  },
-
   /** Runs `work` in a transaction that first checks the fence (see assertFence). */
   fenced<T>(db: Kysely<DB>, fence: Fence, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     return db.transaction().execute(async (trx) => {

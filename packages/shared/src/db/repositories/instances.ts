@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../schema.ts';
 import type { DesiredState, InstanceRow } from '../tables/instances.ts';
+import { apiKeysRepo } from './api-keys.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -28,12 +29,43 @@ export const instancesRepo = {
       .executeTakeFirst();
   },
 
+  /**
+   * `create` and the instance's key (`apiKeysRepo.create`) in one transaction: the key is shown
+   * once, so an instance never exists without one. Undefined when the name is taken.
+   */
+  createWithKey(
+    db: Kysely<DB>,
+    name: string,
+    settings: Record<string, unknown>,
+  ): Promise<{ row: InstanceRow; key: string } | undefined> {
+    return db.transaction().execute(async (trx) => {
+      const row = await instancesRepo.create(trx, name, settings);
+      if (!row) return undefined;
+      const { key } = await apiKeysRepo.create(trx, row.id, `instance ${row.name}`);
+      return { row, key };
+    });
+  },
+
   byName(db: Db, name: string): Promise<InstanceRow | undefined> {
     return db.selectFrom('instances').selectAll().where('name', '=', name).executeTakeFirst();
   },
 
   byId(db: Db, id: string): Promise<InstanceRow | undefined> {
     return db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** The instance's name; undefined when there is no such instance. */
+  async nameOf(db: Db, id: string): Promise<string | undefined> {
+    return (await db.selectFrom('instances').select('name').where('id', '=', id).executeTakeFirst())?.name;
+  },
+
+  /** When the instance last sent or received a message, and when it was created. */
+  activity(db: Db, id: string): Promise<Pick<InstanceRow, 'last_activity_at' | 'created_at'> | undefined> {
+    return db
+      .selectFrom('instances')
+      .select(['last_activity_at', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   },
 
   list(db: Db): Promise<InstanceRow[]> {

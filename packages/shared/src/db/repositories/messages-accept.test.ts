@@ -26,26 +26,24 @@ describe.each(kinds)('the API accepting messages on %s', (kind) => {
       expiresAt: new Date(Date.now() + 60_000),
     });
 
-  test('writes the same queued row as insertOutbound', async () => {
+  test('writes a queued outbound row, not yet published, with its history and TTL', async () => {
     const accepted = await accept();
     expect(accepted).toMatchObject({ status: 'queued', created: true });
-    const { row: reference } = await messagesRepo.insertOutbound(database.db, {
-      instanceId,
-      remoteJid: '1@s.whatsapp.net',
+    const row = await messagesRepo.get(database.db, accepted?.id ?? '');
+    expect(row).toMatchObject({
+      instance_id: instanceId,
+      direction: 'outbound',
+      remote_jid: '1@s.whatsapp.net',
       type: 'text',
       content: { to: '1', text: 'x' },
+      media_key: null,
+      status: 'queued',
+      wa_message_id: null,
+      error: null,
+      idempotency_key: null,
+      published_at: null,
     });
-    const row = await messagesRepo.get(database.db, accepted?.id ?? '');
-    const comparable = (r: typeof row) => ({
-      ...r,
-      id: undefined,
-      seq: undefined,
-      created_at: undefined,
-      updated_at: undefined,
-      expires_at: undefined,
-      history: r?.history.map((h) => h.status),
-    });
-    expect(comparable(row)).toEqual(comparable(reference));
+    expect(row?.history.map((h) => h.status)).toEqual(['queued']);
     expect(row?.expires_at).toBeInstanceOf(Date);
   });
 
@@ -70,9 +68,14 @@ describe.each(kinds)('the API accepting messages on %s', (kind) => {
     expect((await messagesRepo.get(database.db, queued?.id ?? ''))?.published_at).toBeInstanceOf(Date);
     expect((await messagesRepo.get(database.db, claimed?.id ?? ''))?.published_at).toBeNull();
     const waiting = await accept();
-    const unpublished = (await messagesRepo.unpublished(database.db, -60_000, 1000)).map((r) => r.id);
-    expect(unpublished).toContain(waiting?.id);
-    expect(unpublished).not.toContain(queued?.id);
-    expect(unpublished).not.toContain(claimed?.id);
+    let offered: string[] = [];
+    const soon = new Date(Date.now() + 60_000);
+    await messagesRepo.relayUnpublished(database.db, { createdBefore: soon, limit: 1000 }, async (rows) => {
+      offered = rows.map((r) => r.id);
+      return [];
+    });
+    expect(offered).toContain(waiting?.id);
+    expect(offered).not.toContain(queued?.id);
+    expect(offered).not.toContain(claimed?.id);
   });
 });

@@ -1,4 +1,9 @@
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
+import {
+  createTestDatabase,
+  insertTestInstance,
+  insertTestOutbound,
+  type TestDatabaseKind,
+} from '../../testing/database.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import { messagesRepo } from './messages.ts';
@@ -16,7 +21,7 @@ describe.each(kinds)('messages repository on %s', (kind) => {
   afterAll(() => database.close());
 
   const insert = (idempotencyKey?: string) =>
-    messagesRepo.insertOutbound(database.db, {
+    insertTestOutbound(database.db, {
       instanceId,
       remoteJid: '1@s.whatsapp.net',
       type: 'text',
@@ -48,7 +53,7 @@ describe.each(kinds)('messages repository on %s', (kind) => {
 
   test('the sender-worker claims a queued row once: straight to ready unless there is media to prepare or it expired', async () => {
     const outbound = (type: string, content: Record<string, unknown>, expiresAt?: Date) =>
-      messagesRepo.insertOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type, content, expiresAt });
+      insertTestOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type, content, expiresAt });
     const text = (await outbound('text', { text: 'x' })).row;
     const byUrl = (await outbound('media', { media_url: 'https://example.com/a.png' })).row;
     const inline = (await outbound('media', { base64: 'AAAA' })).row;

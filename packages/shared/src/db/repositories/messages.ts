@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import type { EventEnvelope } from '../../contracts/events.ts';
 import type { DB } from '../schema.ts';
 import type { Direction, MessageRow, MessageStatus } from '../tables/messages.ts';
+import { eventsOutboxRepo } from './events-outbox.ts';
 import { allowedFrom, pendingStatuses } from './message-status.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -24,6 +26,9 @@ export interface StoredMedia {
   contentType: string;
 }
 
+/** A queued row the broker never got, as the relay publishes it. */
+export type UnpublishedMessage = Pick<MessageRow, 'id' | 'instance_id'>;
+
 export interface AcceptedMessage {
   id: string;
   status: MessageStatus;
@@ -33,7 +38,7 @@ export interface AcceptedMessage {
 
 const foreignKeyViolation = '23503';
 
-// The same row insertOutbound writes; the conflict target is the partial unique index messages_idempotency.
+// The conflict target is the partial unique index messages_idempotency.
 const acceptSql = `INSERT INTO messages
   (id, instance_id, direction, remote_jid, type, content, status, history, idempotency_key, published_at, expires_at)
   VALUES ($1, $2, 'outbound', $3, $4, $5, 'queued', $6, $7, NULL, $8)
@@ -74,46 +79,7 @@ const viewColumns = [
 
 export const messagesRepo = {
   /**
-   * Inserts a queued outbound message. With an idempotency key already used for the
-   * instance, returns the original row and `created: false` instead.
-   */
-  async insertOutbound(db: Db, m: NewOutboundMessage): Promise<{ row: MessageRow; created: boolean }> {
-    const now = new Date().toISOString();
-    const row = await db
-      .insertInto('messages')
-      .values({
-        id: m.id ?? randomUUID(),
-        instance_id: m.instanceId,
-        direction: 'outbound',
-        remote_jid: m.remoteJid,
-        type: m.type,
-        content: JSON.stringify(m.content),
-        media_key: null,
-        status: 'queued',
-        history: JSON.stringify([{ status: 'queued', at: now }]),
-        wa_message_id: null,
-        error: null,
-        idempotency_key: m.idempotencyKey ?? null,
-        published_at: null,
-        expires_at: m.expiresAt ?? null,
-      })
-      .onConflict((oc) =>
-        oc.columns(['instance_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    if (row) return { row, created: true };
-    const original = await db
-      .selectFrom('messages')
-      .selectAll()
-      .where('instance_id', '=', m.instanceId)
-      .where('idempotency_key', '=', m.idempotencyKey ?? '')
-      .executeTakeFirstOrThrow();
-    return { row: original, created: false };
-  },
-
-  /**
-   * The API's insert of an accepted message: `insertOutbound` as one pre-written statement
+   * The API's insert of an accepted message (queued, unpublished): one pre-written statement
    * returning only the id. Hot path of ingest: no query building, no row parsed back. With
    * an idempotency key already used for the instance, answers the original's id and status
    * with `created: false`. Undefined when the instance no longer exists (the foreign key
@@ -251,12 +217,6 @@ export const messagesRepo = {
   },
 
   /**
-   * Records that the broker has these messages, for the relay. Only rows still `queued` are
-   * written: the relay and the sweeper look at published_at of queued rows alone, and a row
-   * the sender-worker has claimed already would be a second write for nothing (the common
-   * case when the workers keep up). One array parameter: no statement built per id.
-   */
-  /**
    * The sender-worker's claim of a queued row: straight to `ready` when there is nothing to
    * prepare (no media to fetch or decode, not expired), else to `preparing`. One
    * compare-and-set on `queued`, so a duplicate job gets nothing.
@@ -279,23 +239,65 @@ export const messagesRepo = {
       .executeTakeFirst();
   },
 
+  /**
+   * Records that the broker has these messages, for the relay. Only rows still `queued` are
+   * written: the relay and the sweeper look at published_at of queued rows alone, and a row
+   * the sender-worker has claimed already would be a second write for nothing (the common
+   * case when the workers keep up). One array parameter: no statement built per id.
+   */
   async markPublished(db: Db, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await db.executeQuery(CompiledQuery.raw(markPublishedSql, [ids]));
   },
 
-  /** Committed rows the broker never got (the relay publishes them), oldest first. */
-  unpublished(db: Db, olderThanMs: number, limit: number): Promise<Pick<MessageRow, 'id' | 'instance_id'>[]> {
-    return db
-      .selectFrom('messages')
-      .select(['id', 'instance_id'])
-      .where('published_at', 'is', null)
-      .where('direction', '=', 'outbound')
-      .where('status', '=', 'queued')
-      .where('created_at', '<', sql<Date>`now() - make_interval(secs => ${olderThanMs / 1000})`)
-      .orderBy('created_at')
-      .limit(limit)
-      .execute();
+  /**
+   * Hands `publish` up to `limit` committed rows the broker never got (queued, unpublished,
+   * created before `createdBefore`), oldest first, and marks published the rows it answers, in
+   * one transaction: the batch stays locked (FOR UPDATE SKIP LOCKED) until marked, so replicas
+   * relay disjoint rows. Returns the rows published.
+   */
+  relayUnpublished(
+    db: Kysely<DB>,
+    q: { createdBefore: Date; limit: number },
+    publish: (rows: UnpublishedMessage[]) => Promise<UnpublishedMessage[]>,
+  ): Promise<UnpublishedMessage[]> {
+    return db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('messages')
+        .select(['id', 'instance_id'])
+        .where('published_at', 'is', null)
+        .where('direction', '=', 'outbound')
+        .where('status', '=', 'queued')
+        .where('created_at', '<', q.createdBefore)
+        .orderBy('created_at')
+        .limit(q.limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      const published = await publish(rows);
+      await messagesRepo.markPublished(
+        trx,
+        published.map((r) => r.id),
+      );
+      return published;
+    });
+  },
+
+  /**
+   * Ends the message `status` with `reason` (see `transition`) and writes its event in the same
+   * transaction. False when the row had already moved on: then nothing is written.
+   */
+  endWithEvent(
+    db: Kysely<DB>,
+    id: string,
+    end: { status: 'failed' | 'expired'; reason: string },
+    event: EventEnvelope,
+  ): Promise<boolean> {
+    return db.transaction().execute(async (trx) => {
+      if (!(await messagesRepo.transition(trx, id, end.status, { reason: end.reason }))) return false;
+      await eventsOutboxRepo.add(trx, event);
+      return true;
+    });
   },
 
   /** Cancels what has not been sent yet; returns the cancelled ids. */

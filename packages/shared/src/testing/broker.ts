@@ -1,8 +1,9 @@
 // What the broker tests share: polling for a condition, recording handlers, and the broker the
-// contract (broker.contract.ts) runs against.
+// contract (broker/broker.contract.ts) runs against.
+
+import { isBrokerError } from '../broker/errors.ts';
+import { ack, type Broker, type Delivery, type HandlerResult } from '../broker/port.ts';
 import { sleep } from '../util/sleep.ts';
-import { isBrokerError } from './errors.ts';
-import { ack, type Broker, type Delivery, type HandlerResult } from './port.ts';
 
 /** A broker that can also drop exchanges (not in the port; both adapters have it), for cleanup. */
 export type TestBroker = Broker & { deleteExchange(exchange: string): Promise<void> };
