@@ -26,6 +26,7 @@ export class InstanceScope {
   readonly fence: Fence;
   readonly log: Logger;
   readonly #onFenceLost: () => void;
+  readonly #lifetime = new AbortController();
 
   constructor(ctx: WorkerContext, instance: InstanceRef, token: number, onFenceLost: () => void) {
     this.ctx = ctx;
@@ -33,6 +34,18 @@ export class InstanceScope {
     this.fence = { instanceId: instance.id, worker: ctx.workerId, token };
     this.log = ctx.logger.child({ wa_instance: instance.name, instance_id: instance.id });
     this.#onFenceLost = onFenceLost;
+  }
+
+  /**
+   * Aborts once the instance is no longer ours and its socket is closed: work that waits for
+   * an unreachable database gives up then (what it held stays with WhatsApp).
+   */
+  get ended(): AbortSignal {
+    return this.#lifetime.signal;
+  }
+
+  end(): void {
+    this.#lifetime.abort();
   }
 
   /** A fenced transaction whose emitted events are written with it and published after the commit. */

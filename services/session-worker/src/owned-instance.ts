@@ -93,6 +93,8 @@ export class OwnedInstance {
       this.scope,
       {
         attach: (sock) => this.#inbound.attach(sock),
+        received: (sock, message) => this.#inbound.receive(sock, message),
+        stored: (key) => this.#inbound.isStored(key),
         opened: () => void this.#outbox.start(),
         closed: () => void this.#outbox.stop(),
         conflict: () => void this.#conflict(),
@@ -149,6 +151,7 @@ export class OwnedInstance {
     if (!this.#end()) return;
     await this.#outbox.stop();
     await this.connection.close();
+    this.scope.end();
     await this.#keeper.release();
     this.#onGone(this.id, reason);
   }
@@ -175,6 +178,7 @@ export class OwnedInstance {
     this.#ctx.metrics.leaseLosses.inc();
     this.scope.log.warn('lease lost: closing the socket', { reason });
     await Promise.all([this.#outbox.stop(), this.connection.close()]);
+    this.scope.end();
     this.#onGone(this.id, reason);
   }
 

@@ -171,7 +171,7 @@ describePg('session-worker against the WhatsApp simulator', () => {
     await h.linkByQr(id, phone);
     await h.waitStatus(id, 'connected');
     expect(h.sim.sim.connectionsOf(phone)).toBe(1);
-  }, 30_000);
+  }, 60_000); // links twice: twice the others' budget
 
   test('desired disconnected closes the socket and keeps the credentials; connect comes back without a QR', async () => {
     const { id, phone } = await linked('pause');
@@ -208,7 +208,7 @@ describePg('session-worker against the WhatsApp simulator', () => {
     await h.command(id, 'connect');
     await h.linkByQr(id, phone);
     await h.waitStatus(id, 'connected');
-  }, 30_000);
+  }, 60_000); // links twice: twice the others' budget
 
   test('metrics: active instances, leases held, messages sent and received, last activity', async () => {
     const { id } = await linked('metered');

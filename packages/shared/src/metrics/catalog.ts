@@ -1,6 +1,12 @@
 import client from 'prom-client';
 import { eventTypes } from '../contracts/events.ts';
-import { messageFailureReasons, prunedTables, startAtZero, webhookOutcomes } from './known-labels.ts';
+import {
+  inboundDropReasons,
+  messageFailureReasons,
+  prunedTables,
+  startAtZero,
+  webhookOutcomes,
+} from './known-labels.ts';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
 
@@ -57,6 +63,16 @@ export function createMetrics(registry: client.Registry) {
       labelNames: ['wa_instance', 'type'],
       registers: r,
     }),
+    inboundDropped: startAtZero(
+      new client.Counter({
+        name: 'turbozap_inbound_dropped_total',
+        help: 'Received messages abandoned without being stored (acknowledged to WhatsApp regardless), by reason.',
+        labelNames: ['wa_instance', 'reason'],
+        registers: r,
+      }),
+      'reason',
+      inboundDropReasons,
+    ),
     messagesAccepted: new client.Counter({
       name: 'turbozap_messages_accepted_total',
       help: 'Send requests accepted (committed, 202).',

@@ -1,22 +1,8 @@
 import { AppError } from '@turbozap/shared/errors/app-error';
+import { isDependencyFailure } from '@turbozap/shared/errors/dependency-failure';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { fail } from '../http/envelope.ts';
-
-/** Errors from the database or broker driver mean a dependency is down: 503, never a 500. */
-function isDependencyFailure(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; name?: string };
-  if (!e || typeof e !== 'object') return false;
-  if (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(
-      e.code ?? '',
-    )
-  )
-    return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connection.*closed|broker.*unavailable|not connected|Client has encountered a connection error/i.test(
-    e.message ?? '',
-  );
-}
 
 /** Body-parser and other HTTP-layer errors carry a status and a type. */
 const httpErrorCodes: Record<string, [number, string]> = {
@@ -45,6 +31,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return fail(res, status, 'invalid_request', 'the request could not be processed');
     }
+    // The database or broker is down: 503, never a 500.
     if (isDependencyFailure(error)) {
       logger.warn('dependency unavailable', { route: req.route?.path, error });
       return fail(res, 503, 'service_unavailable', 'a dependency is unavailable, retry later', undefined, 5);

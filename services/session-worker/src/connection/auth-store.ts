@@ -1,6 +1,7 @@
 import type { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { authStateRepo, type SealedValue } from '@turbozap/shared/db/repositories/auth-state';
 import type { Fence } from '@turbozap/shared/db/repositories/instance-ownership';
+import { whileUnavailable } from '@turbozap/shared/util/while-unavailable';
 import {
   type AuthenticationCreds,
   type AuthenticationState,
@@ -52,9 +53,17 @@ export async function loadPostgresAuthState(
      * with the `sent` writes of the send pass whose key transaction they commit (markPass).
      */
     upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>, pass?: PassWrites) => Promise<unknown>;
+    /**
+     * Key reads and writes wait out an unreachable database until this aborts, rather than fail:
+     * a message whose decryption failed on a database blip would be lost to a retry receipt.
+     */
+    until?: AbortSignal;
   } = {},
 ): Promise<PostgresAuthState> {
   const { instanceId } = fence;
+  const { until } = options;
+  const patiently = <T>(work: () => Promise<T>): Promise<T> =>
+    until ? whileUnavailable(work, { signal: until }) : work();
   const stored = await authStateRepo.getCreds(db, instanceId);
   const creds: AuthenticationCreds = stored
     ? deserialize<AuthenticationCreds>(cipher.open(toSealed(stored), credsContext(instanceId)))
@@ -71,7 +80,7 @@ export async function loadPostgresAuthState(
         if (!cache.has(key)) missing.push(id);
         else if (cache.get(key) != null) result[id] = cache.get(key) as SignalDataTypeMap[T];
       }
-      const rows = await authStateRepo.getKeys(db, instanceId, type, missing);
+      const rows = await patiently(() => authStateRepo.getKeys(db, instanceId, type, missing));
       const found = new Set<string>();
       for (const row of rows) {
         let value = deserialize<unknown>(cipher.open(toSealed(row), keyContext(instanceId, type, row.id)));
@@ -98,9 +107,10 @@ export async function loadPostgresAuthState(
         }
       }
       if (upserts.length === 0 && deletes.length === 0) return;
-      if (options.upsertKeys && deletes.length === 0 && upserts.length <= GROUPED_UPSERTS)
-        await options.upsertKeys(upserts, pass);
-      else await authStateRepo.write(db, fence, { upserts, deletes });
+      const { upsertKeys } = options;
+      if (upsertKeys && deletes.length === 0 && upserts.length <= GROUPED_UPSERTS)
+        await patiently(() => upsertKeys(upserts, pass));
+      else await patiently(() => authStateRepo.write(db, fence, { upserts, deletes }));
       // Only after the commit: a rejected (stale) write must not linger in the cache.
       for (const [type, entries] of Object.entries(data)) {
         for (const [id, value] of Object.entries(entries ?? {})) cache.set(cacheKey(type, id), value ?? null);

@@ -1,7 +1,13 @@
 import { DecryptionError } from '@turbozap/shared/crypto/keyring-cipher';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
-import { type ConnectionState, jidNormalizedUser, type WASocket } from '@whiskeysockets/baileys';
+import {
+  type ConnectionState,
+  jidNormalizedUser,
+  type WAMessage,
+  type WAMessageKey,
+  type WASocket,
+} from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
 import { withTimeout } from '../util/timeout.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
@@ -16,6 +22,13 @@ import { type StatusDetail, StatusReporter } from './status-reporter.ts';
 export interface ConnectionHooks {
   /** A new socket exists: subscribe the inbound handlers to its events. */
   attach(sock: WASocket): void;
+  /**
+   * A message decrypted: resolve once it is stored, and only then does WhatsApp get its receipt;
+   * reject to leave it with WhatsApp, which redelivers it at the next login.
+   */
+  received(sock: WASocket, message: WAMessage): Promise<void>;
+  /** Whether a received message is stored: a copy whose key was used already but is not gets resent. */
+  stored(key: WAMessageKey): Promise<boolean>;
   /** The socket is logged in and may send (start the outbox consumer). */
   opened(sock: WASocket): void;
   /** The socket is gone (stop the outbox consumer). */
@@ -155,6 +168,7 @@ export class InstanceConnection {
     const { ctx, fence } = this.#scope;
     return loadPostgresAuthState(ctx.db, ctx.cipher, fence, {
       upsertKeys: (upserts, pass) => ctx.writes.upsertKeys(fence, upserts, pass),
+      until: this.#scope.ended,
     });
   }
 
@@ -177,11 +191,14 @@ export class InstanceConnection {
     if (generation !== this.#generation || this.#disposed) return;
     if (this.status !== 'connecting' && !this.#quiet) await this.#report('connecting');
     if (generation !== this.#generation || this.#disposed) return;
-    const sock = createSocket({
+    const sock: WASocket = createSocket({
       auth: this.#auth.state,
       environment: this.#scope.ctx.baileys,
       logger: baileysLogger(this.#scope.log),
       getMessage: storedMessageLookup(this.#scope.ctx.db, this.#scope.instance.id),
+      // Called only once the socket exists and has logged in.
+      beforeMessageReceipt: (message) => this.#hooks.received(sock, message),
+      isMessageStored: (key) => this.#hooks.stored(key),
     });
     this.#sock = sock;
     this.#open = false;

@@ -2,6 +2,7 @@ import makeWASocket, {
   type AuthenticationState,
   Browsers,
   type proto,
+  type WAMessage,
   type WAMessageKey,
   type WASocket,
 } from '@whiskeysockets/baileys';
@@ -15,6 +16,10 @@ export interface SocketOptions {
   logger: BaileysLogger;
   /** Serves retries and poll decryption from our stored messages instead of Baileys' own cache. */
   getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+  /** Stores a received message before WhatsApp gets its receipt (patches/@whiskeysockets__baileys…). */
+  beforeMessageReceipt: (message: WAMessage) => Promise<void>;
+  /** Whether a message whose Signal key was used already is stored (if not, the sender is asked again). */
+  isMessageStored: (key: WAMessageKey) => Promise<boolean>;
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
 }
@@ -44,6 +49,8 @@ export function createSocket(options: SocketOptions): WASocket {
     enableRecentMessageCache: false,
     transactionOpts: { maxCommitRetries: 2, delayBetweenTriesMs: 200 },
     getMessage: options.getMessage,
+    beforeMessageReceipt: options.beforeMessageReceipt,
+    isMessageStored: options.isMessageStored,
     msgRetryCounterCache: new TtlLruCache(1_000, 60 * 60_000),
     userDevicesCache: new TtlLruCache(2_000, 5 * 60_000),
     callOfferCache: new TtlLruCache(100, 5 * 60_000),

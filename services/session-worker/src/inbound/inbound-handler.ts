@@ -1,27 +1,35 @@
+import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { whileUnavailable } from '@turbozap/shared/util/while-unavailable';
 import {
   type BaileysEventMap,
   isJidGroup,
   isJidStatusBroadcast,
   type WAMessage,
+  type WAMessageKey,
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
+import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
 import { NotificationEvents } from './notifications.ts';
-import { persistently } from './persistently.ts';
 import { PollVotes } from './poll-votes.ts';
 import { applyReceipts, type ReceiptIn, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
 
+/** Messages handled before their receipt, remembered so their `messages.upsert` is not handled twice. */
+const RECEIVED_REMEMBERED = 2_000;
+const messageRef = (key: WAMessageKey) => `${key.remoteJid}|${key.id}`;
+
 /**
- * Everything that arrives on a socket, in arrival order: messages stored once (and their event
- * in the same transaction), receipts (from `messages.update` and the ones Baileys merges into
- * `messages.upsert`), revokes, reactions, group / presence updates and calls.
+ * Everything that arrives on a socket. Messages others send us are stored (with their event, in
+ * one transaction) before WhatsApp gets their receipt (`receive`); the rest arrives in arrival
+ * order as Baileys events: receipts (from `messages.update` and the ones Baileys merges into
+ * `messages.upsert`), messages from our own other devices, group / presence updates and calls.
  */
 export class InboundHandler {
   readonly #scope: InstanceScope;
@@ -29,6 +37,7 @@ export class InboundHandler {
   readonly #polls: PollVotes;
   readonly #onActivity: (at: Date) => void;
   #chain: Promise<void> = Promise.resolve();
+  readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
 
   constructor(scope: InstanceScope, onActivity: (at: Date) => void) {
     this.#scope = scope;
@@ -47,6 +56,46 @@ export class InboundHandler {
     });
   }
 
+  /**
+   * Called by Baileys after a message decrypts and before its receipt: resolves once the message
+   * is stored (or ignored). A database outage is waited out for as long as the instance is ours;
+   * a rejection (no longer ours) leaves the message with WhatsApp, which redelivers it to
+   * whoever logs in next. A message that cannot be stored for a reason of its own is counted in
+   * `turbozap_inbound_dropped_total` and let go, so it cannot wedge the socket.
+   */
+  async receive(sock: WASocket, msg: WAMessage): Promise<void> {
+    if (msg.key.fromMe) return; // our own sends, from another device: the upsert path
+    const scope = this.#scope;
+    try {
+      await whileUnavailable(() => this.#message(sock, msg, []), {
+        signal: scope.ended,
+        onWait: (error, attempt) => {
+          if (attempt === 1)
+            scope.log.warn('database unavailable: holding a received message until it is stored', { error });
+        },
+      });
+    } catch (error) {
+      if (error instanceof StaleFenceError || scope.ended.aborted) throw error;
+      scope.ctx.metrics.inboundDropped.inc({ wa_instance: scope.instance.name, reason: 'unprocessable' });
+      scope.log.error('a received message could not be stored: dropped', { wa_message_id: msg.key.id, error });
+    }
+    this.#received.set(messageRef(msg.key), true);
+  }
+
+  /**
+   * Whether a message is stored, for a copy WhatsApp delivers again whose Signal key was used
+   * already: one handled here (stored, or ignored on purpose) is; one that was decrypted and
+   * then lost to a crash before its commit is not, and its sender is asked to send it again.
+   */
+  async isStored(key: WAMessageKey): Promise<boolean> {
+    if (this.#received.has(messageRef(key))) return true;
+    const { db } = this.#scope.ctx;
+    const row = await whileUnavailable(() => messagesRepo.getByWaId(db, this.#scope.instance.id, key.id ?? ''), {
+      signal: this.#scope.ended,
+    });
+    return row !== undefined;
+  }
+
   /** Resolves once everything received so far is handled (tests, shutdown). */
   idle(): Promise<void> {
     return this.#chain;
@@ -56,7 +105,10 @@ export class InboundHandler {
     // The batch's receipts are applied together, in one statement, after its messages.
     const receipts: ReceiptIn[] = [];
     const upsert = events['messages.upsert'];
-    if (upsert) for (const msg of upsert.messages) await this.#guard(() => this.#message(sock, msg, receipts));
+    for (const msg of upsert?.messages ?? []) {
+      if (this.#received.has(messageRef(msg.key))) continue;
+      await this.#guard(() => this.#message(sock, msg, receipts));
+    }
     for (const { key, update } of events['messages.update'] ?? []) {
       const to = receiptStatus(update.status);
       if (to && key.fromMe && key.id)
@@ -154,28 +206,26 @@ export class InboundHandler {
       if ('mediaKey' in stored) ({ mediaKey, url: mediaUrl } = stored);
       else content['media_error'] = stored.error;
     }
-    const inserted = await persistently(() =>
-      scope.write(async (trx, emit) => {
-        const fresh = await messagesRepo.insertInbound(trx, {
-          instanceId: scope.instance.id,
-          remoteJid,
-          type,
-          content,
-          waMessageId: waId,
-          mediaKey,
-        });
-        if (!fresh) return false;
-        const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
-        if (type === 'poll' && row) await this.#polls.rememberReceived(trx, msg, row.id, sender);
-        const media = mediaUrl ? { media_url: mediaUrl } : {};
-        await emit(
-          event,
-          { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey, ...media },
-          waId,
-        );
-        return true;
-      }),
-    );
+    const inserted = await scope.write(async (trx, emit) => {
+      const fresh = await messagesRepo.insertInbound(trx, {
+        instanceId: scope.instance.id,
+        remoteJid,
+        type,
+        content,
+        waMessageId: waId,
+        mediaKey,
+      });
+      if (!fresh) return false;
+      const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
+      if (type === 'poll' && row) await this.#polls.rememberReceived(trx, msg, row.id, sender);
+      const media = mediaUrl ? { media_url: mediaUrl } : {};
+      await emit(
+        event,
+        { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey, ...media },
+        waId,
+      );
+      return true;
+    });
     if (inserted) {
       scope.ctx.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
       this.#onActivity(new Date());

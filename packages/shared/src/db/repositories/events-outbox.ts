@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events.ts';
+import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { EventsOutboxRow } from '../tables/events.ts';
 
@@ -18,7 +19,7 @@ export const eventsOutboxRepo = {
         id: envelope.id,
         instance_id: envelope.instance.id,
         event: envelope.event,
-        envelope: JSON.stringify(envelope),
+        envelope: toJsonb(envelope),
         published_at: null,
       })
       .onConflict((oc) => oc.column('id').doNothing())

@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events.ts';
+import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { MessageRow, MessageStatus } from '../tables/messages.ts';
 import { authStateRepo, type KeyUpserts } from './auth-state.ts';
@@ -120,7 +121,7 @@ export const fencedMessagesRepo = {
     extra: { reason?: string; waMessageId?: string } = {},
     event?: EventEnvelope,
   ): Promise<MessageRow | undefined> {
-    const emitted = event ? emitEach(event.event, sql`${JSON.stringify(event)}::jsonb`) : sql``;
+    const emitted = event ? emitEach(event.event, sql`${toJsonb(event)}::jsonb`) : sql``;
     const rows = await fencedOne<MessageRow>(
       db,
       fence,
@@ -181,7 +182,7 @@ export const fencedMessagesRepo = {
           SELECT * FROM unnest(
             ${r((x) => x.fence.instanceId)}::uuid[], ${r((x) => x.fence.token)}::bigint[],
             ${r((x) => x.receipt.waMessageId)}::text[], ${r((x) => x.receipt.to)}::text[],
-            ${r((x) => historyEntry(x.receipt.to))}::jsonb[], ${r((x) => JSON.stringify(x.receipt.event))}::jsonb[],
+            ${r((x) => historyEntry(x.receipt.to))}::jsonb[], ${r((x) => toJsonb(x.receipt.event))}::jsonb[],
             ${r((x) => x.receipt.remoteJid)}::text[])
           AS t(instance_id, token, wa_id, to_status, entry, envelope, receipt_jid)),
         ${lockedInOrder(
@@ -321,7 +322,7 @@ async function markSentStatement(
     [...items.map((i) => i.fence), ...keys.map((k) => k.fence)],
     sql`WITH input AS (
         SELECT * FROM unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.fence.token)}::bigint[],
-          ${items.map((i) => JSON.stringify(i.event))}::jsonb[]) AS t(id, token, envelope)),
+          ${items.map((i) => toJsonb(i.event))}::jsonb[]) AS t(id, token, envelope)),
       ${lockedInOrder(sql`SELECT messages.id FROM messages JOIN input USING (id)`)}
       UPDATE messages SET
         status = CASE WHEN ${moves} THEN 'sent' ELSE messages.status END,

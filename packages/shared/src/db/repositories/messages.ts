@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events.ts';
+import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { Direction, MessageRow, MessageStatus } from '../tables/messages.ts';
 import { eventsOutboxRepo } from './events-outbox.ts';
@@ -93,7 +94,7 @@ export const messagesRepo = {
       m.instanceId,
       m.remoteJid,
       m.type,
-      JSON.stringify(m.content),
+      toJsonb(m.content),
       history,
       m.idempotencyKey ?? null,
       m.expiresAt?.toISOString() ?? null,
@@ -135,7 +136,7 @@ export const messagesRepo = {
         direction: 'inbound' satisfies Direction,
         remote_jid: m.remoteJid,
         type: m.type,
-        content: JSON.stringify(m.content),
+        content: toJsonb(m.content),
         media_key: m.mediaKey ?? null,
         status: 'delivered',
         history: JSON.stringify([{ status: 'delivered', at: now }]),

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { PollRow, PollVote } from '../tables/polls.ts';
 
@@ -30,7 +31,7 @@ export const pollsRepo = {
         message_id: p.messageId,
         creator_jid: p.creatorJid ?? null,
         creator_lid: p.creatorLid ?? null,
-        options: JSON.stringify(p.options),
+        options: toJsonb(p.options),
         secret: Buffer.from(p.secret),
       })
       .onConflict((oc) => oc.columns(['instance_id', 'wa_message_id']).doNothing())
@@ -65,7 +66,7 @@ export const pollsRepo = {
   async recordVote(db: Db, instanceId: string, waMessageId: string, voter: string, vote: PollVote): Promise<boolean> {
     const result = await db
       .updateTable('polls')
-      .set({ votes: sql`jsonb_set(votes, ARRAY[${voter}::text], ${JSON.stringify(vote)}::jsonb)` })
+      .set({ votes: sql`jsonb_set(votes, ARRAY[${voter}::text], ${toJsonb(vote)}::jsonb)` })
       .where('instance_id', '=', instanceId)
       .where('wa_message_id', '=', waMessageId)
       .where(

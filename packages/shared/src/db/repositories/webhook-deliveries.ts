@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { DeliveryStatus, WebhookDeliveryRow } from '../tables/webhooks.ts';
 
@@ -27,7 +28,7 @@ export function insertDelivery(db: Db, d: NewDelivery): Promise<WebhookDeliveryR
       webhook_id: d.webhookId,
       instance_id: d.instanceId,
       event: d.event,
-      payload: JSON.stringify(d.payload),
+      payload: toJsonb(d.payload),
       status: 'pending',
       next_attempt_at: sql<Date>`now()`,
       locked_until: null,
