@@ -154,7 +154,7 @@ describe('S3BlobStore specifics (s3rver)', () => {
     expect(Contents ?? []).toEqual([]);
     expect((await store.get('kept'))?.size).toBe(1);
     await store.close();
-  }, 60_000);
+  }, 120_000); // 1,006 objects written, listed and deleted: a bound against a hang, not a speed
 
   test('presigned URLs can be made for a public endpoint', async () => {
     const store = await S3BlobStore.open(options({ publicEndpoint: endpoint.replace('127.0.0.1', 'localhost') }));

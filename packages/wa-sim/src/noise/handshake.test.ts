@@ -31,13 +31,14 @@ describe('noise handshake', () => {
 
   test('20 real Baileys clients complete the handshake concurrently and each gets a QR', async () => {
     const clients = Array.from({ length: 20 }, () => t.track(new SimClient(t.handle.wsUrl, memoryAuthState())));
-    const qrs = await Promise.all(clients.map((c) => c.nextQr(0, 15_000)));
+    // Bounds rule out a hang, with room for a machine busy with other suites.
+    const qrs = await Promise.all(clients.map((c) => c.nextQr(0, 45_000)));
     expect(new Set(qrs).size).toBe(20);
     for (const qr of qrs) expect(qr.split(',')).toHaveLength(5);
     expect(t.sim.stats().connections).toBe(20);
     for (const c of clients) c.end();
-    await eventually(() => t.sim.stats().connections === 0, 5000, 'all connections closed');
-  }, 30_000);
+    await eventually(() => t.sim.stats().connections === 0, 10_000, 'all connections closed');
+  }, 60_000);
 
   test('the control API reports the root key and WebSocket URL', async () => {
     const res = await fetch(`${t.handle.url}/sim/info`);
