@@ -57,6 +57,8 @@ export interface AutocannonOptions {
   maxOverallRequests?: number;
   timeout?: number;
   expectBody?: string;
+  /** Per-request changes (autocannon's request sequence): here, a new key and address each time. */
+  requests?: Array<{ setupRequest?: (request: { headers: Record<string, string> }) => unknown }>;
 }
 export interface Histogram {
   average: number;
