@@ -5,7 +5,8 @@ import type { Component, Runtime } from '@turbozap/shared/runtime';
 const watchedQueues = [queues.send, queues.webhooks];
 
 /**
- * Cluster-wide gauges every replica reports (alerts and dashboards read them with `max`):
+ * Cluster-wide gauges, set here and nowhere else, so every replica — whatever its role — reports
+ * the same values the same way (alerts and dashboards read them with `max`):
  * turbozap_instances_expected from the desired state in the database, and
  * turbozap_queue_messages_pending{queue} from the broker's queue depths.
  */

@@ -59,17 +59,17 @@ export interface SimHandle {
 
 export class WaSimulator implements SimControl {
   readonly events = new EventEmitter<SimEvents>();
-  private readonly ctx: SimContext;
-  private server?: ListeningServer;
-  private handle?: SimHandle;
-  private stopped = false;
+  readonly #ctx: SimContext;
+  #server?: ListeningServer;
+  #handle?: SimHandle;
+  #stopped = false;
 
   constructor(options: SimOptions = {}) {
     const accounts = new AccountRegistry();
     const connections = new Set<Connection>();
     const sessions = new SessionRegistry();
     const opts = resolveOptions(options);
-    this.ctx = {
+    this.#ctx = {
       opts,
       log: makeLogger(options.log, { verbose: options.verbose, trace: options.trace }),
       ca: createCertificateAuthority(options.rootKeyPair),
@@ -89,63 +89,63 @@ export class WaSimulator implements SimControl {
 
   /** The raw 32-byte root public key. */
   get rootPublicKey(): Buffer {
-    return this.ctx.ca.rootPublicKey;
+    return this.#ctx.ca.rootPublicKey;
   }
 
   async start({ host = '127.0.0.1', port = 7780 }: StartOptions = {}): Promise<SimHandle> {
-    if (this.handle) return this.handle;
-    if (this.stopped) throw new Error('a stopped simulator cannot be restarted; create a new WaSimulator');
+    if (this.#handle) return this.#handle;
+    if (this.#stopped) throw new Error('a stopped simulator cannot be restarted; create a new WaSimulator');
     const routes = simRoutes(this);
-    this.server = await listen({
+    this.#server = await listen({
       host,
       port,
       onRequest: (req, res) => {
-        if (!handleMediaRequest(this.ctx.media, this.ctx.opts.media.host, this.ctx.log, req, res))
+        if (!handleMediaRequest(this.#ctx.media, this.#ctx.opts.media.host, this.#ctx.log, req, res))
           void handle(routes, req, res);
       },
-      onSocket: (ws) => this.accept(ws),
-      onError: (err) => this.ctx.log.error('server error', { err: err.message }),
+      onSocket: (ws) => this.#accept(ws),
+      onError: (err) => this.#ctx.log.error('server error', { err: err.message }),
     });
-    const base = `${host.includes(':') ? `[${host}]` : host}:${this.server.port}`;
-    this.handle = {
+    const base = `${host.includes(':') ? `[${host}]` : host}:${this.#server.port}`;
+    this.#handle = {
       url: `http://${base}`,
       wsUrl: `ws://${base}${WS_PATH}`,
       host,
-      port: this.server.port,
+      port: this.#server.port,
       rootPublicKey: this.rootPublicKey.toString('base64'),
       stop: () => this.stop(),
     };
-    this.ctx.log.info('listening', { url: this.handle.url, ws: this.handle.wsUrl });
-    return this.handle;
+    this.#ctx.log.info('listening', { url: this.#handle.url, ws: this.#handle.wsUrl });
+    return this.#handle;
   }
 
   /** Closes every connection and the server. Idempotent; the instance cannot be started again. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.ctx.timers.clear();
-    this.ctx.pairing.clear();
-    for (const conn of this.ctx.connections) conn.terminate();
-    const server = this.server;
-    this.server = undefined;
-    this.handle = undefined;
+    this.#stopped = true;
+    this.#ctx.timers.clear();
+    this.#ctx.pairing.clear();
+    for (const conn of this.#ctx.connections) conn.terminate();
+    const server = this.#server;
+    this.#server = undefined;
+    this.#handle = undefined;
     await server?.close();
   }
 
   info(): SimInfo {
-    if (!this.handle) throw badRequest('not_started', 'simulator is not started');
-    return { wsUrl: this.handle.wsUrl, rootPublicKey: this.handle.rootPublicKey, mediaHosts: this.mediaHosts };
+    if (!this.#handle) throw badRequest('not_started', 'simulator is not started');
+    return { wsUrl: this.#handle.wsUrl, rootPublicKey: this.#handle.rootPublicKey, mediaHosts: this.mediaHosts };
   }
 
   /** Hostnames clients must route to this simulator's HTTP port for media (media_conn's and Baileys' default). */
   get mediaHosts(): string[] {
-    return [...new Set([this.ctx.opts.media.host, 'mmg.whatsapp.net'])];
+    return [...new Set([this.#ctx.opts.media.host, 'mmg.whatsapp.net'])];
   }
 
   stats(): SimStats {
-    const devices = this.ctx.accounts.all().flatMap((a) => [...a.companions.values()]);
+    const devices = this.#ctx.accounts.all().flatMap((a) => [...a.companions.values()]);
     return {
-      ...this.ctx.stats,
-      connections: [...this.ctx.connections].filter((c) => c.isOpen).length,
+      ...this.#ctx.stats,
+      connections: [...this.#ctx.connections].filter((c) => c.isOpen).length,
       pending: devices.reduce((sum, d) => sum + d.pending.size, 0),
     };
   }
@@ -153,7 +153,7 @@ export class WaSimulator implements SimControl {
   /** Open connections logged in as one of `phone`'s devices (a test's own instance, among others'). */
   connectionsOf(phone: string): number {
     const p = normalizePhone(phone);
-    return [...this.ctx.connections].filter((c) => c.isOpen && c.account?.phone === p).length;
+    return [...this.#ctx.connections].filter((c) => c.isOpen && c.account?.phone === p).length;
   }
 
   /** Creates (or updates) a simulated user. */
@@ -163,15 +163,15 @@ export class WaSimulator implements SimControl {
     if (input.pushName !== undefined && (typeof input.pushName !== 'string' || input.pushName.length > 100)) {
       throw badRequest('invalid_push_name', 'pushName must be a string of at most 100 characters');
     }
-    return accountInfo(this.ctx.accounts.create(phone, { pushName: input.pushName, autoRead: input.autoRead }));
+    return accountInfo(this.#ctx.accounts.create(phone, { pushName: input.pushName, autoRead: input.autoRead }));
   }
 
   account(phone: string): AccountDetails {
-    const a = this.ctx.accounts.require(phone);
+    const a = this.#ctx.accounts.require(phone);
     const devices = [...a.companions.values()].map((d) => ({
       id: d.id,
       jid: `${a.phone}:${d.id}@s.whatsapp.net`,
-      online: this.ctx.sessions.get(a, d.id) !== undefined,
+      online: this.#ctx.sessions.get(a, d.id) !== undefined,
       platform: d.platform,
       linkedAt: d.linkedAt,
       preKeys: d.preKeys.size,
@@ -182,32 +182,32 @@ export class WaSimulator implements SimControl {
   }
 
   scanQr(phone: string, qr: string): Promise<LinkResult> {
-    return scanQr(this.ctx, phone, qr);
+    return scanQr(this.#ctx, phone, qr);
   }
 
   enterPairingCode(phone: string, code: string): Promise<LinkResult> {
-    return enterPairingCode(this.ctx, phone, code);
+    return enterPairingCode(this.#ctx, phone, code);
   }
 
   inbox(phone: string): InboxEntry[] {
-    return (this.ctx.accounts.require(phone).inbox as InboxRecord[]).map(
+    return (this.#ctx.accounts.require(phone).inbox as InboxRecord[]).map(
       ({ kind: _kind, delivered: _delivered, ...entry }) => entry,
     );
   }
 
   outbox(phone: string): OutboxEntry[] {
-    return [...this.ctx.accounts.require(phone).outbox.values()].map(({ message: _message, ...e }) => e);
+    return [...this.#ctx.accounts.require(phone).outbox.values()].map(({ message: _message, ...e }) => e);
   }
 
   /** `phone`'s simulated phone sends a Signal-encrypted text to `to` (phone number or JID). */
   sendText(phone: string, to: string, text: string, opts: SendOptions = {}): Promise<{ id: string }> {
-    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, textMessage(text), opts);
+    return sendFromPhone(this.#ctx, this.#ctx.accounts.require(phone), to, textMessage(text), opts);
   }
 
   /** `phone`'s phone deletes (for everyone) or edits message `target.revoke` / `target.edit.id`, whoever sent it. */
   sendProtocol(phone: string, to: string, target: { revoke?: unknown; edit?: unknown }, opts: SendOptions = {}) {
     const content = target.revoke !== undefined ? revokeMessage(target.revoke) : editMessage(target.edit);
-    return sendFromPhone(this.ctx, this.ctx.accounts.require(phone), to, content, opts);
+    return sendFromPhone(this.#ctx, this.#ctx.accounts.require(phone), to, content, opts);
   }
 
   /**
@@ -215,10 +215,10 @@ export class WaSimulator implements SimControl {
    * and stored on the simulator's media host, then sent like a text.
    */
   sendMedia(phone: string, to: string, media: unknown, opts: SendOptions = {}): Promise<{ id: string }> {
-    const sender = this.ctx.accounts.require(phone);
-    const parsed = parsePhoneMedia(media, this.ctx.opts.media.maxUploadBytes);
-    const message = composeMediaMessage(this.ctx.media, this.ctx.opts.media.host, parsed);
-    return sendFromPhone(this.ctx, sender, to, { message, type: parsed.type, text: parsed.caption ?? '' }, opts);
+    const sender = this.#ctx.accounts.require(phone);
+    const parsed = parsePhoneMedia(media, this.#ctx.opts.media.maxUploadBytes);
+    const message = composeMediaMessage(this.#ctx.media, this.#ctx.opts.media.host, parsed);
+    return sendFromPhone(this.#ctx, sender, to, { message, type: parsed.type, text: parsed.caption ?? '' }, opts);
   }
 
   /**
@@ -226,10 +226,10 @@ export class WaSimulator implements SimControl {
    * keeps the poll, so it can vote on it too (`vote`).
    */
   async sendPoll(phone: string, to: string, poll: unknown, opts: SendOptions = {}): Promise<{ id: string }> {
-    const sender = this.ctx.accounts.require(phone);
+    const sender = this.#ctx.accounts.require(phone);
     const content = pollMessage(poll);
-    const sent = await sendFromPhone(this.ctx, sender, to, content, opts);
-    rememberPoll(sender, sender, sent.id, content.message, this.ctx.groups.get(to) ? to : undefined);
+    const sent = await sendFromPhone(this.#ctx, sender, to, content, opts);
+    rememberPoll(sender, sender, sent.id, content.message, this.#ctx.groups.get(to) ? to : undefined);
     return sent;
   }
 
@@ -238,44 +238,44 @@ export class WaSimulator implements SimControl {
    * `options` are option names, none withdraws the vote. Encrypted as WhatsApp does (poll-vote.ts).
    */
   vote(phone: string, to: string, pollId: string, options: unknown): Promise<{ id: string }> {
-    return castVote(this.ctx, this.ctx.accounts.require(phone), { to, pollId, options });
+    return castVote(this.#ctx, this.#ctx.accounts.require(phone), { to, pollId, options });
   }
 
   /** `phone`'s phone reads messages (all unread when `ids` is absent); returns the ids marked read. */
   markRead(phone: string, ids?: string[]): string[] {
-    return markRead(this.ctx, this.ctx.accounts.require(phone), ids);
+    return markRead(this.#ctx, this.#ctx.accounts.require(phone), ids);
   }
 
   /** The phone unlinks one companion (`jid`) or all of them. */
   removeDevice(phone: string, jid?: string): { removed: string[] } {
-    return { removed: removeDevices(this.ctx, this.ctx.accounts.require(phone), jid) };
+    return { removed: removeDevices(this.#ctx, this.#ctx.accounts.require(phone), jid) };
   }
 
   injectFault(fault: FaultRequest): { affected: number } {
-    return this.ctx.faults.apply(fault);
+    return this.#ctx.faults.apply(fault);
   }
 
   clearFaults(): void {
-    this.ctx.faults.clear();
+    this.#ctx.faults.clear();
   }
 
   /** `owner`'s phone creates a group with `members` (phones or JIDs of simulated accounts). */
   createGroup(owner: string, subject: string, members: string[] = []): GroupInfo {
-    const creator = this.ctx.accounts.require(owner);
+    const creator = this.#ctx.accounts.require(owner);
     if (typeof subject !== 'string' || !subject)
       throw badRequest('invalid_subject', 'subject must be a non-empty string');
     const accounts = members.map((m) => {
-      const target = this.ctx.accounts.resolveTarget(m);
+      const target = this.#ctx.accounts.resolveTarget(m);
       if (!target) throw badRequest('unknown_member', `no simulated account for ${m}`);
       return target.account;
     });
-    const group = this.ctx.groups.create(creator, subject, accounts);
-    announceGroup(this.ctx, group, creator);
+    const group = this.#ctx.groups.create(creator, subject, accounts);
+    announceGroup(this.#ctx, group, creator);
     return this.group(group.jid);
   }
 
   group(jid: string): GroupInfo {
-    const group = this.ctx.groups.get(jid);
+    const group = this.#ctx.groups.get(jid);
     if (!group) throw new SimError(404, 'unknown_group', `no group ${jid}`);
     return {
       jid: group.jid,
@@ -290,13 +290,13 @@ export class WaSimulator implements SimControl {
 
   /** Test hook: `phone`'s phone forgets its Signal session with device `peerJid` (forces a retry). */
   forgetSession(phone: string, peerJid: string): void {
-    const peer = this.ctx.accounts.resolve(peerJid);
+    const peer = this.#ctx.accounts.resolve(peerJid);
     if (!peer) throw badRequest('unknown_jid', `no device ${peerJid}`);
-    this.ctx.accounts.require(phone).phoneDevice.deleteSession(signalAddress(peer.account.lid, peer.device));
+    this.#ctx.accounts.require(phone).phoneDevice.deleteSession(signalAddress(peer.account.lid, peer.device));
   }
 
-  private accept(ws: import('ws').WebSocket): void {
-    const ctx = this.ctx;
+  #accept(ws: import('ws').WebSocket): void {
+    const ctx = this.#ctx;
     ctx.stats.connectionsTotal++;
     const conn = new Connection(
       ws,

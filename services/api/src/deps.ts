@@ -1,3 +1,4 @@
+import { rateKeys } from '@turbozap/shared/contracts/kv';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
@@ -44,8 +45,8 @@ export const instanceCacheTtlMs = 5_000;
 export function createDeps(runtime: Runtime, limits: ApiLimits): ApiDeps {
   const { db, config, coordination } = runtime;
   const budgets = {
-    send: { rpm: config.api.rateLimitRpm, key: (id: string) => id, what: 'requests' },
-    read: { rpm: limits.readRateLimitRpm, key: (id: string) => `read:${id}`, what: 'reads' },
+    send: { rpm: config.api.rateLimitRpm, key: rateKeys.send, what: 'requests' },
+    read: { rpm: limits.readRateLimitRpm, key: rateKeys.read, what: 'reads' },
   };
   const instances: InstanceLookup = {
     byId: (id) => instancesRepo.byId(db, id),

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type RpcMethod, rpcChannel, rpcReply, rpcReplyChannel } from '@turbozap/shared/contracts/control';
+import { channels, leaseKeys } from '@turbozap/shared/contracts/kv';
+import {
+  type RpcMethod,
+  type RpcParams,
+  type RpcReply,
+  type RpcRequest,
+  type RpcResult,
+  rpcReply,
+} from '@turbozap/shared/contracts/rpc';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { AppError } from '@turbozap/shared/errors/app-error';
 
@@ -26,8 +34,8 @@ export class RpcClient {
     this.#timeoutMs = timeoutMs;
   }
 
-  async call(instanceId: string, method: RpcMethod, params: Record<string, unknown>): Promise<unknown> {
-    const owner = await this.#coordination.leaseHolder(instanceId);
+  async call<M extends RpcMethod>(instanceId: string, method: M, params: RpcParams<M>): Promise<RpcResult<M>> {
+    const owner = await this.#coordination.leaseHolder(leaseKeys.instance(instanceId));
     if (!owner)
       throw new AppError('instance_not_connected', 'no session-worker holds this instance; connect it first', 409);
     const requestId = randomUUID();
@@ -35,7 +43,7 @@ export class RpcClient {
     const reply = new Promise<unknown>((resolve) => {
       settle = resolve;
     });
-    const unsubscribe = await this.#coordination.subscribe(rpcReplyChannel(requestId), (message) => {
+    const unsubscribe = await this.#coordination.subscribe(channels.rpcReply(requestId), (message) => {
       try {
         settle(rpcReply.parse(JSON.parse(message)));
       } catch {
@@ -45,18 +53,20 @@ export class RpcClient {
     let timer: NodeJS.Timeout | undefined;
     try {
       const deadline = Date.now() + this.#timeoutMs;
-      await this.#coordination.publish(rpcChannel(instanceId), JSON.stringify({ requestId, method, params, deadline }));
+      const request: RpcRequest = { requestId, method, params, deadline };
+      await this.#coordination.publish(channels.rpc(instanceId), JSON.stringify(request));
       const timeout = new Promise((resolve) => {
         timer = setTimeout(() => resolve(null), this.#timeoutMs);
       });
-      const answer = (await Promise.race([reply, timeout])) as ReturnType<typeof rpcReply.parse> | null;
+      const answer = (await Promise.race([reply, timeout])) as RpcReply | null;
       if (!answer) throw new AppError('instance_timeout', 'the instance did not answer in time', 504);
       if (!answer.ok) {
         const code = answer.error?.code ?? 'instance_error';
         const status = callerErrors[code] ?? 502;
         throw new AppError(code, answer.error?.message ?? 'the instance could not complete the request', status);
       }
-      return answer.result ?? null;
+      // The owner's handlers are typed by the same map (contracts/rpc.ts).
+      return (answer.result ?? null) as RpcResult<M>;
     } finally {
       clearTimeout(timer);
       await unsubscribe();

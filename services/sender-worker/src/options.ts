@@ -1,6 +1,6 @@
 import { EVENTS_RELAY_GRACE_MS } from '@turbozap/shared/events/events-relay';
 import type { ResolveAll } from '@turbozap/shared/net';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '@turbozap/shared/util/backoff';
 
 /** Tuning knobs of the sender-worker; the defaults suit production, tests shorten them. */
 export interface SenderWorkerSettings {
@@ -49,7 +49,7 @@ export const defaultSettings: SenderWorkerSettings = {
     pollIntervalMs: 1_000,
     concurrency: 32,
     eventPrefetch: 200,
-    // ~5 s, 20 s, 80 s, 5 min, 21 min… (±half), capped at an hour.
+    // ~5 s, 20 s, 80 s, 5 min, 21 min… (each between half of that and all of it), capped at an hour.
     backoff: { baseMs: 5_000, factor: 4, maxMs: 3_600_000 },
     consumerBackoff: { baseMs: 1_000, maxMs: 60_000 },
   },

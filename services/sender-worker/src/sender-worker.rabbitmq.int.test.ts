@@ -4,6 +4,7 @@ import { makeJob, parseJob, queues } from '@turbozap/shared/contracts/queues';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { listDeliveries, setWebhook } from '@turbozap/shared/db/repositories/webhooks';
+import { receivedData } from '@turbozap/shared/testing/event-data';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { createSenderWorker } from './sender-worker.ts';
 import { createHarness, eventually, type Harness } from './testing/harness.ts';
@@ -62,7 +63,7 @@ describeVhost('sender-worker on RabbitMQ', () => {
       await sub.cancel();
       expect(jobs).toEqual([row.id]);
 
-      const event = makeEvent('message.received', instance, { text_length: 2 }, 'WA-1');
+      const event = makeEvent('message.received', instance, receivedData(), 'WA-1');
       await eventsOutboxRepo.add(h.runtime.db, event);
       await eventually(async () => receiver.requests.length === 2, 10_000, 'the webhook, retried once');
       expect(receiver.requests.map((r) => r.headers['x-turbozap-event-id'])).toEqual([event.id, event.id]);

@@ -1,5 +1,5 @@
-import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
+import { channels } from '@turbozap/shared/contracts/kv';
 import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { createSafeAgent } from '@turbozap/shared/net';
@@ -104,8 +104,8 @@ export function createSenderWorker(runtime: Runtime, options: SenderWorkerOption
     async start() {
       try {
         await eventsRelay.start();
-        // A webhook set a moment ago gets the very next event (see webhooksChannel).
-        unsubscribe = await runtime.coordination.subscribe(webhooksChannel, (instanceId) =>
+        // A webhook set a moment ago gets the very next event (see channels.webhooks).
+        unsubscribe = await runtime.coordination.subscribe(channels.webhooks, (instanceId) =>
           webhookEvents.forget(instanceId),
         );
         dispatcher.start();

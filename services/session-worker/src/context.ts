@@ -41,13 +41,3 @@ export interface WorkerContext {
   timings: OwnershipTimings;
   reconnect: ReconnectOptions;
 }
-
-/** Coordination KV keys shared with the API (it reads the QR / pairing code, it writes pairing requests). */
-export const kvKeys = {
-  qr: (instanceId: string) => `qr:${instanceId}`,
-  pairingCode: (instanceId: string) => `pairing:${instanceId}`,
-  pairingRequest: (instanceId: string) => `pairing-request:${instanceId}`,
-} as const;
-
-/** The coordination lease of an instance (the Redis adapter stores it at `<prefix>lease:<instanceId>`). */
-export const leaseKey = (instanceId: string): string => instanceId;

@@ -1,4 +1,5 @@
-import type { EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
+import type { EventDataIn, EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
+import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
 import {
   type Fence,
   instanceOwnershipRepo,
@@ -7,11 +8,11 @@ import {
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { WorkerContext } from './context.ts';
 import type { Trx } from './db-types.ts';
-import { type InstanceRef, instanceEvent } from './events/event-sink.ts';
+import { instanceEvent } from './events/event-sink.ts';
 
-export type Emit = (
-  event: EventType,
-  data: Record<string, unknown>,
+export type Emit = <E extends EventType>(
+  event: E,
+  data: EventDataIn<E>,
   ...idParts: Array<string | number>
 ) => Promise<void>;
 

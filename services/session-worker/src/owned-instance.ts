@@ -1,6 +1,8 @@
+import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import { withTimeout } from '@turbozap/shared/util/timeout';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { ActivityTracker } from './connection/activity.ts';
 import { InstanceConnection } from './connection/instance-connection.ts';
@@ -13,7 +15,6 @@ import { OutboundSender } from './outbound/sender.ts';
 import { LeaseKeeper, type LeaseLossReason } from './ownership/lease-keeper.ts';
 import { serveRpc } from './rpc/rpc-server.ts';
 import { streamToBuffer } from './util/stream.ts';
-import { withTimeout } from './util/timeout.ts';
 
 export type GoneReason = LeaseLossReason | 'conflict' | 'released';
 
@@ -42,7 +43,7 @@ export class OwnedInstance {
 
   constructor(
     ctx: WorkerContext,
-    instance: { id: string; name: string; status: InstanceStatus },
+    instance: InstanceRef & { status: InstanceStatus },
     token: number,
     onGone: (instanceId: string, reason: GoneReason) => void,
   ) {

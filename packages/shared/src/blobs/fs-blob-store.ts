@@ -100,9 +100,9 @@ export function verifyPresigned(
  */
 export class FsBlobStore implements BlobStore {
   readonly root: string;
-  private readonly publicBaseUrl: string;
-  private readonly secret: string | Buffer;
-  private readonly now: () => number;
+  readonly #publicBaseUrl: string;
+  readonly #secret: string | Buffer;
+  readonly #now: () => number;
 
   static async open(options: FsBlobStoreOptions): Promise<FsBlobStore> {
     const store = new FsBlobStore(options);
@@ -113,12 +113,12 @@ export class FsBlobStore implements BlobStore {
   constructor(options: FsBlobStoreOptions) {
     if (Buffer.byteLength(options.secret) < 16) throw new RangeError('FsBlobStore secret must be at least 16 bytes');
     this.root = resolve(options.root);
-    this.publicBaseUrl = new URL(options.publicBaseUrl).href.replace(/\/+$/, '');
-    this.secret = options.secret;
-    this.now = options.now ?? Date.now;
+    this.#publicBaseUrl = new URL(options.publicBaseUrl).href.replace(/\/+$/, '');
+    this.#secret = options.secret;
+    this.#now = options.now ?? Date.now;
   }
 
-  private paths(key: string): { dir: string; data: string; meta: string } {
+  #paths(key: string): { dir: string; data: string; meta: string } {
     const names = assertBlobKey(key).split('/').map(segmentName);
     const file = names.pop() as string;
     const dir = join(this.root, ...names);
@@ -128,7 +128,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(key: string, body: Readable | Buffer, meta: { contentType: string }): Promise<BlobMeta> {
-    const { dir, data, meta: metaFile } = this.paths(key);
+    const { dir, data, meta: metaFile } = this.#paths(key);
     const contentType = meta.contentType || DEFAULT_CONTENT_TYPE;
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `~tmp-${randomUUID()}`);
@@ -148,7 +148,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(key: string): Promise<StoredBlob | null> {
-    const { data, meta } = this.paths(key);
+    const { data, meta } = this.#paths(key);
     let handle: FileHandle;
     try {
       handle = await open(data, 'r');
@@ -173,7 +173,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
-    const { data, meta } = this.paths(key);
+    const { data, meta } = this.#paths(key);
     await rm(data, { force: true });
     await rm(meta, { force: true });
   }
@@ -189,14 +189,14 @@ export class FsBlobStore implements BlobStore {
   /** `${publicBaseUrl}/media/<key>?expires=<epoch s>&signature=<base64url HMAC>`; check with `verifyPresigned`. */
   async presignedGetUrl(key: string, expiresInSeconds: number): Promise<string> {
     const path = mediaPath(key);
-    const expires = Math.floor(this.now() / 1000) + assertExpiresIn(expiresInSeconds);
-    const signature = sign(key, expires, this.secret).toString('base64url');
-    return `${this.publicBaseUrl}${path}?expires=${expires}&signature=${signature}`;
+    const expires = Math.floor(this.#now() / 1000) + assertExpiresIn(expiresInSeconds);
+    const signature = sign(key, expires, this.#secret).toString('base64url');
+    return `${this.#publicBaseUrl}${path}?expires=${expires}&signature=${signature}`;
   }
 
   /** Whether the key's signature in a presigned URL of this store is valid now. */
   verify(key: string, expires: string | number, signature: string): boolean {
-    return verifyPresigned(key, expires, signature, this.secret, this.now());
+    return verifyPresigned(key, expires, signature, this.#secret, this.#now());
   }
 
   async healthy(): Promise<boolean> {

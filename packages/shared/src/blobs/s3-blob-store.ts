@@ -88,16 +88,16 @@ async function collect(body: Readable, limit: number): Promise<Buffer> {
 export class S3BlobStore implements BlobStore {
   readonly bucket: string;
   readonly client: S3Client;
-  private readonly presigner: S3Client;
-  private readonly maxBufferedBytes: number;
-  private readonly healthTimeoutMs: number;
-  private readonly createBucket: boolean;
-  private bucketReady: Promise<void> | undefined;
+  readonly #presigner: S3Client;
+  readonly #maxBufferedBytes: number;
+  readonly #healthTimeoutMs: number;
+  readonly #createBucket: boolean;
+  #bucketReady: Promise<void> | undefined;
 
   static async open(options: S3BlobStoreOptions): Promise<S3BlobStore> {
     const store = new S3BlobStore(options);
     try {
-      if (store.createBucket) await store.bucketExists();
+      if (store.#createBucket) await store.#bucketExists();
     } catch (error) {
       await store.close();
       throw error;
@@ -107,9 +107,9 @@ export class S3BlobStore implements BlobStore {
 
   constructor(options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
-    this.maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024 * 1024;
-    this.healthTimeoutMs = options.healthTimeoutMs ?? 3000;
-    this.createBucket = options.createBucket ?? true;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? 64 * 1024 * 1024;
+    this.#healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+    this.#createBucket = options.createBucket ?? true;
     const credentials =
       options.credentials ??
       (options.accessKeyId !== undefined && options.secretAccessKey !== undefined
@@ -131,16 +131,16 @@ export class S3BlobStore implements BlobStore {
       ...options.clientConfig,
     });
     this.client = new S3Client(config(options.endpoint));
-    this.presigner = options.publicEndpoint === undefined ? this.client : new S3Client(config(options.publicEndpoint));
+    this.#presigner = options.publicEndpoint === undefined ? this.client : new S3Client(config(options.publicEndpoint));
   }
 
   /** `ensureBucket()` once per store (again after a failure). */
-  private bucketExists(): Promise<void> {
-    this.bucketReady ??= this.ensureBucket().catch((error: unknown) => {
-      this.bucketReady = undefined;
+  #bucketExists(): Promise<void> {
+    this.#bucketReady ??= this.ensureBucket().catch((error: unknown) => {
+      this.#bucketReady = undefined;
       throw error;
     });
-    return this.bucketReady;
+    return this.#bucketReady;
   }
 
   /** HeadBucket, and CreateBucket when it answers 404 (tolerating a concurrent creator). */
@@ -162,8 +162,8 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, body: Readable | Buffer, meta: { contentType: string }): Promise<BlobMeta> {
     assertBlobKey(key);
     const contentType = meta.contentType || DEFAULT_CONTENT_TYPE;
-    const bytes = Buffer.isBuffer(body) ? body : await collect(body, this.maxBufferedBytes);
-    if (this.createBucket) await this.bucketExists();
+    const bytes = Buffer.isBuffer(body) ? body : await collect(body, this.#maxBufferedBytes);
+    if (this.#createBucket) await this.#bucketExists();
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -234,7 +234,7 @@ export class S3BlobStore implements BlobStore {
 
   async presignedGetUrl(key: string, expiresInSeconds: number): Promise<string> {
     assertBlobKey(key);
-    return await getSignedUrl(this.presigner, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
+    return await getSignedUrl(this.#presigner, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: assertExpiresIn(expiresInSeconds),
     });
   }
@@ -242,7 +242,7 @@ export class S3BlobStore implements BlobStore {
   async healthy(): Promise<boolean> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {
-        abortSignal: AbortSignal.timeout(this.healthTimeoutMs),
+        abortSignal: AbortSignal.timeout(this.#healthTimeoutMs),
       });
       return true;
     } catch {
@@ -252,6 +252,6 @@ export class S3BlobStore implements BlobStore {
 
   async close(): Promise<void> {
     this.client.destroy();
-    if (this.presigner !== this.client) this.presigner.destroy();
+    if (this.#presigner !== this.client) this.#presigner.destroy();
   }
 }

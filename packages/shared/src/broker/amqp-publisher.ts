@@ -16,34 +16,34 @@ interface ConfirmState {
  * unconfirmed publish, so that none can be left hanging or be resolved without a broker ack.
  */
 export class ConfirmPublisher {
-  private readonly timeoutMs: number;
-  private readonly open: (model: ChannelModel) => Promise<unknown>;
-  private confirm: Promise<ConfirmState> | null = null;
-  private readonly pending = new Set<(err: Error | null) => void>();
-  private seq = 0;
+  readonly #timeoutMs: number;
+  readonly #open: (model: ChannelModel) => Promise<unknown>;
+  #confirm: Promise<ConfirmState> | null = null;
+  readonly #pending = new Set<(err: Error | null) => void>();
+  #seq = 0;
 
   constructor(timeoutMs: number, open: (model: ChannelModel) => Promise<unknown>) {
-    this.timeoutMs = timeoutMs;
-    this.open = open;
+    this.#timeoutMs = timeoutMs;
+    this.#open = open;
   }
 
   get unconfirmed(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   /** Opens the confirm channel up front (during connection setup). */
   async prepare(model: ChannelModel): Promise<void> {
-    await this.state(model);
+    await this.#state(model);
   }
 
   /** The channel belongs to a dead connection: open a new one next time. */
   reset(): void {
-    this.confirm = null;
+    this.#confirm = null;
   }
 
   /** Rejects every publish still waiting for its confirm. */
   failAll(err: Error): void {
-    for (const settle of [...this.pending]) settle(err);
+    for (const settle of [...this.#pending]) settle(err);
   }
 
   /**
@@ -61,22 +61,22 @@ export class ConfirmPublisher {
   ): Promise<void> {
     let state: ConfirmState;
     try {
-      state = await this.state(model);
+      state = await this.#state(model);
       if (state.drained) await state.drained;
     } catch (err) {
       throw mapAmqpError(err);
     }
-    const id = mandatory ? `${process.pid}.${++this.seq}` : undefined;
+    const id = mandatory ? `${process.pid}.${++this.#seq}` : undefined;
     const headers = id ? { ...properties.headers, [PUBLISH_ID_HEADER]: id } : properties.headers;
     return new Promise<void>((resolve, reject) => {
       const settle = (err: Error | null): void => {
-        if (!this.pending.delete(settle)) return;
+        if (!this.#pending.delete(settle)) return;
         clearTimeout(timer);
         if (err) reject(err);
         else resolve();
       };
-      this.pending.add(settle);
-      const { timeoutMs } = this;
+      this.#pending.add(settle);
+      const timeoutMs = this.#timeoutMs;
       const timer = setTimeout(
         () =>
           settle(
@@ -89,7 +89,7 @@ export class ConfirmPublisher {
       );
       try {
         const ok = state.channel.publish(exchange, routingKey, body, { ...properties, headers, mandatory }, (err) => {
-          if (err) settle(this.confirmError(err));
+          if (err) settle(this.#confirmError(err));
           else if (id && state.returned.delete(id))
             settle(new BrokerError('BROKER_UNROUTABLE', `no queue '${routingKey}' to take the message`));
           else settle(null);
@@ -110,29 +110,29 @@ export class ConfirmPublisher {
     });
   }
 
-  private confirmError(err: Error): Error {
+  #confirmError(err: Error): Error {
     if (/nack/i.test(err.message))
       return new BrokerError('BROKER_NACKED', 'the broker refused the message', { cause: err });
     return new BrokerUnavailableError('connection to the broker lost before the publish was confirmed', { cause: err });
   }
 
-  private state(model: ChannelModel): Promise<ConfirmState> {
-    if (this.confirm) return this.confirm;
+  #state(model: ChannelModel): Promise<ConfirmState> {
+    if (this.#confirm) return this.#confirm;
     const created = (async () => {
-      const channel = (await this.open(model)) as ConfirmChannel;
+      const channel = (await this.#open(model)) as ConfirmChannel;
       const state: ConfirmState = { channel, returned: new Set(), drained: null };
       channel.on('return', (message) => {
         const id = message.properties.headers?.[PUBLISH_ID_HEADER];
         if (id !== undefined) state.returned.add(String(id));
       });
       channel.on('close', () => {
-        if (this.confirm === created) this.confirm = null;
+        if (this.#confirm === created) this.#confirm = null;
       });
       return state;
     })();
-    this.confirm = created;
+    this.#confirm = created;
     created.catch(() => {
-      if (this.confirm === created) this.confirm = null;
+      if (this.#confirm === created) this.#confirm = null;
     });
     return created;
   }

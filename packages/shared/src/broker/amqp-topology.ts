@@ -68,26 +68,26 @@ type WithChannel = <T>(fn: (channel: Channel) => Promise<T>, model: ChannelModel
 export class Topology {
   readonly queues = new Map<string, QueueOptions>();
   readonly exchanges = new Set<string>();
-  private readonly bindings = new Map<string, Binding>();
+  readonly #bindings = new Map<string, Binding>();
   /** Retry rungs declared on the current connection. */
   readonly retryBuckets = new Set<number>();
 
   addBinding(queue: string, exchange: string, pattern: string): void {
-    this.bindings.set(JSON.stringify([queue, exchange, pattern]), { queue, exchange, pattern });
+    this.#bindings.set(JSON.stringify([queue, exchange, pattern]), { queue, exchange, pattern });
   }
 
   removeBinding(queue: string, exchange: string, pattern: string): void {
-    this.bindings.delete(JSON.stringify([queue, exchange, pattern]));
+    this.#bindings.delete(JSON.stringify([queue, exchange, pattern]));
   }
 
   forgetExchange(exchange: string): void {
     this.exchanges.delete(exchange);
-    for (const [key, binding] of this.bindings) if (binding.exchange === exchange) this.bindings.delete(key);
+    for (const [key, binding] of this.#bindings) if (binding.exchange === exchange) this.#bindings.delete(key);
   }
 
   forgetQueue(queue: string): void {
     this.queues.delete(queue);
-    for (const [key, binding] of this.bindings) if (binding.queue === queue) this.bindings.delete(key);
+    for (const [key, binding] of this.#bindings) if (binding.queue === queue) this.#bindings.delete(key);
   }
 
   /**
@@ -101,7 +101,7 @@ export class Topology {
       steps.push([`exchange ${exchange}`, (ch) => ch.assertExchange(exchange, 'topic', { durable: true })]);
     for (const [queue, options] of this.queues)
       steps.push([`queue ${queue}`, (ch) => declareQueue(ch, queue, options)]);
-    for (const { queue, exchange, pattern } of this.bindings.values())
+    for (const { queue, exchange, pattern } of this.#bindings.values())
       steps.push([`binding ${queue} <- ${exchange} ${pattern}`, (ch) => ch.bindQueue(queue, exchange, pattern)]);
     for (const [what, step] of steps) {
       try {

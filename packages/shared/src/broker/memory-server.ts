@@ -44,13 +44,13 @@ export interface MemoryQueue {
  * MemoryBroker "connections" may share it (e.g. two replicas in one test process).
  */
 export class MemoryBrokerServer {
-  private readonly queues = new Map<string, MemoryQueue>();
-  private readonly exchanges = new Map<string, Array<{ queue: string; pattern: string }>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  readonly #queues = new Map<string, MemoryQueue>();
+  readonly #exchanges = new Map<string, Array<{ queue: string; pattern: string }>>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
 
   queue(name: string, owner?: object): MemoryQueue {
-    const queue = this.queues.get(name);
+    const queue = this.#queues.get(name);
     if (!queue) throw new BrokerError('BROKER_NOT_FOUND', `no queue '${name}'`);
     if (owner !== undefined && queue.owner && queue.owner !== owner)
       throw new BrokerError('BROKER_RESOURCE_LOCKED', `queue '${name}' is exclusive to another connection`);
@@ -58,20 +58,20 @@ export class MemoryBrokerServer {
   }
 
   hasQueue(name: string): boolean {
-    return this.queues.has(name);
+    return this.#queues.has(name);
   }
 
   declareQueue(name: string, options: QueueOptions, owner: object): void {
     const exclusive = options.exclusive ?? false;
     const singleActiveConsumer = options.singleActiveConsumer ?? false;
-    const existing = this.queues.get(name);
+    const existing = this.#queues.get(name);
     if (existing) {
       this.queue(name, owner);
       if (existing.exclusive !== exclusive || existing.singleActiveConsumer !== singleActiveConsumer)
         throw new BrokerError('BROKER_PRECONDITION_FAILED', `queue '${name}' exists with other options`);
       return;
     }
-    this.queues.set(name, {
+    this.#queues.set(name, {
       name,
       exclusive,
       singleActiveConsumer,
@@ -83,11 +83,11 @@ export class MemoryBrokerServer {
   }
 
   deleteQueue(name: string): void {
-    const queue = this.queues.get(name);
+    const queue = this.#queues.get(name);
     if (!queue) return;
-    this.queues.delete(name);
-    for (const [exchange, bindings] of this.exchanges)
-      this.exchanges.set(
+    this.#queues.delete(name);
+    for (const [exchange, bindings] of this.#exchanges)
+      this.#exchanges.set(
         exchange,
         bindings.filter((b) => b.queue !== name),
       );
@@ -95,29 +95,29 @@ export class MemoryBrokerServer {
   }
 
   declareExchange(name: string): void {
-    if (!this.exchanges.has(name)) this.exchanges.set(name, []);
+    if (!this.#exchanges.has(name)) this.#exchanges.set(name, []);
   }
 
   deleteExchange(name: string): void {
-    this.exchanges.delete(name);
+    this.#exchanges.delete(name);
   }
 
-  private exchange(name: string): Array<{ queue: string; pattern: string }> {
-    const bindings = this.exchanges.get(name);
+  #exchange(name: string): Array<{ queue: string; pattern: string }> {
+    const bindings = this.#exchanges.get(name);
     if (!bindings) throw new BrokerError('BROKER_NOT_FOUND', `no exchange '${name}'`);
     return bindings;
   }
 
   bind(queue: string, exchange: string, pattern: string, owner: object): void {
     this.queue(queue, owner);
-    const bindings = this.exchange(exchange);
+    const bindings = this.#exchange(exchange);
     if (!bindings.some((b) => b.queue === queue && b.pattern === pattern)) bindings.push({ queue, pattern });
   }
 
   unbind(queue: string, exchange: string, pattern: string): void {
-    const bindings = this.exchanges.get(exchange);
+    const bindings = this.#exchanges.get(exchange);
     if (bindings)
-      this.exchanges.set(
+      this.#exchanges.set(
         exchange,
         bindings.filter((b) => !(b.queue === queue && b.pattern === pattern)),
       );
@@ -126,12 +126,12 @@ export class MemoryBrokerServer {
   /** Queues a topic publish reaches (each at most once, as in RabbitMQ). */
   route(exchange: string, routingKey: string): string[] {
     const names = new Set<string>();
-    for (const { queue, pattern } of this.exchange(exchange)) if (topicMatches(pattern, routingKey)) names.add(queue);
+    for (const { queue, pattern } of this.#exchange(exchange)) if (topicMatches(pattern, routingKey)) names.add(queue);
     return [...names];
   }
 
   enqueue(name: string, message: StoredMessage, front = false): void {
-    const queue = this.queues.get(name);
+    const queue = this.#queues.get(name);
     if (!queue) return;
     if (front) queue.ready.unshift(message);
     else queue.ready.push(message);
@@ -142,7 +142,7 @@ export class MemoryBrokerServer {
   pump(queue: MemoryQueue): void {
     const now = Date.now();
     while (queue.ready.length > 0) {
-      const consumer = this.pick(queue);
+      const consumer = this.#pick(queue);
       if (!consumer) return;
       const message = queue.ready.shift()!;
       if (message.expiresAt !== undefined && message.expiresAt <= now) continue;
@@ -161,7 +161,7 @@ export class MemoryBrokerServer {
     }
   }
 
-  private pick(queue: MemoryQueue): MemoryConsumerState | undefined {
+  #pick(queue: MemoryQueue): MemoryConsumerState | undefined {
     const free = (c: MemoryConsumerState | undefined): boolean => c !== undefined && c.unacked.size < c.prefetch;
     if (queue.singleActiveConsumer) return free(queue.consumers[0]) ? queue.consumers[0] : undefined;
     const n = queue.consumers.length;
@@ -185,23 +185,23 @@ export class MemoryBrokerServer {
 
   /** Runs `fn` after `ms`, unless the server is closed first. */
   later(ms: number, fn: () => void): void {
-    if (this.closed) return;
+    if (this.#closed) return;
     const timer = setTimeout(
       () => {
-        this.timers.delete(timer);
-        if (!this.closed) fn();
+        this.#timers.delete(timer);
+        if (!this.#closed) fn();
       },
       Math.max(0, ms),
     );
-    this.timers.add(timer);
+    this.#timers.add(timer);
   }
 
   /** Drops everything (pending retries included). */
   close(): void {
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.queues.clear();
-    this.exchanges.clear();
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#queues.clear();
+    this.#exchanges.clear();
   }
 }

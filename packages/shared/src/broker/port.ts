@@ -32,8 +32,8 @@ export interface QueueOptions {
   /**
    * Durable queues are replicated (RabbitMQ quorum queues) unless this is false: then a durable
    * queue on one node (classic). For the per-instance outboxes, whose content Postgres also holds
-   * (the sweeper re-drives it): thousands of quorum queues — a Raft group each — stalled a
-   * shared broker at 2,000 instances, and cost a WAL write per job.
+   * (the sweeper re-drives it): thousands of quorum queues — a Raft group each — stall a shared
+   * broker at 2,000 instances, and cost a WAL write per job (docs/PERFORMANCE.md).
    */
   replicated?: boolean;
 }

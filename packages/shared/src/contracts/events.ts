@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
+import type { EventData } from './event-data.ts';
 
 /** The event catalogue of API.md; `GET /webhook/events` serves it. */
 export const eventTypes = [
@@ -47,6 +48,7 @@ export const eventEnvelope = z.object({
   version: z.literal(1),
   instance: z.object({ id: z.string(), name: z.string() }),
   timestamp: z.string(),
+  /** Its schema depends on `event`: `eventData` in event-data.ts. Carriers pass it on untouched. */
   data: z.record(z.string(), z.unknown()),
 });
 export type EventEnvelope = z.infer<typeof eventEnvelope>;
@@ -60,10 +62,19 @@ export function eventId(event: EventType, instanceId: string, ...parts: Array<st
   return hash('sha256', [event, instanceId, ...parts].join('\u0000'), 'hex').slice(0, 32);
 }
 
-export function makeEvent(
-  event: EventType,
+/**
+ * What an emitter supplies for an event's `data`. A receipt's `message.ack` is built before its
+ * row is read: the statement that applies it (fenced-messages' `ack`) fills in `id`, and
+ * `remote_jid` from the row when the receipt names no JID.
+ */
+export type EventDataIn<E extends EventType> = E extends 'message.ack'
+  ? Omit<EventData<'message.ack'>, 'id' | 'remote_jid'> & { id?: string; remote_jid: string | null }
+  : EventData<E>;
+
+export function makeEvent<E extends EventType>(
+  event: E,
   instance: { id: string; name: string },
-  data: Record<string, unknown>,
+  data: EventDataIn<E>,
   ...idParts: Array<string | number>
 ): EventEnvelope {
   return {

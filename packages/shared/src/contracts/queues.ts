@@ -40,10 +40,9 @@ export const jobSchemas = {
     z.object({
       messageId: z.uuid(),
       instanceId: z.uuid(),
-      /** The chat (remote JID) and the message's acceptance order in its instance: the session-worker */
-      /** orders a chat's jobs in-process by them before asking the database. Absent from older producers. */
+      /** The chat (remote JID): the session-worker orders a chat's jobs in-process by it before asking */
+      /** the database. Absent from older producers. */
       chat: z.string().min(1).optional(),
-      seq: z.number().int().nonnegative().optional(),
     }),
   ),
 } as const;

@@ -41,19 +41,19 @@ export class MemoryCoordinationStore {
   readonly hits = new Map<string, { stamps: number[]; windowMs: number }>();
   readonly values = new Map<string, ValueEntry>();
   readonly channels = new Map<string, Set<Subscription>>();
-  private readonly sweepIntervalMs: number;
-  private lastSweep: number;
+  readonly #sweepIntervalMs: number;
+  #lastSweep: number;
 
   constructor(options: MemoryCoordinationStoreOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
-    this.lastSweep = this.now();
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? 10_000;
+    this.#lastSweep = this.now();
   }
 
   /** Drops expired entries now and then, so keys nobody reads again do not pile up. */
   maybeSweep(now: number): void {
-    if (now - this.lastSweep < this.sweepIntervalMs) return;
-    this.lastSweep = now;
+    if (now - this.#lastSweep < this.#sweepIntervalMs) return;
+    this.#lastSweep = now;
     for (const map of [this.leases, this.workers, this.values] as Map<string, Expiring>[]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
@@ -80,17 +80,17 @@ const live = <T extends Expiring>(entry: T | undefined, now: number): T | undefi
  */
 export class MemoryCoordination implements Coordination {
   readonly store: MemoryCoordinationStore;
-  private readonly onError: (error: unknown) => void;
-  private readonly subscriptions = new Set<{ channel: string; subscription: Subscription }>();
-  private closed = false;
+  readonly #onError: (error: unknown) => void;
+  readonly #subscriptions = new Set<{ channel: string; subscription: Subscription }>();
+  #closed = false;
 
   constructor(options: MemoryCoordinationOptions = {}) {
     this.store = options.store ?? new MemoryCoordinationStore(options);
-    this.onError = options.onError ?? ((error) => console.error('[coordination] subscriber failed', error));
+    this.#onError = options.onError ?? ((error) => console.error('[coordination] subscriber failed', error));
   }
 
-  private tick(): number {
-    if (this.closed) throw new Error('coordination client is closed');
+  #tick(): number {
+    if (this.#closed) throw new Error('coordination client is closed');
     const now = this.store.now();
     this.store.maybeSweep(now);
     return now;
@@ -99,7 +99,7 @@ export class MemoryCoordination implements Coordination {
   async acquireLease(key: string, holder: string, ttl: number): Promise<boolean> {
     nonEmpty(holder, 'holder');
     const ms = ttlMs(ttl);
-    const now = this.tick();
+    const now = this.#tick();
     const current = live(this.store.leases.get(key), now);
     if (current && current.holder !== holder) return false;
     this.store.leases.set(key, { holder, expiresAt: now + ms });
@@ -108,7 +108,7 @@ export class MemoryCoordination implements Coordination {
 
   async renewLease(key: string, holder: string, ttl: number): Promise<boolean> {
     const ms = ttlMs(ttl);
-    const now = this.tick();
+    const now = this.#tick();
     const current = live(this.store.leases.get(key), now);
     if (!current || current.holder !== holder) return false;
     current.expiresAt = now + ms;
@@ -116,7 +116,7 @@ export class MemoryCoordination implements Coordination {
   }
 
   async releaseLease(key: string, holder: string): Promise<boolean> {
-    const now = this.tick();
+    const now = this.#tick();
     const current = live(this.store.leases.get(key), now);
     if (!current || current.holder !== holder) return false;
     this.store.leases.delete(key);
@@ -124,25 +124,25 @@ export class MemoryCoordination implements Coordination {
   }
 
   async leaseHolder(key: string): Promise<string | null> {
-    return live(this.store.leases.get(key), this.tick())?.holder ?? null;
+    return live(this.store.leases.get(key), this.#tick())?.holder ?? null;
   }
 
   async heartbeat(beat: WorkerBeat, ttl: number): Promise<void> {
     nonEmpty(beat.id, 'beat.id');
     const ms = ttlMs(ttl);
-    const now = this.tick();
+    const now = this.#tick();
     // A copy, exactly as Redis would store it (JSON), so later mutations by the caller do not leak in.
     const copy: WorkerBeat = JSON.parse(JSON.stringify({ id: beat.id, info: beat.info ?? {} }));
     this.store.workers.set(beat.id, { beat: copy, expiresAt: now + ms, beatAt: now });
   }
 
   async removeWorker(id: string): Promise<void> {
-    this.tick();
+    this.#tick();
     this.store.workers.delete(id);
   }
 
   async liveWorkers(): Promise<LiveWorker[]> {
-    const now = this.tick();
+    const now = this.#tick();
     const result: WorkerEntry[] = [];
     for (const [id, entry] of this.store.workers) {
       if (entry.expiresAt > now) result.push(entry);
@@ -157,7 +157,7 @@ export class MemoryCoordination implements Coordination {
 
   async rateLimit(key: string, rawLimit: number, rawWindowMs: number): Promise<RateLimitResult> {
     const { limit, windowMs } = rateLimitArgs(rawLimit, rawWindowMs);
-    const now = this.tick();
+    const now = this.#tick();
     let entry = this.store.hits.get(key);
     if (!entry) {
       entry = { stamps: [], windowMs };
@@ -184,21 +184,21 @@ export class MemoryCoordination implements Coordination {
 
   async setValue(key: string, value: string, ttl?: number): Promise<void> {
     const ms = ttl === undefined ? undefined : ttlMs(ttl);
-    const now = this.tick();
+    const now = this.#tick();
     this.store.values.set(key, { value, expiresAt: ms === undefined ? Number.POSITIVE_INFINITY : now + ms });
   }
 
   async getValue(key: string): Promise<string | null> {
-    return live(this.store.values.get(key), this.tick())?.value ?? null;
+    return live(this.store.values.get(key), this.#tick())?.value ?? null;
   }
 
   async deleteValue(key: string): Promise<void> {
-    this.tick();
+    this.#tick();
     this.store.values.delete(key);
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    this.tick();
+    this.#tick();
     const subscribers = this.store.channels.get(channel);
     if (!subscribers) return;
     for (const subscription of subscribers) {
@@ -208,14 +208,14 @@ export class MemoryCoordination implements Coordination {
         try {
           subscription.onMessage(message);
         } catch (error) {
-          subscription.owner.onError(error);
+          subscription.owner.#onError(error);
         }
       });
     }
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
-    this.tick();
+    this.#tick();
     const subscription: Subscription = { owner: this, onMessage, active: true };
     let subscribers = this.store.channels.get(channel);
     if (!subscribers) {
@@ -224,13 +224,13 @@ export class MemoryCoordination implements Coordination {
     }
     subscribers.add(subscription);
     const record = { channel, subscription };
-    this.subscriptions.add(record);
-    return async () => this.drop(record);
+    this.#subscriptions.add(record);
+    return async () => this.#drop(record);
   }
 
-  private drop(record: { channel: string; subscription: Subscription }): void {
+  #drop(record: { channel: string; subscription: Subscription }): void {
     record.subscription.active = false;
-    this.subscriptions.delete(record);
+    this.#subscriptions.delete(record);
     const subscribers = this.store.channels.get(record.channel);
     if (!subscribers) return;
     subscribers.delete(record.subscription);
@@ -238,12 +238,12 @@ export class MemoryCoordination implements Coordination {
   }
 
   healthy(): boolean {
-    return !this.closed;
+    return !this.#closed;
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    for (const record of [...this.subscriptions]) this.drop(record);
-    this.closed = true;
+    if (this.#closed) return;
+    for (const record of [...this.#subscriptions]) this.#drop(record);
+    this.#closed = true;
   }
 }

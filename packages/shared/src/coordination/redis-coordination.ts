@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import { exponentialDelay } from '../util/backoff.ts';
 import type { Coordination, LiveWorker, RateLimitResult, Unsubscribe, WorkerBeat } from './port.ts';
 import { ACQUIRE, HEARTBEAT, LIVE_WORKERS, RATE_LIMIT, RELEASE, REMOVE_WORKER, RENEW } from './redis-scripts.ts';
 import { nonEmpty, rateLimitArgs, ttlMs } from './validation.ts';
@@ -64,13 +65,13 @@ export class RedisCoordination implements Coordination {
   readonly client: Redis;
   /** SUBSCRIBE only (a subscribed connection cannot be shared). */
   readonly subscriber: Redis;
-  private readonly channels = new Map<string, ChannelEntry>();
-  private readonly onError: NonNullable<RedisCoordinationOptions['onError']>;
-  private closed = false;
+  readonly #channels = new Map<string, ChannelEntry>();
+  readonly #onError: NonNullable<RedisCoordinationOptions['onError']>;
+  #closed = false;
   /** Aborted by close(): ends any wait for a connection. */
-  private readonly lifetime = new AbortController();
+  readonly #lifetime = new AbortController();
   /** Pending until the first connection is ready or `startupWaitMs` passed; never rejects. */
-  private startup: Promise<void> | undefined;
+  #startup: Promise<void> | undefined;
 
   static async connect(options: RedisCoordinationOptions = {}, readyTimeoutMs = 5000): Promise<RedisCoordination> {
     const coordination = new RedisCoordination(options);
@@ -85,7 +86,7 @@ export class RedisCoordination implements Coordination {
 
   constructor(options: RedisCoordinationOptions = {}) {
     this.prefix = options.prefix ?? 'turbozap:';
-    this.onError = options.onError ?? throttledWarn();
+    this.#onError = options.onError ?? throttledWarn();
     const maxDelay = options.maxReconnectDelayMs ?? 1000;
     const redisOptions: RedisOptions = {
       ...options.redisOptions,
@@ -95,7 +96,7 @@ export class RedisCoordination implements Coordination {
       commandTimeout: options.commandTimeoutMs ?? 1500,
       connectTimeout: options.connectTimeoutMs ?? 3000,
       socketTimeout: options.socketTimeoutMs ?? 5000,
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 16), maxDelay),
+      retryStrategy: (times) => exponentialDelay({ baseMs: 50, maxMs: maxDelay }, times - 1),
       // Resubscription is done here, from our own channel map, on every `ready`.
       autoResubscribe: false,
       lazyConnect: false,
@@ -107,19 +108,19 @@ export class RedisCoordination implements Coordination {
       ...redisOptions,
       connectionName: 'tz-coord-sub',
     });
-    this.client.on('error', (error) => this.onError(error, 'connection'));
-    this.subscriber.on('error', (error) => this.onError(error, 'connection'));
-    this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
-    this.subscriber.on('ready', () => this.resubscribe());
+    this.client.on('error', (error) => this.#onError(error, 'connection'));
+    this.subscriber.on('error', (error) => this.#onError(error, 'connection'));
+    this.subscriber.on('message', (channel: string, message: string) => this.#dispatch(channel, message));
+    this.subscriber.on('ready', () => this.#resubscribe());
     const startup = this.waitUntilReady(options.startupWaitMs ?? 3000).catch(() => undefined);
-    this.startup = startup.then(() => {
-      this.startup = undefined;
+    this.#startup = startup.then(() => {
+      this.#startup = undefined;
     });
   }
 
   /** The command connection, once start-up is over (see `startupWaitMs`). */
-  private async conn(): Promise<Redis> {
-    if (this.startup) await this.startup;
+  async #conn(): Promise<Redis> {
+    if (this.#startup) await this.#startup;
     return this.client;
   }
 
@@ -127,56 +128,56 @@ export class RedisCoordination implements Coordination {
   async waitUntilReady(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const connection of [this.client, this.subscriber]) {
-      await waitForReady(connection, Math.max(0, deadline - Date.now()), this.lifetime.signal);
+      await waitForReady(connection, Math.max(0, deadline - Date.now()), this.#lifetime.signal);
     }
   }
 
-  private key(kind: string, key: string): string {
+  #key(kind: string, key: string): string {
     return `${this.prefix}${kind}:${key}`;
   }
 
-  private get workerKeys(): string[] {
+  get #workerKeys(): string[] {
     return [`${this.prefix}workers`, `${this.prefix}workers:info`, `${this.prefix}workers:beat`];
   }
 
   async acquireLease(key: string, holder: string, ttl: number): Promise<boolean> {
     nonEmpty(holder, 'holder');
     const ms = ttlMs(ttl);
-    const client = await this.conn();
-    return (await ACQUIRE.run(client, [this.key('lease', key)], [holder, ms])) === 1;
+    const client = await this.#conn();
+    return (await ACQUIRE.run(client, [this.#key('lease', key)], [holder, ms])) === 1;
   }
 
   async renewLease(key: string, holder: string, ttl: number): Promise<boolean> {
     const ms = ttlMs(ttl);
-    const client = await this.conn();
-    return (await RENEW.run(client, [this.key('lease', key)], [holder, ms])) === 1;
+    const client = await this.#conn();
+    return (await RENEW.run(client, [this.#key('lease', key)], [holder, ms])) === 1;
   }
 
   async releaseLease(key: string, holder: string): Promise<boolean> {
-    const client = await this.conn();
-    return (await RELEASE.run(client, [this.key('lease', key)], [holder])) === 1;
+    const client = await this.#conn();
+    return (await RELEASE.run(client, [this.#key('lease', key)], [holder])) === 1;
   }
 
   async leaseHolder(key: string): Promise<string | null> {
-    const client = await this.conn();
-    return await client.get(this.key('lease', key));
+    const client = await this.#conn();
+    return await client.get(this.#key('lease', key));
   }
 
   async heartbeat(beat: WorkerBeat, ttl: number): Promise<void> {
     nonEmpty(beat.id, 'beat.id');
     const ms = ttlMs(ttl);
-    const client = await this.conn();
-    await HEARTBEAT.run(client, this.workerKeys, [beat.id, ms, JSON.stringify(beat.info ?? {})]);
+    const client = await this.#conn();
+    await HEARTBEAT.run(client, this.#workerKeys, [beat.id, ms, JSON.stringify(beat.info ?? {})]);
   }
 
   async removeWorker(id: string): Promise<void> {
-    const client = await this.conn();
-    await REMOVE_WORKER.run(client, this.workerKeys, [id]);
+    const client = await this.#conn();
+    await REMOVE_WORKER.run(client, this.#workerKeys, [id]);
   }
 
   async liveWorkers(): Promise<LiveWorker[]> {
-    const client = await this.conn();
-    const flat = (await LIVE_WORKERS.run(client, this.workerKeys, [])) as (string | number)[];
+    const client = await this.#conn();
+    const flat = (await LIVE_WORKERS.run(client, this.#workerKeys, [])) as (string | number)[];
     const workers: LiveWorker[] = [];
     for (let i = 0; i + 2 < flat.length; i += 3) {
       const age = Number(flat[i + 2]);
@@ -187,8 +188,8 @@ export class RedisCoordination implements Coordination {
 
   async rateLimit(key: string, rawLimit: number, rawWindowMs: number): Promise<RateLimitResult> {
     const { limit, windowMs } = rateLimitArgs(rawLimit, rawWindowMs);
-    const client = await this.conn();
-    const reply = (await RATE_LIMIT.run(client, [this.key('ratelimit', key)], [limit, windowMs, randomUUID()])) as [
+    const client = await this.#conn();
+    const reply = (await RATE_LIMIT.run(client, [this.#key('ratelimit', key)], [limit, windowMs, randomUUID()])) as [
       number,
       number,
       number,
@@ -198,38 +199,38 @@ export class RedisCoordination implements Coordination {
 
   async setValue(key: string, value: string, ttl?: number): Promise<void> {
     const ms = ttl === undefined ? undefined : ttlMs(ttl);
-    const client = await this.conn();
-    if (ms === undefined) await client.set(this.key('kv', key), value);
-    else await client.set(this.key('kv', key), value, 'PX', ms);
+    const client = await this.#conn();
+    if (ms === undefined) await client.set(this.#key('kv', key), value);
+    else await client.set(this.#key('kv', key), value, 'PX', ms);
   }
 
   async getValue(key: string): Promise<string | null> {
-    const client = await this.conn();
-    return await client.get(this.key('kv', key));
+    const client = await this.#conn();
+    return await client.get(this.#key('kv', key));
   }
 
   async deleteValue(key: string): Promise<void> {
-    const client = await this.conn();
-    await client.del(this.key('kv', key));
+    const client = await this.#conn();
+    await client.del(this.#key('kv', key));
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    const client = await this.conn();
-    await client.publish(this.key('pubsub', channel), message);
+    const client = await this.#conn();
+    await client.publish(this.#key('pubsub', channel), message);
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
-    if (this.startup) await this.startup;
-    if (this.closed) throw new Error('coordination client is closed');
-    const name = this.key('pubsub', channel);
-    let entry = this.channels.get(name);
+    if (this.#startup) await this.#startup;
+    if (this.#closed) throw new Error('coordination client is closed');
+    const name = this.#key('pubsub', channel);
+    let entry = this.#channels.get(name);
     if (!entry) {
       const created: ChannelEntry = { handlers: new Set(), subscribed: this.subscriber.subscribe(name) };
       created.subscribed.catch(() => {
         // Forget a channel whose SUBSCRIBE failed, unless it was replaced meanwhile.
-        if (this.channels.get(name) === created) this.channels.delete(name);
+        if (this.#channels.get(name) === created) this.#channels.delete(name);
       });
-      this.channels.set(name, created);
+      this.#channels.set(name, created);
       entry = created;
     }
     // A wrapper per call, so subscribing the same function twice gives two independent subscriptions.
@@ -247,45 +248,45 @@ export class RedisCoordination implements Coordination {
       if (done) return;
       done = true;
       subscribed.handlers.delete(handler);
-      if (subscribed.handlers.size > 0 || this.channels.get(name) !== subscribed) return;
-      this.channels.delete(name);
+      if (subscribed.handlers.size > 0 || this.#channels.get(name) !== subscribed) return;
+      this.#channels.delete(name);
       // Not connected: nothing to undo, the channel is no longer resubscribed after reconnect.
       if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(name).catch(() => undefined);
     };
   }
 
-  private dispatch(channel: string, message: string): void {
-    const entry = this.channels.get(channel);
+  #dispatch(channel: string, message: string): void {
+    const entry = this.#channels.get(channel);
     if (!entry) return;
     for (const handler of [...entry.handlers]) {
       if (!entry.handlers.has(handler)) continue; // unsubscribed by an earlier handler
       try {
         handler(message);
       } catch (error) {
-        this.onError(error, 'subscriber');
+        this.#onError(error, 'subscriber');
       }
     }
   }
 
   /** After a (re)connect the server knows none of our channels: subscribe them all again. */
-  private resubscribe(): void {
-    const names = [...this.channels.keys()];
+  #resubscribe(): void {
+    const names = [...this.#channels.keys()];
     if (names.length === 0) return;
     this.subscriber.subscribe(...names).catch((error: unknown) => {
       // The connection dropped again; the next `ready` retries.
-      this.onError(error, 'resubscribe');
+      this.#onError(error, 'resubscribe');
     });
   }
 
   healthy(): boolean {
-    return !this.closed && this.client.status === 'ready' && this.subscriber.status === 'ready';
+    return !this.#closed && this.client.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.lifetime.abort();
-    this.channels.clear();
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lifetime.abort();
+    this.#channels.clear();
     await Promise.all([shutdown(this.client), shutdown(this.subscriber)]);
   }
 }

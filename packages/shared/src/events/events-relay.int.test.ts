@@ -8,6 +8,7 @@ import { silentLogger } from '../logging/logger.ts';
 import { createMetrics } from '../metrics/catalog.ts';
 import { prom } from '../metrics/registry.ts';
 import { createTestDatabase } from '../testing/database.ts';
+import { connectedData, receivedData, sentData } from '../testing/event-data.ts';
 import { describeWith } from '../testing/services.ts';
 import { waitFor } from '../testing/wait.ts';
 import { EventPublisher } from './event-publisher.ts';
@@ -56,7 +57,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
 
   test('publishes each committed event once with routing key <event>.<instanceId>, even with two relays side by side', async () => {
     const envelopes = Array.from({ length: 35 }, (_, i) =>
-      makeEvent('message.received', instance, { n: i }, 'relay', i),
+      makeEvent('message.received', instance, receivedData({ text: `${i}` }), 'relay', i),
     );
     for (const e of envelopes) await eventsOutboxRepo.add(database.db, e);
     const r1 = relay();
@@ -83,7 +84,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
     };
     const r = relay(broker);
     await r.start();
-    await eventsOutboxRepo.add(database.db, makeEvent('connection.update', instance, { status: 'connected' }, 'x'));
+    await eventsOutboxRepo.add(database.db, makeEvent('connection.update', instance, connectedData, 'x'));
     r.poke();
     await new Promise((res) => setTimeout(res, 200));
     expect(received).toEqual([]);
@@ -106,7 +107,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
       metrics: createMetrics(new prom.Registry()),
       markDelayMs: 20,
     });
-    const envelopes = Array.from({ length: 5 }, (_, i) => makeEvent('message.sent', instance, { n: i }, 'direct', i));
+    const envelopes = Array.from({ length: 5 }, (_, i) => makeEvent('message.sent', instance, sentData(), 'direct', i));
     for (const e of envelopes) await eventsOutboxRepo.add(database.db, e);
     publisher.publish(envelopes);
     await waitFor('published directly', async () => received.length === 5, 5_000, 25);
@@ -130,7 +131,7 @@ describePg('event relay (events_outbox → turbozap.events)', () => {
       logger: silentLogger(),
       metrics: createMetrics(new prom.Registry()),
     });
-    const stranded = makeEvent('message.sent', instance, {}, 'stranded');
+    const stranded = makeEvent('message.sent', instance, sentData(), 'stranded');
     await eventsOutboxRepo.add(database.db, stranded);
     publisher.publish([stranded]);
     await publisher.close();

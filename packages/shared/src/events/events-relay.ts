@@ -32,12 +32,12 @@ export interface EventsRelayOptions {
  * locked (FOR UPDATE SKIP LOCKED) until marked, so replicas never publish the same row twice.
  */
 export class EventsRelay {
-  private readonly options: EventsRelayOptions;
-  private readonly loop: PollingLoop;
+  readonly #options: EventsRelayOptions;
+  readonly #loop: PollingLoop;
 
   constructor(options: EventsRelayOptions) {
-    this.options = options;
-    this.loop = new PollingLoop({
+    this.#options = options;
+    this.#loop = new PollingLoop({
       name: 'events relay',
       intervalMs: options.intervalMs,
       logger: options.logger,
@@ -46,25 +46,25 @@ export class EventsRelay {
   }
 
   async start(): Promise<void> {
-    await this.options.broker.assertTopicExchange(exchanges.events);
-    this.loop.start();
+    await this.#options.broker.assertTopicExchange(exchanges.events);
+    this.#loop.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.#loop.stop();
   }
 
   /** Publish soon: an event was just written. */
   poke(): void {
-    this.loop.poke();
+    this.#loop.poke();
   }
 
   /** One batch; returns how many events were published. */
   async relayOnce(): Promise<number> {
-    const { db, broker, logger, metrics, batchSize } = this.options;
+    const { db, broker, logger, metrics, batchSize } = this.#options;
     const published = await eventsOutboxRepo.relayUnpublished(
       db,
-      { limit: batchSize, olderThanMs: this.options.graceMs ?? 0 },
+      { limit: batchSize, olderThanMs: this.#options.graceMs ?? 0 },
       async (rows) => {
         const results = await Promise.allSettled(
           rows.map((row) =>

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MetricsRegistry } from '../metrics/registry.ts';
+import { withDeadline } from '../util/timeout.ts';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
@@ -8,18 +9,6 @@ export interface OpsEndpoints {
   readiness: ReadinessCheck;
   /** When set, /metrics asks for this predicate to accept the request (METRICS_API_KEY_REQUIRED). */
   authorizeMetrics?: (req: IncomingMessage) => Promise<boolean>;
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => fallback), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -5,14 +5,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * refused) and restored, to simulate the broker going away without touching the real server.
  */
 export class TcpProxy {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly upstreams = new Set<Socket>();
-  private accepting = true;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #upstreams = new Set<Socket>();
+  #accepting = true;
   readonly port: number;
 
   private constructor(server: Server, port: number) {
-    this.server = server;
+    this.#server = server;
     this.port = port;
   }
 
@@ -20,31 +20,36 @@ export class TcpProxy {
     const target = new URL(targetUrl);
     let proxy: TcpProxy | undefined;
     const server = createServer((client) => {
-      if (!proxy?.accepting) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect({ host: target.hostname, port: Number(target.port) });
-      proxy.upstreams.add(upstream);
-      upstream.on('close', () => proxy?.upstreams.delete(upstream));
-      for (const [a, b] of [
-        [client, upstream],
-        [upstream, client],
-      ] as const) {
-        proxy.sockets.add(a);
-        a.on('error', () => b.destroy());
-        a.on('close', () => {
-          proxy?.sockets.delete(a);
-          b.destroy();
-        });
-        a.pipe(b);
-      }
+      if (proxy) proxy.#accept(client, target);
+      else client.destroy();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy has no port');
     proxy = new TcpProxy(server, address.port);
     return proxy;
+  }
+
+  #accept(client: Socket, target: URL): void {
+    if (!this.#accepting) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect({ host: target.hostname, port: Number(target.port) });
+    this.#upstreams.add(upstream);
+    upstream.on('close', () => this.#upstreams.delete(upstream));
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      this.#sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        this.#sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
   }
 
   /** The target URL with host and port pointing at the proxy. */
@@ -57,22 +62,22 @@ export class TcpProxy {
 
   /** Resets every connection and refuses new ones until `restore()`. */
   cut(): void {
-    this.accepting = false;
-    for (const socket of this.sockets) socket.resetAndDestroy();
-    this.sockets.clear();
+    this.#accepting = false;
+    for (const socket of this.#sockets) socket.resetAndDestroy();
+    this.#sockets.clear();
   }
 
   /** Stops forwarding what the server sends (confirms, deliveries) while keeping the link open. */
   stall(): void {
-    for (const upstream of this.upstreams) upstream.pause();
+    for (const upstream of this.#upstreams) upstream.pause();
   }
 
   restore(): void {
-    this.accepting = true;
+    this.#accepting = true;
   }
 
   async close(): Promise<void> {
     this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }

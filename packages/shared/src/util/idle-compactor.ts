@@ -20,8 +20,8 @@ export interface IdleCompactorOptions {
 /**
  * Gives the memory a burst left behind back to the system once the process is idle. V8 grows the
  * heap to the allocation rate of a burst of sends and, with no pressure after it, keeps the pages:
- * a session-worker at rest stayed 20–40 % above its warm size after 5,000 messages although its
- * live data had not grown (docs/PERFORMANCE.md). One memory-reducing collection while idle — at
+ * a session-worker at rest stays well above its warm size after a burst although its live data
+ * has not grown (figures in docs/PERFORMANCE.md). One memory-reducing collection while idle — at
  * most once per burst, and only when the process holds `slackBytes` more than the last one left —
  * returns it to its warm size; under load nothing changes.
  */
@@ -83,8 +83,8 @@ type Gc = (options?: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }
 
 /**
  * V8's collector, without starting Node with --expose-gc, in its memory-reducing form: a plain
- * full collection frees the objects but keeps the freed pages (a 600 MB process stays at 600 MB),
- * the "last resort" one also gives them back (measured: 629 → 75 MB RSS).
+ * full collection frees the objects but keeps the freed pages (the process stays as large), the
+ * "last resort" one also gives them back (docs/PERFORMANCE.md).
  */
 function exposedGc(): () => void {
   let gc = (globalThis as { gc?: Gc }).gc;

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import { exponentialDelay } from './backoff.ts';
 
 export interface LoopOptions {
   name: string;
@@ -13,63 +14,65 @@ export interface LoopOptions {
  * A failing pass is logged and retried after a growing pause (capped at 30 s).
  */
 export class PollingLoop {
-  private readonly options: LoopOptions;
-  private running = false;
-  private done: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private poked = false;
-  private failures = 0;
+  readonly #options: LoopOptions;
+  #running = false;
+  #done: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #poked = false;
+  #failures = 0;
 
   constructor(options: LoopOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.done = this.run();
+    if (this.#running) return;
+    this.#running = true;
+    this.#done = this.#run();
   }
 
   /** Run a pass soon (new work was just created). */
   poke(): void {
-    this.poked = true;
-    this.wake?.();
+    this.#poked = true;
+    this.#wake?.();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.done;
+    this.#running = false;
+    this.#wake?.();
+    await this.#done;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.poked = false;
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#poked = false;
       let more = false;
       try {
-        more = await this.options.tick();
-        this.failures = 0;
+        more = await this.#options.tick();
+        this.#failures = 0;
       } catch (err) {
-        this.failures++;
-        this.options.logger.warn(`${this.options.name} pass failed`, { err, failures: this.failures });
+        this.#failures++;
+        this.#options.logger.warn(`${this.#options.name} pass failed`, { err, failures: this.#failures });
       }
-      if (!this.running) break;
-      if (more && this.failures === 0) continue;
+      if (!this.#running) break;
+      if (more && this.#failures === 0) continue;
       const pause =
-        this.failures > 0 ? Math.min(30_000, this.options.intervalMs * 2 ** this.failures) : this.options.intervalMs;
-      if (!this.poked || this.failures > 0) await this.sleep(pause);
+        this.#failures > 0
+          ? exponentialDelay({ baseMs: this.#options.intervalMs, maxMs: 30_000 }, this.#failures)
+          : this.#options.intervalMs;
+      if (!this.#poked || this.#failures > 0) await this.#sleep(pause);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const finish = () => {
         clearTimeout(timer);
-        this.wake = null;
+        this.#wake = null;
         resolve();
       };
       const timer = setTimeout(finish, ms);
-      this.wake = finish;
+      this.#wake = finish;
     });
   }
 }

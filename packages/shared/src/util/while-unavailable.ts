@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDependencyFailure } from '../errors/dependency-failure.ts';
+import { exponentialDelay } from './backoff.ts';
 
 export interface WhileUnavailableOptions {
   /** Stop waiting (and reject with the last error) once this aborts: the work is no longer ours. */
@@ -24,7 +25,7 @@ export async function whileUnavailable<T>(work: () => Promise<T>, options: While
     } catch (error) {
       if (!isDependencyFailure(error) || options.signal.aborted) throw error;
       options.onWait?.(error, attempt);
-      const delay = Math.min(max, first * 2 ** (attempt - 1));
+      const delay = exponentialDelay({ baseMs: first, maxMs: max }, attempt - 1);
       await sleep(delay, undefined, { signal: options.signal }).catch(() => {
         throw error;
       });

@@ -15,11 +15,11 @@ export const accountInfo = (a: Account): AccountInfo => ({ phone: a.phone, jid: 
 
 /** In-memory store of simulated users, indexed by phone number and by LID. */
 export class AccountRegistry {
-  private readonly byPhone = new Map<string, Account>();
-  private readonly byLid = new Map<string, Account>();
+  readonly #byPhone = new Map<string, Account>();
+  readonly #byLid = new Map<string, Account>();
 
   create(phone: string, opts: { pushName?: string; autoRead?: boolean } = {}): Account {
-    const existing = this.byPhone.get(phone);
+    const existing = this.#byPhone.get(phone);
     if (existing) {
       if (opts.pushName) existing.pushName = opts.pushName;
       if (opts.autoRead !== undefined) existing.autoRead = opts.autoRead;
@@ -27,7 +27,7 @@ export class AccountRegistry {
     }
     const account: Account = {
       phone,
-      lid: this.newLid(),
+      lid: this.#newLid(),
       pushName: opts.pushName || phone,
       autoRead: opts.autoRead ?? false,
       phoneDevice: new SimSignalDevice(),
@@ -38,33 +38,33 @@ export class AccountRegistry {
       seen: new Set(),
       createdAt: Date.now(),
     };
-    this.byPhone.set(phone, account);
-    this.byLid.set(account.lid, account);
+    this.#byPhone.set(phone, account);
+    this.#byLid.set(account.lid, account);
     return account;
   }
 
   get(phone: string): Account | undefined {
-    return this.byPhone.get(phone);
+    return this.#byPhone.get(phone);
   }
 
   /** The account for a phone given by a client (404 when unknown, 400 when malformed). */
   require(phoneInput: unknown): Account {
     const phone = normalizePhone(phoneInput);
     if (!phone) throw badRequest('invalid_phone', `not a phone number: ${String(phoneInput)}`);
-    const account = this.byPhone.get(phone);
+    const account = this.#byPhone.get(phone);
     if (!account) throw notFound('unknown_account', `no simulated account ${phone}`);
     return account;
   }
 
   /** Looks an account up by the user part of a PN or LID JID. */
   byUser(user: string): Account | undefined {
-    return this.byPhone.get(user) ?? this.byLid.get(user);
+    return this.#byPhone.get(user) ?? this.#byLid.get(user);
   }
 
   resolve(jid: string | undefined): ResolvedJid | undefined {
     const parsed = parseJid(jid);
     if (!parsed) return undefined;
-    const account = parsed.kind === 'lid' ? this.byLid.get(parsed.user) : this.byPhone.get(parsed.user);
+    const account = parsed.kind === 'lid' ? this.#byLid.get(parsed.user) : this.#byPhone.get(parsed.user);
     return account && { account, device: parsed.device, kind: parsed.kind, explicitDevice: parsed.explicitDevice };
   }
 
@@ -73,18 +73,18 @@ export class AccountRegistry {
     if (typeof target !== 'string') return undefined;
     if (target.includes('@')) return this.resolve(target);
     const phone = normalizePhone(target);
-    const account = phone ? this.byPhone.get(phone) : undefined;
+    const account = phone ? this.#byPhone.get(phone) : undefined;
     return account && { account, device: 0, kind: 'pn', explicitDevice: false };
   }
 
   all(): Account[] {
-    return [...this.byPhone.values()];
+    return [...this.#byPhone.values()];
   }
 
-  private newLid(): string {
+  #newLid(): string {
     for (;;) {
       const lid = `${randomInt(1, 10)}${String(randomInt(0, 1e14)).padStart(14, '0')}`;
-      if (!this.byLid.has(lid)) return lid;
+      if (!this.#byLid.has(lid)) return lid;
     }
   }
 }

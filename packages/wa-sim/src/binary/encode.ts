@@ -1,7 +1,7 @@
 // WhatsApp's binary node encoding, byte for byte what Baileys' `encodeBinaryNode` produces (the
 // tests compare the two), written into one reused buffer. Baileys builds an array of numbers
 // through closures made per node and copies it into a Buffer: every stanza the simulator sends
-// goes through here, and that was a tenth of its CPU per relayed message.
+// goes through here, so that cost would be paid on every relayed message (docs/PERFORMANCE.md).
 import { type BinaryNode, jidDecode } from '@whiskeysockets/baileys';
 import { TAGS, TOKEN_MAP } from '@whiskeysockets/baileys/lib/WABinary/constants.js';
 

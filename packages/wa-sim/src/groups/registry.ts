@@ -19,27 +19,27 @@ export interface Group {
 }
 
 export class GroupRegistry {
-  private readonly groups = new Map<string, Group>();
+  readonly #groups = new Map<string, Group>();
 
   create(creator: Account, subject: string, members: Account[]): Group {
     let jid: string;
     do jid = `120363${String(randomInt(0, 1e12)).padStart(12, '0')}@g.us`;
-    while (this.groups.has(jid));
+    while (this.#groups.has(jid));
     const now = Math.floor(Date.now() / 1000);
     const group: Group = { jid, subject, creator, creation: now, subjectTime: now, members: new Map() };
     group.members.set(creator.phone, { account: creator, role: 'superadmin' });
     for (const m of members)
       if (!group.members.has(m.phone)) group.members.set(m.phone, { account: m, role: 'member' });
-    this.groups.set(jid, group);
+    this.#groups.set(jid, group);
     return group;
   }
 
   get(jid: string | undefined): Group | undefined {
-    return jid ? this.groups.get(jid) : undefined;
+    return jid ? this.#groups.get(jid) : undefined;
   }
 
   ofAccount(account: Account): Group[] {
-    return [...this.groups.values()].filter((g) => g.members.has(account.phone));
+    return [...this.#groups.values()].filter((g) => g.members.has(account.phone));
   }
 }
 

@@ -20,8 +20,8 @@ export class MediaStore {
   /** The token media_conn hands out; uploads must present it as `auth`. */
   readonly auth = randomBytes(24).toString('base64url');
   readonly limits: MediaStoreLimits;
-  private readonly files = new Map<string, StoredMedia>();
-  private storedBytes = 0;
+  readonly #files = new Map<string, StoredMedia>();
+  #storedBytes = 0;
 
   constructor(limits: MediaStoreLimits) {
     this.limits = limits;
@@ -31,12 +31,12 @@ export class MediaStore {
   put(file: Buffer, kind: string): string {
     const id = `${Date.now()}_${randomBytes(12).toString('hex')}_n`;
     const path = `/v/t62.7118-24/${id}.enc`;
-    this.files.set(path, { file, kind, storedAt: Date.now() });
-    this.storedBytes += file.length;
-    for (const [oldest, media] of this.files) {
-      if (this.storedBytes <= this.limits.maxStoredBytes || oldest === path) break;
-      this.files.delete(oldest);
-      this.storedBytes -= media.file.length;
+    this.#files.set(path, { file, kind, storedAt: Date.now() });
+    this.#storedBytes += file.length;
+    for (const [oldest, media] of this.#files) {
+      if (this.#storedBytes <= this.limits.maxStoredBytes || oldest === path) break;
+      this.#files.delete(oldest);
+      this.#storedBytes -= media.file.length;
     }
     const expires = Math.floor(Date.now() / 1000 + 30 * 86_400).toString(16);
     return `${path}?ccb=11-4&oh=${randomBytes(16).toString('base64url')}&oe=${expires}&_nc_sid=5e03e0`;
@@ -45,10 +45,10 @@ export class MediaStore {
   /** The file behind a direct path or URL path (the query is ignored). */
   get(pathOrUrl: string): StoredMedia | undefined {
     const path = pathOrUrl.split('?')[0] ?? '';
-    return this.files.get(path);
+    return this.#files.get(path);
   }
 
   get size(): number {
-    return this.files.size;
+    return this.#files.size;
   }
 }

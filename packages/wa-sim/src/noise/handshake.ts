@@ -13,22 +13,22 @@ const iv = (counter: number): Buffer => {
 
 /** Symmetric transport after the handshake: one key and counter per direction. */
 export class NoiseTransport {
-  private readonly encKey: Buffer;
-  private readonly decKey: Buffer;
-  private readCounter = 0;
-  private writeCounter = 0;
+  readonly #encKey: Buffer;
+  readonly #decKey: Buffer;
+  #readCounter = 0;
+  #writeCounter = 0;
 
   constructor(encKey: Buffer, decKey: Buffer) {
-    this.encKey = encKey;
-    this.decKey = decKey;
+    this.#encKey = encKey;
+    this.#decKey = decKey;
   }
 
   encrypt(plaintext: Uint8Array): Buffer {
-    return aesEncryptGCM(plaintext, this.encKey, iv(this.writeCounter++), EMPTY);
+    return aesEncryptGCM(plaintext, this.#encKey, iv(this.#writeCounter++), EMPTY);
   }
 
   decrypt(ciphertext: Uint8Array): Buffer {
-    return aesDecryptGCM(ciphertext, this.decKey, iv(this.readCounter++), EMPTY);
+    return aesDecryptGCM(ciphertext, this.#decKey, iv(this.#readCounter++), EMPTY);
   }
 }
 
@@ -39,20 +39,20 @@ export interface HandshakeResult {
 }
 
 export class ServerHandshake {
-  private hash: Buffer = Buffer.from(NOISE_MODE); // exactly 32 bytes: used as is
-  private salt: Buffer = this.hash;
-  private key: Buffer = this.hash;
-  private counter = 0;
-  private ephemeral?: CurveKeyPair;
-  private readonly ca: CertificateAuthority;
+  #hash: Buffer = Buffer.from(NOISE_MODE); // exactly 32 bytes: used as is
+  #salt: Buffer = this.#hash;
+  #key: Buffer = this.#hash;
+  #counter = 0;
+  #ephemeral?: CurveKeyPair;
+  readonly #ca: CertificateAuthority;
 
   constructor(ca: CertificateAuthority) {
-    this.ca = ca;
+    this.#ca = ca;
   }
 
   /** Mixes the connection's intro header (`WA` + version bytes) into the handshake hash. */
   mixIntro(header: Uint8Array): void {
-    this.mixHash(header);
+    this.#mixHash(header);
   }
 
   /** Consumes the ClientHello frame and returns the ServerHello frame to send. */
@@ -60,15 +60,15 @@ export class ServerHandshake {
     const { clientHello } = proto.HandshakeMessage.decode(frame);
     if (!clientHello?.ephemeral?.length) throw new Error('handshake: missing client ephemeral key');
     const clientEphemeral = Buffer.from(clientHello.ephemeral);
-    this.mixHash(clientEphemeral);
+    this.#mixHash(clientEphemeral);
     const ephemeral = Curve.generateKeyPair();
-    const serverStatic = this.ca.serverStatic;
-    this.ephemeral = ephemeral;
-    this.mixHash(ephemeral.public);
-    this.mixKey(Curve.sharedKey(ephemeral.private, clientEphemeral));
-    const encStatic = this.encrypt(serverStatic.public);
-    this.mixKey(Curve.sharedKey(serverStatic.private, clientEphemeral));
-    const encPayload = this.encrypt(this.ca.serverCertChain);
+    const serverStatic = this.#ca.serverStatic;
+    this.#ephemeral = ephemeral;
+    this.#mixHash(ephemeral.public);
+    this.#mixKey(Curve.sharedKey(ephemeral.private, clientEphemeral));
+    const encStatic = this.#encrypt(serverStatic.public);
+    this.#mixKey(Curve.sharedKey(serverStatic.private, clientEphemeral));
+    const encPayload = this.#encrypt(this.#ca.serverCertChain);
     return proto.HandshakeMessage.encode({
       serverHello: { ephemeral: ephemeral.public, static: encStatic, payload: encPayload },
     }).finish();
@@ -76,38 +76,38 @@ export class ServerHandshake {
 
   /** Consumes the ClientFinish frame: authenticates the client's static key and decodes its ClientPayload. */
   onClientFinish(frame: Uint8Array): HandshakeResult {
-    if (!this.ephemeral) throw new Error('handshake: ClientFinish before ClientHello');
+    if (!this.#ephemeral) throw new Error('handshake: ClientFinish before ClientHello');
     const { clientFinish } = proto.HandshakeMessage.decode(frame);
     if (!clientFinish?.static || !clientFinish.payload) throw new Error('handshake: incomplete ClientFinish');
-    const clientStaticKey = this.decrypt(clientFinish.static);
-    this.mixKey(Curve.sharedKey(this.ephemeral.private, clientStaticKey));
-    const payload = proto.ClientPayload.decode(this.decrypt(clientFinish.payload));
-    const out = Buffer.from(hkdf(EMPTY, 64, { salt: this.salt, info: '' }));
+    const clientStaticKey = this.#decrypt(clientFinish.static);
+    this.#mixKey(Curve.sharedKey(this.#ephemeral.private, clientStaticKey));
+    const payload = proto.ClientPayload.decode(this.#decrypt(clientFinish.payload));
+    const out = Buffer.from(hkdf(EMPTY, 64, { salt: this.#salt, info: '' }));
     // The client encrypts with the first half and decrypts with the second; the server mirrors it.
     const transport = new NoiseTransport(out.subarray(32), out.subarray(0, 32));
     return { clientStaticKey, payload, transport };
   }
 
-  private mixHash(data: Uint8Array): void {
-    this.hash = sha256(Buffer.concat([this.hash, data]));
+  #mixHash(data: Uint8Array): void {
+    this.#hash = sha256(Buffer.concat([this.#hash, data]));
   }
 
-  private mixKey(ikm: Uint8Array): void {
-    const out = Buffer.from(hkdf(Buffer.from(ikm), 64, { salt: this.salt, info: '' }));
-    this.salt = out.subarray(0, 32);
-    this.key = out.subarray(32);
-    this.counter = 0;
+  #mixKey(ikm: Uint8Array): void {
+    const out = Buffer.from(hkdf(Buffer.from(ikm), 64, { salt: this.#salt, info: '' }));
+    this.#salt = out.subarray(0, 32);
+    this.#key = out.subarray(32);
+    this.#counter = 0;
   }
 
-  private encrypt(plaintext: Uint8Array): Buffer {
-    const ct = aesEncryptGCM(plaintext, this.key, iv(this.counter++), this.hash);
-    this.mixHash(ct);
+  #encrypt(plaintext: Uint8Array): Buffer {
+    const ct = aesEncryptGCM(plaintext, this.#key, iv(this.#counter++), this.#hash);
+    this.#mixHash(ct);
     return ct;
   }
 
-  private decrypt(ciphertext: Uint8Array): Buffer {
-    const pt = aesDecryptGCM(ciphertext, this.key, iv(this.counter++), this.hash);
-    this.mixHash(ciphertext);
+  #decrypt(ciphertext: Uint8Array): Buffer {
+    const pt = aesDecryptGCM(ciphertext, this.#key, iv(this.#counter++), this.#hash);
+    this.#mixHash(ciphertext);
     return pt;
   }
 }

@@ -27,42 +27,42 @@ export interface PendingRegistration {
 }
 
 export class PairingRegistry {
-  private readonly byConn = new Map<Connection, PendingRegistration>();
-  private readonly byRefs = new Map<string, PendingRegistration>();
+  readonly #byConn = new Map<Connection, PendingRegistration>();
+  readonly #byRefs = new Map<string, PendingRegistration>();
 
   add(reg: PendingRegistration): void {
-    this.byConn.set(reg.conn, reg);
-    for (const { ref } of reg.refs) this.byRefs.set(ref, reg);
+    this.#byConn.set(reg.conn, reg);
+    for (const { ref } of reg.refs) this.#byRefs.set(ref, reg);
   }
 
   of(conn: Connection): PendingRegistration | undefined {
-    return this.byConn.get(conn);
+    return this.#byConn.get(conn);
   }
 
   byRef(ref: string): PendingRegistration | undefined {
-    return this.byRefs.get(ref);
+    return this.#byRefs.get(ref);
   }
 
   /** The newest registration on which a pairing code was requested for `phone`. */
   byLinkCodePhone(phone: string): PendingRegistration | undefined {
     let found: PendingRegistration | undefined;
-    for (const reg of this.byConn.values()) if (reg.linkCode?.phone === phone && !reg.linking) found = reg;
+    for (const reg of this.#byConn.values()) if (reg.linkCode?.phone === phone && !reg.linking) found = reg;
     return found;
   }
 
   remove(reg: PendingRegistration): void {
     clearTimeout(reg.expiryTimer);
     reg.linkCode?.awaitingFinish?.reject(new Error('registration ended'));
-    this.byConn.delete(reg.conn);
-    for (const { ref } of reg.refs) this.byRefs.delete(ref);
+    this.#byConn.delete(reg.conn);
+    for (const { ref } of reg.refs) this.#byRefs.delete(ref);
   }
 
   removeConnection(conn: Connection): void {
-    const reg = this.byConn.get(conn);
+    const reg = this.#byConn.get(conn);
     if (reg) this.remove(reg);
   }
 
   clear(): void {
-    for (const reg of [...this.byConn.values()]) this.remove(reg);
+    for (const reg of [...this.#byConn.values()]) this.remove(reg);
   }
 }

@@ -16,11 +16,11 @@ const senderOf = (address: string) => {
 
 /** Sender keys one simulated phone holds: its own per group, and those other members distributed. */
 export class SenderKeys {
-  private readonly records = new Map<string, SenderKeyRecord>();
-  private readonly store = {
-    loadSenderKey: async (name: SenderKeyName) => this.records.get(name.toString()) ?? new SenderKeyRecord(),
+  readonly #records = new Map<string, SenderKeyRecord>();
+  readonly #store = {
+    loadSenderKey: async (name: SenderKeyName) => this.#records.get(name.toString()) ?? new SenderKeyRecord(),
     storeSenderKey: async (name: SenderKeyName, record: SenderKeyRecord) => {
-      this.records.set(name.toString(), record);
+      this.#records.set(name.toString(), record);
     },
   };
 
@@ -28,12 +28,12 @@ export class SenderKeys {
   async process(group: string, senderAddress: string, distribution: Uint8Array): Promise<void> {
     const name = new SenderKeyName(group, senderOf(senderAddress));
     const message = new SenderKeyDistributionMessage(null, null, null, null, distribution);
-    await new GroupSessionBuilder(this.store).process(name, message);
+    await new GroupSessionBuilder(this.#store).process(name, message);
   }
 
   async decrypt(group: string, senderAddress: string, ciphertext: Uint8Array): Promise<proto.Message> {
     const name = new SenderKeyName(group, senderOf(senderAddress));
-    const padded = await new GroupCipher(this.store, name).decrypt(ciphertext);
+    const padded = await new GroupCipher(this.#store, name).decrypt(ciphertext);
     return protoValue.Message.decode(unpadRandomMax16(padded));
   }
 
@@ -44,8 +44,8 @@ export class SenderKeys {
     message: proto.IMessage,
   ): Promise<{ ciphertext: Uint8Array; distribution: Uint8Array }> {
     const name = new SenderKeyName(group, senderOf(ownAddress));
-    const distribution = (await new GroupSessionBuilder(this.store).create(name)).serialize();
-    const ciphertext = await new GroupCipher(this.store, name).encrypt(encodeWAMessage(message));
+    const distribution = (await new GroupSessionBuilder(this.#store).create(name)).serialize();
+    const ciphertext = await new GroupCipher(this.#store, name).encrypt(encodeWAMessage(message));
     return { ciphertext, distribution };
   }
 }

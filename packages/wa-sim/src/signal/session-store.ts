@@ -1,6 +1,6 @@
 // Signal session records of one simulated phone, kept as live libsignal objects (the simulator is
-// in memory anyway) instead of being serialised and parsed back on every message (~6 µs a message,
-// plus the garbage; a copy is ~1 µs).
+// in memory anyway) instead of being serialised and parsed back on every message: a copy costs a
+// fraction of that and leaves no garbage (docs/PERFORMANCE.md, "Relay cost").
 import type { SessionRecordType } from './libsignal.ts';
 
 const isGraph = (value: unknown): value is object =>
@@ -11,7 +11,7 @@ const isGraph = (value: unknown): value is object =>
  * shared. libsignal replaces the keys, counters and chains of a record but never writes into a
  * stored Buffer, so a copy is independent of the record it came from. Plain objects are copied by
  * spreading, which keeps their hidden class: records are keyed by base64 keys, and building them
- * property by property made a new shape per session (7 µs a copy instead of 1).
+ * property by property makes a new shape per session, and copies several times slower.
  */
 function copyGraph<T extends object>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => (isGraph(v) ? copyGraph(v) : v)) as T;
@@ -26,27 +26,27 @@ function copyGraph<T extends object>(value: T): T {
 }
 
 export class SessionStore {
-  private readonly records = new Map<string, SessionRecordType>();
+  readonly #records = new Map<string, SessionRecordType>();
 
   /**
    * A working copy for libsignal: it mutates what it loaded while it decrypts and stores it back
    * only when the message was genuine, so a message that fails (forged, replayed, for another
-   * session) must leave the stored record as it was — as it did when records were serialised.
+   * session) must leave the stored record as it was.
    */
   load(address: string): SessionRecordType | undefined {
-    const record = this.records.get(address);
+    const record = this.#records.get(address);
     return record && copyGraph(record);
   }
 
   store(address: string, record: SessionRecordType): void {
-    this.records.set(address, record);
+    this.#records.set(address, record);
   }
 
   has(address: string): boolean {
-    return this.records.has(address);
+    return this.#records.has(address);
   }
 
   delete(address: string): void {
-    this.records.delete(address);
+    this.#records.delete(address);
   }
 }

@@ -29,18 +29,18 @@ export class SimSignalDevice {
   readonly signedPreKey: SignedPreKey;
   /** Sender keys for group messages. */
   readonly senderKeys = new SenderKeys();
-  private readonly preKeys = new Map<number, PreKey>();
-  private readonly sessions = new SessionStore();
-  private nextPreKeyId = 1;
-  private readonly storage: SignalStorage;
+  readonly #preKeys = new Map<number, PreKey>();
+  readonly #sessions = new SessionStore();
+  #nextPreKeyId = 1;
+  readonly #storage: SignalStorage;
 
   constructor() {
     this.identity = keyhelper.generateIdentityKeyPair();
     this.registrationId = keyhelper.generateRegistrationId();
     this.signedPreKey = keyhelper.generateSignedPreKey(this.identity, 1);
-    const sessions = this.sessions;
-    const preKeys = this.preKeys;
-    this.storage = {
+    const sessions = this.#sessions;
+    const preKeys = this.#preKeys;
+    this.#storage = {
       getOurIdentity: () => this.identity,
       getOurRegistrationId: () => this.registrationId,
       isTrustedIdentity: () => true,
@@ -61,8 +61,8 @@ export class SimSignalDevice {
 
   /** `<user jid>` prekey bundle node, consuming a fresh one-time prekey. */
   bundleNode(jid: string): BinaryNode {
-    const preKey = keyhelper.generatePreKey(this.nextPreKeyId++);
-    this.preKeys.set(preKey.keyId, preKey);
+    const preKey = keyhelper.generatePreKey(this.#nextPreKeyId++);
+    this.#preKeys.set(preKey.keyId, preKey);
     return node('user', { jid }, [
       node('registration', {}, uintBE(this.registrationId, 4)),
       node('type', {}, Buffer.from([5])),
@@ -84,7 +84,7 @@ export class SimSignalDevice {
   }
 
   async decrypt(address: string, type: EncType, ciphertext: Uint8Array): Promise<proto.Message> {
-    const cipher = new SessionCipher(this.storage, toAddress(address));
+    const cipher = new SessionCipher(this.#storage, toAddress(address));
     const padded =
       type === 'pkmsg'
         ? await cipher.decryptPreKeyWhisperMessage(ciphertext)
@@ -93,20 +93,20 @@ export class SimSignalDevice {
   }
 
   hasSession(address: string): boolean {
-    return this.sessions.has(toAddress(address).toString());
+    return this.#sessions.has(toAddress(address).toString());
   }
 
   deleteSession(address: string): void {
-    this.sessions.delete(toAddress(address).toString());
+    this.#sessions.delete(toAddress(address).toString());
   }
 
   async startSession(address: string, bundle: PreKeyBundle): Promise<void> {
-    const builder = new SessionBuilder(this.storage, toAddress(address));
+    const builder = new SessionBuilder(this.#storage, toAddress(address));
     await builder.initOutgoing(bundle as Parameters<typeof builder.initOutgoing>[0]);
   }
 
   async encrypt(address: string, message: proto.IMessage): Promise<{ type: EncType; ciphertext: Buffer }> {
-    const cipher = new SessionCipher(this.storage, toAddress(address));
+    const cipher = new SessionCipher(this.#storage, toAddress(address));
     const { type, body } = await cipher.encrypt(encodeWAMessage(message));
     return { type: type === 3 ? 'pkmsg' : 'msg', ciphertext: Buffer.from(body, 'binary') };
   }

@@ -96,7 +96,7 @@ export class SimClient {
 
   waitOpen(timeoutMs = 10_000): Promise<void> {
     return eventually(
-      () => (this.state === 'close' ? this.fail('open') : this.state === 'open' || undefined),
+      () => (this.state === 'close' ? this.#fail('open') : this.state === 'open' || undefined),
       timeoutMs,
       'connection open',
     ).then(() => undefined);
@@ -142,7 +142,7 @@ export class SimClient {
     this.state = 'close';
   }
 
-  private fail(waitingFor: string): never {
+  #fail(waitingFor: string): never {
     throw new Error(`connection closed (${this.closeCode}: ${this.closeMessage}) while waiting for ${waitingFor}`);
   }
 }

@@ -33,38 +33,38 @@ export class Connection {
   deviceId?: number;
   clientStaticKey?: Buffer;
   payload?: proto.ClientPayload;
-  private stage: Stage = 'hello';
-  private readonly decoder = new FrameDecoder();
-  private readonly handshake: ServerHandshake;
-  private transport?: NoiseTransport;
-  private chain: Promise<void> = Promise.resolve();
-  private silenceTimer?: NodeJS.Timeout;
-  private closeTimer?: NodeJS.Timeout;
-  private readonly pending = new Map<
+  #stage: Stage = 'hello';
+  readonly #decoder = new FrameDecoder();
+  readonly #handshake: ServerHandshake;
+  #transport?: NoiseTransport;
+  #chain: Promise<void> = Promise.resolve();
+  #silenceTimer?: NodeJS.Timeout;
+  #closeTimer?: NodeJS.Timeout;
+  readonly #pending = new Map<
     string,
     { resolve: (n: BinaryNode) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
   >();
-  private readonly ws: WebSocket;
-  private readonly handlers: ConnectionHandlers;
-  private readonly opts: ConnectionOptions;
+  readonly #ws: WebSocket;
+  readonly #handlers: ConnectionHandlers;
+  readonly #opts: ConnectionOptions;
 
   constructor(ws: WebSocket, ca: CertificateAuthority, handlers: ConnectionHandlers, opts: ConnectionOptions) {
-    this.ws = ws;
-    this.handlers = handlers;
-    this.opts = opts;
-    this.handshake = new ServerHandshake(ca);
+    this.#ws = ws;
+    this.#handlers = handlers;
+    this.#opts = opts;
+    this.#handshake = new ServerHandshake(ca);
     ws.on('message', (data: Buffer) => {
-      this.touch();
-      this.chain = this.chain.then(() => this.onData(data)).catch((err) => this.fail(err));
+      this.#touch();
+      this.#chain = this.#chain.then(() => this.#onData(data)).catch((err) => this.#fail(err));
     });
-    ws.on('close', () => this.onClosed());
+    ws.on('close', () => this.#onClosed());
     ws.on('error', (err) => opts.log.debug('ws error', { conn: this.id, err }));
-    this.touch();
+    this.#touch();
   }
 
   /** Open and not being closed by the server (a connection ended with a stream error no longer counts). */
   get isOpen(): boolean {
-    return this.stage !== 'closed' && !this.closeTimer && this.ws.readyState === this.ws.OPEN;
+    return this.#stage !== 'closed' && !this.#closeTimer && this.#ws.readyState === this.#ws.OPEN;
   }
 
   get isAuthenticated(): boolean {
@@ -77,9 +77,10 @@ export class Connection {
   }
 
   sendNode(n: BinaryNode): void {
-    if (this.stage === 'closed' || this.closeTimer || this.ws.readyState !== this.ws.OPEN || !this.transport) return;
-    if (this.opts.log.trace) this.opts.log.debug(`>> ${this.id} ${binaryNodeToString(n)}`);
-    this.ws.send(encodeFrame(this.transport.encrypt(encodeBinaryNode(n))));
+    if (this.#stage === 'closed' || this.#closeTimer || this.#ws.readyState !== this.#ws.OPEN || !this.#transport)
+      return;
+    if (this.#opts.log.trace) this.#opts.log.debug(`>> ${this.id} ${binaryNodeToString(n)}`);
+    this.#ws.send(encodeFrame(this.#transport.encrypt(encodeBinaryNode(n))));
   }
 
   /** Sends a server-initiated iq and resolves with the client's answer (result or error). */
@@ -88,10 +89,10 @@ export class Connection {
     iq.attrs.id = id;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        this.#pending.delete(id);
         reject(new Error(`no answer to iq ${id} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.#pending.set(id, { resolve, reject, timer });
       this.sendNode(iq);
     });
   }
@@ -104,73 +105,73 @@ export class Connection {
 
   /** Closes the socket after the grace period (lets the client process frames already sent). */
   closeSoon(): void {
-    if (this.closeTimer || this.stage === 'closed') return;
-    this.closeTimer = setTimeout(() => this.terminate(), this.opts.closeGraceMs);
-    this.closeTimer.unref?.();
+    if (this.#closeTimer || this.#stage === 'closed') return;
+    this.#closeTimer = setTimeout(() => this.terminate(), this.#opts.closeGraceMs);
+    this.#closeTimer.unref?.();
   }
 
   /** Abrupt close, as if the network dropped. */
   terminate(): void {
-    this.ws.terminate();
-    this.onClosed();
+    this.#ws.terminate();
+    this.#onClosed();
   }
 
-  private touch(): void {
-    if (this.silenceTimer) this.silenceTimer.refresh();
-    else if (this.opts.silenceTimeoutMs > 0) {
-      this.silenceTimer = setTimeout(() => this.onSilence(), this.opts.silenceTimeoutMs);
-      this.silenceTimer.unref?.();
+  #touch(): void {
+    if (this.#silenceTimer) this.#silenceTimer.refresh();
+    else if (this.#opts.silenceTimeoutMs > 0) {
+      this.#silenceTimer = setTimeout(() => this.#onSilence(), this.#opts.silenceTimeoutMs);
+      this.#silenceTimer.unref?.();
     }
   }
 
-  private onSilence(): void {
-    if (this.stage === 'closed') return;
-    this.opts.log.info('closing silent connection', { conn: this.id, ms: this.opts.silenceTimeoutMs });
-    if (this.transport) this.streamError({ code: '408' }, [node('timeout')]);
+  #onSilence(): void {
+    if (this.#stage === 'closed') return;
+    this.#opts.log.info('closing silent connection', { conn: this.id, ms: this.#opts.silenceTimeoutMs });
+    if (this.#transport) this.streamError({ code: '408' }, [node('timeout')]);
     else this.terminate();
   }
 
-  private async onData(data: Buffer): Promise<void> {
-    if (this.stage === 'closed') return;
-    const hadIntro = this.decoder.introHeader !== undefined;
-    const frames = this.decoder.push(data);
-    if (!hadIntro && this.decoder.introHeader) this.handshake.mixIntro(this.decoder.introHeader);
+  async #onData(data: Buffer): Promise<void> {
+    if (this.#stage === 'closed') return;
+    const hadIntro = this.#decoder.introHeader !== undefined;
+    const frames = this.#decoder.push(data);
+    if (!hadIntro && this.#decoder.introHeader) this.#handshake.mixIntro(this.#decoder.introHeader);
     for (const frame of frames) {
-      if ((this.stage as Stage) === 'closed') return;
-      await this.onFrame(frame);
+      if ((this.#stage as Stage) === 'closed') return;
+      await this.#onFrame(frame);
     }
   }
 
-  private async onFrame(frame: Buffer): Promise<void> {
-    switch (this.stage) {
+  async #onFrame(frame: Buffer): Promise<void> {
+    switch (this.#stage) {
       case 'hello':
-        this.ws.send(encodeFrame(this.handshake.onClientHello(frame)));
-        this.stage = 'finish';
+        this.#ws.send(encodeFrame(this.#handshake.onClientHello(frame)));
+        this.#stage = 'finish';
         return;
       case 'finish': {
-        const { clientStaticKey, payload, transport } = this.handshake.onClientFinish(frame);
-        this.transport = transport;
+        const { clientStaticKey, payload, transport } = this.#handshake.onClientFinish(frame);
+        this.#transport = transport;
         this.clientStaticKey = clientStaticKey;
         this.payload = payload;
-        this.stage = 'transport';
-        await this.handlers.onPayload(this, payload);
+        this.#stage = 'transport';
+        await this.#handlers.onPayload(this, payload);
         return;
       }
       case 'transport': {
-        const n = await decodeBinaryNode(this.transport!.decrypt(frame));
-        if (this.opts.log.trace) this.opts.log.debug(`<< ${this.id} ${binaryNodeToString(n)}`);
-        const waiter = n.tag === 'iq' && n.attrs.id ? this.pending.get(n.attrs.id) : undefined;
+        const n = await decodeBinaryNode(this.#transport!.decrypt(frame));
+        if (this.#opts.log.trace) this.#opts.log.debug(`<< ${this.id} ${binaryNodeToString(n)}`);
+        const waiter = n.tag === 'iq' && n.attrs.id ? this.#pending.get(n.attrs.id) : undefined;
         if (waiter && (n.attrs.type === 'result' || n.attrs.type === 'error')) {
           clearTimeout(waiter.timer);
-          this.pending.delete(n.attrs.id!);
+          this.#pending.delete(n.attrs.id!);
           waiter.resolve(n);
           return;
         }
         try {
-          await this.handlers.onNode(this, n);
+          await this.#handlers.onNode(this, n);
         } catch (err) {
           // a failing handler must not take the connection down with it
-          this.opts.log.error('stanza handler failed', {
+          this.#opts.log.error('stanza handler failed', {
             conn: this.id,
             tag: n.tag,
             err: String((err as Error)?.stack ?? err),
@@ -182,21 +183,24 @@ export class Connection {
     }
   }
 
-  private fail(err: unknown): void {
-    this.opts.log.warn('connection error, terminating', { conn: this.id, err: String((err as Error)?.message ?? err) });
+  #fail(err: unknown): void {
+    this.#opts.log.warn('connection error, terminating', {
+      conn: this.id,
+      err: String((err as Error)?.message ?? err),
+    });
     this.terminate();
   }
 
-  private onClosed(): void {
-    if (this.stage === 'closed') return;
-    this.stage = 'closed';
-    clearTimeout(this.silenceTimer);
-    clearTimeout(this.closeTimer);
-    for (const { timer, reject } of this.pending.values()) {
+  #onClosed(): void {
+    if (this.#stage === 'closed') return;
+    this.#stage = 'closed';
+    clearTimeout(this.#silenceTimer);
+    clearTimeout(this.#closeTimer);
+    for (const { timer, reject } of this.#pending.values()) {
       clearTimeout(timer);
       reject(new Error('connection closed'));
     }
-    this.pending.clear();
-    this.handlers.onClose(this);
+    this.#pending.clear();
+    this.#handlers.onClose(this);
   }
 }

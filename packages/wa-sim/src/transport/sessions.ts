@@ -5,18 +5,18 @@ const key = (phone: string, device: number): string => `${phone}:${device}`;
 
 /** Which connection is currently logged in as which companion device (at most one each). */
 export class SessionRegistry {
-  private readonly byDevice = new Map<string, Connection>();
+  readonly #byDevice = new Map<string, Connection>();
 
   get(account: Account, device: number): Connection | undefined {
-    const conn = this.byDevice.get(key(account.phone, device));
+    const conn = this.#byDevice.get(key(account.phone, device));
     return conn?.isOpen ? conn : undefined;
   }
 
   /** Registers `conn` for the device and returns the connection it replaces, if any. */
   set(account: Account, device: number, conn: Connection): Connection | undefined {
     const k = key(account.phone, device);
-    const previous = this.byDevice.get(k);
-    this.byDevice.set(k, conn);
+    const previous = this.#byDevice.get(k);
+    this.#byDevice.set(k, conn);
     return previous !== conn && previous?.isOpen ? previous : undefined;
   }
 
@@ -24,7 +24,7 @@ export class SessionRegistry {
   delete(conn: Connection): void {
     if (!conn.account || conn.deviceId === undefined) return;
     const k = key(conn.account.phone, conn.deviceId);
-    if (this.byDevice.get(k) === conn) this.byDevice.delete(k);
+    if (this.#byDevice.get(k) === conn) this.#byDevice.delete(k);
   }
 
   ofAccount(account: Account): Connection[] {
@@ -32,6 +32,6 @@ export class SessionRegistry {
   }
 
   all(): Connection[] {
-    return [...this.byDevice.values()].filter((c) => c.isOpen);
+    return [...this.#byDevice.values()].filter((c) => c.isOpen);
   }
 }

@@ -11,17 +11,17 @@ export function remember(set: Set<string>, key: string, max = 50_000): boolean {
 
 /** A Map that forgets its oldest entries beyond `max`. */
 export class BoundedMap<K, V> extends Map<K, V> {
-  private readonly max: number;
+  readonly #max: number;
 
   constructor(max: number) {
     super();
-    this.max = max;
+    this.#max = max;
   }
 
   override set(key: K, value: V): this {
     super.delete(key);
     super.set(key, value);
-    if (this.size > this.max) {
+    if (this.size > this.#max) {
       const oldest = this.keys().next().value;
       if (oldest !== undefined) this.delete(oldest);
     }

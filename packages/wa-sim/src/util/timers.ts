@@ -1,22 +1,22 @@
 /** Timers owned by the simulator, all cancelled by `clear()` when it stops. */
 export class Timers {
-  private readonly pending = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  readonly #pending = new Set<NodeJS.Timeout>();
+  #stopped = false;
 
   later(ms: number, fn: () => void | Promise<void>, onError?: (err: unknown) => void): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     const timer = setTimeout(() => {
-      this.pending.delete(timer);
+      this.#pending.delete(timer);
       Promise.resolve()
         .then(fn)
         .catch((err) => onError?.(err));
     }, ms);
-    this.pending.add(timer);
+    this.#pending.add(timer);
   }
 
   clear(): void {
-    this.stopped = true;
-    for (const t of this.pending) clearTimeout(t);
-    this.pending.clear();
+    this.#stopped = true;
+    for (const t of this.#pending) clearTimeout(t);
+    this.#pending.clear();
   }
 }

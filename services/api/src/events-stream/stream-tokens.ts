@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { hashKey } from '@turbozap/shared/db/repositories/api-keys';
 import { AppError } from '@turbozap/shared/errors/app-error';
@@ -31,21 +32,21 @@ export class StreamTokens {
   async mint(instanceId: string, key: string): Promise<string> {
     const token = randomBytes(24).toString('base64url');
     const value = JSON.stringify(grant.parse({ instance_id: instanceId, key_hash: hashKey(key) }));
-    await this.#coordination.setValue(`stream-token:${token}`, value, streamTokenTtlMs);
+    await this.#coordination.setValue(kvKeys.streamToken(token), value, streamTokenTtlMs);
     return token;
   }
 
   /** The instance the token opens, if it is `instanceId`'s; the token is used up. */
   async redeem(token: string, opens: (instanceId: string) => Promise<boolean>): Promise<string> {
     if (!tokenShape.test(token)) throw invalid('invalid stream token');
-    const stored = await this.#coordination.getValue(`stream-token:${token}`);
+    const stored = await this.#coordination.getValue(kvKeys.streamToken(token));
     const parsed = stored ? grant.safeParse(safeJson(stored)) : undefined;
     if (!parsed?.success || !(await opens(parsed.data.instance_id))) throw invalid('invalid or expired stream token');
     const { instance_id: instanceId, key_hash: keyHash } = parsed.data;
     // SET NX: of two requests with one token, exactly one gets through, on any replica.
-    if (!(await this.#coordination.acquireLease(`stream-token-used:${token}`, randomUUID(), streamTokenTtlMs)))
+    if (!(await this.#coordination.acquireLease(leaseKeys.streamTokenUse(token), randomUUID(), streamTokenTtlMs)))
       throw invalid('stream token already used');
-    await this.#coordination.deleteValue(`stream-token:${token}`);
+    await this.#coordination.deleteValue(kvKeys.streamToken(token));
     const principal = await this.#keys.resolveHash(keyHash);
     const allowed = principal?.kind === 'admin' || principal?.instanceId === instanceId;
     if (!allowed) throw invalid('the key that minted this stream token was revoked');

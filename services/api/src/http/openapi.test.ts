@@ -1,3 +1,4 @@
+import { eventTypes } from '@turbozap/shared/contracts/events';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
@@ -51,6 +52,14 @@ describe('OpenAPI', () => {
     const unexplained = served.filter((r) => !known.has(r) && !operational.has(r) && !r.includes('media'));
     expect(unexplained).toEqual([]);
     expect(served.length).toBeGreaterThan(routes.length);
+  });
+
+  test("every event type is a webhook whose data is its contract's schema", async () => {
+    const { body } = await api.request('GET', '/openapi.json', { key: null });
+    expect(Object.keys(body.webhooks)).toEqual([...eventTypes]);
+    const schema = body.webhooks['message.failed'].post.requestBody.content['application/json'].schema;
+    const data = body.components.schemas[schema.properties.data.$ref.split('/').pop()];
+    expect(data.required).toEqual(expect.arrayContaining(['id', 'message_id', 'reason']));
   });
 
   test('/docs renders a page that loads the document', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteTable } from '../http/route.ts';
+import { eventWebhooks } from './event-schemas.ts';
 
 /** Objects say `additionalProperties: false`: the API refuses unknown fields (http/unknown-fields.ts). */
 const toSchema = (schema: z.ZodType) =>
@@ -69,6 +70,7 @@ export function openApiDocument(routes: RouteTable, version: string) {
       },
     };
   }
+  const events = eventWebhooks();
   return {
     openapi: '3.1.0',
     info: { title: 'TurboZap API', version, description: 'Multi-instance WhatsApp HTTP API' },
@@ -79,9 +81,10 @@ export function openApiDocument(routes: RouteTable, version: string) {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         bearer: { type: 'http', scheme: 'bearer' },
       },
-      schemas: { Success: envelope.success, Error: envelope.error },
+      schemas: { Success: envelope.success, Error: envelope.error, ...events.schemas },
     },
     paths,
+    webhooks: events.webhooks,
   };
 }
 

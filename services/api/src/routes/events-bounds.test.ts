@@ -3,6 +3,7 @@ import { MemoryBroker } from '@turbozap/shared/broker';
 import { eventRoutingKey, makeEvent } from '@turbozap/shared/contracts/events';
 import { exchanges } from '@turbozap/shared/contracts/queues';
 import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
+import { receivedData } from '@turbozap/shared/testing/event-data';
 import { maxStreamsPerInstance } from '../events-stream/stream-slots.ts';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 import { openSse } from '../testing/sse-client.ts';
@@ -81,7 +82,7 @@ describe('SSE bounds', () => {
     await until('the stream to subscribe', () => broker.bound.includes(`#.${id}`));
     const big = 'x'.repeat(256 * 1024);
     for (let i = 0; i < 400 && !broker.unbound.includes(`#.${id}`); i++) {
-      const event = makeEvent('message.received', { id, name }, { big }, 'slow', i);
+      const event = makeEvent('message.received', { id, name }, receivedData({ text: big }), 'slow', i);
       await broker.publish(exchanges.events, eventRoutingKey(event), Buffer.from(JSON.stringify(event)));
       if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -1,5 +1,6 @@
 import { type EventEnvelope, eventRoutingKey, makeEvent } from '@turbozap/shared/contracts/events';
 import { exchanges } from '@turbozap/shared/contracts/queues';
+import { connectedData, sentData } from '@turbozap/shared/testing/event-data';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 import { openSse, type SseClient } from '../testing/sse-client.ts';
 
@@ -53,20 +54,20 @@ async function drain(client: SseClient, quietMs = 500): Promise<string[]> {
 }
 
 const burst = (tag: string) =>
-  Array.from({ length: 16 }, (_, i) => makeEvent('message.sent', instance, { n: i }, tag, i));
+  Array.from({ length: 16 }, (_, i) => makeEvent('message.sent', instance, sentData(), tag, i));
 
 describe('live events (SSE)', () => {
   test("an instance's events stream to its subscriber, with their outbox cursor as id", async () => {
     const client = await stream();
     expect(client.status).toBe(200);
-    const event = makeEvent('connection.update', instance, { status: 'connected' }, 'x1');
+    const event = makeEvent('connection.update', instance, connectedData, 'x1');
     await writeInOneStatement([event]);
     setTimeout(() => void publish(event), 200);
     const message = await client.next();
     await client.close();
     expect(message?.id).toBe(await seqOf(event.id));
     expect(message?.event).toBe('connection.update');
-    expect(JSON.parse(message?.data ?? '{}').data).toEqual({ status: 'connected' });
+    expect(JSON.parse(message?.data ?? '{}').data).toEqual(connectedData);
   });
 
   test('16 events written in one statement: a client that got the first live resumes with the other 15, once each', async () => {

@@ -1,4 +1,10 @@
-import type { RpcMethod } from '@turbozap/shared/contracts/control';
+import {
+  parseRpcParams,
+  presenceStates,
+  privacySettings,
+  privacyValues,
+  type RpcMethod,
+} from '@turbozap/shared/contracts/rpc';
 import { validationFailed } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
@@ -18,8 +24,6 @@ interface CallSpec {
   /** Path parameters forwarded to the worker, validated. */
   params?: Record<string, z.ZodType>;
 }
-
-const presenceStates = ['available', 'unavailable', 'composing', 'recording', 'clear'] as const;
 
 /**
  * Groups, contacts, presence, profile and chats: synchronous calls answered by the
@@ -140,8 +144,8 @@ const calls: CallSpec[] = [
     rpc: 'privacy.update',
     summary: 'Update a privacy setting',
     body: z.object({
-      setting: z.enum(['last_seen', 'online', 'profile_picture', 'status', 'read_receipts', 'groups_add']),
-      value: z.enum(['all', 'contacts', 'contact_blacklist', 'none', 'match_last_seen']),
+      setting: z.enum(privacySettings),
+      value: z.enum(privacyValues),
     }),
   },
   { method: 'get', path: '/chat/:name/list', rpc: 'chat.list', summary: 'Chats' },
@@ -202,11 +206,9 @@ export function instanceCallRoutes(define: Define): void {
           );
         }
         const state = call.rpc === 'presence.set' ? { state: call.path.split('/').pop() } : {};
-        const result = await deps.rpc.call(instance.id, call.rpc, {
-          ...(body as object),
-          ...parsedParams.data,
-          ...state,
-        });
+        // The HTTP shape becomes the method's params, parsed against the contract the owner parses too.
+        const rpcParams = parseRpcParams(call.rpc, { ...(body as object), ...parsedParams.data, ...state });
+        const result = await deps.rpc.call(instance.id, call.rpc, rpcParams);
         ok(res, result);
       },
     });

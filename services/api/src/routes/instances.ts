@@ -1,5 +1,6 @@
 import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
-import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
+import type { ControlMessage } from '@turbozap/shared/contracts/control';
+import { channels, kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
 import { beatingWorkers } from '@turbozap/shared/coordination/liveness';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';
@@ -28,7 +29,7 @@ const connectQuery = z.object({
 });
 
 async function nudge(deps: ApiDeps, message: ControlMessage): Promise<void> {
-  await deps.runtime.coordination.publish(controlChannel, JSON.stringify(message));
+  await deps.runtime.coordination.publish(channels.control, JSON.stringify(message));
 }
 
 async function setDesired(deps: ApiDeps, instance: InstanceRow, desired: DesiredState): Promise<void> {
@@ -88,7 +89,10 @@ export function instanceRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, instance, deps }) {
       const { coordination } = deps.runtime;
-      const [holder, workers] = await Promise.all([coordination.leaseHolder(instance.id), coordination.liveWorkers()]);
+      const [holder, workers] = await Promise.all([
+        coordination.leaseHolder(leaseKeys.instance(instance.id)),
+        coordination.liveWorkers(),
+      ]);
       const { status, owner } = liveConnection(instance.status, holder, beatingWorkers(workers));
       ok(res, {
         name: instance.name,
@@ -111,7 +115,7 @@ export function instanceRoutes(define: Define): void {
     query: connectQuery,
     async handler({ res, instance, query, deps }) {
       if (query.phone) {
-        await deps.runtime.coordination.setValue(`pairing-request:${instance.id}`, query.phone, 5 * 60_000);
+        await deps.runtime.coordination.setValue(kvKeys.pairingRequest(instance.id), query.phone, 5 * 60_000);
       }
       await setDesired(deps, instance, 'connected');
       ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
@@ -127,8 +131,8 @@ export function instanceRoutes(define: Define): void {
     async handler({ res, instance, deps }) {
       const { coordination } = deps.runtime;
       const connected = instance.status === 'connected';
-      const qr = connected ? null : await coordination.getValue(`qr:${instance.id}`);
-      const pairing = connected ? null : await coordination.getValue(`pairing:${instance.id}`);
+      const qr = connected ? null : await coordination.getValue(kvKeys.qr(instance.id));
+      const pairing = connected ? null : await coordination.getValue(kvKeys.pairingCode(instance.id));
       ok(res, {
         status: instance.status,
         qrcode: qr,
@@ -182,7 +186,7 @@ export function instanceRoutes(define: Define): void {
       await blobs.deletePrefix(media);
       await instancesRepo.deleteWithData(db, instance.id);
       deps.cachedInstances.forget(instance);
-      for (const key of [`qr:${instance.id}`, `pairing:${instance.id}`, `pairing-request:${instance.id}`]) {
+      for (const key of [kvKeys.qr(instance.id), kvKeys.pairingCode(instance.id), kvKeys.pairingRequest(instance.id)]) {
         await coordination.deleteValue(key);
       }
       // Again for media a worker stored between the two (inbound media is stored before its row).

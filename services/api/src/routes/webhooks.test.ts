@@ -1,4 +1,4 @@
-import { webhooksChannel } from '@turbozap/shared/contracts/control';
+import { channels } from '@turbozap/shared/contracts/kv';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
@@ -17,7 +17,7 @@ describe('webhook configuration', () => {
 
   test('set, get, disable, enable and delete — each change announced to sender-workers', async () => {
     const announced: string[] = [];
-    const unsubscribe = await api.runtime.coordination.subscribe(webhooksChannel, (id) => announced.push(id));
+    const unsubscribe = await api.runtime.coordination.subscribe(channels.webhooks, (id) => announced.push(id));
     const set = await api.request('POST', '/webhook/hooked/set', {
       key,
       body: { url: 'https://93.184.216.34/tz', events: ['message.received', 'message.ack'] },

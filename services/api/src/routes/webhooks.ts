@@ -1,5 +1,5 @@
-import { webhooksChannel } from '@turbozap/shared/contracts/control';
 import { eventDescriptions, eventTypes } from '@turbozap/shared/contracts/events';
+import { channels } from '@turbozap/shared/contracts/kv';
 import * as webhooks from '@turbozap/shared/db/repositories/webhooks';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { validateOutboundUrl } from '@turbozap/shared/net';
@@ -19,9 +19,9 @@ const setBody = z.object({
     .optional(),
 });
 
-/** Tells sender-workers to drop their cached copy; the change is committed either way (see webhooksChannel). */
+/** Tells sender-workers to drop their cached copy; the change is committed either way (see channels.webhooks). */
 async function changed(deps: ApiDeps, instanceId: string): Promise<void> {
-  await deps.runtime.coordination.publish(webhooksChannel, instanceId).catch((error: unknown) => {
+  await deps.runtime.coordination.publish(channels.webhooks, instanceId).catch((error: unknown) => {
     deps.runtime.logger.warn('webhook change not announced; it applies within a second', { error });
   });
 }

@@ -22,12 +22,12 @@ export interface MessageRelayOptions {
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas relay disjoint rows.
  */
 export class MessageRelay {
-  private readonly options: MessageRelayOptions;
-  private readonly loop: PollingLoop;
+  readonly #options: MessageRelayOptions;
+  readonly #loop: PollingLoop;
 
   constructor(options: MessageRelayOptions) {
-    this.options = options;
-    this.loop = new PollingLoop({
+    this.#options = options;
+    this.#loop = new PollingLoop({
       name: 'message relay',
       intervalMs: options.intervalMs,
       logger: options.logger,
@@ -36,18 +36,18 @@ export class MessageRelay {
   }
 
   async start(): Promise<void> {
-    await this.options.broker.assertQueue(queues.send);
-    this.loop.start();
+    await this.#options.broker.assertQueue(queues.send);
+    this.#loop.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.#loop.stop();
   }
 
   /** One batch; returns how many rows were published. */
   async relayOnce(): Promise<number> {
-    const { db, broker, logger, graceMs, batchSize } = this.options;
-    const cutoff = new Date((this.options.now?.() ?? Date.now()) - graceMs);
+    const { db, broker, logger, graceMs, batchSize } = this.#options;
+    const cutoff = new Date((this.#options.now?.() ?? Date.now()) - graceMs);
     const published = await messagesRepo.relayUnpublished(
       db,
       { createdBefore: cutoff, limit: batchSize },

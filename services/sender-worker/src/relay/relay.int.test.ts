@@ -4,6 +4,7 @@ import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { insertTestOutbound } from '@turbozap/shared/testing/database';
+import { receivedData } from '@turbozap/shared/testing/event-data';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
 import { MessageRelay } from './message-relay.ts';
@@ -94,7 +95,7 @@ describePg('relays', () => {
     await h.broker.bindQueue('test.events.all', exchanges.events, '#');
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const event = makeEvent('message.received', instance, { n: i }, `wa-${i}`);
+      const event = makeEvent('message.received', instance, receivedData({ text: `${i}` }), `wa-${i}`);
       ids.push(event.id);
       await eventsOutboxRepo.add(h.runtime.db, event);
     }

@@ -30,12 +30,12 @@ export interface PruneResult {
  * the batches are claimed with `SKIP LOCKED`, so replicas split the work instead of queueing.
  */
 export class Pruner {
-  private readonly options: PrunerOptions;
-  private readonly loop: PollingLoop;
+  readonly #options: PrunerOptions;
+  readonly #loop: PollingLoop;
 
   constructor(options: PrunerOptions) {
-    this.options = options;
-    this.loop = new PollingLoop({
+    this.#options = options;
+    this.#loop = new PollingLoop({
       name: 'retention pruner',
       intervalMs: options.intervalMs,
       logger: options.logger,
@@ -48,19 +48,19 @@ export class Pruner {
 
   /** Whether there is anything to prune at all (both retentions 0: the loop is not started). */
   get enabled(): boolean {
-    return this.options.eventsHours > 0 || this.options.webhookDeliveryDays > 0;
+    return this.#options.eventsHours > 0 || this.#options.webhookDeliveryDays > 0;
   }
 
   start(): void {
-    if (this.enabled) this.loop.start();
+    if (this.enabled) this.#loop.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.#loop.stop();
   }
 
   async pruneOnce(): Promise<PruneResult> {
-    const { db, batchSize, eventsHours, webhookDeliveryDays, metrics, logger } = this.options;
+    const { db, batchSize, eventsHours, webhookDeliveryDays, metrics, logger } = this.#options;
     const events = eventsHours > 0 ? await eventsOutboxRepo.prune(db, eventsHours, batchSize) : 0;
     const deliveries = webhookDeliveryDays > 0 ? await pruneSettledDeliveries(db, webhookDeliveryDays, batchSize) : 0;
     if (events > 0) metrics.retentionPruned.inc({ table: 'events_outbox' }, events);

@@ -1,4 +1,5 @@
 import { type EventEnvelope, makeEvent } from '@turbozap/shared/contracts/events';
+import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -17,15 +18,16 @@ export interface FinalizeDeps {
 
 /** The `message.failed` event for a message that ended `failed` or `expired`. */
 export function failedEvent(
-  instance: { id: string; name: string },
-  row: Pick<MessageRow, 'id' | 'remote_jid' | 'type'>,
+  instance: InstanceRef,
+  row: Pick<MessageRow, 'id' | 'wa_message_id' | 'remote_jid' | 'type'>,
   status: 'failed' | 'expired',
   reason: string,
 ) {
+  const { id, wa_message_id, remote_jid, type } = row;
   return makeEvent(
     'message.failed',
     instance,
-    { message_id: row.id, remote_jid: row.remote_jid, type: row.type, status, reason },
+    { id, message_id: id, wa_message_id, remote_jid, type, status, reason },
     row.id,
   );
 }
@@ -37,7 +39,7 @@ export function failedEvent(
  */
 export async function finalizeMessage(
   deps: FinalizeDeps,
-  row: Pick<MessageRow, 'id' | 'instance_id' | 'remote_jid' | 'type'>,
+  row: Pick<MessageRow, 'id' | 'instance_id' | 'wa_message_id' | 'remote_jid' | 'type'>,
   status: 'failed' | 'expired',
   reason: string,
 ): Promise<boolean> {

@@ -32,10 +32,10 @@ const dataUrl = /^data:([^;,]*)(?:;[^,]*)?;base64,/i;
 
 /** Media of outbound messages: fetched (SSRF guard, size cap) or decoded, checked, stored. */
 export class MediaPreparer {
-  private readonly options: MediaOptions;
+  readonly #options: MediaOptions;
 
   constructor(options: MediaOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
   /**
@@ -50,20 +50,20 @@ export class MediaPreparer {
     if (url === undefined && base64 === undefined) return null;
     if (url !== undefined && base64 !== undefined)
       throw new PermanentError('invalid_content', 'media_url and base64 are mutually exclusive');
-    const fetched = url !== undefined ? await this.download(url) : this.decode(base64 as string);
+    const fetched = url !== undefined ? await this.#download(url) : this.#decode(base64 as string);
     const declared = typeof content.mimetype === 'string' ? content.mimetype : undefined;
     const contentType = resolveContentType(mediaKindOf(row.type, content), fetched.announced, declared, fetched.bytes);
     const key = mediaKey(row);
     try {
-      await this.options.blobs.put(key, fetched.bytes, { contentType });
+      await this.#options.blobs.put(key, fetched.bytes, { contentType });
     } catch (err) {
       throw new RetryableError('media_store_failed', 'storing the media failed', { cause: err });
     }
     return { key, size: fetched.bytes.length, contentType };
   }
 
-  private async download(url: string): Promise<Fetched> {
-    const { agent, maxBytes, timeoutMs, allowPrivate, resolve } = this.options;
+  async #download(url: string): Promise<Fetched> {
+    const { agent, maxBytes, timeoutMs, allowPrivate, resolve } = this.#options;
     try {
       const result = await safeGet(url, { agent, maxBytes, timeoutMs, allowPrivate, ...(resolve ? { resolve } : {}) });
       return { bytes: result.body, announced: result.contentType };
@@ -72,14 +72,14 @@ export class MediaPreparer {
     }
   }
 
-  private decode(text: string): Fetched {
+  #decode(text: string): Fetched {
     const match = dataUrl.exec(text);
     const payload = (match ? text.slice(match[0].length) : text).replace(/\s+/g, '');
     // Refuse before decoding: the decoded size is known from the length.
     const decodedSize =
       Math.floor((payload.length * 3) / 4) - (payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0);
-    if (decodedSize > this.options.maxBytes)
-      throw new PermanentError('media_too_large', `media exceeds ${this.options.maxBytes} bytes`);
+    if (decodedSize > this.#options.maxBytes)
+      throw new PermanentError('media_too_large', `media exceeds ${this.#options.maxBytes} bytes`);
     if (payload.length === 0 || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
       throw new PermanentError('invalid_content', 'base64 is not valid base64');
     return { bytes: Buffer.from(payload, 'base64'), announced: match?.[1]?.toLowerCase() ?? '' };

@@ -6,31 +6,29 @@ import { makeJob, outboxQueueOptions, queues } from '@turbozap/shared/contracts/
  * instance's outbox queue (single active consumer: only the lease holder consumes it).
  */
 export class OutboxPublisher {
-  private readonly broker: Broker;
-  private readonly declared = new Set<string>();
+  readonly #broker: Broker;
+  readonly #declared = new Set<string>();
 
   constructor(broker: Broker) {
-    this.broker = broker;
+    this.#broker = broker;
   }
 
-  async publish(message: { id: string; instance_id: string; remote_jid: string; seq: number | string }): Promise<void> {
+  async publish(message: { id: string; instance_id: string; remote_jid: string }): Promise<void> {
     const queue = queues.outbox(message.instance_id);
-    if (!this.declared.has(queue)) {
-      await this.broker.assertQueue(queue, outboxQueueOptions);
-      this.declared.add(queue);
+    if (!this.#declared.has(queue)) {
+      await this.#broker.assertQueue(queue, outboxQueueOptions);
+      this.#declared.add(queue);
     }
     const job = makeJob('message.outbox', {
       messageId: message.id,
       instanceId: message.instance_id,
       chat: message.remote_jid,
-      // bigint columns come back from pg as strings.
-      seq: Number(message.seq),
     });
     try {
-      await this.broker.send(queue, job, { messageId: message.id });
+      await this.#broker.send(queue, job, { messageId: message.id });
     } catch (err) {
       // The queue may have been deleted (instance removed, purge): declare it again next time.
-      this.declared.delete(queue);
+      this.#declared.delete(queue);
       throw err;
     }
   }

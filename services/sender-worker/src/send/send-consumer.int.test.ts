@@ -192,7 +192,7 @@ describePg('send consumer', () => {
     );
     await eventually(async () => jobs.length === 1);
     await sub.cancel();
-    expect(jobs).toEqual([{ messageId: row.id, instanceId: instance.id, chat: row.remote_jid, seq: Number(row.seq) }]);
+    expect(jobs).toEqual([{ messageId: row.id, instanceId: instance.id, chat: row.remote_jid }]);
     const stored = await messagesRepo.get(h.runtime.db, row.id);
     // Nothing to prepare for a text: straight to ready.
     expect(stored?.history.map((s) => s.status)).toEqual(['queued', 'ready']);

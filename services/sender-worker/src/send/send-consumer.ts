@@ -5,8 +5,8 @@ import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
 import type { Logger } from '@turbozap/shared/logging/logger';
+import { type BackoffPolicy, jitteredDelay } from '@turbozap/shared/util/backoff';
 import PQueue from 'p-queue';
-import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
 import { RetryableError } from './errors.ts';
 import { type FinalizeDeps, finalizeMessage } from './finalize.ts';
 import type { MediaPreparer } from './media.ts';
@@ -36,8 +36,8 @@ type Stage = 'prepare' | 'hand-off';
 /**
  * Jobs the broker hands over per job worked on. A job's work is two round trips (the row, then
  * the hand-off's publish confirm); with nothing fetched ahead, every job that ends costs a third
- * one (ack, then the broker's next delivery) before its slot works again. Measured with 10
- * instances: 160–175 msg/s end to end with none ahead, 247–259 with 3 ahead per slot.
+ * one (ack, then the broker's next delivery) before its slot works again, and that alone caps
+ * the end-to-end rate (docs/PERFORMANCE.md, "The sender-worker fetches ahead").
  */
 const FETCH_AHEAD = 4;
 
@@ -53,25 +53,25 @@ function assertRecipient(row: MessageRow): void {
  * `preparing` and re-sends the outbox job of a row left `ready`.
  */
 export class SendConsumer {
-  private readonly options: SendConsumerOptions;
-  private consumer: Consumer | null = null;
+  readonly #options: SendConsumerOptions;
+  #consumer: Consumer | null = null;
 
   constructor(options: SendConsumerOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
   async start(): Promise<void> {
-    await this.options.broker.assertQueue(queues.send);
+    await this.#options.broker.assertQueue(queues.send);
     // Jobs fetched ahead wait here for a slot, unacknowledged: a crash hands them all back.
-    const slots = new PQueue({ concurrency: this.options.workerCount });
-    this.consumer = await this.options.broker.consume(queues.send, (d) => slots.add(() => this.handle(d)), {
-      prefetch: this.options.workerCount * FETCH_AHEAD,
+    const slots = new PQueue({ concurrency: this.#options.workerCount });
+    this.#consumer = await this.#options.broker.consume(queues.send, (d) => slots.add(() => this.handle(d)), {
+      prefetch: this.#options.workerCount * FETCH_AHEAD,
     });
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.cancel();
-    this.consumer = null;
+    await this.#consumer?.cancel();
+    this.#consumer = null;
   }
 
   async handle(delivery: Delivery): Promise<HandlerResult> {
@@ -85,59 +85,54 @@ export class SendConsumer {
     let stage: Stage = 'prepare';
     let row: MessageRow | undefined;
     try {
-      row = await this.claim(messageId, resume);
+      row = await this.#claim(messageId, resume);
       if (!row) return ack;
       if (row.status === 'ready') {
         stage = 'hand-off';
         assertRecipient(row);
-        await this.options.outbox.publish(row);
+        await this.#options.outbox.publish(row);
         return ack;
       }
-      const ready = await this.prepare(row);
+      const ready = await this.#prepare(row);
       if (!ready) return ack;
       stage = 'hand-off';
-      await this.options.outbox.publish(ready);
+      await this.#options.outbox.publish(ready);
       return ack;
     } catch (err) {
-      return this.failed(err, row, stage, delivery);
+      return this.#failed(err, row, stage, delivery);
     }
   }
 
   /** The row to work on, or undefined when another delivery owns it or it has moved on. */
-  private async claim(messageId: string, resume: boolean): Promise<MessageRow | undefined> {
-    const claimed = await messagesRepo.claimQueued(this.options.db, messageId);
+  async #claim(messageId: string, resume: boolean): Promise<MessageRow | undefined> {
+    const claimed = await messagesRepo.claimQueued(this.#options.db, messageId);
     if (claimed || !resume) return claimed;
-    const row = await messagesRepo.get(this.options.db, messageId);
+    const row = await messagesRepo.get(this.#options.db, messageId);
     return row?.status === 'preparing' || row?.status === 'ready' ? row : undefined;
   }
 
   /** Media and checks, then `ready`. Undefined when the row ended otherwise meanwhile. */
-  private async prepare(row: MessageRow): Promise<MessageRow | undefined> {
-    const now = this.options.now?.() ?? Date.now();
+  async #prepare(row: MessageRow): Promise<MessageRow | undefined> {
+    const now = this.#options.now?.() ?? Date.now();
     if (row.expires_at && row.expires_at.getTime() <= now) {
-      await finalizeMessage(this.options, row, 'expired', 'expired');
+      await finalizeMessage(this.#options, row, 'expired', 'expired');
       return undefined;
     }
     assertRecipient(row);
     // The stored media replaces the base64 in the row: nothing reads the row's copy again.
-    const media = await this.options.media.prepare(row);
-    return messagesRepo.transition(this.options.db, row.id, 'ready', media ? { media } : {});
+    const media = await this.#options.media.prepare(row);
+    return messagesRepo.transition(this.#options.db, row.id, 'ready', media ? { media } : {});
   }
 
-  private async failed(
-    err: unknown,
-    row: MessageRow | undefined,
-    stage: Stage,
-    delivery: Delivery,
-  ): Promise<HandlerResult> {
-    const { logger, maxAttempts, backoff } = this.options;
+  async #failed(err: unknown, row: MessageRow | undefined, stage: Stage, delivery: Delivery): Promise<HandlerResult> {
+    const { logger, maxAttempts, backoff } = this.#options;
     const attempt = delivery.attempts + 1;
     const log = { messageId: row?.id, instanceId: row?.instance_id, stage, attempt, err };
-    const delay = backoffDelay(backoff, attempt, this.options.random);
+    const delay = jitteredDelay(backoff, attempt - 1, this.#options.random);
     try {
       if (row && err instanceof PermanentError) {
         logger.info('message failed permanently', { ...log, reason: err.reason });
-        await finalizeMessage(this.options, row, 'failed', err.reason);
+        await finalizeMessage(this.#options, row, 'failed', err.reason);
         return ack;
       }
       if (attempt < maxAttempts) {
@@ -148,7 +143,7 @@ export class SendConsumer {
       if (row && stage === 'prepare') {
         const reason = err instanceof RetryableError ? err.reason : 'prepare_failed';
         logger.warn('send job out of retries', { ...log, reason });
-        await finalizeMessage(this.options, row, 'failed', reason);
+        await finalizeMessage(this.#options, row, 'failed', reason);
       }
       return ack;
     } catch (finalizeErr) {

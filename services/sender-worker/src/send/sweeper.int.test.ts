@@ -175,7 +175,9 @@ describePg('sweeper', () => {
           'message.failed',
           row.id,
           {
+            id: row.id,
             message_id: row.id,
+            wa_message_id: `3EB0${row.id.slice(0, 8)}`,
             remote_jid: row.remote_jid,
             type: 'text',
             status: 'failed',

@@ -93,12 +93,12 @@ export interface SweepResult {
  * A duplicate job is harmless: every consumer step is a compare-and-set.
  */
 export class Sweeper {
-  private readonly options: SweeperOptions;
-  private readonly loop: PollingLoop;
+  readonly #options: SweeperOptions;
+  readonly #loop: PollingLoop;
 
   constructor(options: SweeperOptions) {
-    this.options = options;
-    this.loop = new PollingLoop({
+    this.#options = options;
+    this.#loop = new PollingLoop({
       name: 'sweeper',
       intervalMs: options.intervalMs,
       logger: options.logger,
@@ -107,55 +107,55 @@ export class Sweeper {
   }
 
   start(): void {
-    this.loop.start();
+    this.#loop.start();
   }
 
   stop(): Promise<void> {
-    return this.loop.stop();
+    return this.#loop.stop();
   }
 
   async sweepOnce(): Promise<SweepResult> {
-    const now = new Date(this.options.now?.() ?? Date.now());
-    const { db, batchSize, staleMs } = this.options;
+    const now = new Date(this.#options.now?.() ?? Date.now());
+    const { db, batchSize, staleMs } = this.#options;
     const staleBefore = new Date(now.getTime() - staleMs);
     const result: SweepResult = {
-      expired: this.ended(await expireDue(db, now, batchSize), 'expired'),
-      deliveryUnknown: this.ended(await failUndelivered(db, now, staleBefore, batchSize), 'delivery_unknown'),
+      expired: this.#ended(await expireDue(db, now, batchSize), 'expired'),
+      deliveryUnknown: this.#ended(await failUndelivered(db, now, staleBefore, batchSize), 'delivery_unknown'),
       queued: 0,
       preparing: 0,
       ready: 0,
       sending: 0,
     };
     for (const status of ['queued', 'preparing', 'ready', 'sending'] as const) {
-      const rows = await this.claim(status, now);
-      result[status] = await this.redrive(status, rows);
+      const rows = await this.#claim(status, now);
+      result[status] = await this.#redrive(status, rows);
     }
-    if (Object.values(result).some((n) => n > 0)) this.options.logger.info('sweeper pass', { ...result });
+    if (Object.values(result).some((n) => n > 0)) this.#options.logger.info('sweeper pass', { ...result });
     return result;
   }
 
   /** Counts and publishes what `expireDue` / `failUndelivered` ended. */
-  private ended(rows: EndedRow[], reason: 'expired' | 'delivery_unknown'): number {
-    for (const row of rows) this.options.metrics.messagesFailed.inc({ wa_instance: row.name, reason });
-    if (rows.length > 0) this.options.onEvents?.(rows.map((r) => r.event));
+  #ended(rows: EndedRow[], reason: 'expired' | 'delivery_unknown'): number {
+    for (const row of rows) this.#options.metrics.messagesFailed.inc({ wa_instance: row.name, reason });
+    if (rows.length > 0) this.#options.onEvents?.(rows.map((r) => r.event));
     return rows.length;
   }
 
-  private async claim(status: RedriveStatus, now: Date): Promise<StaleRow[]> {
-    const { db, batchSize, staleMs } = this.options;
+  async #claim(status: RedriveStatus, now: Date): Promise<StaleRow[]> {
+    const { db, batchSize, staleMs } = this.#options;
     const staleBefore = new Date(now.getTime() - staleMs);
     let instanceIds = await messageSweepsRepo.instancesWithStale(db, status, staleBefore, now);
     // Rows still waiting in a queue look stale under a backlog: re-drive only from an empty queue.
-    if (status === 'queued' && instanceIds.length > 0 && (await this.depth(queues.send)) > 0) instanceIds = [];
+    if (status === 'queued' && instanceIds.length > 0 && (await this.#depth(queues.send)) > 0) instanceIds = [];
     if (status === 'ready' || status === 'sending') {
-      const empty = await Promise.all(instanceIds.map(async (id) => (await this.depth(queues.outbox(id))) === 0));
+      const empty = await Promise.all(instanceIds.map(async (id) => (await this.#depth(queues.outbox(id))) === 0));
       instanceIds = instanceIds.filter((_, i) => empty[i]);
     }
     return messageSweepsRepo.claimStale(db, { status, instanceIds, staleBefore, now, limit: batchSize });
   }
 
-  private async redrive(status: RedriveStatus, rows: StaleRow[]): Promise<number> {
-    const { broker, outbox, logger } = this.options;
+  async #redrive(status: RedriveStatus, rows: StaleRow[]): Promise<number> {
+    const { broker, outbox, logger } = this.#options;
     const results = await Promise.allSettled(
       rows.map((row) =>
         status === 'ready' || status === 'sending'
@@ -173,9 +173,9 @@ export class Sweeper {
   }
 
   /** Ready messages in a queue; a queue that does not exist holds none. */
-  private async depth(queue: string): Promise<number> {
+  async #depth(queue: string): Promise<number> {
     try {
-      return await this.options.broker.depth(queue);
+      return await this.#options.broker.depth(queue);
     } catch (err) {
       if ((err as { code?: string }).code === 'BROKER_NOT_FOUND') return 0;
       throw err;

@@ -16,13 +16,13 @@ export type Responder = (
 /** A local HTTP server on 127.0.0.1 that records every request and answers as told. */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
-  private readonly server: Server;
-  private respond: Responder;
+  readonly #server: Server;
+  #respond: Responder;
   url = '';
 
   constructor(respond: Responder = () => ({ status: 200 })) {
-    this.respond = respond;
-    this.server = createServer((req, res) => {
+    this.#respond = respond;
+    this.#server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -33,7 +33,7 @@ export class Receiver {
           body: Buffer.concat(chunks),
         };
         this.requests.push(received);
-        const answer = this.respond(received, this.requests.length - 1);
+        const answer = this.#respond(received, this.requests.length - 1);
         if (answer === 'hang') return;
         res.writeHead(answer.status, answer.headers);
         res.end(answer.body);
@@ -43,17 +43,17 @@ export class Receiver {
 
   static async start(respond?: Responder): Promise<Receiver> {
     const receiver = new Receiver(respond);
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => receiver.#server.listen(0, '127.0.0.1', resolve));
+    receiver.url = `http://127.0.0.1:${(receiver.#server.address() as AddressInfo).port}`;
     return receiver;
   }
 
   answer(respond: Responder): void {
-    this.respond = respond;
+    this.#respond = respond;
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 }

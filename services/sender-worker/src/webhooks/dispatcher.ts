@@ -57,42 +57,42 @@ interface Claim {
  * left for a whole attempt), so it costs the delivery no retry.
  */
 export class WebhookDispatcher {
-  private readonly options: DispatcherOptions;
-  private readonly loop: PollingLoop;
+  readonly #options: DispatcherOptions;
+  readonly #loop: PollingLoop;
   /** Claimed, not started yet. */
-  private readonly queue: Claim[] = [];
+  readonly #queue: Claim[] = [];
   /** Attempts started and not yet recorded (the request may be over), and claims being given back. */
-  private readonly inflight = new Set<Promise<void>>();
-  private posting = 0;
-  private stopping = false;
-  private readonly results: GroupCommit<FinishedAttempt, boolean>;
-  private wake: PromiseWithResolvers<void> | null = null;
+  readonly #inflight = new Set<Promise<void>>();
+  #posting = 0;
+  #stopping = false;
+  readonly #results: GroupCommit<FinishedAttempt, boolean>;
+  #wake: PromiseWithResolvers<void> | null = null;
 
   constructor(options: DispatcherOptions) {
-    this.options = options;
-    this.results = new GroupCommit(
+    this.#options = options;
+    this.#results = new GroupCommit(
       async (batch) => {
         const settled = await finishAttempts(options.db, batch);
         return batch.map((f) => settled.has(f.claim.id));
       },
       { maxBatch: Math.max(1, options.concurrency * 2), single: (f) => finishAttempt(options.db, f.claim, f.outcome) },
     );
-    this.loop = new PollingLoop({
+    this.#loop = new PollingLoop({
       name: 'webhook dispatcher',
       intervalMs: options.pollIntervalMs,
       logger: options.logger,
-      tick: () => this.tick(),
+      tick: () => this.#tick(),
     });
   }
 
   start(): void {
-    this.stopping = false;
-    this.loop.start();
+    this.#stopping = false;
+    this.#loop.start();
   }
 
   /** New deliveries exist: claim soon. */
   poke(): void {
-    this.loop.poke();
+    this.#loop.poke();
   }
 
   /**
@@ -100,50 +100,50 @@ export class WebhookDispatcher {
    * (each bounded by the timeout) to be recorded.
    */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.notify();
-    await this.loop.stop();
-    await this.release(this.queue.splice(0));
-    await Promise.allSettled([...this.inflight]);
-    await this.results.idle();
+    this.#stopping = true;
+    this.#notify();
+    await this.#loop.stop();
+    await this.#release(this.#queue.splice(0));
+    await Promise.allSettled([...this.#inflight]);
+    await this.#results.idle();
   }
 
   /** Claims what is due (up to the concurrency), attempts it and waits until all is recorded. For tests and tools. */
   async dispatchOnce(): Promise<number> {
-    const claimed = await this.claim(this.options.concurrency);
-    await Promise.all(claimed.map((claim) => this.attempt(claim, () => {})));
+    const claimed = await this.#claim(this.#options.concurrency);
+    await Promise.all(claimed.map((claim) => this.#attempt(claim, () => {})));
     return claimed.length;
   }
 
-  private async tick(): Promise<boolean> {
-    const { concurrency } = this.options;
+  async #tick(): Promise<boolean> {
+    const { concurrency } = this.#options;
     // Claim when the queue is down to one slot-full, up to two: the next batch is claimed while
     // this one is posted. Stop claiming while results wait to be recorded (the database is slow).
-    while (!this.stopping && (this.queue.length >= concurrency || this.inflight.size >= concurrency * 4))
-      await this.changed();
-    if (this.stopping) return false;
-    const limit = concurrency * 2 - this.queue.length;
-    const claimed = await this.claim(limit);
-    this.queue.push(...claimed);
-    this.pump();
+    while (!this.#stopping && (this.#queue.length >= concurrency || this.#inflight.size >= concurrency * 4))
+      await this.#changed();
+    if (this.#stopping) return false;
+    const limit = concurrency * 2 - this.#queue.length;
+    const claimed = await this.#claim(limit);
+    this.#queue.push(...claimed);
+    this.#pump();
     return claimed.length === limit;
   }
 
-  private async claim(limit: number): Promise<Claim[]> {
-    const { db, lockMs } = this.options;
-    const asked = this.now();
+  async #claim(limit: number): Promise<Claim[]> {
+    const { db, lockMs } = this.#options;
+    const asked = this.#now();
     const claimed = await claimDueDeliveries(db, { limit, lockMs });
     return claimed.map((delivery) => ({ delivery, leaseEnds: asked + lockMs }));
   }
 
   /** Starts queued attempts while request slots are free. */
-  private pump(): void {
+  #pump(): void {
     const stale: Claim[] = [];
-    while (!this.stopping && this.posting < this.options.concurrency && this.queue.length > 0) {
-      const claim = this.queue.shift() as Claim;
+    while (!this.#stopping && this.#posting < this.#options.concurrency && this.#queue.length > 0) {
+      const claim = this.#queue.shift() as Claim;
       // The lease must outlast the attempt, queued time included: one starts only while half of
       // its lease is left (the lease is twice the timeout plus a margin, so half covers an attempt).
-      if (claim.leaseEnds - this.now() < this.options.lockMs / 2) {
+      if (claim.leaseEnds - this.#now() < this.#options.lockMs / 2) {
         stale.push(claim);
         continue;
       }
@@ -151,44 +151,44 @@ export class WebhookDispatcher {
       const free = () => {
         if (posted) return;
         posted = true;
-        this.posting--;
-        this.pump();
-        this.notify();
+        this.#posting--;
+        this.#pump();
+        this.#notify();
       };
-      this.posting++;
-      const work = this.attempt(claim, free).finally(() => {
+      this.#posting++;
+      const work = this.#attempt(claim, free).finally(() => {
         free();
-        this.inflight.delete(work);
-        this.notify();
+        this.#inflight.delete(work);
+        this.#notify();
       });
-      this.inflight.add(work);
+      this.#inflight.add(work);
     }
     if (stale.length > 0) {
-      const releasing = this.release(stale).finally(() => this.inflight.delete(releasing));
-      this.inflight.add(releasing);
+      const releasing = this.#release(stale).finally(() => this.#inflight.delete(releasing));
+      this.#inflight.add(releasing);
     }
   }
 
-  private async release(claims: Claim[]): Promise<void> {
+  async #release(claims: Claim[]): Promise<void> {
     if (claims.length === 0) return;
     try {
       await releaseClaims(
-        this.options.db,
+        this.#options.db,
         claims.map((c) => c.delivery),
       );
     } catch (err) {
       // Their leases expire instead; each then costs one retry.
-      this.options.logger.warn('could not give back unstarted webhook claims', { count: claims.length, err });
+      this.#options.logger.warn('could not give back unstarted webhook claims', { count: claims.length, err });
     }
   }
 
   /** One attempt: `posted` is called once the request is over, the promise resolves once it is recorded. */
-  private async attempt({ delivery: claim }: Claim, posted: () => void): Promise<void> {
-    const { logger, metrics, retry } = this.options;
+  async #attempt({ delivery: claim }: Claim, posted: () => void): Promise<void> {
+    const { logger, metrics, retry } = this.#options;
     try {
       if (!claim.enabled) {
         posted();
-        await this.record(claim, {
+        await this.#record(claim, {
           status: 'failed',
           statusCode: null,
           error: 'webhook disabled',
@@ -197,10 +197,10 @@ export class WebhookDispatcher {
         });
         return;
       }
-      const result = await postDelivery(claim, { ...this.options, nowMs: this.now() });
+      const result = await postDelivery(claim, { ...this.#options, nowMs: this.#now() });
       posted();
-      const decision = decide(result, claim.attempts, retry, this.options.random);
-      const settled = await this.record(claim, {
+      const decision = decide(result, claim.attempts, retry, this.#options.random);
+      const settled = await this.#record(claim, {
         status: decision.status,
         ...(decision.retryInMs !== undefined ? { retryInMs: decision.retryInMs } : {}),
         statusCode: result.statusCode,
@@ -230,23 +230,23 @@ export class WebhookDispatcher {
     }
   }
 
-  private record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
-    return this.results.submit({ claim, outcome });
+  #record(claim: ClaimedDelivery, outcome: AttemptOutcome): Promise<boolean> {
+    return this.#results.submit({ claim, outcome });
   }
 
-  private now(): number {
-    return (this.options.now ?? Date.now)();
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
   }
 
   /** Resolves at the next change of the queue or of the attempts in flight. */
-  private changed(): Promise<void> {
-    this.wake ??= Promise.withResolvers<void>();
-    return this.wake.promise;
+  #changed(): Promise<void> {
+    this.#wake ??= Promise.withResolvers<void>();
+    return this.#wake.promise;
   }
 
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = null;
     wake?.resolve();
   }
 }

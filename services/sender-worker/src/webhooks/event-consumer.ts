@@ -9,9 +9,9 @@ import {
 import { getWebhook } from '@turbozap/shared/db/repositories/webhooks';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Runtime } from '@turbozap/shared/runtime';
+import { type BackoffPolicy, jitteredDelay } from '@turbozap/shared/util/backoff';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import { z } from 'zod';
-import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
 
 /** Only what routing needs: unknown event types and extra fields pass through to receivers. */
 const routable = z.looseObject({
@@ -49,15 +49,15 @@ export const matchesWebhook = (webhook: { enabled: boolean; events: string[] }, 
  * together are written in one statement; each event is acknowledged once its row is committed.
  */
 export class WebhookEventConsumer {
-  private readonly options: WebhookEventConsumerOptions;
-  private consumer: Consumer | null = null;
+  readonly #options: WebhookEventConsumerOptions;
+  #consumer: Consumer | null = null;
   /** Per instance: its webhook (or none) as read at `at`. A change applies within the TTL. */
-  private readonly configs = new Map<string, { webhook: Promise<WebhookConfig>; at: number }>();
-  private readonly rows: GroupCommit<NewDelivery, boolean>;
+  readonly #configs = new Map<string, { webhook: Promise<WebhookConfig>; at: number }>();
+  readonly #rows: GroupCommit<NewDelivery, boolean>;
 
   constructor(options: WebhookEventConsumerOptions) {
-    this.options = options;
-    this.rows = new GroupCommit(
+    this.#options = options;
+    this.#rows = new GroupCommit(
       async (batch) => {
         const created = new Set(
           (await insertDeliveries(options.db, batch)).map((r) => `${r.event_id}\0${r.webhook_id}`),
@@ -72,16 +72,16 @@ export class WebhookEventConsumer {
   }
 
   async start(): Promise<void> {
-    const { broker } = this.options;
+    const { broker } = this.#options;
     await broker.assertTopicExchange(exchanges.events);
     await broker.assertQueue(queues.webhooks);
     await broker.bindQueue(queues.webhooks, exchanges.events, '#');
-    this.consumer = await broker.consume(queues.webhooks, (d) => this.handle(d), { prefetch: this.options.prefetch });
+    this.#consumer = await broker.consume(queues.webhooks, (d) => this.handle(d), { prefetch: this.#options.prefetch });
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.cancel();
-    this.consumer = null;
+    await this.#consumer?.cancel();
+    this.#consumer = null;
   }
 
   async handle(delivery: Delivery): Promise<HandlerResult> {
@@ -92,20 +92,20 @@ export class WebhookEventConsumer {
       return dead('malformed event envelope');
     }
     try {
-      const webhook = await this.webhookOf(envelope.instance.id);
+      const webhook = await this.#webhookOf(envelope.instance.id);
       if (!webhook || !matchesWebhook(webhook, envelope.event)) return ack;
-      const created = await this.rows.submit({
+      const created = await this.#rows.submit({
         eventId: envelope.id,
         webhookId: webhook.id,
         instanceId: envelope.instance.id,
         event: envelope.event,
         payload: envelope,
       });
-      if (created) this.options.onDelivery();
+      if (created) this.#options.onDelivery();
       return ack;
     } catch (err) {
-      const delayMs = backoffDelay(this.options.backoff, delivery.attempts + 1);
-      this.options.logger.warn('recording a webhook delivery failed, will retry', {
+      const delayMs = jitteredDelay(this.#options.backoff, delivery.attempts);
+      this.#options.logger.warn('recording a webhook delivery failed, will retry', {
         eventId: envelope.id,
         err,
         delayMs,
@@ -114,31 +114,31 @@ export class WebhookEventConsumer {
     }
   }
 
-  /** An instance's webhook changed (webhooksChannel): the next event reads it afresh. */
+  /** An instance's webhook changed (channels.webhooks): the next event reads it afresh. */
   forget(instanceId: string): void {
-    this.configs.delete(instanceId);
+    this.#configs.delete(instanceId);
   }
 
   /**
    * The cached read is shared: a burst of events of one instance reads its webhook once, and
    * "no webhook" is cached too — a change is announced (forget) and otherwise applies within the
-   * TTL. Without that, an instance with no webhook cost a query per event: under load the
-   * sender-worker spent more on those than on the sends.
+   * TTL. Without that, an instance with no webhook would cost a query per event: under load,
+   * more than the sends themselves (docs/PERFORMANCE.md).
    */
-  private webhookOf(instanceId: string): Promise<WebhookConfig> {
-    const now = this.options.now?.() ?? Date.now();
-    const ttl = this.options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS;
-    const cached = this.configs.get(instanceId);
+  #webhookOf(instanceId: string): Promise<WebhookConfig> {
+    const now = this.#options.now?.() ?? Date.now();
+    const ttl = this.#options.configTtlMs ?? DEFAULT_CONFIG_TTL_MS;
+    const cached = this.#configs.get(instanceId);
     if (cached && now - cached.at < ttl) return cached.webhook;
-    if (this.configs.size >= 10_000) {
-      for (const [id, entry] of this.configs) if (now - entry.at >= ttl) this.configs.delete(id);
+    if (this.#configs.size >= 10_000) {
+      for (const [id, entry] of this.#configs) if (now - entry.at >= ttl) this.#configs.delete(id);
     }
-    const webhook = getWebhook(this.options.db, instanceId);
+    const webhook = getWebhook(this.#options.db, instanceId);
     const entry = { webhook, at: now };
-    this.configs.set(instanceId, entry);
+    this.#configs.set(instanceId, entry);
     // A failed read is not kept.
     webhook.catch(() => {
-      if (this.configs.get(instanceId) === entry) this.configs.delete(instanceId);
+      if (this.#configs.get(instanceId) === entry) this.#configs.delete(instanceId);
     });
     return webhook;
   }

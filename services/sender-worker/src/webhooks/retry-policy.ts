@@ -1,5 +1,5 @@
 import type { DeliveryStatus } from '@turbozap/shared/db/schema';
-import { type BackoffPolicy, backoffDelay } from '../backoff.ts';
+import { type BackoffPolicy, jitteredDelay } from '@turbozap/shared/util/backoff';
 
 /** What one attempt produced: an HTTP status, or an error before any status. */
 export interface AttemptResult {
@@ -34,7 +34,7 @@ export function decide(result: AttemptResult, attempt: number, policy: RetryPoli
   if (code !== null && code >= 200 && code < 300) return { status: 'delivered', outcome: 'delivered' };
   if (result.permanent || !retryable(code) || attempt > policy.retryCount)
     return { status: 'failed', outcome: 'failed' };
-  const backoff = backoffDelay(policy.backoff, attempt, random);
+  const backoff = jitteredDelay(policy.backoff, attempt - 1, random);
   const retryInMs = Math.min(policy.backoff.maxMs, Math.max(backoff, result.retryAfterMs ?? 0));
   return { status: 'pending', retryInMs, outcome: 'retry' };
 }

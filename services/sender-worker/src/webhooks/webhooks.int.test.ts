@@ -10,7 +10,9 @@ import {
   setWebhook,
 } from '@turbozap/shared/db/repositories/webhooks';
 import { createSafeAgent } from '@turbozap/shared/net';
+import { connectedData, receivedData, sentData } from '@turbozap/shared/testing/event-data';
 import { describeWith } from '@turbozap/shared/testing/services';
+import { sql } from 'kysely';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
 import { Receiver, type Responder } from '../testing/receiver.ts';
 import { verifySignature } from '../testing/verify-signature.ts';
@@ -86,8 +88,9 @@ describePg('webhooks', () => {
       enabled: true,
       headers: webhook.headers,
     });
-    const emit = async (event: EventEnvelope['event'] = 'message.sent') => {
-      const envelope = makeEvent(event, instance, { message_id: `m-${++seq}` }, seq);
+    const emit = async (event: 'message.sent' | 'message.received' = 'message.sent') => {
+      const data = event === 'message.sent' ? sentData(`m-${++seq}`) : receivedData({ text: `m-${++seq}` });
+      const envelope = makeEvent(event, instance, data, seq);
       expect((await consumer().handle(asDelivery(envelope))).kind).toBe('ack');
       return envelope;
     };
@@ -206,7 +209,7 @@ describePg('webhooks', () => {
     await emit('message.sent');
     expect(await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).toHaveLength(1);
     const other = await h.newInstance();
-    const orphan = makeEvent('message.sent', other, {}, 'x');
+    const orphan = makeEvent('message.sent', other, sentData(), 'x');
     expect((await consumer().handle(asDelivery(orphan))).kind).toBe('ack');
     expect((await consumer().handle({ ...asDelivery(orphan), body: Buffer.from('nope') })).kind).toBe('dead');
   });
@@ -215,13 +218,13 @@ describePg('webhooks', () => {
     const instance = await h.newInstance();
     const r = await receiver();
     const c = consumer();
-    const event = (n: number) => asDelivery(makeEvent('message.sent', instance, { n }, `cached-${n}`));
+    const event = (n: number) => asDelivery(makeEvent('message.sent', instance, sentData(), `cached-${n}`));
     expect((await c.handle(event(1))).kind).toBe('ack');
     await setWebhook(h.runtime.db, instance.id, { url: `${r.url}/hook`, events: [], enabled: true });
     // Within the TTL the cached "none" still holds…
     await c.handle(event(2));
     expect(await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).toHaveLength(0);
-    // …until the API's announcement (webhooksChannel) makes the next event read it afresh.
+    // …until the API's announcement (channels.webhooks) makes the next event read it afresh.
     c.forget(instance.id);
     await c.handle(event(3));
     expect(await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).toHaveLength(1);
@@ -286,7 +289,7 @@ describePg('webhooks', () => {
     const c = consumer();
     await c.start();
     try {
-      const event = makeEvent('connection.update', instance, { status: 'connected' }, 'c1');
+      const event = makeEvent('connection.update', instance, connectedData, 'c1');
       await h.broker.publish('turbozap.events', `connection.update.${instance.id}`, Buffer.from(JSON.stringify(event)));
       await eventually(
         async () => (await listDeliveries(h.runtime.db, instance.id, { limit: 10 })).length === 1,
@@ -302,10 +305,14 @@ describePg('webhooks', () => {
   test('events consumed together are written together; one the database refuses is retried alone', async () => {
     const { instance } = await setup();
     const c = consumer();
-    const good = (n: number) => makeEvent('message.sent', instance, { n }, 'batch', n);
-    // jsonb refuses a NUL character: that row cannot be stored, the others must be.
-    const poison = makeEvent('message.sent', instance, { text: 'nul \u0000 here' }, 'batch', 'poison');
-    const results = await Promise.all([good(1), poison, good(2), good(3)].map((e) => c.handle(asDelivery(e))));
+    const good = (n: number) => makeEvent('message.sent', instance, sentData(), 'batch', n);
+    // A row the database refuses (a constraint of this test's): it cannot be stored, the others must be.
+    const poison = makeEvent('message.sent', instance, { ...sentData(), wa_message_id: 'poison' }, 'batch', 'poison');
+    await sql`ALTER TABLE webhook_deliveries ADD CONSTRAINT refuse_poison
+      CHECK (payload->'data'->>'wa_message_id' IS DISTINCT FROM 'poison')`.execute(h.runtime.db);
+    const results = await Promise.all([good(1), poison, good(2), good(3)].map((e) => c.handle(asDelivery(e)))).finally(
+      () => sql`ALTER TABLE webhook_deliveries DROP CONSTRAINT refuse_poison`.execute(h.runtime.db),
+    );
     expect(results.map((r) => r.kind)).toEqual(['ack', 'retry', 'ack', 'ack']);
     const rows = await listDeliveries(h.runtime.db, instance.id, { limit: 10 });
     expect(rows.map((r) => r.event_id).sort()).toEqual([good(1).id, good(2).id, good(3).id].sort());

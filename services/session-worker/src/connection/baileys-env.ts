@@ -1,5 +1,6 @@
 import type { Config } from '@turbozap/shared/config/config';
 import type { Logger } from '@turbozap/shared/logging/logger';
+import { withDeadline } from '@turbozap/shared/util/timeout';
 import {
   DEF_MEDIA_HOST,
   DEFAULT_CONNECTION_CONFIG,
@@ -38,19 +39,6 @@ export function decodeRootKey(value: string | number[]): Buffer {
   return key;
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * WHATSAPP_WEB_VERSION when set; against the simulator the pinned default; otherwise the latest
  * published version if it answers within 2 s, else the pinned default (offline installs must
@@ -78,10 +66,7 @@ export async function resolveBaileysEnvironment(
     return { version: session.webVersion ?? pinned, waWebSocketUrl: info.wsUrl, mediaRoute };
   }
   if (session.webVersion) return { version: session.webVersion, waWebSocketUrl: undefined };
-  const latest = await withTimeout(
-    fetchLatestBaileysVersion().catch(() => undefined),
-    VERSION_FETCH_TIMEOUT_MS,
-  );
+  const latest = await withDeadline(fetchLatestBaileysVersion(), VERSION_FETCH_TIMEOUT_MS, undefined);
   const version = latest?.isLatest ? latest.version : pinned;
   logger.info('WhatsApp Web version', { version: version.join('.'), latest: Boolean(latest?.isLatest) });
   return { version, waWebSocketUrl: undefined };

@@ -1,6 +1,7 @@
 import { DecryptionError } from '@turbozap/shared/crypto/keyring-cipher';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import { withTimeout } from '@turbozap/shared/util/timeout';
 import {
   type ConnectionState,
   jidNormalizedUser,
@@ -9,7 +10,6 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
-import { withTimeout } from '../util/timeout.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
 import { baileysLogger } from './baileys-logger.ts';
 import { CredsSaver } from './creds-saver.ts';

@@ -1,4 +1,4 @@
-import { backoffDelay, closeCodes, decideOnClose, type ReconnectOptions } from './reconnect-policy.ts';
+import { closeCodes, decideOnClose, type ReconnectOptions } from './reconnect-policy.ts';
 
 const options: ReconnectOptions = { autoReconnect: true, baseDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
 const registered = { registered: true, attempt: 0 };
@@ -34,8 +34,16 @@ describe('reconnect policy', () => {
     });
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(decideOnClose(closeCodes.connectionClosed, { registered: true, attempt: 5 }, options).action).toBe('failed');
-    expect(backoffDelay(20, options, () => 1)).toBe(30_000);
-    expect(backoffDelay(20, options, () => 0)).toBe(15_000);
+    const late = { registered: true, attempt: 20 };
+    const patient = { ...options, maxAttempts: 100 };
+    expect(decideOnClose(closeCodes.connectionClosed, late, patient, () => 1)).toEqual({
+      action: 'backoff',
+      delayMs: 30_000,
+    });
+    expect(decideOnClose(closeCodes.connectionClosed, late, patient, () => 0)).toEqual({
+      action: 'backoff',
+      delayMs: 15_000,
+    });
   });
 
   test('with WHATSAPP_AUTO_RECONNECT=false a drop stays disconnected', () => {

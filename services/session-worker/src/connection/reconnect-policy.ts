@@ -1,3 +1,5 @@
+import { jitteredDelay } from '@turbozap/shared/util/backoff';
+
 /** What to do after a socket closed (ARCHITECTURE §4, "Reconnect policy"). */
 export type CloseDecision =
   /** 515 after pairing, or an explicit restart: open a new socket now. */
@@ -61,15 +63,6 @@ export function decideOnClose(
   if (!context.registered && code === closeCodes.timedOut) return { action: 'qr_expired' };
   if (!options.autoReconnect) return { action: 'stay_disconnected' };
   if (context.attempt >= options.maxAttempts) return { action: 'failed' };
-  return { action: 'backoff', delayMs: backoffDelay(context.attempt, options, random) };
-}
-
-/** Full jitter on an exponential curve: uniformly in [base·2^n / 2, base·2^n], capped. */
-export function backoffDelay(
-  attempt: number,
-  options: Pick<ReconnectOptions, 'baseDelayMs' | 'maxDelayMs'>,
-  random = Math.random,
-): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  const curve = { baseMs: options.baseDelayMs, maxMs: options.maxDelayMs };
+  return { action: 'backoff', delayMs: jitteredDelay(curve, context.attempt, random) };
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { rpcChannel, rpcReplyChannel } from '@turbozap/shared/contracts/control';
+import { channels, kvKeys } from '@turbozap/shared/contracts/kv';
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { memoryAuthState } from '@turbozap/wa-sim/testing/auth';
 import { reconnect } from '@turbozap/wa-sim/testing/link';
-import { kvKeys } from '../context.ts';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
 import { loadPostgresAuthState } from './auth-store.ts';
 
@@ -80,8 +79,8 @@ describePg('connection lifecycle against the simulator', () => {
     const call = async (method: string, params: Record<string, unknown>, deadline = Date.now() + 5_000) => {
       const requestId = randomUUID();
       const replies: string[] = [];
-      const unsubscribe = await h.coordination.subscribe(rpcReplyChannel(requestId), (m) => replies.push(m));
-      await h.coordination.publish(rpcChannel(id), JSON.stringify({ requestId, method, params, deadline }));
+      const unsubscribe = await h.coordination.subscribe(channels.rpcReply(requestId), (m) => replies.push(m));
+      await h.coordination.publish(channels.rpc(id), JSON.stringify({ requestId, method, params, deadline }));
       try {
         return await eventually(() => replies[0] && JSON.parse(replies[0]), 2_000, `reply to ${method}`);
       } finally {

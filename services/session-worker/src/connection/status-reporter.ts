@@ -1,6 +1,6 @@
+import { kvKeys } from '@turbozap/shared/contracts/kv';
 import { instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
-import { kvKeys } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 
 export interface StatusDetail {

@@ -1,13 +1,9 @@
-import type { EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
+import type { EventDataIn, EventEnvelope, EventType } from '@turbozap/shared/contracts/events';
 import { makeEvent } from '@turbozap/shared/contracts/events';
+import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import type { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import type { Trx } from '../db-types.ts';
-
-export interface InstanceRef {
-  id: string;
-  name: string;
-}
 
 /**
  * How domain code emits events: written into events_outbox inside the caller's transaction
@@ -28,9 +24,9 @@ export function outboxEventSink(publisher: Pick<EventPublisher, 'publish'>): Eve
 }
 
 /** makeEvent with the instance reference first, for call sites that have one. */
-export const instanceEvent = (
+export const instanceEvent = <E extends EventType>(
   instance: InstanceRef,
-  event: EventType,
-  data: Record<string, unknown>,
+  event: E,
+  data: EventDataIn<E>,
   ...idParts: Array<string | number>
 ): EventEnvelope => makeEvent(event, instance, data, ...idParts);

@@ -1,3 +1,4 @@
+import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { whileUnavailable } from '@turbozap/shared/util/while-unavailable';
@@ -141,7 +142,7 @@ export class InboundHandler {
     const chat = jidPair(key.remoteJid, key.remoteJidAlt);
     const group = isJidGroup(key.remoteJid) ?? false;
     const sender = group ? jidPair(key.participant, key.participantAlt) : chat;
-    const who = {
+    const who: InboundOrigin = {
       remote_jid: group ? key.remoteJid : chat.jid,
       remote_lid: group ? null : chat.lid,
       is_group: group,
@@ -170,7 +171,7 @@ export class InboundHandler {
     meaning: Exclude<InboundMeaning, { kind: 'ignore' | 'poll_vote' }>,
     remoteJid: string,
     sender: JidPair,
-    who: Record<string, unknown>,
+    who: InboundOrigin,
   ): Promise<void> {
     const scope = this.#scope;
     const waId = msg.key.id!;
@@ -217,11 +218,12 @@ export class InboundHandler {
       });
       if (!fresh) return false;
       const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);
-      if (type === 'poll' && row) await this.#polls.rememberReceived(trx, msg, row.id, sender);
+      if (!row) throw new Error('a message inserted in this transaction is not there');
+      if (type === 'poll') await this.#polls.rememberReceived(trx, msg, row.id, sender);
       const media = mediaUrl ? { media_url: mediaUrl } : {};
       await emit(
         event,
-        { id: row?.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey, ...media },
+        { id: row.id, wa_message_id: waId, type, ...who, content, media_key: mediaKey, ...media },
         waId,
       );
       return true;

@@ -2,10 +2,10 @@ import { pipeline } from 'node:stream/promises';
 import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import type { BlobStore } from '@turbozap/shared/blobs/port';
 import type { Logger } from '@turbozap/shared/logging/logger';
+import { withTimeout } from '@turbozap/shared/util/timeout';
 import { downloadMediaMessage, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import { baileysLogger } from '../connection/baileys-logger.ts';
 import type { SimMediaRoute } from '../connection/sim-media-route.ts';
-import { withTimeout } from '../util/timeout.ts';
 import { byteCap, MediaTooLargeError, mediaDownloadHost } from './media-download.ts';
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;

@@ -88,18 +88,18 @@ export class NotificationEvents {
           is_video: Boolean(call.isVideo),
           is_group: Boolean(call.isGroup),
           group_jid: call.groupJid ?? null,
-          status: call.status,
           at: call.date?.toISOString?.() ?? null,
         };
-        if (call.status === 'accept') this.#accepted.set(call.id, true);
-        if (call.status === 'offer') await emit('call.received', data, call.id);
-        else if (call.status === 'timeout' || (call.status === 'terminate' && !this.#accepted.has(call.id))) {
-          await emit('call.missed', data, call.id);
+        const { status } = call;
+        if (status === 'accept') this.#accepted.set(call.id, true);
+        if (status === 'offer') await emit('call.received', { ...data, status }, call.id);
+        else if (status === 'timeout' || (status === 'terminate' && !this.#accepted.has(call.id))) {
+          await emit('call.missed', { ...data, status }, call.id);
         }
       }
     });
   }
 }
 
-const stripUndefined = (o: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const stripUndefined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -1,4 +1,6 @@
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
+import { exponentialDelay } from '@turbozap/shared/util/backoff';
+import { sleep } from '@turbozap/shared/util/sleep';
 
 /**
  * Retries work that failed for a reason other than a stale fence (then we are not the owner any
@@ -10,7 +12,7 @@ export async function persistently<T>(work: () => Promise<T>, attempts = 6): Pro
       return await work();
     } catch (error) {
       if (error instanceof StaleFenceError || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      await sleep(exponentialDelay({ baseMs: 250, maxMs: 8_000 }, attempt));
     }
   }
 }

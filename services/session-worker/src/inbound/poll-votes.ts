@@ -1,3 +1,4 @@
+import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
 import { pollsRepo } from '@turbozap/shared/db/repositories/polls';
 import type { PollRow } from '@turbozap/shared/db/schema';
 import { jidNormalizedUser, normalizeMessageContent, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
@@ -43,13 +44,7 @@ export class PollVotes {
     });
   }
 
-  async vote(
-    sock: WASocket,
-    meaning: VoteMeaning,
-    voteId: string,
-    voter: JidPair,
-    who: Record<string, unknown>,
-  ): Promise<void> {
+  async vote(sock: WASocket, meaning: VoteMeaning, voteId: string, voter: JidPair, who: InboundOrigin): Promise<void> {
     const scope = this.#scope;
     const poll = meaning.pollMessageId
       ? await pollsRepo.get(scope.ctx.db, scope.instance.id, meaning.pollMessageId)

@@ -69,7 +69,6 @@ describePg('outbound sending against the simulator', () => {
         messageId: row.id,
         instanceId,
         chat: row.remote_jid,
-        seq: Number(row.seq),
       });
       await h.broker.send(queues.outbox(instanceId), job);
     }
@@ -88,7 +87,7 @@ describePg('outbound sending against the simulator', () => {
     await messagesRepo.transition(h.database.db, first.id, 'preparing');
     const second = await ready('text', { text: 'behind 1' });
     const job = (row: typeof first) =>
-      makeJob('message.outbox', { messageId: row.id, instanceId, chat: row.remote_jid, seq: Number(row.seq) });
+      makeJob('message.outbox', { messageId: row.id, instanceId, chat: row.remote_jid });
     await h.broker.send(queues.outbox(instanceId), job(second));
     await new Promise((r) => setTimeout(r, 1_000));
     const behind = () => h.sim.sim.inbox(BOB).filter((m) => m.text?.startsWith('behind'));

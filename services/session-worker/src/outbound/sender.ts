@@ -6,6 +6,7 @@ import { type ClaimedRow, fencedMessagesRepo, type WrittenRow } from '@turbozap/
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
+import { exponentialDelay } from '@turbozap/shared/util/backoff';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
@@ -134,7 +135,7 @@ export class OutboundSender {
       case 'error': {
         if (attempts + 1 < (this.#o.maxAttempts ?? 8)) {
           this.#o.scope.log.warn('send failed, will retry', { message_id: messageId, reason: outcome.reason });
-          return retry(Math.min(60_000, 1_000 * 2 ** attempts));
+          return retry(exponentialDelay({ baseMs: 1_000, maxMs: 60_000 }, attempts));
         }
         const row = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
         return row && (await this.#fail(row, 'send_failed').catch(() => false)) ? ack : retry(1_000);
@@ -149,7 +150,7 @@ export class OutboundSender {
         // in case it never does (it failed, say).
         if (!parked)
           return this.#decide(chat, messageId, attempts, await this.#drains.park(chat, messageId, PARK_MS), true);
-        return retry(Math.min(5_000, 250 * 2 ** Math.min(attempts, 4)));
+        return retry(exponentialDelay({ baseMs: 250, maxMs: 4_000 }, attempts));
       }
     }
   }
@@ -324,6 +325,7 @@ export class OutboundSender {
       'message.failed',
       {
         id: row.id,
+        message_id: row.id,
         wa_message_id: row.wa_message_id,
         remote_jid: row.remote_jid,
         type: row.type,

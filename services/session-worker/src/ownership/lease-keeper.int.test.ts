@@ -1,3 +1,4 @@
+import { leaseKeys } from '@turbozap/shared/contracts/kv';
 import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { RedisCoordination } from '@turbozap/shared/coordination/redis-coordination';
@@ -5,7 +6,6 @@ import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositor
 import { silentLogger } from '@turbozap/shared/logging/logger';
 import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith, servicesUp, testServices, uniqueName } from '@turbozap/shared/testing/services';
-import { leaseKey } from '../context.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
 
 const describePg = await describeWith('postgres');
@@ -29,7 +29,7 @@ describePg('lease keeper', () => {
 
   async function owned(coordination: Coordination) {
     const { id } = await insertTestInstance(database.db);
-    expect(await coordination.acquireLease(leaseKey(id), 'w1', TTL)).toBe(true);
+    expect(await coordination.acquireLease(leaseKeys.instance(id), 'w1', TTL)).toBe(true);
     const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', TTL)) as number;
     const fence: Fence = { instanceId: id, worker: 'w1', token };
     const losses: LeaseLossReason[] = [];
@@ -50,11 +50,11 @@ describePg('lease keeper', () => {
       const { id, keeper, losses } = await owned(coordination);
       keeper.start();
       await new Promise((r) => setTimeout(r, TTL * 3));
-      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      expect(await coordination.leaseHolder(leaseKeys.instance(id))).toBe('w1');
       expect((await instanceOwnershipRepo.get(database.db, id))?.owner_age_ms).toBeLessThan(TTL);
       expect(losses).toEqual([]);
       await keeper.release();
-      expect(await coordination.leaseHolder(leaseKey(id))).toBeNull();
+      expect(await coordination.leaseHolder(leaseKeys.instance(id))).toBeNull();
       expect((await instanceOwnershipRepo.get(database.db, id))?.owner_worker).toBeNull();
       await coordination.close();
     },
@@ -66,17 +66,17 @@ describePg('lease keeper', () => {
       const coordination = await open();
       const { id, keeper, losses } = await owned(coordination);
       // Redis restarted: the lease is simply gone.
-      await coordination.releaseLease(leaseKey(id), 'w1');
+      await coordination.releaseLease(leaseKeys.instance(id), 'w1');
       expect(await keeper.renew()).toBe(true);
-      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      expect(await coordination.leaseHolder(leaseKeys.instance(id))).toBe('w1');
       // A claimer took it in between, and will give it back when its Postgres claim fails.
-      await coordination.releaseLease(leaseKey(id), 'w1');
-      expect(await coordination.acquireLease(leaseKey(id), 'w2', TTL)).toBe(true);
+      await coordination.releaseLease(leaseKeys.instance(id), 'w1');
+      expect(await coordination.acquireLease(leaseKeys.instance(id), 'w2', TTL)).toBe(true);
       expect(await instanceOwnershipRepo.claim(database.db, id, 'w2', TTL)).toBeNull();
       expect(await keeper.renew()).toBe(true);
-      await coordination.releaseLease(leaseKey(id), 'w2');
+      await coordination.releaseLease(leaseKeys.instance(id), 'w2');
       expect(await keeper.renew()).toBe(true);
-      expect(await coordination.leaseHolder(leaseKey(id))).toBe('w1');
+      expect(await coordination.leaseHolder(leaseKeys.instance(id))).toBe('w1');
       expect(losses).toEqual([]);
       await coordination.close();
     },

@@ -1,9 +1,9 @@
+import { leaseKeys } from '@turbozap/shared/contracts/kv';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import { type Fence, instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { Logger } from '@turbozap/shared/logging/logger';
-import { leaseKey } from '../context.ts';
+import { withTimeout } from '@turbozap/shared/util/timeout';
 import type { Db } from '../db-types.ts';
-import { withTimeout } from '../util/timeout.ts';
 
 export type LeaseLossReason = 'renew_failed' | 'fence_stale' | 'instance_deleted';
 
@@ -70,7 +70,7 @@ export class LeaseKeeper {
   /** Extends the lease, or takes it back when Redis lost it; failing that is logged, not a loss. */
   async #keepLease(bound: number): Promise<void> {
     const { coordination, ttlMs } = this.#o;
-    const key = leaseKey(this.fence.instanceId);
+    const key = leaseKeys.instance(this.fence.instanceId);
     try {
       if (await withTimeout(coordination.renewLease(key, this.fence.worker, ttlMs), bound, 'lease renew')) return;
       // Gone (Redis restarted, or it expired while Redis was unreachable) or briefly taken by a
@@ -92,7 +92,7 @@ export class LeaseKeeper {
     this.stop();
     const { coordination, db } = this.#o;
     await Promise.allSettled([
-      coordination.releaseLease(leaseKey(this.fence.instanceId), this.fence.worker),
+      coordination.releaseLease(leaseKeys.instance(this.fence.instanceId), this.fence.worker),
       instanceOwnershipRepo.release(db, this.fence),
     ]);
   }

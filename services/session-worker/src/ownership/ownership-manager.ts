@@ -1,7 +1,9 @@
-import { type ControlMessage, controlChannel, controlMessage } from '@turbozap/shared/contracts/control';
+import { type ControlMessage, controlMessage } from '@turbozap/shared/contracts/control';
+import { channels, kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { instanceOwnershipRepo, type OwnershipView } from '@turbozap/shared/db/repositories/instance-ownership';
-import { kvKeys, leaseKey, type WorkerContext } from '../context.ts';
+import { exponentialDelay } from '@turbozap/shared/util/backoff';
+import type { WorkerContext } from '../context.ts';
 import { type GoneReason, OwnedInstance } from '../owned-instance.ts';
 import { type PlacementWorker, planPlacement } from './placement.ts';
 
@@ -59,7 +61,7 @@ export class OwnershipManager {
   }
 
   async start(): Promise<void> {
-    this.#unsubscribe = await this.#ctx.coordination.subscribe(controlChannel, (raw) => this.#onControl(raw));
+    this.#unsubscribe = await this.#ctx.coordination.subscribe(channels.control, (raw) => this.#onControl(raw));
     this.#schedule(0);
   }
 
@@ -76,7 +78,7 @@ export class OwnershipManager {
   async #handOver(owned: OwnedInstance): Promise<void> {
     await owned.release();
     const nudge: ControlMessage = { type: 'reconcile', instanceId: owned.id };
-    await this.#ctx.coordination.publish(controlChannel, JSON.stringify(nudge)).catch(() => {});
+    await this.#ctx.coordination.publish(channels.control, JSON.stringify(nudge)).catch(() => {});
   }
 
   /** Runs a reconcile pass now (coalesced with one in progress). Resolves when it is done. */
@@ -149,7 +151,6 @@ export class OwnershipManager {
     }));
     if (!workers.some((w) => w.id === workerId)) workers.push({ id: workerId, capacity: this.#capacity });
     const wanted = views.filter(needsOwner);
-    this.#ctx.metrics.instancesExpected.set(views.filter((v) => v.desired_state === 'connected').length);
     const plan = planPlacement(
       wanted.map((v) => v.id),
       workers,
@@ -220,13 +221,13 @@ export class OwnershipManager {
     if (cooldown && cooldown.until > Date.now()) return;
     this.#claiming.add(view.id);
     try {
-      if (!(await coordination.acquireLease(leaseKey(view.id), workerId, timings.leaseTtlMs))) return;
+      if (!(await coordination.acquireLease(leaseKeys.instance(view.id), workerId, timings.leaseTtlMs))) return;
       const token = await instanceOwnershipRepo.claim(db, view.id, workerId, timings.leaseTtlMs).catch((error) => {
         logger.warn('claim failed', { instance_id: view.id, error });
         return null;
       });
       if (token === null || this.#stopping) {
-        await coordination.releaseLease(leaseKey(view.id), workerId).catch(() => {});
+        await coordination.releaseLease(leaseKeys.instance(view.id), workerId).catch(() => {});
         return;
       }
       this.#unownedSince.delete(view.id);
@@ -279,10 +280,10 @@ export class OwnershipManager {
    * socket outside our control took the device: keep off it for a growing while, never a loop.
    */
   async #afterConflict(instanceId: string): Promise<void> {
-    const holder = await this.#ctx.coordination.leaseHolder(leaseKey(instanceId)).catch(() => null);
+    const holder = await this.#ctx.coordination.leaseHolder(leaseKeys.instance(instanceId)).catch(() => null);
     if (holder && holder !== this.#ctx.workerId) return;
     const count = (this.#cooldown.get(instanceId)?.count ?? 0) + 1;
-    const ms = Math.min(10 * 60_000, this.#ctx.timings.leaseTtlMs * 2 ** count);
+    const ms = exponentialDelay({ baseMs: this.#ctx.timings.leaseTtlMs, maxMs: 10 * 60_000 }, count);
     this.#cooldown.set(instanceId, { until: Date.now() + ms, count });
   }
 }

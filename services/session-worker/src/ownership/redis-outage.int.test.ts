@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { leaseKeys } from '@turbozap/shared/contracts/kv';
 import { RedisCoordination } from '@turbozap/shared/coordination/redis-coordination';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { freePort } from '@turbozap/shared/testing/ports';
 import { describeWith } from '@turbozap/shared/testing/services';
-import { leaseKey } from '../context.ts';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
 
 const describePg = await describeWith('postgres');
@@ -89,7 +89,11 @@ describePg('session-worker through a Redis outage', () => {
     for (const t of texts) expect(inbox.filter((x) => x === t)).toHaveLength(1);
     // The leases expired inside the paused Redis: each owner takes its own back.
     for (const id of ids)
-      await waitFor(async () => (await h.coordination.leaseHolder(leaseKey(id))) === 'worker-r', 15_000, 'lease back');
+      await waitFor(
+        async () => (await h.coordination.leaseHolder(leaseKeys.instance(id))) === 'worker-r',
+        15_000,
+        'lease back',
+      );
     for (const id of ids) expect((await h.instance(id))?.owner_worker).toBe('worker-r');
     const sent = await messagesRepo.list(h.database.db, { instanceId: ids[0]!, limit: 100 });
     expect(sent.every((m) => ['sent', 'delivered', 'read'].includes(m.status))).toBe(true);

@@ -1,6 +1,13 @@
-import type { RpcMethod } from '@turbozap/shared/contracts/control';
+import {
+  type ChatSummary,
+  parseRpcParams,
+  type RpcMethod,
+  type RpcParams,
+  type RpcResult,
+} from '@turbozap/shared/contracts/rpc';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import type { WAPresence, WASocket } from '@whiskeysockets/baileys';
+import { ZodError } from 'zod';
 import { toJid } from '../outbound/content-mapper.ts';
 
 /** A request the owner cannot serve as asked: replied as `{ ok: false, error: { code, message } }`. */
@@ -13,10 +20,9 @@ export class RpcError extends Error {
   }
 }
 
-export interface RpcCall {
+/** What a handler has besides its params. */
+export interface RpcTools {
   sock: WASocket;
-  /** The API's validated body/query plus path parameters (e.g. `groupId`, `jid`). */
-  params: Record<string, unknown>;
   /** Stored messages of this instance, newest first (optionally of one chat): chats and contacts are derived from them. */
   recent(remoteJid?: string, limit?: number): Promise<MessageRow[]>;
   /**
@@ -26,27 +32,17 @@ export interface RpcCall {
   fetchMedia(url: string): Promise<Buffer>;
 }
 
-type Params = Record<string, unknown>;
+interface RpcCall<M extends RpcMethod> extends RpcTools {
+  params: RpcParams<M>;
+}
 
-const text = (p: Params, ...keys: string[]): string => {
-  for (const key of keys) if (typeof p[key] === 'string' && p[key] !== '') return p[key] as string;
-  throw new RpcError('validation_failed', `${keys[0]} is required`);
-};
-const texts = (p: Params, key: string): string[] => {
-  const v = p[key];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-    throw new RpcError('validation_failed', `${key} must be a list of strings`);
-  return v as string[];
-};
-const groupJid = (p: Params) => {
-  const id = text(p, 'groupId', 'group_id');
-  return id.includes('@') ? id : `${id}@g.us`;
-};
-const jid = (p: Params, ...keys: string[]) => toJid(text(p, ...(keys.length ? keys : ['jid'])));
+type Handlers = { [M in RpcMethod]: (call: RpcCall<M>) => Promise<RpcResult<M>> };
+
+const groupJid = (id: string) => (id.includes('@') ? id : `${id}@g.us`);
 const digits = (n: string) => n.replace(/\D/g, '');
 
 /** The API's presence names → Baileys' (`clear` stops typing). */
-const presences: Record<string, WAPresence> = {
+const presences: Record<RpcParams<'presence.set'>['state'], WAPresence> = {
   available: 'available',
   unavailable: 'unavailable',
   composing: 'composing',
@@ -54,9 +50,8 @@ const presences: Record<string, WAPresence> = {
   clear: 'paused',
 };
 
-async function privacyUpdate(sock: WASocket, p: Params): Promise<unknown> {
-  const value = text(p, 'value') as never;
-  const setters: Record<string, (v: never) => Promise<void>> = {
+async function privacyUpdate(sock: WASocket, params: RpcParams<'privacy.update'>) {
+  const setters: Record<RpcParams<'privacy.update'>['setting'], (v: never) => Promise<void>> = {
     last_seen: sock.updateLastSeenPrivacy,
     online: sock.updateOnlinePrivacy,
     profile_picture: sock.updateProfilePicturePrivacy,
@@ -64,17 +59,14 @@ async function privacyUpdate(sock: WASocket, p: Params): Promise<unknown> {
     read_receipts: sock.updateReadReceiptsPrivacy,
     groups_add: sock.updateGroupsAddPrivacy,
   };
-  const setter = setters[text(p, 'setting')];
-  if (!setter) throw new RpcError('validation_failed', 'unknown privacy setting');
-  await setter(value);
-  return { setting: p['setting'], value };
+  // Each setter takes its own subset of the values; WhatsApp refuses one a setting does not know.
+  await setters[params.setting](params.value as never);
+  return { setting: params.setting, value: params.value };
 }
 
 /** Chats, as far as this instance has stored messages of them (Baileys keeps no chat store). */
-async function chats(
-  call: RpcCall,
-): Promise<Array<{ jid: string; last_message_at: string; push_name: string | null }>> {
-  const byChat = new Map<string, { jid: string; last_message_at: string; push_name: string | null }>();
+async function chats(call: RpcTools): Promise<ChatSummary[]> {
+  const byChat = new Map<string, ChatSummary>();
   for (const m of await call.recent(undefined, 2_000)) {
     if (byChat.has(m.remote_jid)) continue;
     const pushName = typeof m.content['push_name'] === 'string' ? (m.content['push_name'] as string) : null;
@@ -84,7 +76,7 @@ async function chats(
 }
 
 /** The last message of a chat, which WhatsApp needs to archive it. */
-async function lastMessages(call: RpcCall, chat: string) {
+async function lastMessages(call: RpcTools, chat: string) {
   const [last] = await call.recent(chat, 1);
   if (!last?.wa_message_id) throw new RpcError('chat_not_found', 'no stored message in this chat');
   return [
@@ -95,34 +87,26 @@ async function lastMessages(call: RpcCall, chat: string) {
   ];
 }
 
-/**
- * The request/reply calls the API makes to the owning session-worker (contracts/control.ts).
- * Typed by the contract's method list: a method without a handler does not compile.
- */
-export const rpcMethods: Record<RpcMethod, (call: RpcCall) => Promise<unknown>> = {
-  'group.create': ({ sock, params }) =>
-    sock.groupCreate(text(params, 'subject'), texts(params, 'participants').map(toJid)),
+/** One handler per method of the contract (contracts/rpc.ts): a missing one, or one reading or returning another shape, does not compile. */
+const handlers: Handlers = {
+  'group.create': ({ sock, params }) => sock.groupCreate(params.subject, params.participants.map(toJid)),
   'group.list': async ({ sock }) => Object.values(await sock.groupFetchAllParticipating()),
-  'group.get': ({ sock, params }) => sock.groupMetadata(groupJid(params)),
-  'group.participants': ({ sock, params }) => {
-    const action = text(params, 'action');
-    if (!['add', 'remove', 'promote', 'demote'].includes(action))
-      throw new RpcError('validation_failed', 'unknown action');
-    return sock.groupParticipantsUpdate(groupJid(params), texts(params, 'participants').map(toJid), action as 'add');
-  },
+  'group.get': ({ sock, params }) => sock.groupMetadata(groupJid(params.groupId)),
+  'group.participants': ({ sock, params }) =>
+    sock.groupParticipantsUpdate(groupJid(params.groupId), params.participants.map(toJid), params.action),
   'group.join': async ({ sock, params }) => ({
-    group_id: await sock.groupAcceptInvite(text(params, 'invite_code', 'code').replace(/^.*\//, '')),
+    group_id: await sock.groupAcceptInvite(params.invite_code.replace(/^.*\//, '')),
   }),
   'group.leave': async ({ sock, params }) => {
-    await sock.groupLeave(groupJid(params));
+    await sock.groupLeave(groupJid(params.groupId));
     return { left: true };
   },
   'group.invite': async ({ sock, params }) => {
-    const code = await sock.groupInviteCode(groupJid(params));
+    const code = await sock.groupInviteCode(groupJid(params.groupId));
     return { code, link: code ? `https://chat.whatsapp.com/${code}` : null };
   },
   'contact.check': async ({ sock, params }) => {
-    const numbers = texts(params, 'numbers');
+    const { numbers } = params;
     const found = (await sock.onWhatsApp(...numbers.map(digits))) ?? [];
     return numbers.map((n) => {
       const hit = found.find((f) => f.jid.startsWith(`${digits(n)}@`));
@@ -137,30 +121,27 @@ export const rpcMethods: Record<RpcMethod, (call: RpcCall) => Promise<unknown>> 
   'contact.list': async (call) =>
     (await chats(call)).filter((c) => !c.jid.endsWith('@g.us')).map(({ jid, push_name }) => ({ jid, push_name })),
   'contact.get': async ({ sock, params }) => {
-    const target = jid(params);
+    const target = toJid(params.jid);
     const [status] = (await sock.fetchStatus(target).catch(() => undefined)) ?? [];
     return { jid: target, status: (status as { status?: unknown } | undefined)?.status ?? null };
   },
   'contact.picture': async ({ sock, params }) => ({
-    url: (await sock.profilePictureUrl(jid(params), 'image').catch(() => undefined)) ?? null,
+    url: (await sock.profilePictureUrl(toJid(params.jid), 'image').catch(() => undefined)) ?? null,
   }),
   'contact.block': async ({ sock, params }) => {
-    await sock.updateBlockStatus(jid(params), 'block');
+    await sock.updateBlockStatus(toJid(params.jid), 'block');
     return { blocked: true };
   },
   'contact.unblock': async ({ sock, params }) => {
-    await sock.updateBlockStatus(jid(params), 'unblock');
+    await sock.updateBlockStatus(toJid(params.jid), 'unblock');
     return { blocked: false };
   },
   'presence.set': async ({ sock, params }) => {
-    const presence = presences[text(params, 'state', 'presence')];
-    if (!presence) throw new RpcError('validation_failed', 'unknown presence');
-    const to = typeof params['to'] === 'string' ? toJid(params['to']) : undefined;
-    await sock.sendPresenceUpdate(presence, to);
-    return { presence: params['state'] ?? presence };
+    await sock.sendPresenceUpdate(presences[params.state], params.to === undefined ? undefined : toJid(params.to));
+    return { presence: params.state };
   },
   'presence.subscribe': async ({ sock, params }) => {
-    await sock.presenceSubscribe(jid(params));
+    await sock.presenceSubscribe(toJid(params.jid));
     return { subscribed: true };
   },
   'profile.get': async ({ sock }) => ({
@@ -170,9 +151,9 @@ export const rpcMethods: Record<RpcMethod, (call: RpcCall) => Promise<unknown>> 
   }),
   'profile.update': async ({ sock, params, fetchMedia }) => {
     // Fetched first: a picture that cannot be had fails the call before anything else changed.
-    const picture = typeof params['picture_url'] === 'string' ? await fetchMedia(params['picture_url']) : undefined;
-    if (typeof params['name'] === 'string') await sock.updateProfileName(params['name']);
-    if (typeof params['status'] === 'string') await sock.updateProfileStatus(params['status']);
+    const picture = params.picture_url === undefined ? undefined : await fetchMedia(params.picture_url);
+    if (params.name !== undefined) await sock.updateProfileName(params.name);
+    if (params.status !== undefined) await sock.updateProfileStatus(params.status);
     if (picture && sock.user?.id) await sock.updateProfilePicture(sock.user.id, picture);
     return { updated: true };
   },
@@ -180,25 +161,38 @@ export const rpcMethods: Record<RpcMethod, (call: RpcCall) => Promise<unknown>> 
   'privacy.update': ({ sock, params }) => privacyUpdate(sock, params),
   'chat.list': (call) => chats(call),
   'chat.read': async ({ sock, params }) => {
-    const chat = jid(params);
-    const ids = Array.isArray(params['message_ids']) ? texts(params, 'message_ids') : [];
+    const chat = toJid(params.jid);
+    const ids = params.message_ids ?? [];
     await sock.readMessages(ids.map((id) => ({ remoteJid: chat, id, fromMe: false })));
     return { read: ids.length };
   },
   'chat.archive': async (call) => {
-    const chat = jid(call.params);
-    const archive = call.params['archive'] !== false;
+    const chat = toJid(call.params.jid);
+    const { archive } = call.params;
     await call.sock.chatModify({ archive, lastMessages: await lastMessages(call, chat) }, chat);
     return { archived: archive };
   },
   'chat.pin': async ({ sock, params }) => {
-    const pin = params['pin'] !== false;
-    await sock.chatModify({ pin }, jid(params));
-    return { pinned: pin };
+    await sock.chatModify({ pin: params.pin }, toJid(params.jid));
+    return { pinned: params.pin };
   },
   'chat.mute': async ({ sock, params }) => {
-    const seconds = typeof params['seconds'] === 'number' ? params['seconds'] : 0;
-    await sock.chatModify({ mute: seconds > 0 ? Date.now() + seconds * 1000 : null }, jid(params));
+    const { seconds } = params;
+    await sock.chatModify({ mute: seconds > 0 ? Date.now() + seconds * 1000 : null }, toJid(params.jid));
     return { muted_until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : null };
   },
 };
+
+/** Runs a request the API made (contracts/rpc.ts): its params parsed against the method's schema first. */
+export async function runRpc<M extends RpcMethod>(method: M, params: unknown, tools: RpcTools): Promise<RpcResult<M>> {
+  let parsed: RpcParams<M>;
+  try {
+    parsed = parseRpcParams(method, params);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    const problems = error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`);
+    throw new RpcError('validation_failed', problems.join('; '));
+  }
+  const handler: Handlers[M] = handlers[method];
+  return handler({ ...tools, params: parsed });
+}

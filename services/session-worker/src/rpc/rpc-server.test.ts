@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@turbozap/shared/config/load';
-import { rpcChannel, rpcReplyChannel } from '@turbozap/shared/contracts/control';
+import { channels } from '@turbozap/shared/contracts/kv';
 import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
 import { silentLogger } from '@turbozap/shared/logging';
 import type { WASocket } from '@whiskeysockets/baileys';
@@ -37,10 +37,10 @@ async function profileUpdate(env: Record<string, string>, params: Record<string,
   } as unknown as WASocket;
   const stop = await serveRpc(ctx, scope, () => sock);
   const reply = new Promise<{ ok: boolean; error?: { code: string; message: string } }>((resolve) => {
-    void coordination.subscribe(rpcReplyChannel('r1'), (raw) => resolve(JSON.parse(raw)));
+    void coordination.subscribe(channels.rpcReply('r1'), (raw) => resolve(JSON.parse(raw)));
   });
   const request = { requestId: 'r1', method: 'profile.update', params, deadline: Date.now() + 5_000 };
-  await coordination.publish(rpcChannel('i1'), JSON.stringify(request));
+  await coordination.publish(channels.rpc('i1'), JSON.stringify(request));
   const answer = await reply;
   await stop();
   await coordination.close();

@@ -1,20 +1,15 @@
 import type { Config } from '@turbozap/shared/config/config';
-import {
-  type RpcMethod,
-  type RpcReply,
-  rpcChannel,
-  rpcReplyChannel,
-  rpcRequest,
-} from '@turbozap/shared/contracts/control';
+import { channels } from '@turbozap/shared/contracts/kv';
+import { isRpcMethod, type RpcReply, type RpcRequest, rpcRequest } from '@turbozap/shared/contracts/rpc';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { fetchMediaUrl, MediaFetchError } from '@turbozap/shared/net';
+import { withTimeout } from '@turbozap/shared/util/timeout';
 import type { WASocket } from '@whiskeysockets/baileys';
 import type { WorkerContext } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { Lru } from '../util/lru.ts';
-import { withTimeout } from '../util/timeout.ts';
-import { RpcError, rpcMethods } from './methods.ts';
+import { RpcError, runRpc } from './methods.ts';
 
 /** A URL's bytes by the caller's deadline, or an RpcError whose code and text say nothing the target answered. */
 async function fetchForCaller(media: Config['media'], url: string, deadline: number): Promise<Buffer> {
@@ -38,7 +33,7 @@ export async function serveRpc(
   socket: () => WASocket | undefined,
 ): Promise<Unsubscribe> {
   const replies = new Lru<string, Promise<RpcReply>>(256);
-  const reply = (r: RpcReply) => ctx.coordination.publish(rpcReplyChannel(r.requestId), JSON.stringify(r));
+  const reply = (r: RpcReply) => ctx.coordination.publish(channels.rpcReply(r.requestId), JSON.stringify(r));
 
   async function execute(
     requestId: string,
@@ -47,15 +42,14 @@ export async function serveRpc(
     deadline: number,
   ): Promise<RpcReply> {
     try {
-      const run = Object.hasOwn(rpcMethods, method) ? rpcMethods[method as RpcMethod] : undefined;
-      if (!run) throw new RpcError('unknown_method', `unknown method ${method}`);
+      if (!isRpcMethod(method)) throw new RpcError('unknown_method', `unknown method ${method}`);
       const sock = socket();
       if (!sock) throw new RpcError('instance_not_connected', 'the instance is not connected');
       const recent = (remoteJid?: string, limit = 100) =>
         messagesRepo.list(ctx.db, { instanceId: scope.instance.id, remoteJid, limit });
       const fetchMedia = (url: string) => fetchForCaller(ctx.config.media, url, deadline);
       const result = await withTimeout(
-        run({ sock, params, recent, fetchMedia }),
+        runRpc(method, params, { sock, recent, fetchMedia }),
         Math.max(1, deadline - Date.now()),
         method,
       );
@@ -67,8 +61,8 @@ export async function serveRpc(
     }
   }
 
-  return ctx.coordination.subscribe(rpcChannel(scope.instance.id), (raw) => {
-    let request: ReturnType<typeof rpcRequest.parse>;
+  return ctx.coordination.subscribe(channels.rpc(scope.instance.id), (raw) => {
+    let request: RpcRequest;
     try {
       request = rpcRequest.parse(JSON.parse(raw));
     } catch {

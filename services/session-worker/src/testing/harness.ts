@@ -10,8 +10,10 @@ import { MemoryBrokerServer } from '@turbozap/shared/broker/memory-server';
 import type { Delivery } from '@turbozap/shared/broker/port';
 import type { Config } from '@turbozap/shared/config/config';
 import { loadConfig } from '@turbozap/shared/config/load';
-import { type ControlMessage, controlChannel } from '@turbozap/shared/contracts/control';
+import type { ControlMessage } from '@turbozap/shared/contracts/control';
+import { eventData } from '@turbozap/shared/contracts/event-data';
 import type { EventEnvelope } from '@turbozap/shared/contracts/events';
+import { channels, kvKeys } from '@turbozap/shared/contracts/kv';
 import { exchanges, makeJob, outboxQueueOptions, queues } from '@turbozap/shared/contracts/queues';
 import { MemoryCoordination, MemoryCoordinationStore } from '@turbozap/shared/coordination/memory-coordination';
 import type { Coordination } from '@turbozap/shared/coordination/port';
@@ -28,7 +30,6 @@ import { eventually } from '@turbozap/wa-sim/testing/client';
 import { installFastCurve } from '@turbozap/wa-sim/testing/fast-curve';
 import { trustSimulatorRoot } from '@turbozap/wa-sim/testing/trust';
 import { unrefLongTimers } from '@turbozap/wa-sim/testing/unref-timers';
-import { kvKeys } from '../context.ts';
 import { createSessionWorker, type SessionWorker, type SessionWorkerOptions } from '../session-worker.ts';
 import { waitFor } from './wait.ts';
 
@@ -75,7 +76,7 @@ export interface Harness {
   /** A client of the shared coordination (what the API would use). */
   coordination: Coordination;
   broker: MemoryBroker;
-  /** Every event published to turbozap.events, in order. */
+  /** Every event published to turbozap.events, in order; teardown fails if one broke its schema. */
   events: EventEnvelope[];
   config(env?: Record<string, string>): Config;
   runtime(processId: string, env?: Record<string, string>): Promise<Runtime>;
@@ -124,6 +125,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const workers: SessionWorker[] = [];
   const runtimes: Runtime[] = [];
   const events: EventEnvelope[] = [];
+  // The schemas are checked here, against what the workers really emit, not on the hot path.
+  const invalidEvents: string[] = [];
 
   await broker.assertTopicExchange(exchanges.events);
   const tap = `test.events.${randomUUID()}`;
@@ -132,7 +135,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await broker.consume(
     tap,
     async (d: Delivery) => {
-      events.push(JSON.parse(d.body.toString()));
+      const event: EventEnvelope = JSON.parse(d.body.toString());
+      const parsed = eventData[event.event].safeParse(event.data);
+      if (!parsed.success) invalidEvents.push(`${event.event} ${JSON.stringify(event.data)}: ${parsed.error.message}`);
+      events.push(event);
       return { kind: 'ack' };
     },
     { prefetch: 100 },
@@ -199,7 +205,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         .where('id', '=', id)
         .execute();
       const nudge: ControlMessage = { type: action === 'restart' ? 'restart' : 'reconcile', instanceId: id };
-      await coordination.publish(controlChannel, JSON.stringify(nudge));
+      await coordination.publish(channels.control, JSON.stringify(nudge));
     },
     async sendText(instanceId, to, text) {
       const { row } = await insertTestOutbound(database.db, {
@@ -244,6 +250,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await sim.teardown();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
+      if (invalidEvents.length > 0) throw new Error(`events that break their schema:\n${invalidEvents.join('\n')}`);
     },
   };
   return harness;

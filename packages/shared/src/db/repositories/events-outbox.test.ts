@@ -1,5 +1,6 @@
 import { makeEvent } from '../../contracts/events.ts';
 import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
+import { sentData } from '../../testing/event-data.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import type { EventsOutboxRow } from '../schema.ts';
@@ -21,7 +22,7 @@ describe.each(kinds)('the events outbox on %s', (kind) => {
   async function written(...agoMs: number[]): Promise<string[]> {
     const ids: string[] = [];
     for (const ago of agoMs) {
-      const event = makeEvent('message.sent', instance, {}, `e${ids.length}-${ago}-${Math.random()}`);
+      const event = makeEvent('message.sent', instance, sentData(), `e${ids.length}-${ago}-${Math.random()}`);
       await eventsOutboxRepo.add(database.db, event);
       await database.db
         .updateTable('events_outbox')

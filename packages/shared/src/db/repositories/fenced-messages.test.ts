@@ -6,6 +6,7 @@ import {
   insertTestOutbound,
   type TestDatabaseKind,
 } from '../../testing/database.ts';
+import { ackData, failedData, sentData } from '../../testing/event-data.ts';
 import { servicesUp } from '../../testing/services.ts';
 import type { Database } from '../database.ts';
 import type { MessageRow } from '../tables/messages.ts';
@@ -56,7 +57,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     return rows[0] as MessageRow;
   };
   const sentEvent = (instance: { id: string; name: string }, id: string) =>
-    makeEvent('message.sent', instance, { id }, waIdOf(id));
+    makeEvent('message.sent', instance, sentData(id), waIdOf(id));
 
   test('a chat is claimed in acceptance order, up to the first message not ready, at most `limit`', async () => {
     const { instance, fence, ids } = await owned(5);
@@ -155,14 +156,14 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;
     await claimOne(fence, id);
-    const sent = makeEvent('message.sent', instance, { id }, 'WA');
+    const sent = makeEvent('message.sent', instance, sentData(id), 'WA');
     expect(await repo.transition(database.db, fence, id, 'sent', { waMessageId: 'WA' }, sent)).toMatchObject({
       status: 'sent',
     });
-    const read = makeEvent('message.ack', instance, { id }, 'WA', 'read');
+    const read = makeEvent('message.ack', instance, { ...ackData('WA', 'read'), id }, 'WA', 'read');
     expect(await repo.transition(database.db, fence, id, 'read', {}, read)).toMatchObject({ status: 'read' });
     // A late "delivered" after "read" is a no-op: no status change, no event.
-    const late = makeEvent('message.ack', instance, { id }, 'WA', 'delivered');
+    const late = makeEvent('message.ack', instance, { ...ackData('WA', 'delivered'), id }, 'WA', 'delivered');
     expect(await repo.transition(database.db, fence, id, 'delivered', {}, late)).toBeUndefined();
     expect((await eventsOf(instance.id)).map((e) => e.id).sort()).toEqual([read.id, sent.id].sort());
     const row = await messagesRepo.get(database.db, id);
@@ -174,7 +175,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     const id = ids[0] as string;
     const waId = (await claimOne(fence, id)).wa_message_id as string;
     await repo.transition(database.db, fence, id, 'sent');
-    const ack = makeEvent('message.ack', instance, { wa_message_id: waId, status: 'delivered', remote_jid: null }, 'x');
+    const ack = makeEvent('message.ack', instance, ackData(waId, 'delivered'), 'x');
     const receipt = (to: 'delivered' | 'read', event = ack, wa = waId) => ({
       fence,
       receipt: { waMessageId: wa, to, event, remoteJid: null },
@@ -191,7 +192,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
       data: { id, wa_message_id: waId, status: 'delivered', remote_jid: CHAT },
     });
     // Unknown ids and inbound messages are not ours to acknowledge.
-    const inbound = makeEvent('message.ack', instance, {}, 'y');
+    const inbound = makeEvent('message.ack', instance, ackData('WA-IN', 'read'), 'y');
     await messagesRepo.insertInbound(database.db, {
       instanceId: instance.id,
       remoteJid: '5511900000002@s.whatsapp.net',
@@ -203,7 +204,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
       await repo.ack(database.db, [receipt('read', inbound, 'WA-IN'), receipt('read', inbound, 'WA-NONE')]),
     ).toEqual([undefined, undefined]);
     // "read", then a late "delivered": only "read" moves.
-    const read = makeEvent('message.ack', instance, { wa_message_id: waId, status: 'read' }, 'z');
+    const read = makeEvent('message.ack', instance, ackData(waId, 'read'), 'z');
     expect(await repo.ack(database.db, [receipt('read', read)])).toMatchObject([{ id, status: 'read' }]);
     expect(await repo.ack(database.db, [receipt('delivered', ack)])).toEqual([undefined]);
   });
@@ -212,7 +213,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     const { instance, fence, ids } = await owned(1);
     const id = ids[0] as string;
     const waId = (await claimOne(fence, id)).wa_message_id as string;
-    const ack = makeEvent('message.ack', instance, { status: 'delivered' }, waId, 'delivered');
+    const ack = makeEvent('message.ack', instance, ackData(waId, 'delivered'), waId, 'delivered');
     await repo.ack(database.db, [
       { fence, receipt: { waMessageId: waId, to: 'delivered', event: ack, remoteJid: null } },
     ]);
@@ -233,7 +234,7 @@ describe.each(kinds)('fenced message writes on %s', (kind) => {
     const next = (await instanceOwnershipRepo.claim(database.db, instance.id, 'w2', 60_000)) as number;
     expect(next).toBe(fence.token + 1);
     await expect(repo.claimChat(database.db, fence, CHAT, 10)).rejects.toBeInstanceOf(StaleFenceError);
-    const failed = makeEvent('message.failed', instance, { id }, id);
+    const failed = makeEvent('message.failed', instance, failedData(id), id);
     await expect(repo.transition(database.db, fence, id, 'failed', { reason: 'x' }, failed)).rejects.toBeInstanceOf(
       StaleFenceError,
     );

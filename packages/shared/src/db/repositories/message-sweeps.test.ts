@@ -54,7 +54,20 @@ describe.each(kinds)('message sweeps on %s', (kind) => {
   }
 
   const failed = (row: DueRow) =>
-    makeEvent('message.failed', { id: row.instance_id, name: row.name }, { message_id: row.id }, row.id);
+    makeEvent(
+      'message.failed',
+      { id: row.instance_id, name: row.name },
+      {
+        id: row.id,
+        message_id: row.id,
+        wa_message_id: row.wa_message_id,
+        remote_jid: row.remote_jid,
+        type: row.type,
+        status: 'expired',
+        reason: 'expired',
+      },
+      row.id,
+    );
 
   test('instances with stale rows of a status: connected ones only, rows within their TTL only', async () => {
     const stale = await instance();

@@ -14,11 +14,12 @@ export interface StaleRow {
   id: string;
   instance_id: string;
   remote_jid: string;
-  seq: number;
 }
 
 /** An outbound row past its TTL, as `endDue` hands it to `eventOf`. */
-export type DueRow = Pick<MessageRow, 'id' | 'instance_id' | 'remote_jid' | 'type'> & { name: string };
+export type DueRow = Pick<MessageRow, 'id' | 'instance_id' | 'wa_message_id' | 'remote_jid' | 'type'> & {
+  name: string;
+};
 
 /** A message `endDue` ended, with the event it wrote. */
 export interface EndedRow {
@@ -86,7 +87,7 @@ export const messageSweepsRepo = {
         )
         .where('status', '=', q.status)
         .where('updated_at', '<', q.staleBefore)
-        .returning(['id', 'instance_id', 'remote_jid', 'seq'])
+        .returning(['id', 'instance_id', 'remote_jid'])
         .execute();
     });
   },
@@ -107,7 +108,14 @@ export const messageSweepsRepo = {
       const rows = await trx
         .selectFrom('messages')
         .innerJoin('instances', 'instances.id', 'messages.instance_id')
-        .select(['messages.id', 'messages.instance_id', 'messages.remote_jid', 'messages.type', 'instances.name'])
+        .select([
+          'messages.id',
+          'messages.instance_id',
+          'messages.wa_message_id',
+          'messages.remote_jid',
+          'messages.type',
+          'instances.name',
+        ])
         .where('messages.direction', '=', 'outbound')
         .where('messages.status', 'in', due.statuses)
         .where('messages.expires_at', '<', due.now)

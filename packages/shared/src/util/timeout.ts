@@ -17,3 +17,8 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what = 'op
     clearTimeout(timer);
   }
 }
+
+/** `promise`'s value, or `fallback` when it fails or has not settled within `ms`. */
+export function withDeadline<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  return withTimeout<T | F>(promise, ms).catch(() => fallback);
+}
