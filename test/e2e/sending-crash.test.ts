@@ -22,16 +22,16 @@ d('kill -9 between the socket write and the sent commit', () => {
   beforeAll(async () => {
     await cluster.start();
     proxy = await TcpProxy.start(testServices.postgres);
-    // Pacing holds a claimed message (`sending`) for ~10 s before its socket write: the window
+    // Pacing holds a claimed message (`sending`) for ~5 s before its socket write: the window
     // in which the test takes the worker's database away.
-    cluster.env.SEND_RATE_PER_MINUTE = '6';
+    cluster.env.SEND_RATE_PER_MINUTE = '12';
     cluster.env.MESSAGE_TTL = '60s';
     await cluster.startRole('api');
     await cluster.startRole('sender-worker');
-    // A lease long enough (lost after ⅔ of it without Postgres) to outlast the pacing wait.
+    // A lease long enough (lost after ⅔ of it, 10 s, without Postgres) to outlast the pacing wait.
     await cluster.startRole('session-worker', {
       DATABASE_URL: proxy.url(cluster.env.DATABASE_URL!),
-      LEASE_TTL: '30s',
+      LEASE_TTL: '15s',
     });
     await cluster.linkInstance('crash', PHONE);
     await cluster.sim('POST', '/sim/accounts', { phone: CONTACT });
