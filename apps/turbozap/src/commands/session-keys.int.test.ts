@@ -132,17 +132,17 @@ d('session-keys reseal (real Postgres)', () => {
     const env = { ...process.env, DATABASE_URL: url.toString(), SESSION_ENCRYPTION_KEYS: `${hex(keyB)},${hex(keyA)}` };
     const cli = (action: string) =>
       run(turbozap, ['session-keys', action], { env, timeout: 60_000 }).then(
-        (r) => ({ code: 0, out: r.stdout }),
-        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
       );
     const before = await cli('status');
-    expect(before.code).toBe(1);
+    expect(before).toMatchObject({ code: 1 });
     expect(before.out).toMatch(/wa_auth_keys\s+keyA\s+5\s+older, in keyring/);
     const resealed = await cli('reseal');
-    expect(resealed).toEqual({ code: 0, out: expect.stringContaining('pass 1: re-encrypted 6,') });
+    expect(resealed).toMatchObject({ code: 0, out: expect.stringContaining('pass 1: re-encrypted 6,') });
     expect(resealed.out).not.toContain(keyA.key.toString('hex'));
     const after = await cli('status');
-    expect(after.code).toBe(0);
-    expect(after.out).toContain('every row is under the current key');
+    // Compared as a whole, so a failure shows what the command printed (stderr included).
+    expect(after).toMatchObject({ code: 0, out: expect.stringContaining('every row is under the current key') });
   }, 90_000);
 });

@@ -36,6 +36,22 @@ const pgTypes = {
     oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
 };
 
+/**
+ * The one schema a connection URL confines TurboZap to (`?options=-c search_path=<schema>`, as
+ * libpq takes it), if it names exactly one: then only that schema is introspected, as for
+ * `schema`, and neither a migration check nor `migrate` looks at anyone else's.
+ */
+export function searchPathOf(url: string): string | undefined {
+  let options: string | null;
+  try {
+    options = new URL(url).searchParams.get('options');
+  } catch {
+    return undefined;
+  }
+  const schema = options && /(?:^|\s)-c\s*search_path=([^\s]+)/.exec(options)?.[1];
+  return schema && /^[A-Za-z_][A-Za-z0-9_]*$/.test(schema) ? schema : undefined;
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -53,9 +69,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // opens a new connection, and a query that cannot reports its own error to its caller.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const dialect = target.schema
-      ? new OneSchemaPostgresDialect({ pool }, target.schema)
-      : new PostgresDialect({ pool });
+    const schema = target.schema ?? searchPathOf(target.url);
+    const dialect = schema ? new OneSchemaPostgresDialect({ pool }, schema) : new PostgresDialect({ pool });
     const db = new Kysely<DB>({ dialect });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

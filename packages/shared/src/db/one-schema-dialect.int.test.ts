@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createTestDatabase } from '../testing/database.ts';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
-import { migrator } from './database.ts';
+import { migrator, searchPathOf } from './database.ts';
 
 const describePg = await describeWith('postgres');
 
@@ -56,4 +56,18 @@ describePg('introspection of a schema-bound database while other schemas are dro
       await db.destroy();
     }
   }, 60_000);
+});
+
+describe('searchPathOf', () => {
+  test('the one schema a URL confines the connection to, else nothing', () => {
+    const url = (options?: string) =>
+      `postgres://u@h/db${options === undefined ? '' : `?options=${encodeURIComponent(options)}`}`;
+    expect(searchPathOf(url('-c search_path=t_abc'))).toBe('t_abc');
+    expect(searchPathOf(url('-c statement_timeout=5000 -c search_path=tz'))).toBe('tz');
+    expect(searchPathOf(url('-csearch_path=tz'))).toBe('tz');
+    expect(searchPathOf(url())).toBeUndefined();
+    expect(searchPathOf(url('-c search_path=a,b'))).toBeUndefined();
+    expect(searchPathOf(url('-c search_path="$user",public'))).toBeUndefined();
+    expect(searchPathOf('not a url')).toBeUndefined();
+  });
 });
