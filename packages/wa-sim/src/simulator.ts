@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { removeDevices } from './accounts/devices.ts';
 import { normalizePhone, signalAddress } from './accounts/jids.ts';
 import { AccountRegistry, accountInfo } from './accounts/registry.ts';
-import type { AccountInfo, InboxEntry, OutboxEntry } from './accounts/types.ts';
+import type { AccountInfo, AccountSettings, InboxEntry, OutboxEntry } from './accounts/types.ts';
 import type { MessageOrigin, SimContext, SimEvents } from './context.ts';
 import { handle } from './control-api/http.ts';
 import { simRoutes } from './control-api/routes.ts';
@@ -157,13 +157,14 @@ export class WaSimulator implements SimControl {
   }
 
   /** Creates (or updates) a simulated user. */
-  createAccount(input: { phone: string; pushName?: string; autoRead?: boolean }): AccountInfo {
+  createAccount(input: { phone: string } & AccountSettings): AccountInfo {
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('invalid_phone', `not a phone number: ${String(input.phone)}`);
     if (input.pushName !== undefined && (typeof input.pushName !== 'string' || input.pushName.length > 100)) {
       throw badRequest('invalid_push_name', 'pushName must be a string of at most 100 characters');
     }
-    return accountInfo(this.#ctx.accounts.create(phone, { pushName: input.pushName, autoRead: input.autoRead }));
+    const { pushName, autoRead, deliveryReceipts } = input;
+    return accountInfo(this.#ctx.accounts.create(phone, { pushName, autoRead, deliveryReceipts }));
   }
 
   account(phone: string): AccountDetails {
@@ -178,7 +179,13 @@ export class WaSimulator implements SimControl {
       queued: d.offlineQueue.length,
       pending: d.pending.size,
     }));
-    return { ...accountInfo(a), pushName: a.pushName, autoRead: a.autoRead, devices };
+    return {
+      ...accountInfo(a),
+      pushName: a.pushName,
+      autoRead: a.autoRead,
+      deliveryReceipts: a.deliveryReceipts,
+      devices,
+    };
   }
 
   scanQr(phone: string, qr: string): Promise<LinkResult> {

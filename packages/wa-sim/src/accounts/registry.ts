@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { badRequest, notFound } from '../errors.ts';
 import { SimSignalDevice } from '../signal/sim-signal-device.ts';
 import { lidJid, normalizePhone, parseJid, pnJid } from './jids.ts';
-import type { Account, AccountInfo } from './types.ts';
+import type { Account, AccountInfo, AccountSettings } from './types.ts';
 
 export interface ResolvedJid {
   account: Account;
@@ -18,11 +18,12 @@ export class AccountRegistry {
   readonly #byPhone = new Map<string, Account>();
   readonly #byLid = new Map<string, Account>();
 
-  create(phone: string, opts: { pushName?: string; autoRead?: boolean } = {}): Account {
+  create(phone: string, opts: AccountSettings = {}): Account {
     const existing = this.#byPhone.get(phone);
     if (existing) {
       if (opts.pushName) existing.pushName = opts.pushName;
       if (opts.autoRead !== undefined) existing.autoRead = opts.autoRead;
+      if (opts.deliveryReceipts !== undefined) existing.deliveryReceipts = opts.deliveryReceipts;
       return existing;
     }
     const account: Account = {
@@ -30,6 +31,7 @@ export class AccountRegistry {
       lid: this.#newLid(),
       pushName: opts.pushName || phone,
       autoRead: opts.autoRead ?? false,
+      deliveryReceipts: opts.deliveryReceipts ?? true,
       phoneDevice: new SimSignalDevice(),
       companions: new Map(),
       nextDeviceId: 2,

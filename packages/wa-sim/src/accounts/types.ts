@@ -68,6 +68,13 @@ export interface OutboxRecord extends OutboxEntry {
   message: proto.IMessage;
 }
 
+/** What `POST /sim/accounts` may set on a simulated user. */
+export interface AccountSettings {
+  pushName?: string;
+  autoRead?: boolean;
+  deliveryReceipts?: boolean;
+}
+
 /** A simulated WhatsApp user: a phone (device 0, simulated) plus any companion devices. */
 export interface Account {
   phone: string;
@@ -76,6 +83,11 @@ export interface Account {
   pushName: string;
   /** Send read receipts automatically for messages its phone receives. */
   autoRead: boolean;
+  /**
+   * Send a delivery receipt for each message its phone receives (default). Off, senders see their
+   * messages stay `sent` until the phone reads them.
+   */
+  deliveryReceipts: boolean;
   phoneDevice: SimSignalDevice;
   companions: Map<number, CompanionDevice>;
   nextDeviceId: number;

@@ -42,6 +42,7 @@ export function simRoutes(sim: SimControl): Route[] {
         phone: str(body, 'phone') ?? '',
         pushName: str(body, 'pushName'),
         autoRead: bool(body, 'autoRead'),
+        deliveryReceipts: bool(body, 'deliveryReceipts'),
       }),
     ),
     route('GET', '/sim/accounts/:phone', ({ params }) => sim.account(params.phone!)),

@@ -1,7 +1,7 @@
 // What the control API needs from a simulator, and the shapes it answers with. The routes depend
 // on this interface and WaSimulator implements it, so the routes never import the simulator that
 // mounts them.
-import type { AccountInfo, InboxEntry, OutboxEntry } from '../accounts/types.ts';
+import type { AccountInfo, AccountSettings, InboxEntry, OutboxEntry } from '../accounts/types.ts';
 import type { FaultRequest } from '../faults.ts';
 import type { GroupRole } from '../groups/registry.ts';
 import type { LinkResult } from '../pairing/link.ts';
@@ -30,6 +30,7 @@ export interface DeviceInfo {
 export interface AccountDetails extends AccountInfo {
   pushName: string;
   autoRead: boolean;
+  deliveryReceipts: boolean;
   devices: DeviceInfo[];
 }
 
@@ -43,7 +44,7 @@ export interface GroupInfo {
 export interface SimControl {
   info(): SimInfo;
   stats(): SimStats;
-  createAccount(input: { phone: string; pushName?: string; autoRead?: boolean }): AccountInfo;
+  createAccount(input: { phone: string } & AccountSettings): AccountInfo;
   account(phone: string): AccountDetails;
   scanQr(phone: string, qr: string): Promise<LinkResult>;
   enterPairingCode(phone: string, code: string): Promise<LinkResult>;

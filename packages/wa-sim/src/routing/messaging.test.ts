@@ -72,6 +72,22 @@ describe('1:1 messages between Baileys and a simulated contact', () => {
     await eventually(() => me.statusOf(sent!.key.id!) >= READ, 5000, 'auto read');
   });
 
+  test('a contact without delivery receipts leaves a message at server ack until it reads it', async () => {
+    const silent = '15550005004';
+    const created = await api(t.handle.url, 'POST', '/sim/accounts', { phone: silent, deliveryReceipts: false });
+    expect(created.status).toBe(200);
+    expect(t.sim.account(silent).deliveryReceipts).toBe(false);
+    const sent = await me.sock.sendMessage(`${silent}@s.whatsapp.net`, { text: 'no receipt' });
+    const id = sent!.key.id!;
+    await eventually(() => t.sim.inbox(silent).some((m) => m.id === id), 5000, 'inbox');
+    // A contact with receipts on answers within receiptDelayMs (20 ms); give it far longer.
+    const control = await me.sock.sendMessage(`${ALICE}@s.whatsapp.net`, { text: 'control' });
+    await eventually(() => me.statusOf(control!.key.id!) >= DELIVERY_ACK, 5000, 'control delivered');
+    expect(me.statusOf(id)).toBeLessThan(DELIVERY_ACK);
+    await api(t.handle.url, 'POST', `/sim/accounts/${silent}/read`, { ids: [id] });
+    await eventually(() => me.statusOf(id) >= READ, 5000, 'read receipt');
+  });
+
   test("the phone's own sends reach its companion as fromMe (device-sent copy)", async () => {
     const res = await api(t.handle.url, 'POST', `/sim/accounts/${ME}/send`, { to: ALICE, text: 'typed on the phone' });
     const copy = await eventually(() => me.received.find((m) => m.key.id === res.body.id), 5000, 'device-sent copy');

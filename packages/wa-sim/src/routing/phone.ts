@@ -52,7 +52,9 @@ export function phoneReceived(
   if (recipient.inbox.length > MAX_INBOX) recipient.inbox.shift();
   ctx.events.emit('inbox', { phone: recipient.phone, entry });
   const onError = (err: unknown) => ctx.log.warn('receipt failed', { err: String(err) });
-  ctx.timers.later(ctx.opts.receiptDelayMs, () => acknowledgeDelivery(ctx, recipient, sender, [entry]), onError);
+  if (recipient.deliveryReceipts) {
+    ctx.timers.later(ctx.opts.receiptDelayMs, () => acknowledgeDelivery(ctx, recipient, sender, [entry]), onError);
+  }
   if (recipient.autoRead) {
     ctx.timers.later(
       ctx.opts.readReceiptDelayMs,
