@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely } from 'kysely';
+import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
 import pg from 'pg';
 import { type Database, migrateToLatest, openDatabase } from '../db/database.ts';
+import { type Fence, instanceOwnershipRepo } from '../db/repositories/instance-ownership.ts';
 import { messagesRepo, type NewOutboundMessage } from '../db/repositories/messages.ts';
 import type { DB, InstancesTable, MessageRow } from '../db/schema.ts';
-import { testServices, uniqueName } from './services.ts';
+import { servicesUp, testServices, uniqueName } from './services.ts';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
+
+type TestInstance = { id: string; name: string };
+
+/** What a repository test runs on: the in-memory PGlite always, the real Postgres when it is up. */
+export async function testDatabaseKinds(): Promise<TestDatabaseKind[]> {
+  return (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+}
 
 /**
  * A migrated database private to one test file: its own schema on the real Postgres, or an
@@ -39,6 +47,48 @@ export async function createTestDatabase(kind: TestDatabaseKind = 'postgres'): P
 }
 
 /**
+ * For the enclosing `describe`: a test database of `kind` (`createTestDatabase`), made by a
+ * `beforeAll` and dropped by an `afterAll` registered here. The object answered is filled in by
+ * that `beforeAll`: read it inside tests and hooks, not while the block is being defined.
+ */
+export function withTestDatabase(kind: TestDatabaseKind): Database {
+  const database = {} as Database;
+  beforeAll(async () => {
+    Object.assign(database, await createTestDatabase(kind));
+  }, 60_000);
+  afterAll(() => database.close?.());
+  return database;
+}
+
+/**
+ * `withTestDatabase` with one instance row in it (`insertTestInstance` with `row`) and, given an
+ * `owner`, claimed by that worker (`claimTestFence`). Filled in by the same `beforeAll`.
+ */
+export function withTestInstance(
+  kind: TestDatabaseKind,
+  row?: Partial<Insertable<InstancesTable>>,
+): { database: Database; instance: TestInstance };
+export function withTestInstance(
+  kind: TestDatabaseKind,
+  row: Partial<Insertable<InstancesTable>>,
+  owner: string,
+): { database: Database; instance: TestInstance; fence: Fence };
+export function withTestInstance(
+  kind: TestDatabaseKind,
+  row: Partial<Insertable<InstancesTable>> = {},
+  owner?: string,
+) {
+  const database = withTestDatabase(kind);
+  const instance = {} as TestInstance;
+  const fence = {} as Fence;
+  beforeAll(async () => {
+    Object.assign(instance, await insertTestInstance(database.db, row));
+    if (owner) Object.assign(fence, await claimTestFence(database.db, instance.id, owner));
+  });
+  return owner ? { database, instance, fence } : { database, instance };
+}
+
+/**
  * Inserts an instance row for a test: a fresh id, a unique name, desired `connected`, status
  * `created`, no owner and every nullable column null unless `overrides` says otherwise.
  */
@@ -68,6 +118,18 @@ export async function insertTestInstance(
   return { id, name };
 }
 
+/** Claims the instance for `worker` (`instanceOwnershipRepo.claim`) and answers its fence. */
+export async function claimTestFence(
+  db: Kysely<DB>,
+  instanceId: string,
+  worker: string,
+  ttlMs = 60_000,
+): Promise<Fence> {
+  const token = await instanceOwnershipRepo.claim(db, instanceId, worker, ttlMs);
+  if (token === null) throw new Error(`instance ${instanceId} is owned by another worker, or gone`);
+  return { instanceId, worker, token };
+}
+
 /**
  * Accepts an outbound message as the API does (`messagesRepo.acceptOutbound`: queued, not yet
  * published) and reads its row back. With an idempotency key used before, the row is the
@@ -81,4 +143,24 @@ export async function insertTestOutbound(
   const row = accepted && (await messagesRepo.get(db, accepted.id));
   if (!accepted || !row) throw new Error(`no instance ${m.instanceId} to accept a message for`);
   return { row, created: accepted.created };
+}
+
+/**
+ * Runs `fn` while `table` refuses, by a CHECK constraint of the test's own, every row that fails
+ * `check`: a poison row the database cannot store, however often it is tried. `check` is DDL, so
+ * it takes no parameters: write its values as literals. The constraint is dropped after, whatever
+ * `fn` did.
+ */
+export async function whileRefusing<T>(
+  db: Kysely<DB>,
+  table: keyof DB & string,
+  check: RawBuilder<unknown>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  await sql`ALTER TABLE ${sql.table(table)} ADD CONSTRAINT refuse_poison CHECK (${check})`.execute(db);
+  try {
+    return await fn();
+  } finally {
+    await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT refuse_poison`.execute(db);
+  }
 }

@@ -1,6 +1,5 @@
 import { eventually, type SimClient } from '../testing/client.ts';
 import { api } from '../testing/http.ts';
-import { linkWithQr } from '../testing/link.ts';
 import { startTestSim, type TestSim } from '../testing/setup.ts';
 
 const ME = '15550009001';
@@ -17,14 +16,13 @@ describe('steady state: Baileys acknowledges every stanza the server keeps for i
     t = await startTestSim();
     t.sim.createAccount({ phone: ALICE, pushName: 'Alice' });
     t.sim.createAccount({ phone: CAROL, pushName: 'Carol' });
-    me = t.track((await linkWithQr(t.sim, t.handle.wsUrl, ME)).client);
-    bob = t.track((await linkWithQr(t.sim, t.handle.wsUrl, BOB)).client);
+    me = (await t.link(ME)).client;
+    bob = (await t.link(BOB)).client;
   });
   afterAll(() => t.teardown());
 
-  const pendingOf = (phone: string) => t.sim.account(phone).devices[0]!.pending;
   const settled = (label: string) =>
-    eventually(() => pendingOf(ME) === 0 && pendingOf(BOB) === 0, 5000, `nothing pending after ${label}`);
+    eventually(() => t.pendingOf(ME) === 0 && t.pendingOf(BOB) === 0, 5000, `nothing pending after ${label}`);
 
   test('texts from a contact', async () => {
     for (const text of ['one', 'two', 'three']) {

@@ -8,7 +8,6 @@ import {
 } from '@whiskeysockets/baileys';
 import { eventually, type SimClient } from '../testing/client.ts';
 import { api } from '../testing/http.ts';
-import { linkWithQr } from '../testing/link.ts';
 import { startTestSim, type TestSim } from '../testing/setup.ts';
 
 const ME = '15550007001';
@@ -21,7 +20,7 @@ describe('a simulated contact votes on a poll, encrypted as WhatsApp does', () =
   beforeAll(async () => {
     t = await startTestSim();
     t.sim.createAccount({ phone: ALICE, pushName: 'Alice' });
-    me = t.track((await linkWithQr(t.sim, t.handle.wsUrl, ME)).client);
+    me = (await t.link(ME)).client;
     poll = (await me.sock.sendMessage(`${ALICE}@s.whatsapp.net`, {
       poll: { name: 'Lunch?', values: ['pizza', 'sushi', 'salad'], selectableCount: 2 },
     }))!;

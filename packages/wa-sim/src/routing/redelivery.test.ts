@@ -2,7 +2,6 @@ import type { AuthenticationState, BinaryNode } from '@whiskeysockets/baileys';
 import { savedAuthState } from '../testing/auth.ts';
 import { eventually, SimClient } from '../testing/client.ts';
 import { api } from '../testing/http.ts';
-import { linkWithQr } from '../testing/link.ts';
 import { startTestSim, type TestSim } from '../testing/setup.ts';
 
 const ME = '15550010001';
@@ -34,14 +33,11 @@ describe('what a device does not acknowledge is kept and redelivered at its next
     t = await startTestSim();
     t.sim.createAccount({ phone: ALICE, pushName: 'Alice' });
     t.sim.createAccount({ phone: CAROL, pushName: 'Carol' });
-    const linked = await linkWithQr(t.sim, t.handle.wsUrl, ME);
-    auth = linked.auth;
-    me = t.track(linked.client);
-    t.track((await linkWithQr(t.sim, t.handle.wsUrl, BOB)).client);
+    ({ auth, client: me } = await t.link(ME));
+    await t.link(BOB);
   });
   afterAll(() => t.teardown());
 
-  const pendingOf = (phone: string) => t.sim.account(phone).devices[0]!.pending;
   const loseAcks = () =>
     api(t.handle.url, 'POST', '/sim/faults', { type: 'lose-client-acks', jid: `${ME}:2@s.whatsapp.net` });
   const send = async (from: string, text: string, corrupt?: boolean) =>
@@ -56,14 +52,14 @@ describe('what a device does not acknowledge is kept and redelivered at its next
     const id = await send(ALICE, 'kept until acknowledged');
     await me.waitForText('kept until acknowledged'); // the client had it, its receipt never reached the server
     t.sim.createGroup(ALICE, 'Kept', [ME, BOB]); // one notification id for both devices
-    await eventually(() => pendingOf(ME) === 2 && pendingOf(BOB) === 0, 5000, "only ME's stanzas pending");
+    await eventually(() => t.pendingOf(ME) === 2 && t.pendingOf(BOB) === 0, 5000, "only ME's stanzas pending");
     const account = await api(t.handle.url, 'GET', `/sim/accounts/${ME}`);
     expect(account.body.devices).toEqual([expect.objectContaining({ online: true, queued: 0, pending: 2 })]);
     expect((await api(t.handle.url, 'GET', '/sim/stats')).body).toMatchObject({ pending: 2 });
 
     me.end(); // closing the connection clears nothing
     await eventually(() => !t.sim.account(ME).devices[0]!.online, 3000, 'offline');
-    expect(pendingOf(ME)).toBe(2);
+    expect(t.pendingOf(ME)).toBe(2);
     await api(t.handle.url, 'DELETE', '/sim/faults');
     auth = saved;
     const next = loginRecording(t.handle.wsUrl, auth);
@@ -74,7 +70,7 @@ describe('what a device does not acknowledge is kept and redelivered at its next
     expect(me.upsertTypes[me.received.indexOf(msg)]).toBe('append');
     expect(await eventually(next.offlineCount, 5000, '<ib><offline>')).toBe('2');
     expect(next.offline).toEqual([`message ${id}`, expect.stringMatching(/^notification /)]);
-    await eventually(() => pendingOf(ME) === 0, 5000, 'all acknowledged');
+    await eventually(() => t.pendingOf(ME) === 0, 5000, 'all acknowledged');
     expect(textsOf(me, id)).toHaveLength(1);
   }, 30_000);
 
@@ -85,7 +81,7 @@ describe('what a device does not acknowledge is kept and redelivered at its next
     const broken = await send(CAROL, 'undecryptable at first', true);
     // Baileys answers it with a retry receipt, then a nack: both lost
     await eventually(() => logged('acknowledgement lost', 'tag=ack', `id=${broken}`), 5000, 'the nack, lost');
-    expect(pendingOf(ME)).toBe(2);
+    expect(t.pendingOf(ME)).toBe(2);
     await api(t.handle.url, 'DELETE', '/sim/faults');
     const conflicts = t.sim.stats().conflicts;
     const next = loginRecording(t.handle.wsUrl, auth); // the same saved keys: the first message's key is used
@@ -100,7 +96,7 @@ describe('what a device does not acknowledge is kept and redelivered at its next
     const msg = await me.waitForText('undecryptable at first', 10_000);
     expect(msg.key.id).toBe(broken);
     expect(logged('phone resends after retry receipt', `id=${broken}`)).toBe(true);
-    await eventually(() => pendingOf(ME) === 0, 5000, 'all acknowledged');
+    await eventually(() => t.pendingOf(ME) === 0, 5000, 'all acknowledged');
     expect(textsOf(me, broken)).toHaveLength(1);
     // Baileys rejects a copy whose Signal message key it already used (nack 487), without a retry.
     expect(logged('client nack', `id=${used}`, 'error=487')).toBe(true);

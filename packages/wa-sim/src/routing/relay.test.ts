@@ -1,6 +1,6 @@
 import { eventually, type SimClient } from '../testing/client.ts';
 import { api } from '../testing/http.ts';
-import { linkWithQr, reconnect } from '../testing/link.ts';
+import { type LinkedClient, reconnect } from '../testing/link.ts';
 import { startTestSim, type TestSim } from '../testing/setup.ts';
 
 const A = '15550006001';
@@ -11,14 +11,12 @@ describe('relay between linked accounts, offline queue, retry receipts', () => {
   let t: TestSim;
   let a: SimClient;
   let b: SimClient;
-  let bAuth: Awaited<ReturnType<typeof linkWithQr>>['auth'];
+  let bAuth: LinkedClient['auth'];
   beforeAll(async () => {
     t = await startTestSim();
     t.sim.createAccount({ phone: CAROL, pushName: 'Carol' });
-    a = t.track((await linkWithQr(t.sim, t.handle.wsUrl, A)).client);
-    const linkedB = await linkWithQr(t.sim, t.handle.wsUrl, B);
-    b = t.track(linkedB.client);
-    bAuth = linkedB.auth;
+    a = (await t.link(A)).client;
+    ({ client: b, auth: bAuth } = await t.link(B));
   });
   afterAll(() => t.teardown());
 

@@ -1,8 +1,9 @@
 // Test fixture: a simulator on a random loopback port, trusted by this process's Baileys.
 import type { SimOptions } from '../options.ts';
 import { type SimHandle, WaSimulator } from '../simulator.ts';
-import type { SimClient } from './client.ts';
+import type { ClientOptions, SimClient } from './client.ts';
 import { installFastCurve } from './fast-curve.ts';
+import { type LinkedClient, linkWithQr } from './link.ts';
 import { quietLibsignal } from './quiet-libsignal.ts';
 import { trustSimulatorRoot } from './trust.ts';
 import { unrefLongTimers } from './unref-timers.ts';
@@ -14,6 +15,10 @@ export interface TestSim {
   logs: string[];
   /** Registers a client to end in teardown. */
   track(client: SimClient): SimClient;
+  /** Links a fresh Baileys client to `phone` by QR (`linkWithQr`), tracked. */
+  link(phone: string, opts?: ClientOptions): Promise<LinkedClient>;
+  /** Stanzas the server keeps for the first linked device of `phone` until it acknowledges them. */
+  pendingOf(phone: string): number;
   teardown(): Promise<void>;
 }
 
@@ -33,14 +38,21 @@ export async function startTestSim(options: SimOptions = {}): Promise<TestSim> {
   const handle = await sim.start({ host: '127.0.0.1', port: 0 });
   const restore = trustSimulatorRoot(handle.rootPublicKey);
   const clients: SimClient[] = [];
+  const track = (client: SimClient) => {
+    clients.push(client);
+    return client;
+  };
   return {
     sim,
     handle,
     logs,
-    track: (client) => {
-      clients.push(client);
-      return client;
+    track,
+    link: async (phone, opts) => {
+      const linked = await linkWithQr(sim, handle.wsUrl, phone, opts);
+      track(linked.client);
+      return linked;
     },
+    pendingOf: (phone) => sim.account(phone).devices[0]!.pending,
     teardown: async () => {
       for (const c of clients) c.end();
       await handle.stop();

@@ -10,6 +10,7 @@ import {
   setWebhook,
 } from '@turbozap/shared/db/repositories/webhooks';
 import { createSafeAgent } from '@turbozap/shared/net';
+import { whileRefusing } from '@turbozap/shared/testing/database';
 import { connectedData, receivedData, sentData } from '@turbozap/shared/testing/event-data';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { sql } from 'kysely';
@@ -308,10 +309,11 @@ describePg('webhooks', () => {
     const good = (n: number) => makeEvent('message.sent', instance, sentData(), 'batch', n);
     // A row the database refuses (a constraint of this test's): it cannot be stored, the others must be.
     const poison = makeEvent('message.sent', instance, { ...sentData(), wa_message_id: 'poison' }, 'batch', 'poison');
-    await sql`ALTER TABLE webhook_deliveries ADD CONSTRAINT refuse_poison
-      CHECK (payload->'data'->>'wa_message_id' IS DISTINCT FROM 'poison')`.execute(h.runtime.db);
-    const results = await Promise.all([good(1), poison, good(2), good(3)].map((e) => c.handle(asDelivery(e)))).finally(
-      () => sql`ALTER TABLE webhook_deliveries DROP CONSTRAINT refuse_poison`.execute(h.runtime.db),
+    const results = await whileRefusing(
+      h.runtime.db,
+      'webhook_deliveries',
+      sql`payload->'data'->>'wa_message_id' IS DISTINCT FROM 'poison'`,
+      () => Promise.all([good(1), poison, good(2), good(3)].map((e) => c.handle(asDelivery(e)))),
     );
     expect(results.map((r) => r.kind)).toEqual(['ack', 'retry', 'ack', 'ack']);
     const rows = await listDeliveries(h.runtime.db, instance.id, { limit: 10 });

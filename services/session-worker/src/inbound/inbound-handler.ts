@@ -68,13 +68,7 @@ export class InboundHandler {
     if (msg.key.fromMe) return; // our own sends, from another device: the upsert path
     const scope = this.#scope;
     try {
-      await whileUnavailable(() => this.#message(sock, msg, []), {
-        signal: scope.ended,
-        onWait: (error, attempt) => {
-          if (attempt === 1)
-            scope.log.warn('database unavailable: holding a received message until it is stored', { error });
-        },
-      });
+      await this.#whileOurs('a received message', () => this.#message(sock, msg, []));
     } catch (error) {
       if (error instanceof StaleFenceError || scope.ended.aborted) throw error;
       scope.ctx.metrics.inboundDropped.inc({ wa_instance: scope.instance.name, reason: 'unprocessable' });
@@ -107,8 +101,9 @@ export class InboundHandler {
     const receipts: ReceiptIn[] = [];
     const upsert = events['messages.upsert'];
     for (const msg of upsert?.messages ?? []) {
+      // Handled by `receive` already: a vote or a revoke has no row for #store's lookup to find.
       if (this.#received.has(messageRef(msg.key))) continue;
-      await this.#guard(() => this.#message(sock, msg, receipts));
+      await this.#guard(() => this.#whileOurs('a message', () => this.#message(sock, msg, receipts)));
     }
     for (const { key, update } of events['messages.update'] ?? []) {
       const to = receiptStatus(update.status);
@@ -120,7 +115,8 @@ export class InboundHandler {
         receipt.readTimestamp || receipt.playedTimestamp ? 'read' : receipt.receiptTimestamp ? 'delivered' : undefined;
       if (to && key.fromMe && key.id) receipts.push({ waMessageId: key.id, to, remote: jidPair(receipt.userJid) });
     }
-    if (receipts.length > 0) await this.#guard(() => applyReceipts(this.#scope, receipts));
+    if (receipts.length > 0)
+      await this.#guard(() => this.#whileOurs('receipts', () => applyReceipts(this.#scope, receipts)));
     if (events['presence.update']) await this.#guard(() => this.#notifications.presence(events['presence.update']!));
     if (events['groups.update']) await this.#guard(() => this.#notifications.groupsUpdate(events['groups.update']!));
     if (events['group-participants.update'])
@@ -181,6 +177,7 @@ export class InboundHandler {
       );
       return;
     }
+    // Redelivered after a restart (the LRU forgot it): not downloaded again, a failure would delete the blob.
     if (await messagesRepo.getByWaId(scope.ctx.db, scope.instance.id, waId)) return;
     const type = meaning.kind === 'edit' ? 'edit' : meaning.type;
     const content: Record<string, unknown> =
@@ -234,12 +231,27 @@ export class InboundHandler {
     }
   }
 
-  /** One bad message must not stop the ones after it. */
+  /**
+   * Waits out an unreachable database for as long as the instance is ours, then rejects with the
+   * last failure; a stale fence or the work's own error is thrown at once. No fixed number of
+   * attempts: a receipt, or a message WhatsApp has its receipt for, is not sent again.
+   */
+  #whileOurs<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const { log, ended } = this.#scope;
+    return whileUnavailable(work, {
+      signal: ended,
+      onWait: (error, attempt) => {
+        if (attempt === 1) log.warn(`database unavailable: holding ${what} until it answers`, { error });
+      },
+    });
+  }
+
+  /** One bad item must not stop the ones after it; what the instance's end cut short is let go quietly. */
   async #guard(work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.#scope.log.warn('inbound item failed', { error });
+      if (!this.#scope.ended.aborted) this.#scope.log.warn('inbound item failed', { error });
     }
   }
 }

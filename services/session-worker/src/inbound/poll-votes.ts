@@ -6,7 +6,6 @@ import type { Trx } from '../db-types.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import type { JidPair } from './jids.ts';
 import type { InboundMeaning } from './message-mapper.ts';
-import { persistently } from './persistently.ts';
 import { decryptVote, selectedNames, type VoteDecryptError } from './poll-crypto.ts';
 
 type VoteMeaning = Extract<InboundMeaning, { kind: 'poll_vote' }>;
@@ -18,7 +17,8 @@ const present = (...jids: Array<string | null | undefined>): string[] =>
  * Poll votes: a vote names its poll by WhatsApp id and carries the chosen options encrypted with
  * the poll's secret (kept in `polls` when the poll was sent or received). Emits `poll.vote` with
  * the option names — or `selected_options: null` and a `decrypt_error` — and keeps each voter's
- * latest vote on the poll. Never logs the secret nor the options.
+ * latest vote on the poll. Never logs the secret nor the options. A vote is a received message:
+ * the caller waits out an unreachable database (InboundHandler), so nothing here retries.
  */
 export class PollVotes {
   readonly #scope: InstanceScope;
@@ -53,33 +53,31 @@ export class PollVotes {
     const selected = Array.isArray(outcome) ? outcome : null;
     if (!selected) scope.log.info('poll vote not decrypted', { vote_wa_message_id: voteId, reason: outcome });
     const voterKey = voter.jid ?? voter.lid;
-    await persistently(() =>
-      scope.write(async (trx, emit) => {
-        if (poll && selected && voterKey) {
-          await pollsRepo.recordVote(trx, scope.instance.id, poll.wa_message_id, voterKey, {
-            voter_jid: voter.jid,
-            voter_lid: voter.lid,
-            selected_options: selected,
-            vote_wa_message_id: voteId,
-            sender_timestamp_ms: meaning.senderTimestampMs,
-          });
-        }
-        await emit(
-          'poll.vote',
-          {
-            ...who,
-            poll_wa_message_id: meaning.pollMessageId,
-            vote_wa_message_id: voteId,
-            voter_jid: voter.jid,
-            voter_lid: voter.lid,
-            selected_options: selected,
-            sender_timestamp_ms: meaning.senderTimestampMs,
-            decrypt_error: selected ? null : (outcome as VoteDecryptError),
-          },
-          voteId,
-        );
-      }),
-    );
+    await scope.write(async (trx, emit) => {
+      if (poll && selected && voterKey) {
+        await pollsRepo.recordVote(trx, scope.instance.id, poll.wa_message_id, voterKey, {
+          voter_jid: voter.jid,
+          voter_lid: voter.lid,
+          selected_options: selected,
+          vote_wa_message_id: voteId,
+          sender_timestamp_ms: meaning.senderTimestampMs,
+        });
+      }
+      await emit(
+        'poll.vote',
+        {
+          ...who,
+          poll_wa_message_id: meaning.pollMessageId,
+          vote_wa_message_id: voteId,
+          voter_jid: voter.jid,
+          voter_lid: voter.lid,
+          selected_options: selected,
+          sender_timestamp_ms: meaning.senderTimestampMs,
+          decrypt_error: selected ? null : (outcome as VoteDecryptError),
+        },
+        voteId,
+      );
+    });
   }
 
   #open(sock: WASocket, poll: PollRow, meaning: VoteMeaning, voter: JidPair): string[] | VoteDecryptError {

@@ -2,7 +2,6 @@ import type { Receipt } from '@turbozap/shared/db/repositories/fenced-messages';
 import { proto } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
-import { persistently } from './persistently.ts';
 
 const Status = proto.WebMessageInfo.Status;
 
@@ -24,7 +23,8 @@ export interface ReceiptIn {
  * Applies the receipts of one batch of socket events to our outbound messages, each a
  * compare-and-set (a late "delivered" after "read" changes nothing) group-committed with the
  * other instances' receipts (MessageWrites), and emits a `message.ack` for every receipt that
- * moved a status. Returns how many moved one.
+ * moved a status. Returns how many moved one. WhatsApp does not send a receipt again: the caller
+ * waits out an unreachable database (InboundHandler).
  */
 export async function applyReceipts(scope: InstanceScope, receipts: readonly ReceiptIn[]): Promise<number> {
   const all: Receipt[] = receipts.map(({ waMessageId, to, remote }) => ({
@@ -40,13 +40,10 @@ export async function applyReceipts(scope: InstanceScope, receipts: readonly Rec
       to,
     ),
   }));
-  // WhatsApp does not send a receipt again: ride out a database blip.
-  const moved = await persistently(() =>
-    scope.writeOne(
-      (fence) => Promise.all(scope.ctx.writes.ack(all.map((receipt) => ({ fence, receipt })))),
-      // As the statement stored them.
-      (rows) => rows.flatMap((row) => (row ? [row._envelope] : [])),
-    ),
+  const moved = await scope.writeOne(
+    (fence) => Promise.all(scope.ctx.writes.ack(all.map((receipt) => ({ fence, receipt })))),
+    // As the statement stored them.
+    (rows) => rows.flatMap((row) => (row ? [row._envelope] : [])),
   );
   return moved.filter((row) => row !== undefined).length;
 }

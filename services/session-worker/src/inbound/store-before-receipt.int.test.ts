@@ -1,4 +1,5 @@
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import { whileRefusing } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { sql } from 'kysely';
 import { eventually, type Harness, startHarness, waitFor } from '../testing/harness.ts';
@@ -52,19 +53,14 @@ describePg('a received message is stored before its receipt; what cannot be stor
   }, 30_000);
 
   test('a message the database refuses for good is dropped and counted, and does not hold up the next', async () => {
-    await sql`ALTER TABLE messages ADD CONSTRAINT refuse_poison CHECK (content->>'text' IS DISTINCT FROM 'poison')`.execute(
-      h.database.db,
-    );
-    try {
+    await whileRefusing(h.database.db, 'messages', sql`content->>'text' IS DISTINCT FROM 'poison'`, async () => {
       await h.sim.sim.sendText(ALICE, ME, 'poison');
       await waitFor(async () => (await dropped()) === 1, 10_000, 'the drop counted');
       await h.sim.sim.sendText(ALICE, ME, 'after the poison');
       await storedText('after the poison');
       // Both acknowledged: the dropped one is not redelivered forever.
       await eventually(() => pending() === 0, 5_000, 'the receipts');
-    } finally {
-      await sql`ALTER TABLE messages DROP CONSTRAINT refuse_poison`.execute(h.database.db);
-    }
+    });
     const rows = await messagesRepo.list(h.database.db, { instanceId: id, limit: 50 });
     expect(rows.filter((m) => (m.content as { text?: string }).text === 'poison')).toEqual([]);
   }, 30_000);

@@ -1,24 +1,15 @@
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { claimTestFence, insertTestInstance, testDatabaseKinds, withTestInstance } from '../../testing/database.ts';
 import { authStateRepo } from './auth-state.ts';
 import { authStateRotationRepo } from './auth-state-rotation.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 const sealed = (text: string) => ({ keyId: 'k1', ciphertext: Buffer.from(text) });
 
 describe.each(kinds)('auth state repository on %s', (kind) => {
-  let database: Database;
-  let fence: Fence;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    const { id } = await insertTestInstance(database.db, { name: `a-${kind}` });
-    const token = (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number;
-    fence = { instanceId: id, worker: 'w1', token };
-  }, 60_000);
-  afterAll(() => database.close());
+  const { database, fence: w1 } = withTestInstance(kind, { name: `a-${kind}` }, 'w1');
+  // w1's fence, filled in before the tests; the test that hands the instance to w2 replaces it.
+  let fence: Fence = w1;
 
   test('creds and keys round-trip; many keys are written in batches in one transaction', async () => {
     const upserts = Array.from({ length: 1000 }, (_, i) => ({ type: 'pre-key', id: String(i), ...sealed(`pk${i}`) }));
@@ -46,9 +37,8 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
 
   test('Signal-key upserts of several instances go in one statement, each under its own fence', async () => {
     const other = await insertTestInstance(database.db, { name: `b-${kind}` });
-    const otherToken = (await instanceOwnershipRepo.claim(database.db, other.id, 'w1', 60_000)) as number;
-    const otherFence: Fence = { instanceId: other.id, worker: 'w1', token: otherToken };
-    const staleFence: Fence = { ...otherFence, token: otherToken - 1 };
+    const otherFence = await claimTestFence(database.db, other.id, 'w1');
+    const staleFence: Fence = { ...otherFence, token: otherFence.token - 1 };
     const results = await authStateRepo.upsertKeysMany(database.db, [
       { fence, upserts: [{ type: 'session', id: 'm', ...sealed('mine') }] },
       {
@@ -72,9 +62,8 @@ describe.each(kinds)('auth state repository on %s', (kind) => {
 
   test("a stale holder's write is rejected and changes nothing", async () => {
     await instanceOwnershipRepo.release(database.db, fence);
-    const token = (await instanceOwnershipRepo.claim(database.db, fence.instanceId, 'w2', 60_000)) as number;
     const stale = fence;
-    fence = { instanceId: fence.instanceId, worker: 'w2', token };
+    fence = await claimTestFence(database.db, stale.instanceId, 'w2');
     await expect(
       authStateRepo.write(database.db, stale, {
         creds: sealed('zombie'),

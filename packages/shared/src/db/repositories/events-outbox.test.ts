@@ -1,22 +1,13 @@
 import { makeEvent } from '../../contracts/events.ts';
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
+import { testDatabaseKinds, withTestInstance } from '../../testing/database.ts';
 import { sentData } from '../../testing/event-data.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
 import type { EventsOutboxRow } from '../schema.ts';
 import { eventsOutboxRepo } from './events-outbox.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('the events outbox on %s', (kind) => {
-  let database: Database;
-  let instance: { id: string; name: string };
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    instance = await insertTestInstance(database.db, { name: `outbox-${kind}` });
-  }, 60_000);
-  afterAll(() => database.close());
+  const { database, instance } = withTestInstance(kind, { name: `outbox-${kind}` });
 
   /** Events written `agoMs` ago, in that order; answers their ids. */
   async function written(...agoMs: number[]): Promise<string[]> {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { makeEvent } from '../../contracts/events.ts';
 import {
-  createTestDatabase,
+  claimTestFence,
   insertTestInstance,
   insertTestOutbound,
-  type TestDatabaseKind,
+  testDatabaseKinds,
+  withTestDatabase,
 } from '../../testing/database.ts';
 import { ackData, failedData, sentData } from '../../testing/event-data.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
 import type { MessageRow } from '../tables/messages.ts';
 import { fencedMessagesRepo as repo } from './fenced-messages.ts';
 import { type Fence, instanceOwnershipRepo, StaleFenceError } from './instance-ownership.ts';
@@ -16,21 +15,15 @@ import { messagesRepo } from './messages.ts';
 
 const CHAT = '5511900000001@s.whatsapp.net';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('fenced message writes on %s', (kind) => {
-  let database: Database;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  }, 60_000);
-  afterAll(() => database.close());
+  const database = withTestDatabase(kind);
 
   /** An owned instance with `count` outbound messages to one chat, all `ready`, in acceptance order. */
   async function owned(count: number, worker = 'w1') {
     const instance = await insertTestInstance(database.db);
-    const token = (await instanceOwnershipRepo.claim(database.db, instance.id, worker, 60_000)) as number;
-    const fence: Fence = { instanceId: instance.id, worker, token };
+    const fence = await claimTestFence(database.db, instance.id, worker);
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const { row } = await insertTestOutbound(database.db, {

@@ -1,19 +1,12 @@
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
+import { insertTestInstance, testDatabaseKinds, withTestDatabase } from '../../testing/database.ts';
 import { sleep } from '../../util/sleep.ts';
-import type { Database } from '../database.ts';
 import { instanceOwnershipRepo as repo, StaleFenceError } from './instance-ownership.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('instance ownership on %s', (kind) => {
-  let database: Database;
+  const database = withTestDatabase(kind);
   const newInstance = async () => (await insertTestInstance(database.db)).id;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  }, 60_000);
-  afterAll(() => database.close());
 
   test('every acquisition increments the token; a live owner keeps others out until it releases', async () => {
     const id = await newInstance();

@@ -1,30 +1,18 @@
 import { makeEvent } from '../../contracts/events.ts';
-import {
-  createTestDatabase,
-  insertTestInstance,
-  insertTestOutbound,
-  type TestDatabaseKind,
-} from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { insertTestInstance, insertTestOutbound, testDatabaseKinds, withTestDatabase } from '../../testing/database.ts';
 import type { InstanceStatus, MessageStatus } from '../schema.ts';
 import { type DueRow, messageSweepsRepo as repo } from './message-sweeps.ts';
 import { messagesRepo } from './messages.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 const minute = 60_000;
 
 describe.each(kinds)('message sweeps on %s', (kind) => {
-  let database: Database;
+  const database = withTestDatabase(kind);
   const now = new Date();
   const staleBefore = new Date(now.getTime() - minute);
   const longAgo = new Date(now.getTime() - 10 * minute);
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  }, 60_000);
-  afterAll(() => database.close());
 
   const instance = (status: InstanceStatus = 'connected') => insertTestInstance(database.db, { status });
 

@@ -1,22 +1,13 @@
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { insertTestInstance, testDatabaseKinds, withTestInstance } from '../../testing/database.ts';
 import { instancesRepo } from './instances.ts';
 import { messagesRepo } from './messages.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('the API accepting messages on %s', (kind) => {
-  let database: Database;
-  let instanceId: string;
+  const { database, instance } = withTestInstance(kind, { name: `accept-${kind}` });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    instanceId = (await insertTestInstance(database.db, { name: `accept-${kind}` })).id;
-  }, 60_000);
-  afterAll(() => database.close());
-
-  const accept = (idempotencyKey?: string, id = instanceId) =>
+  const accept = (idempotencyKey?: string, id = instance.id) =>
     messagesRepo.acceptOutbound(database.db, {
       instanceId: id,
       remoteJid: '1@s.whatsapp.net',
@@ -31,7 +22,7 @@ describe.each(kinds)('the API accepting messages on %s', (kind) => {
     expect(accepted).toMatchObject({ status: 'queued', created: true });
     const row = await messagesRepo.get(database.db, accepted?.id ?? '');
     expect(row).toMatchObject({
-      instance_id: instanceId,
+      instance_id: instance.id,
       direction: 'outbound',
       remote_jid: '1@s.whatsapp.net',
       type: 'text',

@@ -1,31 +1,17 @@
-import {
-  createTestDatabase,
-  insertTestInstance,
-  insertTestOutbound,
-  type TestDatabaseKind,
-} from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { insertTestOutbound, testDatabaseKinds, withTestInstance } from '../../testing/database.ts';
 import { messagesRepo, type UnpublishedMessage } from './messages.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('relaying unpublished messages on %s', (kind) => {
-  let database: Database;
-  let instanceId: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    instanceId = (await insertTestInstance(database.db, { name: `relay-${kind}` })).id;
-  }, 60_000);
-  afterAll(() => database.close());
+  const { database, instance } = withTestInstance(kind, { name: `relay-${kind}` });
 
   /** Queued, unpublished messages created `agoMs` ago, in that order. */
   async function queued(...agoMs: number[]): Promise<string[]> {
     const ids: string[] = [];
     for (const ago of agoMs) {
       const { row } = await insertTestOutbound(database.db, {
-        instanceId,
+        instanceId: instance.id,
         remoteJid: '1@s.whatsapp.net',
         type: 'text',
         content: { text: 'x' },

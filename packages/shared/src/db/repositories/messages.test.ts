@@ -1,28 +1,14 @@
-import {
-  createTestDatabase,
-  insertTestInstance,
-  insertTestOutbound,
-  type TestDatabaseKind,
-} from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { insertTestOutbound, testDatabaseKinds, withTestInstance } from '../../testing/database.ts';
 import { messagesRepo } from './messages.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('messages repository on %s', (kind) => {
-  let database: Database;
-  let instanceId: string;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    instanceId = (await insertTestInstance(database.db, { name: `i-${kind}` })).id;
-  }, 60_000);
-  afterAll(() => database.close());
+  const { database, instance } = withTestInstance(kind, { name: `i-${kind}` });
 
   const insert = (idempotencyKey?: string) =>
     insertTestOutbound(database.db, {
-      instanceId,
+      instanceId: instance.id,
       remoteJid: '1@s.whatsapp.net',
       type: 'text',
       content: { text: 'x' },
@@ -53,7 +39,13 @@ describe.each(kinds)('messages repository on %s', (kind) => {
 
   test('the sender-worker claims a queued row once: straight to ready unless there is media to prepare or it expired', async () => {
     const outbound = (type: string, content: Record<string, unknown>, expiresAt?: Date) =>
-      insertTestOutbound(database.db, { instanceId, remoteJid: '1@s.whatsapp.net', type, content, expiresAt });
+      insertTestOutbound(database.db, {
+        instanceId: instance.id,
+        remoteJid: '1@s.whatsapp.net',
+        type,
+        content,
+        expiresAt,
+      });
     const text = (await outbound('text', { text: 'x' })).row;
     const byUrl = (await outbound('media', { media_url: 'https://example.com/a.png' })).row;
     const inline = (await outbound('media', { base64: 'AAAA' })).row;
@@ -82,14 +74,20 @@ describe.each(kinds)('messages repository on %s', (kind) => {
     await messagesRepo.transition(database.db, sent.row.id, 'preparing');
     await messagesRepo.transition(database.db, sent.row.id, 'ready');
     await messagesRepo.transition(database.db, sent.row.id, 'sent');
-    const cancelled = await messagesRepo.cancelPending(database.db, instanceId);
+    const cancelled = await messagesRepo.cancelPending(database.db, instance.id);
     expect(cancelled).toContain(pending.row.id);
     expect(cancelled).not.toContain(sent.row.id);
     expect((await messagesRepo.get(database.db, sent.row.id))?.status).toBe('sent');
   });
 
   test('inbound messages are stored once per WhatsApp id', async () => {
-    const m = { instanceId, remoteJid: '2@s.whatsapp.net', type: 'text', content: { text: 'hi' }, waMessageId: 'WA1' };
+    const m = {
+      instanceId: instance.id,
+      remoteJid: '2@s.whatsapp.net',
+      type: 'text',
+      content: { text: 'hi' },
+      waMessageId: 'WA1',
+    };
     expect(await messagesRepo.insertInbound(database.db, m)).toBe(true);
     expect(await messagesRepo.insertInbound(database.db, m)).toBe(false);
   });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors/app-error.ts';
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '../../testing/database.ts';
-import { servicesUp } from '../../testing/services.ts';
-import type { Database } from '../database.ts';
+import { insertTestInstance, testDatabaseKinds, withTestDatabase } from '../../testing/database.ts';
 import {
   claimDueDeliveries,
   finishAttempt,
@@ -22,15 +20,10 @@ import {
   webhookInputProblems,
 } from './webhooks.ts';
 
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 
 describe.each(kinds)('webhooks repository on %s', (kind) => {
-  let database: Database;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  }, 60_000);
-  afterAll(() => database.close());
+  const database = withTestDatabase(kind);
 
   const newInstance = async () => (await insertTestInstance(database.db, { status: 'connected' })).id;
 
