@@ -1,5 +1,5 @@
 // Jest runs the TypeScript sources as native ES modules (Baileys is ESM-only); swc strips types.
-// Fault tests (`*.fault.test.ts`) restart shared services, so `test:fault` runs them alone, serially.
+// Fault tests (`*.fault.test.ts`) restart services, so `test:fault` runs them serially, against its own.
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2024' }, module: { type: 'es6' } }];
 const fault = process.env.TURBOZAP_FAULT_TESTS === '1';
 
@@ -13,4 +13,9 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', ...(fault ? [] : ['\\.fault\\.test\\.ts$'])],
   testTimeout: 30_000,
   maxWorkers: fault ? 1 : 2,
+  // The fault tier restarts a Redis and a RabbitMQ of its own, so it can run beside the others.
+  ...(fault && {
+    globalSetup: '<rootDir>/test/fault/global-setup.ts',
+    globalTeardown: '<rootDir>/test/fault/global-teardown.ts',
+  }),
 };

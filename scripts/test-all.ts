@@ -1,7 +1,9 @@
 // `npm test`'s runner: every tier runs (a red one does not hide the next), then one line per
-// tier and the total, so a red run says at once which tier failed and which tests.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// tier and the total, so a red run says at once which tier failed and which tests. The fault
+// tier runs beside the others from the start (it restarts services of its own and mostly waits);
+// its output is printed as one block when it is done.
+import { type StdioOptions, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,15 +22,20 @@ interface Tally {
 interface Tier {
   name: string;
   what: string;
-  run(): Promise<Tally>;
+  /** Runs from the start, beside the others, its output kept for the end. */
+  beside?: boolean;
+  /** `log`: a file for the output instead of this terminal. */
+  run(log?: string): Promise<Tally>;
 }
 
-function exec(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
-  return new Promise((done) => {
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+function exec(command: string, args: string[], env: Record<string, string> = {}, log?: string): Promise<number> {
+  const fd = log === undefined ? undefined : openSync(log, 'w');
+  return new Promise<number>((done) => {
+    const stdio: StdioOptions = fd === undefined ? 'inherit' : ['ignore', fd, fd];
+    const child = spawn(command, args, { cwd: root, stdio, env: { ...process.env, ...env } });
     child.on('exit', (code, signal) => done(code ?? (signal ? 128 : 1)));
     child.on('error', () => done(127));
-  });
+  }).finally(() => fd !== undefined && closeSync(fd));
 }
 
 /** A command that passes or fails as a whole (the type check, the linter). */
@@ -53,9 +60,9 @@ interface JestReport {
 /** A Jest run, tallied from its JSON report; a run that wrote none failed before any test. */
 const jestRun =
   (tier: string, cmd: string, args: string[], env: Record<string, string> = {}) =>
-  async () => {
+  async (log?: string) => {
     const out = join(scratch, `${tier}.json`);
-    const code = await exec(cmd, [...args, '--json', `--outputFile=${out}`], env);
+    const code = await exec(cmd, [...args, '--json', `--outputFile=${out}`], env, log);
     let report: JestReport;
     try {
       report = JSON.parse(readFileSync(out, 'utf8'));
@@ -93,19 +100,38 @@ const tiers: Tier[] = [
   { name: 'jest', what: 'unit, integration and e2e', run: jestRun('jest', 'node', jest) },
   {
     name: 'fault',
-    what: 'fault injection, serial',
+    what: 'fault injection, serial, against its own Redis and RabbitMQ',
+    beside: true,
     run: jestRun('fault', 'node', [...jest, '--passWithNoTests'], { TURBOZAP_FAULT_TESTS: '1' }),
   },
   { name: 'ops', what: 'promtool and deploy files', run: jestRun('ops', 'bash', ['deploy/test/run.sh']) },
 ];
 
-const results: Array<{ tier: Tier; tally: Tally; seconds: number }> = [];
-for (const tier of tiers) {
-  console.log(`\n── tier ${tier.name} (${tier.what}) ──`);
+type Result = { tier: Tier; tally: Tally; seconds: number };
+const timed = async (tier: Tier, log?: string): Promise<Result> => {
   const t0 = Date.now();
-  const tally = await tier.run();
-  results.push({ tier, tally, seconds: Math.round((Date.now() - t0) / 1000) });
+  const tally = await tier.run(log);
+  return { tier, tally, seconds: Math.round((Date.now() - t0) / 1000) };
+};
+const heading = (tier: Tier) => `\n── tier ${tier.name} (${tier.what}) ──`;
+
+const besides = tiers
+  .filter((t) => t.beside)
+  .map((tier) => ({ tier, log: join(scratch, `${tier.name}.log`) }))
+  .map((b) => ({ ...b, result: timed(b.tier, b.log) }));
+for (const { tier } of besides)
+  console.log(`\n── tier ${tier.name} started beside the others; its output follows theirs ──`);
+const results: Result[] = [];
+for (const tier of tiers.filter((t) => !t.beside)) {
+  console.log(heading(tier));
+  results.push(await timed(tier));
 }
+for (const { tier, log, result } of besides) {
+  results.push(await result);
+  console.log(heading(tier));
+  process.stdout.write(readFileSync(log, 'utf8'));
+}
+results.sort((a, b) => tiers.indexOf(a.tier) - tiers.indexOf(b.tier));
 rmSync(scratch, { recursive: true, force: true });
 
 const counts = (t: Pick<Tally, 'passed' | 'failed' | 'skipped'>) =>

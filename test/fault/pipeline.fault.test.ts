@@ -1,19 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { ensureRabbitRunning, restartRabbit } from '@turbozap/shared/testing/rabbitmq-server';
 import { describeWith } from '@turbozap/shared/testing/services';
 import pg from 'pg';
 import { Cluster } from '../e2e/support/cluster.ts';
 import { waitFor } from '../e2e/support/processes.ts';
 
-const run = promisify(execFile);
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
-
-async function restartRabbit(): Promise<void> {
-  await run('rabbitmqctl', ['stop_app']);
-  await new Promise((r) => setTimeout(r, 2000));
-  await run('rabbitmqctl', ['start_app']);
-  await run('rabbitmqctl', ['await_startup']);
-}
 
 d('send pipeline under faults: kill -9 a sender-worker and a session-worker, restart RabbitMQ', () => {
   const cluster = new Cluster();
@@ -27,7 +18,7 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
     await Promise.all([cluster.startRole('sender-worker'), cluster.startRole('sender-worker')]);
   }, 180_000);
   afterAll(async () => {
-    await run('rabbitmqctl', ['start_app']).catch(() => {});
+    await ensureRabbitRunning().catch(() => {});
     await cluster.stop();
   }, 120_000);
 
@@ -46,7 +37,7 @@ d('send pipeline under faults: kill -9 a sender-worker and a session-worker, res
       cluster.roles.find((r) => r.role === 'sender-worker')?.kill('SIGKILL');
       await waitFor('two thirds accepted', async () => accepted.size >= 600, 120_000, 50);
       cluster.roles.find((r) => r.role === 'session-worker')?.kill('SIGKILL');
-      await restartRabbit();
+      await restartRabbit(2_000);
       faultsDone = true;
     })();
     await Promise.all(

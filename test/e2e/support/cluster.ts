@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { addVhost, deleteVhost } from '@turbozap/shared/testing/rabbitmq-server';
 import { testServices } from '@turbozap/shared/testing/services';
 import pg from 'pg';
 import S3rver from 's3rver';
@@ -37,8 +38,7 @@ export class Cluster {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${this.id}`);
     await admin.end();
-    await run('rabbitmqctl', ['add_vhost', this.id]);
-    await run('rabbitmqctl', ['set_permissions', '-p', this.id, 'guest', '.*', '.*', '.*']);
+    await addVhost(this.id);
     this.#s3Dir = await mkdtemp(join(tmpdir(), 'tz-e2e-s3-'));
     this.#s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: this.#s3Dir });
     const { port: s3Port } = await this.#s3.run();
@@ -150,7 +150,7 @@ export class Cluster {
     await Promise.race([Promise.all(this.roles.map((r) => r.exited)), new Promise((r) => setTimeout(r, 10_000))]);
     await this.#s3?.close().catch(() => {});
     await rm(this.#s3Dir, { recursive: true, force: true });
-    await run('rabbitmqctl', ['delete_vhost', this.id], { timeout: 30_000 }).catch(() => {});
+    await deleteVhost(this.id);
     const admin = new pg.Client({ connectionString: testServices.postgres });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${this.id} WITH (FORCE)`).catch(() => {});

@@ -1,45 +1,16 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { eventually } from '../testing/broker.ts';
+import { ensureRabbitRunning, restartRabbit } from '../testing/rabbitmq-server.ts';
 import { describeWith, testServices, uniqueName } from '../testing/services.ts';
 import { sleep } from '../util/sleep.ts';
 import { AmqpBroker } from './amqp-broker.ts';
 import { isBrokerError } from './errors.ts';
 import { ack } from './port.ts';
 
-// Restarts the shared RabbitMQ (run alone and serially via `test:fault`). Guarantee checked:
+// Restarts the fault tier's own RabbitMQ (testing/fault-services.ts). Guarantee checked:
 // every publish settles (resolves or rejects, never hangs); every RESOLVED publish is consumed
 // at least once (duplicates are allowed: an ack lost in the restart means a redelivery);
 // a REJECTED publish has an unknown outcome (it may or may not have been stored) and is the
 // caller's to retry. After the restart the broker reconnects and the consumer receives again.
-
-const run = promisify(execFile);
-const rabbitmqctl = (...args: string[]) => run('rabbitmqctl', args, { timeout: 90_000 });
-
-async function rabbitRunning(): Promise<boolean> {
-  return rabbitmqctl('await_startup', '--timeout', '5').then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Brings RabbitMQ back whatever state a failed test left it in. */
-async function ensureRabbitRunning(): Promise<void> {
-  if (await rabbitRunning()) return;
-  await rabbitmqctl('start_app').catch(() => run('rabbitmq-server', ['-detached'], { timeout: 30_000 }));
-  const deadline = Date.now() + 90_000;
-  while (!(await rabbitRunning())) {
-    if (Date.now() > deadline) throw new Error('RabbitMQ did not come back');
-    await sleep(1_000);
-  }
-}
-
-async function restartRabbit(downMs: number): Promise<void> {
-  await rabbitmqctl('stop_app');
-  await sleep(downMs);
-  await rabbitmqctl('start_app');
-  await rabbitmqctl('await_startup', '--timeout', '60');
-}
 
 const describeRabbit = await describeWith('rabbitmq');
 

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { testServices } from './services.ts';
 import { waitFor } from './wait.ts';
 
 /**
- * Stopping and starting the machine's test Redis, for fault tests only (`pnpm run test:fault`,
- * serially and alone: every other user of that Redis is disturbed). Started with the same
- * command line as CI's, on the port of TEST_REDIS_URL, without persistence: a restart empties it.
+ * Stopping and starting the test Redis, for fault tests: the fault tier runs them against a
+ * Redis of its own (fault-services.ts), so the restart disturbs no one else. Without
+ * persistence: a restart empties it, as a real crash would.
  */
 const run = promisify(execFile);
 const { hostname, port } = new URL(testServices.redis);
@@ -14,14 +15,30 @@ const { hostname, port } = new URL(testServices.redis);
 /** Whether the test Redis is on this machine (only then can a test restart it). */
 export const redisIsLocal = ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 
-export async function pingRedis(): Promise<boolean> {
+/** The command line of a throw-away loopback Redis on `port`, daemonized, working in `dir`. */
+export function redisServerArgs(port: number | string, dir = tmpdir()): string[] {
+  // biome-ignore format: one flag and its value per line reads like a command line
+  return [
+    '--daemonize', 'yes',
+    '--bind', '127.0.0.1', '-::1',
+    '--port', String(port),
+    '--save', '',
+    '--appendonly', 'no',
+    '--dir', dir,
+    '--logfile', '',
+  ];
+}
+
+export async function pingRedisAt(at: number | string, host = '127.0.0.1'): Promise<boolean> {
   try {
-    const { stdout } = await run('redis-cli', ['-h', hostname, '-p', port, 'ping'], { timeout: 2000 });
+    const { stdout } = await run('redis-cli', ['-h', host, '-p', String(at), 'ping'], { timeout: 2000 });
     return stdout.trim() === 'PONG';
   } catch {
     return false;
   }
 }
+
+const pingRedis = (): Promise<boolean> => pingRedisAt(port, hostname);
 
 export async function stopRedis(): Promise<void> {
   // SHUTDOWN closes the connection instead of replying; the exit code does not matter.
@@ -31,16 +48,7 @@ export async function stopRedis(): Promise<void> {
 
 export async function startRedis(): Promise<void> {
   if (await pingRedis()) return;
-  // biome-ignore format: one flag and its value per line reads like the CI command it copies
-  await run('redis-server', [
-    '--daemonize', 'yes',
-    '--bind', '127.0.0.1', '-::1',
-    '--port', port,
-    '--save', '',
-    '--appendonly', 'no',
-    '--dir', '/var/lib/redis',
-    '--logfile', '/var/log/redis/ci.log',
-  ]);
+  await run('redis-server', redisServerArgs(port));
   await waitFor('redis to answer PING', pingRedis, 20_000, 50);
 }
 

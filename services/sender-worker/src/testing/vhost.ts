@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { addVhost, deleteVhost } from '@turbozap/shared/testing/rabbitmq-server';
 import { testServices, uniqueName } from '@turbozap/shared/testing/services';
-
-const run = promisify(execFile);
 
 export interface TestVhost {
   url: string;
@@ -17,8 +14,7 @@ export interface TestVhost {
 export async function createTestVhost(): Promise<TestVhost | null> {
   const name = uniqueName('tzsw');
   try {
-    await run('rabbitmqctl', ['add_vhost', name], { timeout: 30_000 });
-    await run('rabbitmqctl', ['set_permissions', '-p', name, 'guest', '.*', '.*', '.*'], { timeout: 30_000 });
+    await addVhost(name);
   } catch (err) {
     console.warn(`SKIPPING: cannot create a RabbitMQ vhost with rabbitmqctl: ${String(err)}`);
     return null;
@@ -27,8 +23,6 @@ export async function createTestVhost(): Promise<TestVhost | null> {
   url.pathname = `/${encodeURIComponent(name)}`;
   return {
     url: url.toString(),
-    async remove() {
-      await run('rabbitmqctl', ['delete_vhost', name], { timeout: 30_000 }).catch(() => {});
-    },
+    remove: () => deleteVhost(name),
   };
 }
