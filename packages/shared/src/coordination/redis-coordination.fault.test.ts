@@ -7,8 +7,8 @@ import type { Coordination } from './port.ts';
 import { RedisCoordination } from './redis-coordination.ts';
 
 /**
- * Restarts the local test Redis (every key vanishes) under a live RedisCoordination.
- * Only run by `pnpm run test:fault` (serially, alone): it disturbs anything else using Redis.
+ * Restarts the test Redis (every key vanishes) under a live RedisCoordination. Run by
+ * `pnpm run test:fault`, against the fault tier's own Redis (testing/fault-services.ts).
  */
 const run = promisify(execFile);
 const { hostname, port } = new URL(testServices.redis);

@@ -76,10 +76,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   const onDisk = !target.dataDir.includes('://');
   if (onDisk) mkdirSync(target.dataDir, { recursive: true });
-  const template =
-    onDisk && !existsSync(join(target.dataDir, 'PG_VERSION')) && existsSync(pgliteTemplate)
-      ? pgliteTemplate
-      : undefined;
+  // In memory (tests) a database is always new: the template saves each one ~4 CPU-seconds of initdb.
+  const empty = !onDisk || !existsSync(join(target.dataDir, 'PG_VERSION'));
+  const template = empty && existsSync(pgliteTemplate) ? pgliteTemplate : undefined;
   const lite = await PGlite.create(target.dataDir, {
     parsers: { [INT8]: (value: string) => Number(value) },
     ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
