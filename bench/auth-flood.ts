@@ -2,9 +2,10 @@
 // API, beside /health measured on the same server with no flood. Run:
 //   bash scripts/with-tools.sh node bench/auth-flood.ts [--help]
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runBenchmark } from './lib/children.ts';
-import { loadAutocannon, loadPg } from './lib/deps.ts';
+import { IpcPeer, runBenchmark, startChild } from './lib/children.ts';
+import { loadAutocannon, loadPg, repoRoot } from './lib/deps.ts';
 import { memory } from './lib/proc.ts';
 import { cli, fmt, log, markdownTable, num, type Row, writeResults } from './lib/report.ts';
 import { pgTransactions, provisionServices, serviceDefaults } from './lib/services.ts';
@@ -18,7 +19,7 @@ bench/auth-flood.ts — GET /instance/list with a random API key on every reques
   spread        well-formed keys, each request from another address (X-Forwarded-For, trusted
                 from loopback as from a load balancer): no per-address limit applies
 The floor, measured first on the same server: /health latency with no flood. During each flood a
-prober asks /health every 20 ms. Reports Postgres transactions per 1,000 requests, the answers,
+prober (a child process of its own) asks /health every 20 ms. Reports Postgres transactions per 1,000 requests, the answers,
 the API's RSS, and /health p50/p99 beside the floor's.
 
 Needs PostgreSQL, RabbitMQ and Redis on loopback; creates its own database and vhost, removed at
@@ -45,25 +46,22 @@ const keyOf: Record<Flood, () => string> = {
 };
 const randomAddress = () => `10.${randomBytes(3).join('.')}`;
 
-/** /health every `everyMs` until stopped: latencies in ms. */
-function probe(url: string, everyMs = 20): { stop(): Promise<number[]> } {
-  const latencies: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const started = performance.now();
-      const res = await fetch(`${url}/health`).catch(() => undefined);
-      if (res) {
-        await res.arrayBuffer();
-        latencies.push(performance.now() - started);
-      }
-      await sleep(everyMs);
-    }
-  })();
+/**
+ * /health every 20 ms until stopped: latencies in ms. From a child process of its own
+ * (bench/lib/health-prober.ts): autocannon saturates this one's event loop, which would add its
+ * own queueing to every probe.
+ */
+async function probe(url: string): Promise<{ stop(): Promise<number[]> }> {
+  const child = startChild('health-prober', process.execPath, [join(repoRoot, 'bench/lib/health-prober.ts')], {
+    env: { HEALTH_URL: url, EVERY_MS: '20' },
+    ipc: true,
+  });
+  const peer = new IpcPeer(child);
+  await peer.ready;
   return {
     async stop() {
-      running = false;
-      await loop;
+      const { latencies } = await peer.call<{ latencies: number[] }>('stop');
+      await child.stop('SIGTERM', 3_000);
       return latencies;
     },
   };
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
   const autocannon = loadAutocannon();
 
   log('floor: /health with no flood, 10 s');
-  const quiet = probe(api.url);
+  const quiet = await probe(api.url);
   await sleep(10_000);
   const floor = await quiet.stop();
   const floorP99 = quantile(floor, 0.99);
@@ -107,7 +105,7 @@ async function main(): Promise<void> {
     // Postgres flushes its statistics at most once a second: let the previous run's land first.
     await sleep(1_500);
     const xacts0 = await pgTransactions(pool, services.database);
-    const prober = probe(api.url);
+    const prober = await probe(api.url);
     const r = await autocannon({
       url: `${api.url}/instance/list`,
       connections,
