@@ -10,8 +10,8 @@ import {
 } from '@turbozap/shared/db/repositories/fenced-messages';
 import { type Fence, StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
-import type { SignalDataSet, SignalKeyStore } from '@whiskeysockets/baileys';
 import type { Db } from './db-types.ts';
+import type { SendPass } from './outbound/send-pass.ts';
 
 interface KeysItem {
   fence: Fence;
@@ -25,44 +25,8 @@ interface KeysResult {
   sent: Array<WrittenRow | undefined | Error>;
 }
 
-/**
- * A send pass's `sent` writes, waiting for its Signal-key transaction to commit (markPass): they
- * go in the same statement as the keys, and `written` holds what they wrote.
- */
-export interface PassWrites {
-  fence: Fence;
-  /** The pass's sends; read when the keys commit. */
-  sent: () => SentItem[];
-  written?: Array<WrittenRow | undefined | Error>;
-  /** The pass wrote `sent` itself (its keys took another path): a later commit must not take it. */
-  closed?: boolean;
-}
-
-/**
- * A key type of our own that Baileys' key transaction carries like any other: a pass sets it as
- * its last write, so the transaction's commit (one `keys.set` with everything the transaction
- * wrote) says which pass it ends. Telling that from the call's async context instead went wrong
- * whenever a queue ran one caller's work in another's context (Baileys' per-type write queues).
- */
-const PASS_TYPE = 'turbozap-pass';
-
-/** Within the pass's key transaction, after its last send: the transaction's commit carries `pass`. */
-export async function markPass(keys: SignalKeyStore, pass: PassWrites): Promise<void> {
-  await keys.set({ [PASS_TYPE]: { pass } } as unknown as SignalDataSet);
-}
-
-/** The pass a key commit ends (markPass), taken out of `data` so only real key types remain. */
-export function takePass(data: SignalDataSet): PassWrites | undefined {
-  const entries = data as Record<string, Record<string, unknown> | undefined>;
-  const pass = entries[PASS_TYPE]?.['pass'] as PassWrites | undefined;
-  delete entries[PASS_TYPE];
-  return pass;
-}
-
 /** Statements in flight per kind: the rest of the process's writes of that kind queue behind them. */
 const CONCURRENCY = 1;
-
-const sameFence = (a: Fence, b: Fence) => a.instanceId === b.instanceId && a.token === b.token;
 
 /**
  * The per-message writes of every instance this process holds, group-committed: a claim, a
@@ -72,7 +36,7 @@ const sameFence = (a: Fence, b: Fence) => a.instanceId === b.instanceId && a.tok
  * (an instance's own passes batch only its own chat). Each item keeps its own fence: a stale one
  * is refused alone.
  *
- * A send pass's `sent` writes ride on its Signal-key commit when they can (markPass): the
+ * A send pass's `sent` writes ride on its Signal-key commit when they can (SendPass): the
  * sessions a pass ratcheted and the messages it sent are then written together or not at all,
  * one statement instead of two.
  */
@@ -107,12 +71,12 @@ export class MessageWrites {
 
   /**
    * Signal-key upserts of one instance (a session ratcheted by a send), with other instances'
-   * (authStateRepo), and the `sent` writes of the pass they end, if any (markPass).
+   * (authStateRepo), and the `sent` writes of the pass they end, if any (SendPass).
    */
-  async upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>, pass?: PassWrites): Promise<undefined> {
-    const sent = pass && !pass.closed && sameFence(pass.fence, fence) ? pass.sent() : [];
+  async upsertKeys(fence: Fence, upserts: Array<KeyRef & SealedValue>, pass?: SendPass): Promise<undefined> {
+    const sent = pass?.itemsFor(fence) ?? [];
     const result = await this.#keys.submit({ fence, upserts, sent });
-    if (pass && sent.length > 0) pass.written = result.sent;
+    if (pass && sent.length > 0) pass.rode(result.sent);
     return undefined;
   }
 

@@ -8,9 +8,9 @@ import {
 import { createTestDatabase, insertTestInstance } from '@turbozap/shared/testing/database';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { proto } from '@whiskeysockets/baileys';
-import { markPass, type PassWrites } from '../message-writes.ts';
 import { asSocketKeys } from '../testing/baileys-keys.ts';
 import { loadPostgresAuthState } from './auth-store.ts';
+import { rideOnKeyCommit } from './key-commit-rider.ts';
 
 const describePg = await describeWith('postgres');
 
@@ -78,32 +78,32 @@ describePg('Postgres auth state for Baileys', () => {
     );
   });
 
-  test("a send pass's key transaction commits once, handing its keys and the pass to the grouped write", async () => {
+  test('a key transaction commits once, handing its keys and its rider (a send pass) to the grouped write', async () => {
     const { id } = await insertTestInstance(database.db, { name: 'auth-pass' });
     const own: Fence = {
       instanceId: id,
       worker: 'w1',
       token: (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number,
     };
-    const commits: Array<{ ids: string[]; pass?: PassWrites }> = [];
-    const auth = await loadPostgresAuthState(database.db, new KeyringCipher([oldKey]), own, {
+    const commits: Array<{ ids: string[]; pass?: object }> = [];
+    const auth = await loadPostgresAuthState<object>(database.db, new KeyringCipher([oldKey]), own, {
       upsertKeys: async (upserts, pass) => commits.push({ ids: upserts.map((u) => `${u.type}/${u.id}`), pass }),
     });
     const keys = asSocketKeys(auth.state.keys);
-    const pass: PassWrites = { fence: own, sent: () => [] };
-    const other: PassWrites = { fence: own, sent: () => [] };
+    const pass = { name: 'pass' };
+    const other = { name: 'other' };
 
     await keys.transaction(async () => {
       await keys.set({ session: { 'a.0': randomBytes(8) } });
       await keys.set({ session: { 'b.0': randomBytes(8) } });
-      await markPass(keys, pass);
+      await rideOnKeyCommit(keys, pass);
     }, 'me');
-    // A transaction that wrote no key commits nothing, pass or not.
-    await keys.transaction(() => markPass(keys, other), 'me');
-    // Deletes take the direct path: the pass is not handed on (it then writes its `sent` itself).
+    // A transaction that wrote no key commits nothing, rider or not.
+    await keys.transaction(() => rideOnKeyCommit(keys, other), 'me');
+    // Deletes take the direct path: the rider is not handed on (a pass then writes its `sent` itself).
     await keys.transaction(async () => {
       await keys.set({ session: { 'a.0': null } });
-      await markPass(keys, other);
+      await rideOnKeyCommit(keys, other);
     }, 'me');
 
     expect(commits).toEqual([{ ids: ['session/a.0', 'session/b.0'], pass }]);

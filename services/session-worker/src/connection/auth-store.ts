@@ -13,8 +13,8 @@ import {
   type SignalKeyStore,
 } from '@whiskeysockets/baileys';
 import type { Db } from '../db-types.ts';
-import { type PassWrites, takePass } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
+import { takeRider } from './key-commit-rider.ts';
 
 export interface PostgresAuthState {
   state: AuthenticationState;
@@ -43,16 +43,16 @@ const keyContext = (instanceId: string, type: string, id: string) => `wa_auth_ke
  * with AES-256-GCM under the session keyring, every write fenced by the owner's token. No
  * session file ever touches the local disk.
  */
-export async function loadPostgresAuthState(
+export async function loadPostgresAuthState<Rider = never>(
   db: Db,
   cipher: KeyringCipher,
   fence: Fence,
   options: {
     /**
      * Writes key upserts only (the common case: a send ratchets a session), e.g. group-committed,
-     * with the `sent` writes of the send pass whose key transaction they commit (markPass).
+     * with the rider of the key transaction they commit, if any (rideOnKeyCommit: a send pass).
      */
-    upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>, pass?: PassWrites) => Promise<unknown>;
+    upsertKeys?: (upserts: Array<{ type: string; id: string } & SealedValue>, rider?: Rider) => Promise<unknown>;
     /**
      * Key reads and writes wait out an unreachable database until this aborts, rather than fail:
      * a message whose decryption failed on a database blip would be lost to a retry receipt.
@@ -95,8 +95,8 @@ export async function loadPostgresAuthState(
     },
 
     async set(data: SignalDataSet) {
-      // When the keys take another path, the pass writes its `sent` itself (written stays unset).
-      const pass = takePass(data);
+      // When the keys take another path, the rider is not handed on (a send pass then writes its `sent` itself).
+      const rider = takeRider<Rider>(data);
       const upserts: Array<{ type: string; id: string } & SealedValue> = [];
       const deletes: Array<{ type: string; id: string }> = [];
       for (const [type, entries] of Object.entries(data)) {
@@ -109,7 +109,7 @@ export async function loadPostgresAuthState(
       if (upserts.length === 0 && deletes.length === 0) return;
       const { upsertKeys } = options;
       if (upsertKeys && deletes.length === 0 && upserts.length <= GROUPED_UPSERTS)
-        await patiently(() => upsertKeys(upserts, pass));
+        await patiently(() => upsertKeys(upserts, rider));
       else await patiently(() => authStateRepo.write(db, fence, { upserts, deletes }));
       // Only after the commit: a rejected (stale) write must not linger in the cache.
       for (const [type, entries] of Object.entries(data)) {

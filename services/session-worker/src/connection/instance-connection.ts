@@ -10,6 +10,7 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { SendPass } from '../outbound/send-pass.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
 import { baileysLogger } from './baileys-logger.ts';
 import { CredsSaver } from './creds-saver.ts';
@@ -163,10 +164,13 @@ export class InstanceConnection {
     this.#reporter.dispose();
   }
 
-  /** The instance's stored auth state; a send's key updates are group-committed with other instances'. */
+  /**
+   * The instance's stored auth state; a send's key updates are group-committed with other
+   * instances', with the `sent` writes of the send pass riding on them.
+   */
   #loadAuth(): Promise<PostgresAuthState> {
     const { ctx, fence } = this.#scope;
-    return loadPostgresAuthState(ctx.db, ctx.cipher, fence, {
+    return loadPostgresAuthState<SendPass>(ctx.db, ctx.cipher, fence, {
       upsertKeys: (upserts, pass) => ctx.writes.upsertKeys(fence, upserts, pass),
       until: this.#scope.ended,
     });

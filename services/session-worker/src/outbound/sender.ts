@@ -1,8 +1,7 @@
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import { ack, type Delivery, dead, type HandlerResult, retry } from '@turbozap/shared/broker/port';
-import type { EventEnvelope } from '@turbozap/shared/contracts/events';
 import { parseJob } from '@turbozap/shared/contracts/queues';
-import { type ClaimedRow, fencedMessagesRepo, type WrittenRow } from '@turbozap/shared/db/repositories/fenced-messages';
+import { type ClaimedRow, fencedMessagesRepo } from '@turbozap/shared/db/repositories/fenced-messages';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
@@ -10,7 +9,6 @@ import { exponentialDelay } from '@turbozap/shared/util/backoff';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
-import { markPass, type PassWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { TtlLruCache } from '../util/ttl-cache.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
@@ -19,6 +17,7 @@ import { waMessageIdFor } from './message-id.ts';
 import type { Pacer } from './pacer.ts';
 import { keepSentPollSecret, withPollSecret } from './poll-secret.ts';
 import { classifySendError } from './send-errors.ts';
+import { SendPass, type SentRows } from './send-pass.ts';
 import { noLinkPreview, urlMedia } from './url-media.ts';
 
 export interface SenderOptions {
@@ -34,17 +33,6 @@ export interface SenderOptions {
   /** Messages of one chat claimed and sent per pass (1 while pacing or typing is on). */
   batch?: number;
   onActivity: (at: Date) => void;
-}
-
-/** What one pass did with the rows it claimed. */
-interface PassSends {
-  sent: { row: ClaimedRow; event: EventEnvelope }[];
-  failed: { row: ClaimedRow; reason: string }[];
-  outcomes: Map<string, Outcome>;
-  /** Nothing more can be sent now (consuming stopped, socket gone). */
-  stopped: boolean;
-  /** The pass ended before its last row. */
-  broke: boolean;
 }
 
 /** Already on the wire or final: a redelivered job for it is acknowledged and dropped. */
@@ -158,24 +146,18 @@ export class OutboundSender {
   /** One pass over `chat`: claim its next ready messages, send them in order, record the outcome. */
   async #pass(chat: string): Promise<PassResult> {
     const { scope } = this.#o;
-    const outcomes = new Map<string, Outcome>();
     const sock = this.#o.socket();
     const signal = this.#abort.signal;
-    if (!sock || signal.aborted) return { outcomes, stopped: true, full: false };
+    if (!sock || signal.aborted) return { outcomes: new Map(), stopped: true, full: false };
     let rows: ClaimedRow[];
     try {
       rows = await scope.writeOne((fence) => scope.ctx.writes.claim({ fence, chat, limit: this.#batch }));
     } catch (error) {
       if (!(error instanceof StaleFenceError)) scope.log.warn('claiming messages failed', { error });
-      return { outcomes, stopped: true, full: false };
+      return { outcomes: new Map(), stopped: true, full: false };
     }
-    if (rows.length === 0) return { outcomes, stopped: false, full: false };
-    const pass: PassSends = { sent: [], failed: [], outcomes, stopped: false, broke: false };
-    // The pass's `sent` writes ride on its key commit (one statement), when the keys take that path.
-    const writes: PassWrites = {
-      fence: scope.fence,
-      sent: () => pass.sent.map(({ row, event }) => ({ fence: scope.fence, id: row.id, event })),
-    };
+    if (rows.length === 0) return { outcomes: new Map(), stopped: false, full: false };
+    const pass = new SendPass(scope.fence);
     try {
       // One Signal-key commit for the pass instead of one per message: sendMessage's own
       // transaction nests in it. Under Baileys' own key for sends (our id), so passes of
@@ -183,7 +165,7 @@ export class OutboundSender {
       // with our other devices, and two at once would overwrite each other's.
       await sock.authState.keys.transaction(async () => {
         await this.#sendRows(sock, rows, signal, pass);
-        if (pass.sent.length > 0) await markPass(sock.authState.keys, writes);
+        await pass.rideOnKeys(sock.authState.keys);
       }, sock.authState.creds.me?.id ?? 'me');
     } catch (error) {
       // The keys' commit failed (lease lost, database): the messages are on the wire, but the
@@ -191,16 +173,19 @@ export class OutboundSender {
       if (!(error instanceof StaleFenceError)) scope.log.warn('storing signal keys failed', { error });
       return { outcomes: new Map(), stopped: true, full: false };
     }
-    writes.closed = true;
-    const recorded = await this.#record(pass.sent, pass.failed, outcomes, writes.written);
-    return { outcomes, stopped: !recorded || pass.stopped, full: !pass.broke && rows.length === this.#batch };
+    const recorded = await this.#record(pass, pass.close());
+    return {
+      outcomes: pass.outcomes,
+      stopped: !recorded || pass.stopped,
+      full: !pass.broke && rows.length === this.#batch,
+    };
   }
 
   /**
    * Sends `rows` in order: a permanent error fails that message and the pass goes on; a
    * transient one, or consuming stopping, ends the pass there, so nothing overtakes it.
    */
-  async #sendRows(sock: WASocket, rows: ClaimedRow[], signal: AbortSignal, pass: PassSends): Promise<void> {
+  async #sendRows(sock: WASocket, rows: ClaimedRow[], signal: AbortSignal, pass: SendPass): Promise<void> {
     for (const row of rows) {
       if (signal.aborted || this.#o.socket() !== sock) {
         pass.stopped = pass.broke = true;
@@ -263,24 +248,20 @@ export class OutboundSender {
   }
 
   /**
-   * Writes `sent` (one statement, unless the pass's key commit already wrote it: `written`) and
-   * the permanent failures; false when that failed.
+   * Writes the pass's `sent` (one statement, unless its key commit already wrote it: `written`)
+   * and its permanent failures; false when that failed.
    */
-  async #record(
-    sent: { row: ClaimedRow; event: EventEnvelope }[],
-    failed: { row: ClaimedRow; reason: string }[],
-    outcomes: Map<string, Outcome>,
-    written?: ReadonlyArray<WrittenRow | undefined | Error>,
-  ): Promise<boolean> {
+  async #record(pass: SendPass, written: SentRows | undefined): Promise<boolean> {
     const { scope } = this.#o;
+    const { sent, failed, outcomes } = pass;
     try {
       if (sent.length > 0) {
         // One statement for the pass (or with other instances' passes: MessageWrites).
         await scope.writeOne(
-          (fence) =>
+          () =>
             Promise.all(
               written?.map((w) => (w instanceof Error ? Promise.reject(w) : w)) ??
-                scope.ctx.writes.markSent(sent.map(({ row, event }) => ({ fence, id: row.id, event }))),
+                scope.ctx.writes.markSent(pass.sentItems()),
             ),
           (written) => sent.filter((_, i) => written[i] !== undefined).map(({ event }) => event),
         );
