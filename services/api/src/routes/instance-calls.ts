@@ -1,3 +1,4 @@
+import { recipient } from '@turbozap/shared/contracts/message-content';
 import {
   parseRpcParams,
   presenceStates,
@@ -9,7 +10,6 @@ import { validationFailed } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
 import type { Define } from '../http/route.ts';
-import { recipient } from './message-schemas.ts';
 
 const groupJid = z.string().regex(/^[\d-]{6,40}@g\.us$/, 'a group JID (…@g.us)');
 const participants = z.array(recipient).min(1).max(256);

@@ -1,10 +1,10 @@
+import { carriesMedia, messageBodies, messageTypes } from '@turbozap/shared/contracts/message-content';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { ok } from '../http/envelope.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
-import { carriesMedia, messageBodies, messageTypes } from './message-schemas.ts';
 
 const idempotencyKey = z.string().min(1).max(200);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type MessageType, messageBodies } from '@turbozap/shared/contracts/message-content';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
 import { type ContentDeps, toBaileysContent, toJid } from './content-mapper.ts';
@@ -56,9 +57,11 @@ describe('outbound content mapping', () => {
     });
     const unlabelled = await toBaileysContent(row('media', { media_type: 'image' }, 'media/x/4'), deps);
     expect(unlabelled.content).toMatchObject({ mimetype: 'image/webp' });
-    const voice = await toBaileysContent(row('audio', {}, 'media/x/3'), deps);
+    const voice = await toBaileysContent(row('audio', { ptt: true }, 'media/x/3'), deps);
     expect(voice.content).toMatchObject({ ptt: true });
-    await expect(toBaileysContent(row('image', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });
+    const audio = await toBaileysContent(row('audio', {}, 'media/x/3'), deps);
+    expect(audio.content).toMatchObject({ ptt: false });
+    await expect(toBaileysContent(row('sticker', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });
   });
 
   test('location, contact, poll', async () => {
@@ -67,8 +70,9 @@ describe('outbound content mapping', () => {
     ).toEqual({
       location: { degreesLatitude: -23.5, degreesLongitude: -46.6, name: 'SP' },
     });
-    const contact = (await toBaileysContent(row('contact', { name: 'Bob', phone: '+55 11 99999-0000' }), deps))
-      .content as {
+    const contact = (
+      await toBaileysContent(row('contact', { contacts: [{ name: 'Bob', phone: '+5511999990000' }] }), deps)
+    ).content as {
       contacts: { contacts: Array<{ vcard: string }> };
     };
     expect(contact.contacts.contacts[0]?.vcard).toContain('waid=5511999990000');
@@ -94,16 +98,71 @@ describe('outbound content mapping', () => {
 
   test('interactive types degrade to readable text; unknown types are permanent failures', async () => {
     const list = await toBaileysContent(
-      row('list', { text: 'Pick one', sections: [{ rows: [{ title: 'A' }, { title: 'B' }] }] }),
+      row('list', {
+        text: 'Pick one',
+        button_text: 'Menu',
+        sections: [
+          {
+            title: 'S',
+            rows: [
+              { id: 'a', title: 'A' },
+              { id: 'b', title: 'B' },
+            ],
+          },
+        ],
+      }),
       deps,
     );
     expect(list.content).toEqual({ text: 'Pick one\n1. A\n2. B' });
-    await expect(toBaileysContent(row('story', {}), deps)).rejects.toBeInstanceOf(PermanentError);
+    await expect(toBaileysContent(row('story', {}), deps)).rejects.toMatchObject({ reason: 'unsupported_type' });
     await expect(toBaileysContent(row('text', {}), deps)).rejects.toMatchObject({ reason: 'invalid_content' });
   });
 
+  test('content is read with the schema the API validated it with: no aliases guessed', async () => {
+    // What other gateways call these fields is not ours: the message fails rather than go out wrong.
+    await expect(toBaileysContent(row('text', { body: 'hi' }), deps)).rejects.toMatchObject({
+      reason: 'invalid_content',
+    });
+    await expect(toBaileysContent(row('poll', { question: 'Q?', values: ['a', 'b'] }), deps)).rejects.toMatchObject({
+      reason: 'invalid_content',
+    });
+    // Fields the row keeps beside the content (the recipient, the stored media's size) are not content.
+    expect(
+      (await toBaileysContent(row('media', { to, media_size: 9, mimetype: 'image/png' }, 'media/x/1'), deps)).content,
+    ).toMatchObject({ image: expect.any(Buffer), mimetype: 'image/png' });
+  });
+
+  /** One body of each type the API accepts (its own test sends the same shapes). */
+  const accepted: Record<MessageType, Record<string, unknown>> = {
+    text: { to: '5511999990000', text: 'hello', mentions: ['5511988887777'] },
+    media: { to: '5511999990000', media_url: 'https://example.com/a.png', caption: 'c' },
+    audio: { to: '5511999990000', base64: 'AAAA', ptt: true },
+    sticker: { to: '5511999990000', media_url: 'https://example.com/s.webp' },
+    location: { to: '5511999990000', latitude: -23.5, longitude: -46.6, name: 'SP' },
+    contact: { to: '5511999990000', contacts: [{ name: 'Ana', phone: '+5511988887777' }] },
+    reaction: { to: '5511999990000', message_id: earlier.id, emoji: '👍' },
+    poll: { to: '5511999990000', name: 'Q?', options: ['a', 'b'] },
+    button: { to: '5511999990000', text: 'pick', buttons: [{ id: '1', text: 'one' }] },
+    list: {
+      to: '5511999990000',
+      text: 't',
+      button_text: 'open',
+      sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }],
+    },
+    carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
+    edit: { to: '5511999990000', message_id: earlier.id, text: 'fixed' },
+    delete: { to: '5511999990000', message_id: earlier.id },
+  };
+
+  test.each(Object.entries(accepted))('%s: what the API accepts and stores can be sent', async (type, body) => {
+    // As the API stores it: the validated body.
+    const content = messageBodies[type as MessageType].parse(body) as Record<string, unknown>;
+    const mapped = await toBaileysContent(row(type, content), deps);
+    expect(Object.keys(mapped.content).length).toBeGreaterThan(0);
+  });
+
   test('media still given by URL reaches Baileys as the fetched bytes, never as a URL it would fetch', async () => {
-    const image = await toBaileysContent(row('image', { media_url: 'https://example.com/a.gif' }), deps);
+    const image = await toBaileysContent(row('media', { media_url: 'https://example.com/a.gif' }), deps);
     expect(image.content).toEqual({ image: Buffer.from('bytes of https://example.com/a.gif'), mimetype: 'image/gif' });
     const refusing = { ...deps, fetchMedia: () => Promise.reject(new PermanentError('invalid_target', 'refused')) };
     await expect(toBaileysContent(row('sticker', { media_url: 'http://127.0.0.1/' }), refusing)).rejects.toMatchObject({

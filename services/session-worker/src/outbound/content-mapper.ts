@@ -1,3 +1,9 @@
+import {
+  type MessageType,
+  messageTypes,
+  type StoredContent,
+  storedContent,
+} from '@turbozap/shared/contracts/message-content';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
 import type { AnyMessageContent, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
@@ -21,20 +27,8 @@ export interface MappedContent {
 }
 
 type Row = Pick<MessageRow, 'type' | 'content' | 'media_key' | 'remote_jid'>;
-type Content = Record<string, unknown>;
-
-const str = (c: Content, ...keys: string[]): string | undefined => {
-  for (const k of keys) if (typeof c[k] === 'string' && c[k] !== '') return c[k] as string;
-  return undefined;
-};
-const num = (c: Content, ...keys: string[]): number | undefined => {
-  for (const k of keys) if (typeof c[k] === 'number' && Number.isFinite(c[k])) return c[k] as number;
-  return undefined;
-};
-const required = (value: string | undefined, field: string): string => {
-  if (value === undefined) throw new PermanentError('invalid_content', `${field} is required`);
-  return value;
-};
+type Stored<T extends StoredContent['type']> = Extract<StoredContent, { type: T }>['content'];
+type MediaContent = Stored<'media' | 'audio' | 'sticker'>;
 
 /** A phone number (digits) or any JID, as a JID. */
 export function toJid(value: string): string {
@@ -44,18 +38,15 @@ export function toJid(value: string): string {
   return `${digits}@s.whatsapp.net`;
 }
 
-const mentions = (c: Content): { mentions?: string[] } =>
-  Array.isArray(c['mentions'])
-    ? { mentions: (c['mentions'] as unknown[]).filter((m) => typeof m === 'string').map(toJid) }
-    : {};
+const mentions = (c: { mentions?: string[] | undefined }): { mentions?: string[] } =>
+  c.mentions ? { mentions: c.mentions } : {};
 
 function keyOf(row: MessageRow): WAMessageKey {
   if (!row.wa_message_id) throw new PermanentError('target_not_sent', 'the referenced message was never sent');
   return { remoteJid: row.remote_jid, fromMe: row.direction === 'outbound', id: row.wa_message_id };
 }
 
-async function targetKey(c: Content, deps: ContentDeps): Promise<WAMessageKey> {
-  const ref = required(str(c, 'message_id', 'id', 'key'), 'message_id');
+async function targetKey(ref: string, deps: ContentDeps): Promise<WAMessageKey> {
   const row = await deps.findMessage(ref);
   if (!row) throw new PermanentError('target_not_found', 'the referenced message is not known');
   return keyOf(row);
@@ -64,89 +55,85 @@ async function targetKey(c: Content, deps: ContentDeps): Promise<WAMessageKey> {
 interface Upload {
   upload: Buffer;
   /** Known only for stored or fetched media; Baileys would otherwise guess one per kind (image/jpeg…). */
-  storedType?: string;
+  mimetype?: string;
 }
 
-async function media(row: Row, c: Content, deps: ContentDeps): Promise<Upload> {
+async function media(row: Row, c: MediaContent, deps: ContentDeps): Promise<Upload> {
   if (row.media_key) {
     const { bytes, contentType } = await deps.loadMedia(row.media_key);
-    return { upload: bytes, storedType: contentType };
+    return { upload: bytes, mimetype: c.mimetype ?? contentType };
   }
-  const base64 = str(c, 'base64');
-  if (base64) return { upload: Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64') };
-  const url = str(c, 'media_url', 'url');
-  if (url) {
-    const { bytes, contentType } = await deps.fetchMedia(url);
-    return { upload: bytes, ...(contentType ? { storedType: contentType } : {}) };
+  const declared = c.mimetype ? { mimetype: c.mimetype } : {};
+  if (c.base64) return { upload: Buffer.from(c.base64.replace(/^data:[^,]*,/, ''), 'base64'), ...declared };
+  if (c.media_url) {
+    const { bytes, contentType } = await deps.fetchMedia(c.media_url);
+    return { upload: bytes, ...(contentType ? { mimetype: contentType } : {}), ...declared };
   }
   throw new PermanentError('media_missing', 'no media stored for this message');
 }
 
-function vcard(contact: Content): string {
-  const name = str(contact, 'full_name', 'name', 'display_name') ?? 'Contact';
-  const phone = (str(contact, 'phone', 'phone_number', 'number') ?? '').replace(/\D/g, '');
-  const org = str(contact, 'organization', 'org');
+function vcard(contact: { name: string; phone: string }): string {
+  const phone = contact.phone.replace(/\D/g, '');
   return [
     'BEGIN:VCARD',
     'VERSION:3.0',
-    `FN:${name}`,
-    ...(org ? [`ORG:${org}`] : []),
-    ...(phone ? [`TEL;type=CELL;type=VOICE;waid=${phone}:+${phone}`] : []),
+    `FN:${contact.name}`,
+    `TEL;type=CELL;type=VOICE;waid=${phone}:+${phone}`,
     'END:VCARD',
   ].join('\n');
 }
 
-/** Interactive types WhatsApp restricts for non-API accounts are sent as text that still reads well. */
-function interactiveAsText(c: Content): string {
-  const lines = [str(c, 'title', 'header'), str(c, 'text', 'body', 'description')].filter(Boolean) as string[];
-  const options = [c['buttons'], c['rows'], c['sections'], c['cards']].flatMap((v) => (Array.isArray(v) ? v : []));
-  const labels = options.flatMap((o: unknown) => {
-    const item = (o ?? {}) as Content;
-    const nested = Array.isArray(item['rows']) ? (item['rows'] as Content[]) : [item];
-    return nested.map((r) => str(r, 'title', 'text', 'display_text', 'label')).filter(Boolean) as string[];
-  });
-  for (const [i, label] of labels.entries()) lines.push(`${i + 1}. ${label}`);
-  const footer = str(c, 'footer');
+/**
+ * Interactive types WhatsApp restricts for non-API accounts are sent as text that still reads
+ * well: the text, the options numbered, the footer.
+ */
+function asText(text: string | undefined, options: Array<string | undefined>, footer?: string): { text: string } {
+  const lines = text ? [text] : [];
+  for (const [i, label] of options.filter((o): o is string => Boolean(o)).entries()) lines.push(`${i + 1}. ${label}`);
   if (footer) lines.push(footer);
   if (lines.length === 0) throw new PermanentError('invalid_content', 'nothing to send');
-  return lines.join('\n');
+  return { text: lines.join('\n') };
 }
 
-const mediaKinds = ['image', 'video', 'document', 'audio', 'sticker'] as const;
-type MediaKind = (typeof mediaKinds)[number];
+type MediaStored = Extract<StoredContent, { type: 'media' | 'audio' | 'sticker' }>;
 
-async function mediaContent(kind: MediaKind, row: Row, c: Content, deps: ContentDeps): Promise<AnyMessageContent> {
-  const { upload, storedType } = await media(row, c, deps);
-  const mimetype = str(c, 'mimetype', 'mime_type') ?? storedType;
-  const caption = str(c, 'caption');
-  switch (kind) {
+async function mediaContent(stored: MediaStored, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
+  const { upload, mimetype } = await media(row, stored.content, deps);
+  const typed = mimetype ? { mimetype } : {};
+  if (stored.type === 'audio')
+    return { audio: upload, ptt: stored.content.ptt, mimetype: mimetype ?? 'audio/ogg; codecs=opus' };
+  if (stored.type === 'sticker') return { sticker: upload, ...typed };
+  const c = stored.content;
+  const caption = c.caption ? { caption: c.caption } : {};
+  switch (c.media_type) {
     case 'image':
-      return { image: upload, ...(caption ? { caption } : {}), ...(mimetype ? { mimetype } : {}), ...mentions(c) };
+      return { image: upload, ...caption, ...typed, ...mentions(c) };
     case 'video':
-      return { video: upload, ...(caption ? { caption } : {}), ...(mimetype ? { mimetype } : {}), ...mentions(c) };
-    case 'audio':
-      // `/message/audio` is a voice note unless asked otherwise, as in the original TurboZap.
-      return { audio: upload, ptt: c['ptt'] !== false, mimetype: mimetype ?? 'audio/ogg; codecs=opus' };
-    case 'sticker':
-      return { sticker: upload, ...(mimetype ? { mimetype } : {}) };
+      return { video: upload, ...caption, ...typed, ...mentions(c) };
     case 'document':
       return {
         document: upload,
         mimetype: mimetype ?? 'application/octet-stream',
-        ...(str(c, 'filename', 'file_name') ? { fileName: str(c, 'filename', 'file_name') } : {}),
-        ...(caption ? { caption } : {}),
+        ...(c.filename ? { fileName: c.filename } : {}),
+        ...caption,
       };
   }
 }
 
 /**
- * Our stored content (the API's snake_case fields) → Baileys message content. Throws
- * PermanentError for content that can never be sent (the message ends `failed`).
+ * A stored message → Baileys message content. Its content is read with the schema the API
+ * validated it with (contracts/message-content.ts); throws PermanentError for a message that can
+ * never be sent (the message ends `failed`).
  */
 export async function toBaileysContent(row: Row, deps: ContentDeps): Promise<MappedContent> {
-  const c = row.content;
-  const content = await contentFor(row, c, deps);
-  const quotedRef = str(c, 'quoted', 'quoted_id', 'reply_to');
+  const stored = storedContent(row.type, row.content);
+  if (!stored) {
+    if (!messageTypes.includes(row.type as MessageType))
+      throw new PermanentError('unsupported_type', `message type ${row.type} cannot be sent`);
+    throw new PermanentError('invalid_content', `the stored content is not a valid ${row.type} message`);
+  }
+  const content = await contentFor(stored, row, deps);
+  const quotedRef = 'quoted' in stored.content ? stored.content.quoted : undefined;
   if (!quotedRef) return { content };
   const quotedRow = await deps.findMessage(quotedRef);
   if (!quotedRow?.wa_message_id) return { content };
@@ -158,29 +145,16 @@ export async function toBaileysContent(row: Row, deps: ContentDeps): Promise<Map
   return { content, quoted };
 }
 
-async function contentFor(row: Row, c: Content, deps: ContentDeps): Promise<AnyMessageContent> {
-  switch (row.type) {
+async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
+  switch (stored.type) {
     case 'text':
-      return { text: required(str(c, 'text', 'body', 'message'), 'text'), ...mentions(c) };
-    case 'media': {
-      const kind = str(c, 'media_type', 'mediatype', 'kind') ?? 'image';
-      if (!(mediaKinds as readonly string[]).includes(kind))
-        throw new PermanentError('invalid_content', `unknown media type ${kind}`);
-      return mediaContent(kind as MediaKind, row, c, deps);
-    }
-    case 'image':
-    case 'video':
-    case 'document':
+      return { text: stored.content.text, ...mentions(stored.content) };
+    case 'media':
     case 'audio':
     case 'sticker':
-      return mediaContent(row.type, row, c, deps);
+      return mediaContent(stored, row, deps);
     case 'location': {
-      const latitude = num(c, 'latitude', 'lat');
-      const longitude = num(c, 'longitude', 'lng', 'lon');
-      if (latitude === undefined || longitude === undefined)
-        throw new PermanentError('invalid_content', 'latitude and longitude are required');
-      const name = str(c, 'name');
-      const address = str(c, 'address');
+      const { latitude, longitude, name, address } = stored.content;
       return {
         location: {
           degreesLatitude: latitude,
@@ -191,37 +165,42 @@ async function contentFor(row: Row, c: Content, deps: ContentDeps): Promise<AnyM
       };
     }
     case 'contact': {
-      const list = Array.isArray(c['contacts']) ? (c['contacts'] as Content[]) : [c];
-      const contacts = list.map((contact) => ({
-        displayName: str(contact, 'full_name', 'name') ?? 'Contact',
-        vcard: vcard(contact),
-      }));
+      const contacts = stored.content.contacts.map((contact) => ({ displayName: contact.name, vcard: vcard(contact) }));
       return { contacts: { ...(contacts.length === 1 ? { displayName: contacts[0]?.displayName } : {}), contacts } };
     }
     case 'reaction':
-      return { react: { key: await targetKey(c, deps), text: str(c, 'emoji', 'reaction', 'text') ?? '' } };
+      return { react: { key: await targetKey(stored.content.message_id, deps), text: stored.content.emoji } };
     case 'poll': {
-      const values = (
-        Array.isArray(c['options']) ? c['options'] : Array.isArray(c['values']) ? c['values'] : []
-      ).filter((v): v is string => typeof v === 'string');
-      if (values.length < 2) throw new PermanentError('invalid_content', 'a poll needs at least two options');
-      return {
-        poll: {
-          name: required(str(c, 'name', 'question', 'title'), 'name'),
-          values,
-          selectableCount: num(c, 'selectable_count', 'selectableCount') ?? 1,
-        },
-      };
+      const { name, options, selectable_count } = stored.content;
+      return { poll: { name, values: options, selectableCount: selectable_count } };
     }
     case 'edit':
-      return { text: required(str(c, 'text'), 'text'), edit: await targetKey(c, deps) };
+      return { text: stored.content.text, edit: await targetKey(stored.content.message_id, deps) };
     case 'delete':
-      return { delete: await targetKey(c, deps) };
-    case 'button':
-    case 'list':
-    case 'carousel':
-      return { text: interactiveAsText(c) };
-    default:
-      throw new PermanentError('unsupported_type', `message type ${row.type} cannot be sent`);
+      return { delete: await targetKey(stored.content.message_id, deps) };
+    case 'button': {
+      const c = stored.content;
+      return asText(
+        c.text,
+        c.buttons.map((b) => b.text),
+        c.footer,
+      );
+    }
+    case 'list': {
+      const c = stored.content;
+      return asText(
+        c.text,
+        c.sections.flatMap((s) => s.rows.map((r) => r.title)),
+        c.footer,
+      );
+    }
+    case 'carousel': {
+      const c = stored.content;
+      // A card's title and body as one option: the body is all a card is required to have.
+      return asText(
+        c.text,
+        c.cards.map((card) => (card.title ? `${card.title}: ${card.body}` : card.body)),
+      );
+    }
   }
 }

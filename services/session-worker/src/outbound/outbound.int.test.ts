@@ -160,7 +160,7 @@ describePg('outbound sending against the simulator', () => {
   test('location, contact and poll reach the contact', async () => {
     const rows = [
       await ready('location', { latitude: -23.55, longitude: -46.63, name: 'SP' }),
-      await ready('contact', { name: 'Carol', phone: '15550000599' }),
+      await ready('contact', { contacts: [{ name: 'Carol', phone: '15550000599' }] }),
       await ready('poll', { name: 'Lunch?', options: ['yes', 'no'] }),
     ];
     for (const row of rows) await publish(row.id);

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/**
+ * What a message of each type holds: the API validates a request with it (`messageBodies`) and
+ * stores the result as the row's `content`; the session-worker reads that content back with it
+ * (`storedContent`) to build what WhatsApp is sent. One schema, so neither side guesses the
+ * other's field names.
+ */
+
 /** `to`: phone digits (with or without +) or a JID; normalised to a JID. */
 export const recipient = z
   .string()
@@ -39,14 +46,12 @@ const oneSource = (v: { media_url?: string | undefined; base64?: string | undefi
   Boolean(v.media_url) !== Boolean(v.base64);
 const sourceMessage = { message: 'give exactly one of media_url or base64', path: ['media_url'] };
 
-/** One schema per message type; the stored content is the validated body. */
-export const messageBodies = {
+/** One schema per message type: the content as stored (the API's validated body, see messageBodies). */
+const contents = {
   text: z.object({ ...common, text: z.string().min(1).max(65_536) }),
-  media: z
-    .object({ ...common, ...mediaSource, media_type: z.enum(['image', 'video', 'document']).default('image') })
-    .refine(oneSource, sourceMessage),
-  audio: z.object({ ...common, ...mediaSource, ptt: z.boolean().default(false) }).refine(oneSource, sourceMessage),
-  sticker: z.object({ ...common, ...mediaSource }).refine(oneSource, sourceMessage),
+  media: z.object({ ...common, ...mediaSource, media_type: z.enum(['image', 'video', 'document']).default('image') }),
+  audio: z.object({ ...common, ...mediaSource, ptt: z.boolean().default(false) }),
+  sticker: z.object({ ...common, ...mediaSource }),
   location: z.object({
     ...common,
     latitude: z.number().min(-90).max(90),
@@ -130,8 +135,51 @@ export const messageBodies = {
   }),
 } as const;
 
-export type MessageType = keyof typeof messageBodies;
-export const messageTypes = Object.keys(messageBodies) as MessageType[];
+export type MessageType = keyof typeof contents;
+export const messageTypes = Object.keys(contents) as MessageType[];
+
+/**
+ * The request body of each `POST /message/:name/<type>`: the content, with media given exactly
+ * once (a URL or the bytes in base64).
+ */
+export const messageBodies = {
+  ...contents,
+  media: contents.media.refine(oneSource, sourceMessage),
+  audio: contents.audio.refine(oneSource, sourceMessage),
+  sticker: contents.sticker.refine(oneSource, sourceMessage),
+} as const;
 
 /** Types whose body may carry the media itself (base64): they take up to BODY_LIMIT. */
-export const carriesMedia = (type: MessageType): boolean => 'base64' in messageBodies[type].shape;
+export const carriesMedia = (type: MessageType): boolean => 'base64' in contents[type].shape;
+
+/**
+ * The content as a stored row holds it: the validated body less `to` (the row's `remote_jid`) and
+ * less the base64 once the sender-worker stored the media (the row's `media_key` then holds it,
+ * and `mimetype` the type it resolved, parameters and all).
+ */
+const storedMimetype = { mimetype: z.string().max(255).optional() };
+const withStoredMedia = {
+  ...contents,
+  media: contents.media.extend(storedMimetype),
+  audio: contents.audio.extend(storedMimetype),
+  sticker: contents.sticker.extend(storedMimetype),
+};
+type Stored<T extends MessageType> = Omit<z.output<(typeof withStoredMedia)[T]>, 'to'>;
+// Object.fromEntries loses the per-type keys; the map is the one above, each less `to`.
+const stored = Object.fromEntries(
+  Object.entries(withStoredMedia).map(([type, schema]) => [type, (schema as z.ZodObject).omit({ to: true })]),
+) as unknown as { [T in MessageType]: z.ZodType<Stored<T>> };
+
+/** A stored content of one type, as `storedContent` reads it back. */
+export type StoredContent = { [T in MessageType]: { type: T; content: Stored<T> } }[MessageType];
+
+/**
+ * A stored message's `content` read back with its type's schema, for the session-worker to send.
+ * Undefined when the type is not one of ours or the content does not fit it (a row written by
+ * hand, say): such a message can never be sent.
+ */
+export function storedContent(type: string, content: unknown): StoredContent | undefined {
+  if (!Object.hasOwn(stored, type)) return undefined;
+  const parsed = stored[type as MessageType].safeParse(content);
+  return parsed.success ? ({ type, content: parsed.data } as StoredContent) : undefined;
+}
