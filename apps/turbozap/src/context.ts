@@ -6,12 +6,11 @@ import { AmqpBroker, MemoryBroker } from '@turbozap/shared/broker';
 import type { Config } from '@turbozap/shared/config';
 import { MemoryCoordination, RedisCoordination } from '@turbozap/shared/coordination';
 import { deriveKey } from '@turbozap/shared/crypto/derive';
-import { openDatabase, pendingMigrations } from '@turbozap/shared/db/database';
+import { databaseAnswers, openDatabase, pendingMigrations } from '@turbozap/shared/db/database';
 import { createLogger } from '@turbozap/shared/logging/logger';
 import { createMetrics } from '@turbozap/shared/metrics/catalog';
 import { createRegistry } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
-import { sql } from 'kysely';
 
 const startupWaitMs = 30_000;
 
@@ -75,10 +74,7 @@ export async function buildRuntime(config: Config): Promise<OwnedRuntime> {
 
   const readiness = async (): Promise<Record<string, boolean>> => {
     const checks: Record<string, boolean> = {};
-    checks.database = await sql`select 1`
-      .execute(database.db)
-      .then(() => true)
-      .catch(() => false);
+    checks.database = await databaseAnswers(database.db);
     checks.schema = Boolean(checks.database) && (await pendingMigrations(database.db).catch(() => ['?'])).length === 0;
     checks.broker = broker.healthy();
     checks.coordination = coordination.healthy();

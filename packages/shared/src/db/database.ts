@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
@@ -110,4 +110,12 @@ export async function migrateToLatest(db: Kysely<DB>, schema?: string): Promise<
 export async function pendingMigrations(db: Kysely<DB>, schema?: string): Promise<string[]> {
   const all = await migrator(db, schema).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
+
+/** Whether the database answers a statement now (readiness). */
+export async function databaseAnswers(db: Kysely<DB>): Promise<boolean> {
+  return sql`select 1`
+    .execute(db)
+    .then(() => true)
+    .catch(() => false);
 }

@@ -4,12 +4,11 @@ import { setWebhook } from '@turbozap/shared/db/repositories/webhooks';
 import type { DeliveryStatus } from '@turbozap/shared/db/schema';
 import { silentLogger } from '@turbozap/shared/logging';
 import { createMetrics, prom } from '@turbozap/shared/metrics';
-import { createTestDatabase, insertTestInstance, type TestDatabaseKind } from '@turbozap/shared/testing/database';
-import { servicesUp } from '@turbozap/shared/testing/services';
+import { createTestDatabase, insertTestInstance, testDatabaseKinds } from '@turbozap/shared/testing/database';
 import { Pruner, type PrunerOptions } from './pruner.ts';
 
 // PGlite too: `turbozap all` runs the pruner on the embedded database.
-const kinds: TestDatabaseKind[] = (await servicesUp('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
+const kinds = await testDatabaseKinds();
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
 describe.each(kinds)('retention pruner on %s', (kind) => {
