@@ -7,7 +7,7 @@ import { resolveBaileysEnvironment } from './connection/baileys-env.ts';
 import { guardLibsignalConsole } from './connection/libsignal-console-guard.ts';
 import { defaultReconnectOptions, type ReconnectOptions } from './connection/reconnect-policy.ts';
 import type { OwnershipTimings, WorkerContext } from './context.ts';
-import { outboxEventSink } from './events/event-sink.ts';
+import { eventsOutboxSink } from './events/event-sink.ts';
 import { MessageWrites } from './message-writes.ts';
 import { Heartbeat } from './ownership/heartbeat.ts';
 import { OwnershipManager } from './ownership/ownership-manager.ts';
@@ -76,7 +76,7 @@ export function createSessionWorker(runtime: Runtime, options: SessionWorkerOpti
         batchSize: 200,
         graceMs: options.relayGraceMs ?? EVENTS_RELAY_GRACE_MS,
       });
-      const events = outboxEventSink(publisher);
+      const events = eventsOutboxSink(publisher);
       context = {
         config,
         db: runtime.db,

@@ -95,7 +95,7 @@ export class AmqpBroker implements Broker {
     this.#topology.removeBinding(queue, exchange, pattern);
   }
 
-  /** Deletes the queue (its consumers are cancelled). `<queue>.dead` is kept: it holds parked messages. */
+  /** Deletes the queue (its consumers are cancelled). `<queue>.dead` is kept: it holds dead-lettered messages. */
   async deleteQueue(queue: string): Promise<void> {
     this.#guard();
     await this.#conn.withChannel((ch) => ch.deleteQueue(queue));

@@ -153,7 +153,7 @@ export class AmqpConsumer implements Consumer {
       this.#settle(channel, message, true);
     } catch (err) {
       this.#ctx.conn.report(err, `${result.kind} of a message from '${this.queue}'`);
-      // Could not park it elsewhere: hold it for the delay, then hand it back to this queue.
+      // Could not publish the retry or dead-letter copy: hold it for the delay, then hand it back to this queue.
       const holdMs = result.kind === 'retry' ? result.delayMs : this.#ctx.handlerErrorRetryMs;
       await sleep(Math.min(holdMs, MAX_HOLD_MS));
       this.#settle(channel, message, false);

@@ -177,7 +177,7 @@ export function brokerContract(name: string, makeBroker: MakeBroker, describeFn:
       expect(attempts).toEqual([0, 1]);
     });
 
-    test('dead(reason) parks the message in <queue>.dead with the reason', async () => {
+    test('dead(reason) dead-letters the message to <queue>.dead with the reason', async () => {
       const queue = await newQueue();
       await broker.consume(queue, async (d) => (d.attempts === 0 ? retry(50) : dead('bad payload')), {
         prefetch: 1,
@@ -185,16 +185,16 @@ export function brokerContract(name: string, makeBroker: MakeBroker, describeFn:
       await broker.send(queue, Buffer.from('poison'), { messageId: 'p-1', headers: { k: 'v' } });
       await eventually(async () => (await broker.depth(`${queue}.dead`)) === 1, 5_000, 'the dead letter');
       expect(await broker.depth(queue)).toBe(0);
-      const parked: Delivery[] = [];
+      const deadLettered: Delivery[] = [];
       await broker.consume(
         `${queue}.dead`,
-        collect(parked, (d) => d),
+        collect(deadLettered, (d) => d),
         { prefetch: 1 },
       );
-      await eventually(() => parked.length === 1);
-      expect(text(parked[0]!)).toBe('poison');
-      expect(parked[0]).toMatchObject({ messageId: 'p-1', attempts: 1 });
-      expect(parked[0]!.headers).toMatchObject({
+      await eventually(() => deadLettered.length === 1);
+      expect(text(deadLettered[0]!)).toBe('poison');
+      expect(deadLettered[0]).toMatchObject({ messageId: 'p-1', attempts: 1 });
+      expect(deadLettered[0]!.headers).toMatchObject({
         k: 'v',
         [DEAD_REASON_HEADER]: 'bad payload',
         [DEAD_FROM_HEADER]: queue,

@@ -8,6 +8,6 @@ export const DEAD_FROM_HEADER = 'x-turbozap-dead-from';
 
 export const deadQueueName = (queue: string): string => `${queue}.dead`;
 
-/** `dead` results are parked in `<queue>.dead` unless turned off; on by default for durable queues only. */
+/** `dead` results are dead-lettered to `<queue>.dead` unless turned off; on by default for durable queues only. */
 export const deadLetterEnabled = (options: { exclusive?: boolean; deadLetter?: boolean }): boolean =>
   options.deadLetter ?? !options.exclusive;

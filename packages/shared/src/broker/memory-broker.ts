@@ -148,7 +148,7 @@ export class MemoryBroker implements Broker {
         const headers = { ...message.headers, [DEAD_REASON_HEADER]: result.reason, [DEAD_FROM_HEADER]: queue.name };
         this.server.enqueue(dead, { ...message, headers, redelivered: false, expiresAt: undefined });
       } else {
-        // Nowhere to park it: hold it, then hand it back (as the AMQP adapter does).
+        // No dead-letter queue to take it: hold it, then hand it back (as the AMQP adapter does).
         this.report(
           new BrokerError('BROKER_UNROUTABLE', `no queue '${dead}'`),
           `dead of a message from '${queue.name}'`,

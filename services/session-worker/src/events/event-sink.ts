@@ -16,7 +16,7 @@ export interface EventSink {
   committed(envelopes: readonly EventEnvelope[]): void;
 }
 
-export function outboxEventSink(publisher: Pick<EventPublisher, 'publish'>): EventSink {
+export function eventsOutboxSink(publisher: Pick<EventPublisher, 'publish'>): EventSink {
   return {
     add: (trx, envelope) => eventsOutboxRepo.add(trx, envelope),
     committed: (envelopes) => publisher.publish(envelopes),

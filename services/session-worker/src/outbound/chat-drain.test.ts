@@ -70,19 +70,19 @@ describe('ChatDrains', () => {
     expect(await drains.request('x', 'c')).toEqual({ kind: 'stopped' });
   });
 
-  test('a parked job starts no pass: the next pass someone else starts sends it, or it times out', async () => {
+  test('a job awaiting a pass starts none: the next pass someone else starts sends it, or it times out', async () => {
     const ready: string[] = [];
     const chat = fakeChat(ready, 5);
-    const parked = chat.drains.park('x', 'b', 5_000);
+    const waiting = chat.drains.awaitPass('x', 'b', 5_000);
     await new Promise((r) => setTimeout(r, 20));
     expect(chat.passes).toEqual([]);
     // The earlier message's job arrives, and its pass sends both.
     ready.push('a', 'b');
     expect(await chat.drains.request('x', 'a')).toEqual({ kind: 'sent' });
-    expect(await parked).toEqual({ kind: 'sent' });
+    expect(await waiting).toEqual({ kind: 'sent' });
     expect(chat.passes).toEqual([['a', 'b']]);
     // Nobody comes: `unclaimed` after the wait, still without a pass.
-    expect(await chat.drains.park('x', 'c', 20)).toEqual({ kind: 'unclaimed' });
+    expect(await chat.drains.awaitPass('x', 'c', 20)).toEqual({ kind: 'unclaimed' });
     expect(chat.passes).toHaveLength(1);
   });
 

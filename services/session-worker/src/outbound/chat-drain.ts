@@ -21,7 +21,7 @@ export interface PassResult {
 
 interface Waiter {
   resolve: (outcome: Outcome) => void;
-  /** A parked job waits for a pass someone else starts (see `park`); it starts none itself. */
+  /** A job behind an earlier message waits for a pass someone else starts (`awaitPass`); it starts none itself. */
   timer?: NodeJS.Timeout;
 }
 
@@ -53,10 +53,10 @@ export class ChatDrain {
   /**
    * For a message behind an earlier one still being prepared: waits, without starting a pass,
    * for a pass that sends it (the earlier message's own job starts one), or `unclaimed` after
-   * `ms`. Cheaper than a trip through the broker's retry queue, and bounded: a parked job holds
+   * `ms`. Cheaper than a trip through the broker's retry queue, and bounded: a waiting job holds
    * one of the outbox's prefetch slots.
    */
-  park(messageId: string, ms: number): Promise<Outcome> {
+  awaitPass(messageId: string, ms: number): Promise<Outcome> {
     const waiter: Waiter = { resolve: () => {} };
     const outcome = this.#wait(messageId, waiter);
     waiter.timer = setTimeout(() => {
@@ -75,7 +75,7 @@ export class ChatDrain {
     });
   }
 
-  /** Ids with a job that asked for a pass (not only parked ones). */
+  /** Ids with a job that asked for a pass (not only ones awaiting someone else's). */
   #asking(): string[] {
     return [...this.#waiters].filter(([, ws]) => ws.some((w) => !w.timer)).map(([id]) => id);
   }
@@ -129,8 +129,8 @@ export class ChatDrains {
     return this.#drain(chat).request(messageId);
   }
 
-  park(chat: string, messageId: string, ms: number): Promise<Outcome> {
-    return this.#drain(chat).park(messageId, ms);
+  awaitPass(chat: string, messageId: string, ms: number): Promise<Outcome> {
+    return this.#drain(chat).awaitPass(messageId, ms);
   }
 
   #drain(chat: string): ChatDrain {

@@ -43,7 +43,7 @@ const expired = (row: Pick<ClaimedRow, 'expires_at'>) =>
 const MAX_TYPING_MS = 25_000;
 const DEFAULT_BATCH = 16;
 /** How long a job behind a message still being prepared waits in-process for the pass that sends it. */
-const PARK_MS = 2_000;
+const PASS_WAIT_MS = 2_000;
 
 /**
  * Puts outbox jobs on the wire, per chat in acceptance order (ChatDrains): a pass claims the
@@ -112,7 +112,7 @@ export class OutboundSender {
     messageId: string,
     attempts: number,
     outcome: Outcome,
-    parked = false,
+    waited = false,
   ): Promise<HandlerResult> {
     switch (outcome.kind) {
       case 'sent':
@@ -136,8 +136,14 @@ export class OutboundSender {
         // Ready, behind an earlier message to its chat that is still being prepared: that one's
         // own job will send both. Wait here for that a little, then come back through the queue
         // in case it never does (it failed, say).
-        if (!parked)
-          return this.#decide(chat, messageId, attempts, await this.#drains.park(chat, messageId, PARK_MS), true);
+        if (!waited)
+          return this.#decide(
+            chat,
+            messageId,
+            attempts,
+            await this.#drains.awaitPass(chat, messageId, PASS_WAIT_MS),
+            true,
+          );
         return retry(exponentialDelay({ baseMs: 250, maxMs: 4_000 }, attempts));
       }
     }
