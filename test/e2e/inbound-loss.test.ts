@@ -122,16 +122,41 @@ d('no received message lost: kill -9 of the session-worker, a Postgres outage', 
     expect((await cluster.sim('GET', '/sim/stats')).conflicts).toBe(0);
   }, 400_000);
 
+  /** `turbozap_inbound_paused_sockets` summed over the session-workers. */
+  const pausedSockets = async (): Promise<number> => {
+    let sum = 0;
+    for (const worker of cluster.roles.filter(
+      (r) => r.role === 'session-worker' && r.process.exitCode === null && r.process.signalCode === null,
+    )) {
+      const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+      sum += Number(/^turbozap_inbound_paused_sockets (\S+)$/m.exec(text)?.[1] ?? 0);
+    }
+    return sum;
+  };
+
   test('Postgres unreachable for 30 s mid-stream: all 300 stored once', async () => {
     const lines = await setUp('outage');
     let outage: Promise<void> | undefined;
+    let pausedDuring = 0;
     const sent = await sendNonces(lines, async (n) => {
       if (n !== TOTAL / 3) return;
       postgres.cut();
       outage = sleep(30_000).then(() => postgres.restore());
+      // What arrives while nothing can be stored is left unread on the socket, not queued here.
+      void waitFor(
+        'a socket paused',
+        async () => {
+          pausedDuring = await pausedSockets();
+          return pausedDuring > 0;
+        },
+        25_000,
+        500,
+      ).catch(() => {});
     });
     await outage;
     await expectAllStoredOnce(sent);
+    expect(pausedDuring).toBeGreaterThan(0);
+    await waitFor('every socket read again', async () => (await pausedSockets()) === 0, 30_000, 500);
     expect((await cluster.sim('GET', '/sim/stats')).conflicts).toBe(0);
   }, 400_000);
 });

@@ -8,6 +8,7 @@ import { ActivityTracker } from './connection/activity.ts';
 import { InstanceConnection } from './connection/instance-connection.ts';
 import type { WorkerContext } from './context.ts';
 import { InboundHandler } from './inbound/inbound-handler.ts';
+import { ReadPause } from './inbound/read-pause.ts';
 import { InstanceScope } from './instance-scope.ts';
 import { OutboxConsumer } from './outbound/outbox-consumer.ts';
 import { Pacer } from './outbound/pacer.ts';
@@ -63,7 +64,12 @@ export class OwnedInstance {
       onLost: (reason) => void this.#lose(reason),
     });
     this.#activity = new ActivityTracker(this.scope);
-    this.#inbound = new InboundHandler(this.scope, this.#activity.touch);
+    // Reading stops while what the socket delivered waits for the database (ReadPause).
+    const pause = new ReadPause(
+      () => this.connection.socket,
+      (paused) => ctx.metrics.inboundPaused.inc(paused ? 1 : -1),
+    );
+    this.#inbound = new InboundHandler(this.scope, this.#activity.touch, pause);
     const sender = new OutboundSender({
       scope: this.scope,
       socket: () => this.connection.socket,
@@ -99,6 +105,7 @@ export class OwnedInstance {
         opened: () => void this.#outbox.start(),
         closed: () => void this.#outbox.stop(),
         conflict: () => void this.#conflict(),
+        waitingForDatabase: () => pause.hold(),
       },
       instance.status,
     );

@@ -108,6 +108,11 @@ export function createMetrics(registry: client.Registry) {
       buckets: latencyBuckets,
       registers: r,
     }),
+    inboundPaused: new client.Gauge({
+      name: 'turbozap_inbound_paused_sockets',
+      help: 'WhatsApp sockets this process has stopped reading because what they delivered cannot be stored yet (database unreachable).',
+      registers: r,
+    }),
     leasesHeld: new client.Gauge({
       name: 'turbozap_leases_held',
       help: 'Instance leases held by this session-worker.',

@@ -58,12 +58,26 @@ export async function loadPostgresAuthState<Rider = never>(
      * a message whose decryption failed on a database blip would be lost to a retry receipt.
      */
     until?: AbortSignal;
+    /** Called when a key read or write starts waiting for the database; what it returns, once it answers. */
+    whileWaiting?: () => () => void;
   } = {},
 ): Promise<PostgresAuthState> {
   const { instanceId } = fence;
-  const { until } = options;
-  const patiently = <T>(work: () => Promise<T>): Promise<T> =>
-    until ? whileUnavailable(work, { signal: until }) : work();
+  const { until, whileWaiting } = options;
+  const patiently = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!until) return work();
+    let release: (() => void) | undefined;
+    try {
+      return await whileUnavailable(work, {
+        signal: until,
+        onWait: (_error, attempt) => {
+          if (attempt === 1) release = whileWaiting?.();
+        },
+      });
+    } finally {
+      release?.();
+    }
+  };
   const stored = await authStateRepo.getCreds(db, instanceId);
   const creds: AuthenticationCreds = stored
     ? deserialize<AuthenticationCreds>(cipher.open(toSealed(stored), credsContext(instanceId)))

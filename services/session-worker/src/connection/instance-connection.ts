@@ -36,6 +36,11 @@ export interface ConnectionHooks {
   closed(): void;
   /** WhatsApp says another socket took this device (440): the owner must let go. */
   conflict(): void;
+  /**
+   * A Signal-key read or write waits for the database: stop reading the socket until the
+   * returned release is called (ReadPause), so what arrives meanwhile stays with WhatsApp.
+   */
+  waitingForDatabase(): () => void;
 }
 
 const FIRST_QR_TTL_MS = 60_000;
@@ -173,6 +178,7 @@ export class InstanceConnection {
     return loadPostgresAuthState<SendPass>(ctx.db, ctx.cipher, fence, {
       upsertKeys: (upserts, pass) => ctx.writes.upsertKeys(fence, upserts, pass),
       until: this.#scope.ended,
+      whileWaiting: () => this.#hooks.waitingForDatabase(),
     });
   }
 

@@ -18,6 +18,7 @@ import { storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
 import { NotificationEvents } from './notifications.ts';
 import { PollVotes } from './poll-votes.ts';
+import type { ReadPause } from './read-pause.ts';
 import { applyReceipts, type ReceiptIn, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
@@ -39,9 +40,12 @@ export class InboundHandler {
   readonly #onActivity: (at: Date) => void;
   #chain: Promise<void> = Promise.resolve();
   readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
+  readonly #pause: ReadPause;
 
-  constructor(scope: InstanceScope, onActivity: (at: Date) => void) {
+  /** `pause`: the instance's socket stops being read while a write here waits for the database. */
+  constructor(scope: InstanceScope, onActivity: (at: Date) => void, pause: ReadPause) {
     this.#scope = scope;
+    this.#pause = pause;
     this.#notifications = new NotificationEvents(scope);
     this.#polls = new PollVotes(scope);
     this.#onActivity = onActivity;
@@ -234,16 +238,24 @@ export class InboundHandler {
   /**
    * Waits out an unreachable database for as long as the instance is ours, then rejects with the
    * last failure; a stale fence or the work's own error is thrown at once. No fixed number of
-   * attempts: a receipt, or a message WhatsApp has its receipt for, is not sent again.
+   * attempts: a receipt, or a message WhatsApp has its receipt for, is not sent again. While it
+   * waits, the socket is not read (ReadPause): what arrives meanwhile stays out of this process.
    */
-  #whileOurs<T>(what: string, work: () => Promise<T>): Promise<T> {
+  async #whileOurs<T>(what: string, work: () => Promise<T>): Promise<T> {
     const { log, ended } = this.#scope;
-    return whileUnavailable(work, {
-      signal: ended,
-      onWait: (error, attempt) => {
-        if (attempt === 1) log.warn(`database unavailable: holding ${what} until it answers`, { error });
-      },
-    });
+    let release: (() => void) | undefined;
+    try {
+      return await whileUnavailable(work, {
+        signal: ended,
+        onWait: (error, attempt) => {
+          if (attempt > 1) return;
+          log.warn(`database unavailable: holding ${what} until it answers`, { error });
+          release = this.#pause.hold();
+        },
+      });
+    } finally {
+      release?.();
+    }
   }
 
   /** One bad item must not stop the ones after it; what the instance's end cut short is let go quietly. */

@@ -2,6 +2,7 @@ import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-owner
 import { type BaileysEventMap, proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
 import { InboundHandler } from './inbound-handler.ts';
+import { ReadPause } from './read-pause.ts';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 const fence = { instanceId: 'i1', worker: 'w1', token: 1 };
@@ -35,8 +36,11 @@ function harness(fail: (call: number) => Error | undefined) {
     write: async () => attempt(),
   } as unknown as InstanceScope;
   let deliver: (events: Partial<BaileysEventMap>) => void = () => {};
-  const sock = { ev: { process: (handler: typeof deliver) => (deliver = handler) } } as unknown as WASocket;
-  const handler = new InboundHandler(scope, () => {});
+  /** What the socket was told: `pause` and `resume` in order. */
+  const reading: string[] = [];
+  const ws = { socket: { pause: () => reading.push('pause'), resume: () => reading.push('resume') } };
+  const sock = { ev: { process: (handler: typeof deliver) => (deliver = handler) }, ws } as unknown as WASocket;
+  const handler = new InboundHandler(scope, () => {}, new ReadPause(() => sock));
   handler.attach(sock);
   return {
     handler,
@@ -45,6 +49,7 @@ function harness(fail: (call: number) => Error | undefined) {
     end: () => lifetime.abort(),
     warnings,
     dropped,
+    reading,
     calls: () => calls,
   };
 }
@@ -71,6 +76,8 @@ describe('receipts wait out an unreachable database while the instance is ours',
     await h.handler.idle();
     expect(h.calls()).toBe(4);
     expect(h.warnings).toEqual(['database unavailable: holding receipts until it answers']);
+    // The socket was not read while they waited: what WhatsApp sent meanwhile stayed with it.
+    expect(h.reading).toEqual(['pause', 'resume']);
   });
 
   test('the wait ends, quietly, when the instance ends', async () => {
@@ -84,6 +91,7 @@ describe('receipts wait out an unreachable database while the instance is ours',
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.calls()).toBe(tried);
     expect(h.warnings).not.toContain('inbound item failed');
+    expect(h.reading).toEqual(['pause', 'resume']);
   });
 
   test.each([
