@@ -29,6 +29,19 @@ describe('OpenAPI', () => {
     expect(text.required).toEqual(expect.arrayContaining(['to', 'text']));
   });
 
+  test('every operation has a stable operationId, unique in the document', async () => {
+    const { body } = await api.request('GET', '/openapi.json', { key: null });
+    const ids = Object.values(body.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ms) =>
+      Object.values(ms).map((op) => op.operationId),
+    );
+    expect(ids).toHaveLength(api.routes.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(body.paths['/api/message/{name}/{id}'].get.operationId).toBe('getMessageById');
+    expect(body.paths['/api/message/{name}'].get.operationId).toBe('getMessage');
+    expect(body.paths['/api/message/{name}/text'].post.operationId).toBe('postMessageText');
+    expect(body.paths['/api/instance/{name}'].delete.operationId).toBe('deleteInstance');
+  });
+
   test('no route is served that is not in the route table (a route cannot exist without a schema)', async () => {
     const { createApp } = await import('../app.ts');
     const { createDeps } = await import('../deps.ts');

@@ -30,10 +30,30 @@ const envelope = {
   },
 };
 
+const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * A stable name for each operation, from its method and path, for generated clients: the
+ * path's words in order (`:name`, the instance, is implied), then `By<Param>` for a parameter
+ * that ends the path — `get /message/:name/:id` is `getMessageById`, `post /message/:name/text`
+ * is `postMessageText`. Unique across the document (checked when it is built).
+ */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  const words = segments.filter((s) => !s.startsWith(':')).flatMap((s) => s.split(/[-_]/));
+  const last = segments.at(-1);
+  const by = last?.startsWith(':') && last !== ':name' ? [`By${capitalised(last.slice(1))}`] : [];
+  return [method, ...words.map(capitalised), ...by].join('');
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas that validate requests. */
 export function openApiDocument(routes: RouteTable, version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const route of routes) {
+    const operationId = operationIdOf(route.method, route.path);
+    if (operationIds.has(operationId)) throw new Error(`two routes would be operation ${operationId}`);
+    operationIds.add(operationId);
     const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
     const parameters: unknown[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({
       name: m[1],
@@ -50,6 +70,7 @@ export function openApiDocument(routes: RouteTable, version: string) {
     const status = String(route.successStatus ?? 200);
     paths[path] ??= {};
     paths[path][route.method] = {
+      operationId,
       summary: route.summary,
       tags: [route.tag],
       ...(route.access === 'public' ? { security: [] } : {}),
