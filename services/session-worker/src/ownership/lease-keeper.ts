@@ -23,7 +23,8 @@ export interface LeaseKeeperOptions {
  * when Postgres says its token is stale, or when it has not managed to refresh owner_seen_at for
  * two thirds of a TTL — before anyone else may start. Redis only speeds claims up: its errors, or
  * a lease lost to a Redis restart, cost no socket; the lease is taken back when it is free again.
- * (Per call, a Redis hiccup used to drop every socket of the worker at once.)
+ * Judging each Redis call instead would turn one Redis hiccup into every socket of the worker
+ * dropped at once, and a reconnect storm.
  */
 export class LeaseKeeper {
   readonly fence: Fence;
