@@ -28,12 +28,13 @@ the end. Writes bench/results/auth-flood-<time>.json.
 Usage: bash scripts/with-tools.sh node bench/auth-flood.ts [options]
   --requests N      requests per flood (default 50000)
   --connections N   autocannon connections (default 50)
+  --floods LIST     which floods, in this order (default malformed,well-formed,spread)
   -h, --help
 Goal (reported, not asserted): malformed and well-formed floods cost ≤ 1 Postgres transaction per
 1,000 requests (flat); /health p99 < 50 ms during every flood; no 5xx.
 `;
 
-const flags = cli(usage, { requests: { type: 'string' }, connections: { type: 'string' } });
+const flags = cli(usage, { requests: { type: 'string' }, connections: { type: 'string' }, floods: { type: 'string' } });
 const requests = num(flags.requests, 50_000, 'requests');
 const connections = num(flags.connections, 50, 'connections');
 
@@ -44,6 +45,8 @@ const keyOf: Record<Flood, () => string> = {
   'well-formed': wellFormed,
   spread: wellFormed,
 };
+const floods = (flags.floods ?? 'malformed,well-formed,spread').split(',') as Flood[];
+for (const flood of floods) if (!(flood in keyOf)) throw new Error(`no flood ${flood} (--help)`);
 const randomAddress = () => `10.${randomBytes(3).join('.')}`;
 
 /**
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     },
   ];
   const results: Record<string, unknown>[] = [];
-  for (const flood of ['malformed', 'well-formed', 'spread'] as Flood[]) {
+  for (const flood of floods) {
     log(`${flood}: ${requests} requests, ${connections} connections`);
     // Postgres flushes its statistics at most once a second: let the previous run's land first.
     await sleep(1_500);
