@@ -195,16 +195,22 @@ d('API under a broker outage, then a database outage, mid-load', () => {
       // Exactly once, but for one case no publisher can rule out: a publish the broker had taken
       // whose confirm was on the wire when the link was cut. The API cannot know the broker has it,
       // so the relay publishes it again (the send consumer's compare-and-set makes that harmless).
-      // Such a message was accepted just before the broker cut, and arrives twice, never more.
-      const acceptedAt = new Map(attempts.map((a) => [a.id, a.ended]));
+      // Such a message's request was under way at the broker cut (sent before it, answered at most
+      // a second before it), and arrives twice, never more. When the answer reached this process
+      // says little more: on a loaded machine its callbacks run late (seen: 170 ms after the cut).
+      const attemptOf = new Map(attempts.map((a) => [a.id, a]));
       const confirmInFlight = (id: string) => {
-        const at = acceptedAt.get(id) ?? 0;
-        return at > brokerCut - 1_000 && at <= brokerCut + 100;
+        const a = attemptOf.get(id);
+        return a !== undefined && a.started <= brokerCut && a.ended > brokerCut - 1_000;
       };
       const extra = [...published].filter(([id, n]) => n > 1 && !(n === 2 && confirmInFlight(id)));
-      expect(extra.map(([id, n]) => ({ n, acceptedMsBeforeBrokerCut: brokerCut - (acceptedAt.get(id) ?? 0) }))).toEqual(
-        [],
-      );
+      expect(
+        extra.map(([id, n]) => ({
+          n,
+          sentMsBeforeBrokerCut: brokerCut - (attemptOf.get(id)?.started ?? 0),
+          answeredMsBeforeBrokerCut: brokerCut - (attemptOf.get(id)?.ended ?? 0),
+        })),
+      ).toEqual([]);
       expect(new Set(published.keys())).toEqual(acceptedIds);
       const rows = await db.db.selectFrom('messages').select('id').execute();
       expect(new Set(rows.map((r) => r.id))).toEqual(acceptedIds);

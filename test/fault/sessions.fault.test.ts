@@ -91,16 +91,28 @@ d('session ownership across session-worker processes (leases, fencing, failover)
     expect(await conflicts()).toBe(0);
   }, 60_000);
 
-  test('kill -9: every instance of the dead worker is connected on a survivor within TTL + 5 s', async () => {
+  /**
+   * After a kill -9 the lease expires (one TTL), then a survivor claims and logs in. The slow path
+   * this rules out is a survivor waiting the unclaimed grace (2 × TTL more, ≥ 3 × TTL in all);
+   * 2.5 × TTL leaves a loaded machine room for the logins and for the 20 status reads of each
+   * probe (the measured time ends with the probe that saw them all connected).
+   */
+  const failoverBoundMs = 2.5 * ttlMs;
+
+  test('kill -9: every instance of the dead worker is connected on a survivor within a TTL and the logins', async () => {
     const before = await owners();
     const victim = workers.shift() as RoleProcess;
     const victimId = [...counts(before).keys()].find((id) => id.includes(`-${victim.process.pid}-`));
     const started = Date.now();
     victim.kill('SIGKILL');
-    await waitFor('all connected on the survivor', () => allConnected(victimId), ttlMs + 5000, 200);
-    expect(Date.now() - started).toBeLessThan(ttlMs + 5000);
-    expect(await conflicts()).toBe(0);
-    workers.push(await cluster.startRole('session-worker'));
+    try {
+      await waitFor('all connected on the survivor', () => allConnected(victimId), failoverBoundMs, 200);
+      expect(Date.now() - started).toBeLessThan(failoverBoundMs);
+      expect(await conflicts()).toBe(0);
+    } finally {
+      // The next test needs two workers, whatever became of this one.
+      workers.push(await cluster.startRole('session-worker'));
+    }
   }, 60_000);
 
   // A paused process's sockets stay open on the server side, so the takeover of each of its
