@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
+import {
+  type Insertable,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RawBuilder,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
+} from 'kysely';
 import pg from 'pg';
 import { type Database, migrateToLatest, openDatabase } from '../db/database.ts';
 import { type Fence, instanceOwnershipRepo } from '../db/repositories/instance-ownership.ts';
@@ -162,5 +173,19 @@ export async function whileRefusing<T>(
     return await fn();
   } finally {
     await sql`ALTER TABLE ${sql.table(table)} DROP CONSTRAINT refuse_poison`.execute(db);
+  }
+}
+
+/** Counts every statement sent through a database it is plugged into (`db.withPlugin(counter)`). */
+export class StatementCounter implements KyselyPlugin {
+  count = 0;
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.count++;
+    return args.node;
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
   }
 }

@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import type { KyselyPlugin } from 'kysely';
+import { StatementCounter } from '@turbozap/shared/testing/database';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
-/** Counts every statement the app sends to the database. */
-let queries = 0;
-const countQueries: KyselyPlugin = {
-  transformQuery: (args) => {
-    queries++;
-    return args.node;
-  },
-  transformResult: async (args) => args.result,
-};
+/** Every statement the app sends to the database. */
+const queries = new StatementCounter();
 
 const failedAuthPerMinute = 5;
 let api: ApiHarness;
 let instanceKey: string;
 beforeAll(async () => {
-  api = await startApi({ failedAuthPerMinute, wrapDb: (db) => db.withPlugin(countQueries) });
+  api = await startApi({ failedAuthPerMinute, wrapDb: (db) => db.withPlugin(queries) });
   instanceKey = (await api.request('POST', '/instance/create', { body: { name: 'shop' } })).body.data.api_key;
 }, 60_000);
 afterAll(() => api.close());
@@ -82,16 +75,16 @@ describe('no work before authentication', () => {
   });
 
   test('keys of a shape we never issue are refused without a query', async () => {
-    const before = queries;
+    const before = queries.count;
     for (const key of ['not-a-key', 'tzk_short', `tzk_${'!'.repeat(32)}`, `tzk_${'a'.repeat(33)}`, 'x'.repeat(600)]) {
       const res = await api.request('GET', '/instance/shop/status', { key, headers: from('198.51.100.2') });
       expect([key, res.status]).toEqual([key, 401]);
     }
-    expect(queries).toBe(before);
+    expect(queries.count).toBe(before);
   });
 
   test('random well-formed keys cost at most one query per allowed failure, then none', async () => {
-    const before = queries;
+    const before = queries.count;
     const statuses: number[] = [];
     for (let i = 0; i < 50; i++) {
       const res = await api.request('GET', '/instance/shop/status', {
@@ -102,16 +95,16 @@ describe('no work before authentication', () => {
     }
     expect(statuses.slice(0, failedAuthPerMinute)).toEqual(Array(failedAuthPerMinute).fill(401));
     expect(new Set(statuses.slice(failedAuthPerMinute))).toEqual(new Set([429]));
-    expect(queries - before).toBeLessThanOrEqual(failedAuthPerMinute);
+    expect(queries.count - before).toBeLessThanOrEqual(failedAuthPerMinute);
   });
 
   test('a wrong key retried is answered from the cache, not the database', async () => {
     const key = wellFormedKey();
     await api.request('GET', '/instance/shop/status', { key, headers: from('198.51.100.4') });
-    const before = queries;
+    const before = queries.count;
     for (let i = 0; i < 3; i++)
       await api.request('GET', '/instance/shop/status', { key, headers: from('198.51.100.4') });
-    expect(queries).toBe(before);
+    expect(queries.count).toBe(before);
   });
 });
 

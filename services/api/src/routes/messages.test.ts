@@ -1,4 +1,5 @@
 import { queues } from '@turbozap/shared/contracts/queues';
+import { acceptedBodies } from '@turbozap/shared/testing/message-bodies';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
 let api: ApiHarness;
@@ -10,26 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => api.close());
 
-const valid: Record<string, unknown> = {
-  text: { to: '5511999990000', text: 'hello' },
-  media: { to: '5511999990000', media_url: 'https://example.com/a.png', caption: 'c' },
-  audio: { to: '5511999990000', base64: 'AAAA', ptt: true },
-  sticker: { to: '5511999990000', media_url: 'https://example.com/s.webp' },
-  location: { to: '5511999990000', latitude: -23.5, longitude: -46.6, name: 'SP' },
-  contact: { to: '5511999990000', contacts: [{ name: 'Ana', phone: '+5511988887777' }] },
-  reaction: { to: '5511999990000', message_id: 'ABC', emoji: '👍' },
-  poll: { to: '5511999990000', name: 'Q?', options: ['a', 'b'] },
-  button: { to: '5511999990000', text: 'pick', buttons: [{ id: '1', text: 'one' }] },
-  list: {
-    to: '5511999990000',
-    text: 't',
-    button_text: 'open',
-    sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }],
-  },
-  carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
-  edit: { to: '5511999990000', message_id: 'ABC', text: 'fixed' },
-  delete: { to: '5511999990000', message_id: 'ABC' },
-};
+const valid = acceptedBodies('ABC');
 
 describe('messages', () => {
   test.each(Object.entries(valid))('%s: 202 once committed, with a queued row and a publish', async (type, body) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type MessageType, messageBodies } from '@turbozap/shared/contracts/message-content';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
+import { acceptedBodies } from '@turbozap/shared/testing/message-bodies';
 import { type ContentDeps, toBaileysContent, toJid } from './content-mapper.ts';
 import { waMessageIdFor } from './message-id.ts';
 import { classifySendError } from './send-errors.ts';
@@ -132,27 +133,7 @@ describe('outbound content mapping', () => {
     ).toMatchObject({ image: expect.any(Buffer), mimetype: 'image/png' });
   });
 
-  /** One body of each type the API accepts (its own test sends the same shapes). */
-  const accepted: Record<MessageType, Record<string, unknown>> = {
-    text: { to: '5511999990000', text: 'hello', mentions: ['5511988887777'] },
-    media: { to: '5511999990000', media_url: 'https://example.com/a.png', caption: 'c' },
-    audio: { to: '5511999990000', base64: 'AAAA', ptt: true },
-    sticker: { to: '5511999990000', media_url: 'https://example.com/s.webp' },
-    location: { to: '5511999990000', latitude: -23.5, longitude: -46.6, name: 'SP' },
-    contact: { to: '5511999990000', contacts: [{ name: 'Ana', phone: '+5511988887777' }] },
-    reaction: { to: '5511999990000', message_id: earlier.id, emoji: '👍' },
-    poll: { to: '5511999990000', name: 'Q?', options: ['a', 'b'] },
-    button: { to: '5511999990000', text: 'pick', buttons: [{ id: '1', text: 'one' }] },
-    list: {
-      to: '5511999990000',
-      text: 't',
-      button_text: 'open',
-      sections: [{ title: 's', rows: [{ id: 'r', title: 'row' }] }],
-    },
-    carousel: { to: '5511999990000', cards: [{ body: 'card' }] },
-    edit: { to: '5511999990000', message_id: earlier.id, text: 'fixed' },
-    delete: { to: '5511999990000', message_id: earlier.id },
-  };
+  const accepted = acceptedBodies(earlier.id);
 
   test.each(Object.entries(accepted))('%s: what the API accepts and stores can be sent', async (type, body) => {
     // As the API stores it: the validated body.

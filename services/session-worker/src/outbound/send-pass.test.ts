@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { makeEvent } from '@turbozap/shared/contracts/events';
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
-import { insertTestOutbound, testDatabaseKinds, withTestInstance } from '@turbozap/shared/testing/database';
-import type { KyselyPlugin } from 'kysely';
+import {
+  insertTestOutbound,
+  StatementCounter,
+  testDatabaseKinds,
+  withTestInstance,
+} from '@turbozap/shared/testing/database';
 import { loadPostgresAuthState } from '../connection/auth-store.ts';
 import { MessageWrites } from '../message-writes.ts';
 import { asSocketKeys } from '../testing/baileys-keys.ts';
@@ -15,18 +19,11 @@ const chat = '15550000777@s.whatsapp.net';
 
 describe.each(kinds)('a send pass on %s', (kind) => {
   const { database, instance, fence } = withTestInstance(kind, { name: `pass-${kind}` }, 'w1');
-  let statements = 0;
-  const counting: KyselyPlugin = {
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
+  const statements = new StatementCounter();
 
   /** A message claimed by a pass (`sending`), and the keys of an auth store whose grouped writes ride passes. */
   async function claimedAndKeys() {
-    const db = database.db.withPlugin(counting);
+    const db = database.db.withPlugin(statements);
     const { row } = await insertTestOutbound(database.db, {
       instanceId: instance.id,
       remoteJid: chat,
@@ -52,13 +49,13 @@ describe.each(kinds)('a send pass on %s', (kind) => {
   test('its `sent` rides on its key commit: the sessions and the messages in one statement', async () => {
     const { claimed, keys, event } = await claimedAndKeys();
     const pass = new SendPass(fence);
-    statements = 0;
+    statements.count = 0;
     await keys.transaction(async () => {
       await keys.set({ session: { [`${chat}.0`]: randomBytes(16) } });
       pass.sent.push({ row: claimed, event });
       await pass.rideOnKeys(keys);
     }, 'me');
-    expect(statements).toBe(1);
+    expect(statements.count).toBe(1);
     expect(pass.close()).toMatchObject([{ id: claimed.id, status: 'sent' }]);
     expect((await messagesRepo.get(database.db, claimed.id))?.status).toBe('sent');
   });
