@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type PrivateRedis, startPrivateRedis } from '../../packages/shared/src/testing/redis-server.ts';
 import { describeWith, testServices } from '../../packages/shared/src/testing/services.ts';
 import { MiniBalancer } from './support/runbook-lb.ts';
 import {
@@ -9,15 +10,12 @@ import {
   databaseUrl,
   deleteVhost,
   dropDatabase,
-  flushRedisDb,
   freePort,
   http,
   Proc,
-  pickEmptyRedisDbs,
   psql,
   type Role,
   redisDbSize,
-  redisUrl,
   removeDir,
   run,
   scriptsDir,
@@ -53,7 +51,8 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
   let tmp: string;
   let dbA: string;
   let dbB: string;
-  let redisDbs: number[];
+  /** Its own Redis: db 0 serves the stack, db 1 stays empty for the restore. */
+  let redis: PrivateRedis | undefined;
   let s3: Awaited<ReturnType<typeof startS3>>;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   let common: Record<string, string>;
@@ -64,7 +63,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
   let vhostCreated = false;
 
   const roleEnv = (db: string, redisDb: number, extra: Record<string, string> = {}) =>
-    baseEnv({ ...common, DATABASE_URL: databaseUrl(db), REDIS_URL: redisUrl(redisDb), ...extra });
+    baseEnv({ ...common, DATABASE_URL: databaseUrl(db), REDIS_URL: redis!.url(redisDb), ...extra });
   const callApi = (method: string, path: string, body?: unknown) =>
     http(api!.url, method, path, { key: adminKey, body });
   const status = async () =>
@@ -108,7 +107,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     await createDatabase(dbA);
     await createVhost(id);
     vhostCreated = true;
-    redisDbs = await pickEmptyRedisDbs(2);
+    redis = await startPrivateRedis('runbook');
     s3 = await startS3(tmp, 'runbook-media');
     procs.push(s3.proc);
     sim = await startSimulator(tmp);
@@ -126,11 +125,11 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
       LOG_LEVEL: 'warn',
       LEASE_TTL: '6s',
     };
-    const migrate = await run(turbozapBin, ['migrate'], { env: roleEnv(dbA, redisDbs[0]!), cwd: tmp });
+    const migrate = await run(turbozapBin, ['migrate'], { env: roleEnv(dbA, 0), cwd: tmp });
     expect(migrate.code).toBe(0);
     [api, worker] = await Promise.all([
-      startRole('api', roleEnv(dbA, redisDbs[0]!), tmp),
-      startRole('worker', roleEnv(dbA, redisDbs[0]!), tmp),
+      startRole('api', roleEnv(dbA, 0), tmp),
+      startRole('worker', roleEnv(dbA, 0), tmp),
     ]);
     expect((await sim$('POST', '/sim/accounts', { phone: contactPhone })).status).toBe(200);
   }, 120_000);
@@ -140,7 +139,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     await Promise.all(procs.map((p) => p.stop(5_000)));
     for (const db of [dbA, dbB]) if (db) await dropDatabase(db);
     if (vhostCreated) await deleteVhost(id);
-    for (const db of redisDbs ?? []) await flushRedisDb(db);
+    await redis?.stop();
     if (tmp) removeDir(tmp);
   }, 60_000);
 
@@ -155,7 +154,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     }
 
     const cancel = await run(turbozapBin, ['messages', 'cancel-pending', name, '--json'], {
-      env: roleEnv(dbA, redisDbs[0]!),
+      env: roleEnv(dbA, 0),
       cwd: tmp,
     });
     expect(cancel.stderr).toBe('');
@@ -164,7 +163,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     expect(out).toMatchObject({ instance: name, cancelled: 5 });
     expect([...out.ids].sort()).toEqual([...ids].sort());
 
-    worker = await startRole('worker', roleEnv(dbA, redisDbs[0]!), tmp);
+    worker = await startRole('worker', roleEnv(dbA, 0), tmp);
     // A message sent after the restart arrives: the pipeline works and the cancelled ones
     // (earlier in the same chat) neither went out nor hold it back.
     expect((await send('after-cancel')).status).toBe(202);
@@ -229,7 +228,7 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
     const dir = tempDir('tz-runbook-rotate-');
     const oldKey = `rb-old-${'o'.repeat(40)}`;
     writeFileSync(join(dir, '.env'), `# TurboZap\nLOG_LEVEL=warn\nAPI_KEY=${oldKey}\n`, { mode: 0o600 });
-    const { API_KEY: _fromEnvFile, ...envWithoutKey } = roleEnv(dbA, redisDbs[0]!);
+    const { API_KEY: _fromEnvFile, ...envWithoutKey } = roleEnv(dbA, 0);
     const replicas = await Promise.all([startRole('api', envWithoutKey, dir), startRole('api', envWithoutKey, dir)]);
     extraRoles.push(...replicas);
     const lb = new MiniBalancer(replicas);
@@ -432,8 +431,8 @@ describeRunbook('operations runbook (deploy/scripts, docs/OPERATIONS.md)', () =>
         .split('\n')
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
-    expect(await redisDbSize(redisDbs[1]!)).toBe(0);
-    const { SESSION_ENCRYPTION_KEY: _notFromHere, ...withoutKeyring } = roleEnv(dbB, redisDbs[1]!);
+    expect(await redisDbSize(redis!.port, 1)).toBe(0);
+    const { SESSION_ENCRYPTION_KEY: _notFromHere, ...withoutKeyring } = roleEnv(dbB, 1);
     const restoredEnv = { ...withoutKeyring, ...keyring };
     [api, worker] = await Promise.all([
       startRole('api', restoredEnv, tmp, newApiPort),

@@ -217,33 +217,11 @@ export async function deleteVhost(vhost: string): Promise<void> {
   await run('rabbitmqctl', ['delete_vhost', vhost], { timeoutMs: 30_000 });
 }
 
-const redisCli = (db: number, ...args: string[]) => {
-  const url = new URL(testServices.redis);
-  return run('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', '-n', String(db), ...args]);
-};
-
-/** Empty Redis logical databases (1..15), chosen at random among the empty ones. */
-export async function pickEmptyRedisDbs(count: number): Promise<number[]> {
-  const candidates = Array.from({ length: 15 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
-  const picked: number[] = [];
-  for (const db of candidates) {
-    const r = await redisCli(db, 'DBSIZE');
-    if (r.code === 0 && r.stdout.trim() === '0') picked.push(db);
-    if (picked.length === count) return picked;
-  }
-  throw new Error('no empty Redis logical database among 1..15');
-}
-
-export async function redisDbSize(db: number): Promise<number> {
-  const r = await redisCli(db, 'DBSIZE');
+/** Keys in logical database `db` of the Redis on loopback `port`. */
+export async function redisDbSize(port: number, db: number): Promise<number> {
+  const r = await run('redis-cli', ['-p', String(port), '-n', String(db), 'DBSIZE']);
   return r.code === 0 ? Number(r.stdout.trim()) : Number.NaN;
 }
-
-export async function flushRedisDb(db: number): Promise<void> {
-  await redisCli(db, 'FLUSHDB');
-}
-
-export const redisUrl = (db: number) => `${testServices.redis.replace(/\/\d*$/, '')}/${db}`;
 
 /** s3rver (the devDependency of packages/shared) as a child process, with its bucket created. */
 export async function startS3(tmp: string, bucket: string): Promise<{ endpoint: string; bucket: string; proc: Proc }> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.ts';
-import { pingRedisAt, redisServerArgs } from './redis-server.ts';
+import { startPrivateRedis } from './redis-server.ts';
 import { waitFor } from './wait.ts';
 
 const run = promisify(execFile);
@@ -22,19 +22,18 @@ export interface FaultServices {
  */
 export async function startFaultServices(): Promise<FaultServices> {
   const dir = await mkdtemp(join(tmpdir(), 'tz-fault-services-'));
-  const [redisPort, amqpPort, distPort] = [await freePort(), await freePort(), await freePort()];
+  const [amqpPort, distPort] = [await freePort(), await freePort()];
   const node = `tzfault${process.pid}@localhost`;
-  await run('redis-server', redisServerArgs(redisPort, dir));
-  await waitFor('the fault tier Redis', () => pingRedisAt(redisPort), 20_000, 50);
+  const redis = await startPrivateRedis('fault-tier');
   await startRabbitNode(dir, node, amqpPort, distPort);
   return {
     env: {
-      TEST_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      TEST_REDIS_URL: redis.url(),
       TEST_RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
       TEST_RABBITMQ_NODE: node,
     },
     async stop() {
-      await run('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave'], { timeout: 5_000 }).catch(() => {});
+      await redis.stop();
       await run('rabbitmqctl', ['-n', node, 'stop'], { timeout: 60_000 }).catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },

@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from './ports.ts';
 import { testServices } from './services.ts';
 import { waitFor } from './wait.ts';
 
 /**
- * Stopping and starting the test Redis, for fault tests: the fault tier runs them against a
- * Redis of its own (fault-services.ts), so the restart disturbs no one else. Without
- * persistence: a restart empties it, as a real crash would.
+ * Throw-away Redis servers for tests, and stopping and starting the test Redis for fault tests:
+ * the fault tier runs them against a Redis of its own (fault-services.ts), so the restart
+ * disturbs no one else. Without persistence: a restart empties it, as a real crash would.
  */
 const run = promisify(execFile);
 const { hostname, port } = new URL(testServices.redis);
@@ -56,4 +59,32 @@ export async function startRedis(): Promise<void> {
 export async function restartRedis(): Promise<void> {
   await stopRedis();
   await startRedis();
+}
+
+/** A loopback Redis that belongs to one test run: nothing else reads, writes or flushes it. */
+export interface PrivateRedis {
+  /** `redis://127.0.0.1:<port>/<db>`: logical databases of this Redis alone. */
+  url(db?: number): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Tests that need an empty Redis, or stop one, get their own: the machine's Redis is shared by
+ * every suite running beside, so "an empty logical database" found there can be filled by
+ * another suite a moment later.
+ */
+export async function startPrivateRedis(label: string): Promise<PrivateRedis> {
+  const dir = await mkdtemp(join(tmpdir(), `tz-${label}-redis-`));
+  const port = await freePort();
+  await run('redis-server', redisServerArgs(port, dir));
+  await waitFor(`the ${label} Redis`, () => pingRedisAt(port), 20_000, 50);
+  return {
+    port,
+    url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    async stop() {
+      await run('redis-cli', ['-p', String(port), 'shutdown', 'nosave'], { timeout: 5_000 }).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
