@@ -1,7 +1,7 @@
 import { createApiServer } from '@turbozap/api/api-server';
 import { createSenderWorker } from '@turbozap/sender-worker/sender-worker';
 import { createSessionWorker } from '@turbozap/session-worker/session-worker';
-import { type Config, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
+import { type Config, configFor, runsApi, runsSender, runsSessions } from '@turbozap/shared/config';
 import { migrateToLatest } from '@turbozap/shared/db/database';
 import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Component } from '@turbozap/shared/runtime';
@@ -52,9 +52,14 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
     createClusterGauges(runtime, config.metricsSampleIntervalMs),
     idleCompaction(logger),
   ];
-  if (runsSender(role)) components.push(createSenderWorker(runtime));
-  if (runsSessions(role)) components.push(createSessionWorker(runtime));
-  components.push(runsApi(role) ? createApiServer(runtime, readiness) : createOpsServer(runtime, readiness));
+  // Each service gets only its own sections of the configuration (no secret it does not use).
+  if (runsSender(role)) components.push(createSenderWorker({ ...runtime, config: configFor('sender', config) }));
+  if (runsSessions(role)) components.push(createSessionWorker({ ...runtime, config: configFor('session', config) }));
+  components.push(
+    runsApi(role)
+      ? createApiServer({ ...runtime, config: configFor('api', config) }, readiness)
+      : createOpsServer(runtime, readiness),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from './blobs/port.ts';
 import type { Broker } from './broker/port.ts';
 import type { Config } from './config/config.ts';
+import type { Service, ServiceConfig } from './config/service-config.ts';
 import type { Coordination } from './coordination/port.ts';
 import type { DB } from './db/schema.ts';
 import type { Logger } from './logging/logger.ts';
@@ -24,6 +25,9 @@ export interface Runtime {
   /** Unique per process: lease holder and heartbeat id. */
   processId: string;
 }
+
+/** What one service is built from: the runtime with only its own sections of the config (configFor). */
+export type ServiceRuntime<S extends Service> = Omit<Runtime, 'config'> & { config: ServiceConfig<S> };
 
 /** A long-running part of a process (a consumer, a loop, a server). */
 export interface Component {

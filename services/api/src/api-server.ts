@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
-import type { Component, Runtime } from '@turbozap/shared/runtime';
+import type { Component, ServiceRuntime } from '@turbozap/shared/runtime';
 import { createApp } from './app.ts';
 import { createDeps } from './deps.ts';
 import { EventHub } from './events-stream/hub.ts';
 import { apiLimits } from './limits.ts';
 
 /** The API role: the Express app on SERVER_PORT (HTTPS when TLS files are configured). */
-export function createApiServer(runtime: Runtime, readiness: () => Promise<Record<string, boolean>>): Component {
+export function createApiServer(
+  runtime: ServiceRuntime<'api'>,
+  readiness: () => Promise<Record<string, boolean>>,
+): Component {
   const deps = createDeps(runtime, apiLimits(runtime.config));
   const hub = new EventHub(runtime);
   const { app } = createApp({ deps, hub, readiness });

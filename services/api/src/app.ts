@@ -25,7 +25,7 @@ export interface AppOptions {
 
 /** The Express app: everything under /api, and bare as the operational plan calls it. */
 export function createApp({ deps, hub, readiness }: AppOptions): { app: Express; routes: RouteTable } {
-  const { config, registry, metrics, logger } = deps.runtime;
+  const { config, registry, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   // req.ip is the client a proxy on a private network forwarded, else the peer itself: a client

@@ -2,7 +2,7 @@ import { rateKeys } from '@turbozap/shared/contracts/kv';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import type { InstanceRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
-import type { Runtime } from '@turbozap/shared/runtime';
+import type { ServiceRuntime } from '@turbozap/shared/runtime';
 import type { Response } from 'express';
 import { type BodyReaders, bodyReaders } from './http/body.ts';
 import { InstanceCache, type InstanceLookup } from './instance-cache.ts';
@@ -13,9 +13,14 @@ import { KeyResolver } from './middleware/key-resolver.ts';
 import { RpcClient } from './rpc-client.ts';
 import { SendPublisher } from './send-publisher.ts';
 
+/** The ports route handlers reach directly; publishing to the broker goes through `publisher`. */
+type ApiPorts = Pick<
+  ServiceRuntime<'api'>,
+  'config' | 'db' | 'coordination' | 'blobs' | 'logger' | 'metrics' | 'registry'
+>;
+
 /** Everything route handlers use, built once per app from the process's runtime. */
-export interface ApiDeps {
-  runtime: Runtime;
+export interface ApiDeps extends ApiPorts {
   auth: Authenticator;
   /** JSON body readers, run by a route once the request is authenticated. */
   bodies: BodyReaders;
@@ -42,8 +47,8 @@ export type RateBudget = 'send' | 'read';
  */
 export const instanceCacheTtlMs = 5_000;
 
-export function createDeps(runtime: Runtime, limits: ApiLimits): ApiDeps {
-  const { db, config, coordination } = runtime;
+export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits): ApiDeps {
+  const { db, config, coordination, blobs, logger, metrics, registry } = runtime;
   const budgets = {
     send: { rpm: config.api.rateLimitRpm, key: rateKeys.send, what: 'requests' },
     read: { rpm: limits.readRateLimitRpm, key: rateKeys.read, what: 'reads' },
@@ -53,7 +58,13 @@ export function createDeps(runtime: Runtime, limits: ApiLimits): ApiDeps {
     byName: (name) => instancesRepo.byName(db, name),
   };
   return {
-    runtime,
+    config,
+    db,
+    coordination,
+    blobs,
+    logger,
+    metrics,
+    registry,
     auth: new Authenticator(
       new KeyResolver(db, () => config.api.adminKeys),
       new FailedAuthLimiter(limits.failedAuthPerMinute),

@@ -1,4 +1,4 @@
-import type { Config } from '@turbozap/shared/config';
+import type { ServiceConfig } from '@turbozap/shared/config';
 
 /** The API's limits beyond what `Config` carries. */
 export interface ApiLimits {
@@ -14,6 +14,6 @@ export interface ApiLimits {
  */
 export const failedAuthPerMinute = 30;
 
-export function apiLimits(config: Config): ApiLimits {
+export function apiLimits(config: ServiceConfig<'api'>): ApiLimits {
   return { readRateLimitRpm: config.api.readRateLimitRpm, failedAuthPerMinute };
 }

@@ -1,6 +1,9 @@
 import { makeJob, queues } from '@turbozap/shared/contracts/queues';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Runtime } from '@turbozap/shared/runtime';
+
+type PublisherPorts = Pick<Runtime, 'db' | 'broker' | 'logger'>;
+
 import { BatchedMarker } from '@turbozap/shared/util/batched-marker';
 
 /**
@@ -10,20 +13,20 @@ import { BatchedMarker } from '@turbozap/shared/util/batched-marker';
  * batches, off the request path; the relay only looks at rows older than its grace period.
  */
 export class SendPublisher {
-  #runtime: Runtime;
+  #ports: PublisherPorts;
   #queueReady: Promise<void> | undefined;
   readonly #published: BatchedMarker;
 
-  constructor(runtime: Runtime) {
-    this.#runtime = runtime;
+  constructor(ports: PublisherPorts) {
+    this.#ports = ports;
     this.#published = new BatchedMarker({
-      mark: (ids) => messagesRepo.markPublished(runtime.db, ids),
-      onError: (count, error) => runtime.logger.warn('could not mark messages published; will retry', { count, error }),
+      mark: (ids) => messagesRepo.markPublished(ports.db, ids),
+      onError: (count, error) => ports.logger.warn('could not mark messages published; will retry', { count, error }),
     });
   }
 
   async publish(messageId: string, instanceId: string): Promise<void> {
-    const { broker, logger } = this.#runtime;
+    const { broker, logger } = this.#ports;
     try {
       this.#queueReady ??= broker.assertQueue(queues.send).catch((error) => {
         this.#queueReady = undefined;

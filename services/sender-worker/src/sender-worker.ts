@@ -3,7 +3,7 @@ import { channels } from '@turbozap/shared/contracts/kv';
 import { EventPublisher } from '@turbozap/shared/events/event-publisher';
 import { EventsRelay } from '@turbozap/shared/events/events-relay';
 import { createSafeAgent } from '@turbozap/shared/net';
-import type { Component, Runtime } from '@turbozap/shared/runtime';
+import type { Component, ServiceRuntime } from '@turbozap/shared/runtime';
 import { InstanceNames } from './instance-names.ts';
 import { resolveSettings, type SenderWorkerOptions } from './options.ts';
 import { MessageRelay } from './relay/message-relay.ts';
@@ -22,7 +22,7 @@ export type { SenderWorkerOptions } from './options.ts';
  * outbox), relays unpublished messages and outbox events, sweeps stale rows, delivers
  * webhooks, and prunes published events and settled deliveries past their retention. Every part is safe to run in several replicas at once.
  */
-export function createSenderWorker(runtime: Runtime, options: SenderWorkerOptions = {}): Component {
+export function createSenderWorker(runtime: ServiceRuntime<'sender'>, options: SenderWorkerOptions = {}): Component {
   const settings = resolveSettings(options);
   const { config, db, broker, blobs, metrics } = runtime;
   const logger = runtime.logger.child({ component: 'sender-worker' });

@@ -6,9 +6,8 @@ import {
   StaleFenceError,
 } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { Logger } from '@turbozap/shared/logging/logger';
-import type { WorkerContext } from './context.ts';
-import type { Trx } from './db-types.ts';
-import { instanceEvent } from './events/event-sink.ts';
+import type { Db, Trx } from './db-types.ts';
+import { type EventSink, instanceEvent } from './events/event-sink.ts';
 
 export type Emit = <E extends EventType>(
   event: E,
@@ -16,24 +15,35 @@ export type Emit = <E extends EventType>(
   ...idParts: Array<string | number>
 ) => Promise<void>;
 
+/** What a scope is made of: the worker's database, its event sink, its id and its logger. */
+export interface ScopePorts {
+  db: Db;
+  events: EventSink;
+  workerId: string;
+  logger: Logger;
+}
+
 /**
  * One owned instance as the parts working for it see it: its identity, its fence, a child
- * logger, and `write` — a transaction that first checks the fence and may emit events that
- * leave with the commit. A rejected (stale) fence tells the owner at once (`onFenceLost`).
+ * logger, the database for its reads, and `write` — a transaction that first checks the fence
+ * and may emit events that leave with the commit. A rejected (stale) fence tells the owner at
+ * once (`onFenceLost`).
  */
 export class InstanceScope {
-  readonly ctx: WorkerContext;
   readonly instance: InstanceRef;
+  readonly db: Db;
   readonly fence: Fence;
   readonly log: Logger;
+  readonly #events: EventSink;
   readonly #onFenceLost: () => void;
   readonly #lifetime = new AbortController();
 
-  constructor(ctx: WorkerContext, instance: InstanceRef, token: number, onFenceLost: () => void) {
-    this.ctx = ctx;
+  constructor(ports: ScopePorts, instance: InstanceRef, token: number, onFenceLost: () => void) {
     this.instance = instance;
-    this.fence = { instanceId: instance.id, worker: ctx.workerId, token };
-    this.log = ctx.logger.child({ wa_instance: instance.name, instance_id: instance.id });
+    this.db = ports.db;
+    this.#events = ports.events;
+    this.fence = { instanceId: instance.id, worker: ports.workerId, token };
+    this.log = ports.logger.child({ wa_instance: instance.name, instance_id: instance.id });
     this.#onFenceLost = onFenceLost;
   }
 
@@ -54,10 +64,10 @@ export class InstanceScope {
     const emitted: EventEnvelope[] = [];
     return this.writeOne(
       (fence) =>
-        instanceOwnershipRepo.fenced(this.ctx.db, fence, (trx) =>
+        instanceOwnershipRepo.fenced(this.db, fence, (trx) =>
           work(trx, async (event, data, ...idParts) => {
             const envelope = instanceEvent(this.instance, event, data, ...idParts);
-            await this.ctx.events.add(trx, envelope);
+            await this.#events.add(trx, envelope);
             emitted.push(envelope);
           }),
         ),
@@ -76,7 +86,7 @@ export class InstanceScope {
     try {
       const result = await run(this.fence);
       const events = emitted(result);
-      if (events.length > 0) this.ctx.events.committed(events);
+      if (events.length > 0) this.#events.committed(events);
       return result;
     } catch (error) {
       if (error instanceof StaleFenceError) this.fenceLost();

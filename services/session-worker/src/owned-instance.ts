@@ -1,23 +1,40 @@
+import type { BlobStore } from '@turbozap/shared/blobs/port';
+import type { Broker } from '@turbozap/shared/broker/port';
+import type { Config } from '@turbozap/shared/config/config';
 import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import { withTimeout } from '@turbozap/shared/util/timeout';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { ActivityTracker } from './connection/activity.ts';
-import { InstanceConnection } from './connection/instance-connection.ts';
-import type { WorkerContext } from './context.ts';
+import { type ConnectionPorts, InstanceConnection } from './connection/instance-connection.ts';
 import { InboundHandler } from './inbound/inbound-handler.ts';
 import { ReadPause } from './inbound/read-pause.ts';
-import { InstanceScope } from './instance-scope.ts';
+import { InstanceScope, type ScopePorts } from './instance-scope.ts';
 import { OutboxConsumer } from './outbound/outbox-consumer.ts';
 import { Pacer } from './outbound/pacer.ts';
 import { OutboundSender } from './outbound/sender.ts';
+import { urlMedia } from './outbound/url-media.ts';
 import { LeaseKeeper, type LeaseLossReason } from './ownership/lease-keeper.ts';
 import { serveRpc } from './rpc/rpc-server.ts';
 import { streamToBuffer } from './util/stream.ts';
 
 export type GoneReason = LeaseLossReason | 'conflict' | 'released';
+
+/**
+ * What this worker shares among the instances it owns, built once (context.ts); each owned
+ * instance hands every part only what that part uses.
+ */
+export interface InstancePorts extends ScopePorts, ConnectionPorts {
+  broker: Broker;
+  blobs: BlobStore;
+  metrics: Metrics;
+  leaseTtlMs: number;
+  session: Pick<Config['session'], 'sendRatePerMinute' | 'sendTyping'>;
+  media: Config['media'];
+}
 
 /** Outbox deliveries in flight per instance (sends themselves are bounded further by the sender). */
 const OUTBOX_PREFETCH = 16;
@@ -31,7 +48,7 @@ const OUTBOX_PREFETCH = 16;
 export class OwnedInstance {
   readonly scope: InstanceScope;
   readonly connection: InstanceConnection;
-  readonly #ctx: WorkerContext;
+  readonly #ports: InstancePorts;
   readonly #keeper: LeaseKeeper;
   readonly #inbound: InboundHandler;
   readonly #outbox: OutboxConsumer;
@@ -43,53 +60,67 @@ export class OwnedInstance {
   #disconnecting = false;
 
   constructor(
-    ctx: WorkerContext,
+    ports: InstancePorts,
     instance: InstanceRef & { status: InstanceStatus },
     token: number,
     onGone: (instanceId: string, reason: GoneReason) => void,
   ) {
-    this.#ctx = ctx;
+    this.#ports = ports;
     this.#onGone = onGone;
     this.scope = new InstanceScope(
-      ctx,
+      ports,
       { id: instance.id, name: instance.name },
       token,
       () => void this.#lose('fence_stale'),
     );
     this.#keeper = new LeaseKeeper(this.scope.fence, {
-      coordination: ctx.coordination,
-      db: ctx.db,
+      coordination: ports.coordination,
+      db: ports.db,
       logger: this.scope.log,
-      ttlMs: ctx.timings.leaseTtlMs,
+      ttlMs: ports.leaseTtlMs,
       onLost: (reason) => void this.#lose(reason),
     });
-    this.#activity = new ActivityTracker(this.scope);
+    this.#activity = new ActivityTracker(this.scope, ports.metrics);
     // Reading stops while what the socket delivered waits for the database (ReadPause).
     const pause = new ReadPause(
       () => this.connection.socket,
-      (paused) => ctx.metrics.inboundPaused.inc(paused ? 1 : -1),
+      (paused) => ports.metrics.inboundPaused.inc(paused ? 1 : -1),
     );
-    this.#inbound = new InboundHandler(this.scope, this.#activity.touch, pause);
+    this.#inbound = new InboundHandler(this.scope, {
+      writes: ports.writes,
+      metrics: ports.metrics,
+      media: {
+        blobs: ports.blobs,
+        maxBytes: ports.media.maxBytes,
+        urlTtlMs: ports.media.urlTtlMs,
+        mediaRoute: ports.baileys.mediaRoute,
+      },
+      onActivity: this.#activity.touch,
+      pause,
+    });
     const sender = new OutboundSender({
       scope: this.scope,
       socket: () => this.connection.socket,
-      pacer: new Pacer(ctx.config.session.sendRatePerMinute),
-      sendTyping: ctx.config.session.sendTyping,
+      pacer: new Pacer(ports.session.sendRatePerMinute),
+      sendTyping: ports.session.sendTyping,
       onActivity: this.#activity.touch,
+      writes: ports.writes,
+      metrics: ports.metrics,
       content: {
+        fetchMedia: urlMedia(ports.media),
         loadMedia: async (key) => {
-          const blob = await ctx.blobs.get(key);
+          const blob = await ports.blobs.get(key);
           if (!blob) throw new Error(`media ${key} is missing from the blob store`);
           return { bytes: await streamToBuffer(blob.body), contentType: blob.contentType };
         },
         findMessage: async (ref) =>
           /^[0-9a-f-]{36}$/i.test(ref)
-            ? messagesRepo.get(ctx.db, ref).then((r) => (r?.instance_id === instance.id ? r : undefined))
-            : messagesRepo.getByWaId(ctx.db, instance.id, ref),
+            ? messagesRepo.get(ports.db, ref).then((r) => (r?.instance_id === instance.id ? r : undefined))
+            : messagesRepo.getByWaId(ports.db, instance.id, ref),
       },
     });
     this.#outbox = new OutboxConsumer({
-      broker: ctx.broker,
+      broker: ports.broker,
       instanceId: instance.id,
       handle: (delivery) => sender.handle(delivery),
       interrupt: () => sender.interrupt(),
@@ -98,6 +129,7 @@ export class OwnedInstance {
     });
     this.connection = new InstanceConnection(
       this.scope,
+      ports,
       {
         attach: (sock) => this.#inbound.attach(sock),
         received: (sock, message) => this.#inbound.receive(sock, message),
@@ -126,8 +158,8 @@ export class OwnedInstance {
 
   async start(options: { parked: boolean; pairingPhone?: string | undefined }): Promise<void> {
     this.#keeper.start();
-    this.#ctx.metrics.leasesHeld.inc();
-    this.#rpc = await serveRpc(this.#ctx, this.scope, () => this.connection.socket).catch((error) => {
+    this.#ports.metrics.leasesHeld.inc();
+    this.#rpc = await serveRpc(this.#ports, this.scope, () => this.connection.socket).catch((error) => {
       this.scope.log.warn('rpc subscription failed', { error });
       return undefined;
     });
@@ -183,7 +215,7 @@ export class OwnedInstance {
     if (reason === 'instance_deleted') return this.vanish();
     if (!this.#end()) return;
     this.#keeper.stop();
-    this.#ctx.metrics.leaseLosses.inc();
+    this.#ports.metrics.leaseLosses.inc();
     this.scope.log.warn('lease lost: closing the socket', { reason });
     await Promise.all([this.#outbox.stop(), this.connection.close()]);
     this.scope.end();
@@ -193,7 +225,7 @@ export class OwnedInstance {
   #end(): boolean {
     if (this.#ended) return false;
     this.#ended = true;
-    this.#ctx.metrics.leasesHeld.dec();
+    this.#ports.metrics.leasesHeld.dec();
     this.#activity.dispose();
     void this.#rpc?.().catch(() => {});
     return true;

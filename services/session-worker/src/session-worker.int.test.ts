@@ -24,7 +24,7 @@ describePg('session-worker against the WhatsApp simulator', () => {
   const eventsOf = (id: string) => h.events.filter((e) => e.instance.id === id);
   const ownerOf = async (id: string): Promise<SessionWorker> => {
     const owner = (await h.instance(id))?.owner_worker;
-    const worker = h.workersStarted().find((w) => w.context?.workerId === owner);
+    const worker = h.workersStarted().find((w) => w.id === owner);
     if (!worker) throw new Error(`no running worker owns ${id} (owner_worker: ${owner})`);
     return worker;
   };
@@ -41,7 +41,7 @@ describePg('session-worker against the WhatsApp simulator', () => {
     const { id, phone } = await linked('link');
     const row = await h.instance(id);
     expect(row).toMatchObject({ jid: `${phone}@s.whatsapp.net` });
-    expect((await ownerOf(id)).context?.workerId).toBe(row?.owner_worker);
+    expect((await ownerOf(id)).id).toBe(row?.owner_worker);
     expect(await h.coordination.getValue(`qr:${id}`)).toBeNull();
     await eventually(
       () => eventsOf(id).some((e) => e.event === 'connection.update' && e.data['status'] === 'connected'),
@@ -219,7 +219,7 @@ describePg('session-worker against the WhatsApp simulator', () => {
       'sent',
     );
     const worker = await ownerOf(id);
-    const metrics = worker.context!.metrics;
+    const metrics = h.metricsOf(worker);
     const value = async (
       m: { get(): Promise<{ values: Array<{ value: number; labels: Record<string, unknown> }> }> },
       labels: Record<string, string> = {},

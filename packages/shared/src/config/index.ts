@@ -4,3 +4,4 @@ export { keyFingerprint, parseKeyMaterial, parseKeyring, type SessionKey } from 
 export { ConfigError, loadConfig, readEnvironment } from './load.ts';
 export { type Role, roles, runsApi, runsSender, runsSessions } from './roles.ts';
 export { knownVariables } from './schema.ts';
+export { configFor, type Service, type ServiceConfig, serviceSections } from './service-config.ts';

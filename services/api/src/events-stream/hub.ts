@@ -3,6 +3,9 @@ import { ack } from '@turbozap/shared/broker/port';
 import { exchanges } from '@turbozap/shared/contracts/queues';
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import type { Runtime } from '@turbozap/shared/runtime';
+
+type HubPorts = Pick<Runtime, 'db' | 'broker' | 'logger' | 'processId'>;
+
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import type { StreamEvent } from './sse-stream.ts';
 
@@ -18,7 +21,7 @@ type Listener = (event: StreamEvent) => void;
  * way — so a live event carries the same `id:` a replay would, and a client can resume from it.
  */
 export class EventHub {
-  #runtime: Runtime;
+  #ports: HubPorts;
   #queue: string;
   #listeners = new Map<string, Set<Listener>>();
   #consumer: Promise<Consumer> | undefined;
@@ -26,17 +29,17 @@ export class EventHub {
   /** Deliveries go to listeners in the order they arrived, whichever lookup finishes first. */
   #dispatched: Promise<void> = Promise.resolve();
 
-  constructor(runtime: Runtime) {
-    this.#runtime = runtime;
-    this.#queue = `turbozap.sse.${runtime.processId}`;
+  constructor(ports: HubPorts) {
+    this.#ports = ports;
+    this.#queue = `turbozap.sse.${ports.processId}`;
     this.#seqs = new GroupCommit(async (ids) => {
-      const seqs = await eventsOutboxRepo.seqsOf(runtime.db, ids);
+      const seqs = await eventsOutboxRepo.seqsOf(ports.db, ids);
       return ids.map((id) => seqs.get(id));
     });
   }
 
   async subscribe(instanceId: string, listener: Listener): Promise<() => Promise<void>> {
-    const { broker } = this.#runtime;
+    const { broker } = this.#ports;
     await this.#ensureConsumer();
     let set = this.#listeners.get(instanceId);
     if (!set) {
@@ -67,7 +70,7 @@ export class EventHub {
   }
 
   #ensureConsumer(): Promise<Consumer> {
-    const { broker } = this.#runtime;
+    const { broker } = this.#ports;
     this.#consumer ??= (async () => {
       await broker.assertTopicExchange(exchanges.events);
       await broker.assertQueue(this.#queue, { exclusive: true });
@@ -95,6 +98,6 @@ export class EventHub {
     const consumer = await this.#consumer?.catch(() => undefined);
     await consumer?.cancel().catch(() => {});
     await this.#dispatched;
-    await this.#runtime.broker.deleteQueue(this.#queue).catch(() => {});
+    await this.#ports.broker.deleteQueue(this.#queue).catch(() => {});
   }
 }

@@ -24,9 +24,9 @@ async function streamInstance(req: Request, deps: ApiDeps, tokens: StreamTokens)
   if (!isInstanceName(name)) throw new AppError('instance_not_found', 'instance not found', 404);
   const token = typeof req.query.token === 'string' ? req.query.token : undefined;
   if (token !== undefined)
-    return tokens.redeem(token, async (id) => (await instancesRepo.byId(deps.runtime.db, id))?.name === name);
+    return tokens.redeem(token, async (id) => (await instancesRepo.byId(deps.db, id))?.name === name);
   const principal = await deps.auth.authenticate(req);
-  const row = await instancesRepo.byName(deps.runtime.db, name);
+  const row = await instancesRepo.byName(deps.db, name);
   if (principal.kind === 'instance' && row?.id !== principal.instanceId)
     throw new AppError('forbidden', 'this key cannot access this resource', 403);
   if (!row) throw new AppError('instance_not_found', 'instance not found', 404);
@@ -34,12 +34,8 @@ async function streamInstance(req: Request, deps: ApiDeps, tokens: StreamTokens)
 }
 
 export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void {
-  const { runtime } = deps;
   // Its own resolver: a token checks its key against the database, never the request cache.
-  const tokens = new StreamTokens(
-    runtime.coordination,
-    new KeyResolver(runtime.db, () => runtime.config.api.adminKeys),
-  );
+  const tokens = new StreamTokens(deps.coordination, new KeyResolver(deps.db, () => deps.config.api.adminKeys));
   const slots = new StreamSlots();
 
   define({
@@ -64,7 +60,7 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     async handler({ req, res, query }) {
       const teardown = new Teardown(res);
       const instanceId = await streamInstance(req, deps, tokens);
-      const cursor = await resumeCursor(runtime.db, instanceId, req.get('last-event-id') ?? query.last_event_id);
+      const cursor = await resumeCursor(deps.db, instanceId, req.get('last-event-id') ?? query.last_event_id);
       teardown.add(slots.take(instanceId));
       res.writeHead(200, {
         'Content-Type': 'text/event-stream',
@@ -92,7 +88,7 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
 async function replayAfter(deps: ApiDeps, instanceId: string, cursor: number, sse: SseStream): Promise<void> {
   let after = cursor;
   while (!sse.closed) {
-    const rows = await eventsOutboxRepo.after(deps.runtime.db, instanceId, after, replayPage);
+    const rows = await eventsOutboxRepo.after(deps.db, instanceId, after, replayPage);
     for (const row of rows) await sse.replay({ seq: row.seq, event: row.event, data: JSON.stringify(row.envelope) });
     if (rows.length < replayPage) return;
     after = rows[rows.length - 1]?.seq ?? after;

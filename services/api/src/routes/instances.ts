@@ -29,11 +29,11 @@ const connectQuery = z.object({
 });
 
 async function nudge(deps: ApiDeps, message: ControlMessage): Promise<void> {
-  await deps.runtime.coordination.publish(channels.control, JSON.stringify(message));
+  await deps.coordination.publish(channels.control, JSON.stringify(message));
 }
 
 async function setDesired(deps: ApiDeps, instance: InstanceRow, desired: DesiredState): Promise<void> {
-  await instancesRepo.setDesiredState(deps.runtime.db, instance.id, desired);
+  await instancesRepo.setDesiredState(deps.db, instance.id, desired);
   await nudge(deps, { type: 'reconcile', instanceId: instance.id });
 }
 
@@ -47,7 +47,7 @@ export function instanceRoutes(define: Define): void {
     body: createBody,
     successStatus: 201,
     async handler({ res, body, deps }) {
-      const created = await instancesRepo.createWithKey(deps.runtime.db, body.name, body.settings ?? {});
+      const created = await instancesRepo.createWithKey(deps.db, body.name, body.settings ?? {});
       if (!created) throw new AppError('instance_exists', `an instance named ${body.name} already exists`, 409);
       ok(res, { instance: instanceView(created.row), api_key: created.key }, 201);
     },
@@ -60,7 +60,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'admin',
     async handler({ res, deps }) {
-      const { db, coordination } = deps.runtime;
+      const { db, coordination } = deps;
       const [rows, workers] = await Promise.all([instancesRepo.list(db), coordination.liveWorkers()]);
       const beating = beatingWorkers(workers);
       ok(
@@ -77,7 +77,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      ok(res, liveInstanceView(instance, beatingWorkers(await deps.runtime.coordination.liveWorkers())));
+      ok(res, liveInstanceView(instance, beatingWorkers(await deps.coordination.liveWorkers())));
     },
   });
 
@@ -88,7 +88,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const { coordination } = deps.runtime;
+      const { coordination } = deps;
       const [holder, workers] = await Promise.all([
         coordination.leaseHolder(leaseKeys.instance(instance.id)),
         coordination.liveWorkers(),
@@ -115,7 +115,7 @@ export function instanceRoutes(define: Define): void {
     query: connectQuery,
     async handler({ res, instance, query, deps }) {
       if (query.phone) {
-        await deps.runtime.coordination.setValue(kvKeys.pairingRequest(instance.id), query.phone, 5 * 60_000);
+        await deps.coordination.setValue(kvKeys.pairingRequest(instance.id), query.phone, 5 * 60_000);
       }
       await setDesired(deps, instance, 'connected');
       ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
@@ -129,7 +129,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const { coordination } = deps.runtime;
+      const { coordination } = deps;
       const connected = instance.status === 'connected';
       const qr = connected ? null : await coordination.getValue(kvKeys.qr(instance.id));
       const pairing = connected ? null : await coordination.getValue(kvKeys.pairingCode(instance.id));
@@ -150,7 +150,7 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      await instancesRepo.setDesiredState(deps.runtime.db, instance.id, 'connected');
+      await instancesRepo.setDesiredState(deps.db, instance.id, 'connected');
       await nudge(deps, { type: 'restart', instanceId: instance.id });
       ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
     },
@@ -177,9 +177,9 @@ export function instanceRoutes(define: Define): void {
     access: 'admin',
     async handler({ req, res, deps }) {
       const name = String(req.params.name ?? '');
-      const instance = isInstanceName(name) ? await instancesRepo.byName(deps.runtime.db, name) : undefined;
+      const instance = isInstanceName(name) ? await instancesRepo.byName(deps.db, name) : undefined;
       if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
-      const { db, blobs, coordination, logger } = deps.runtime;
+      const { db, blobs, coordination, logger } = deps;
       await setDesired(deps, instance, 'logged_out');
       // Media first: when it fails nothing is deleted yet and the client retries the whole delete.
       const media = instanceMediaPrefix(instance.id);

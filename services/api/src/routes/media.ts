@@ -10,7 +10,7 @@ import { fail } from '../http/envelope.ts';
 export function mediaRoutes(router: Router, deps: ApiDeps): void {
   router.get(/^\/media\//, async (req, res, next) => {
     try {
-      const store = deps.runtime.blobs;
+      const store = deps.blobs;
       const key = keyFromMediaPath(req.path);
       const { expires, signature } = req.query;
       const valid =

@@ -43,7 +43,7 @@ export function messageRoutes(define: Define): void {
         if (key !== undefined && !idempotencyKey.safeParse(key).success) {
           throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters', 400);
         }
-        const { db, config, metrics } = deps.runtime;
+        const { db, config, metrics } = deps;
         const accepted = await messagesRepo.acceptOutbound(db, {
           instanceId: instance.id,
           remoteJid: body.to,
@@ -82,7 +82,7 @@ export function messageRoutes(define: Define): void {
     tag: 'messages',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const ids = await messagesRepo.cancelPending(deps.runtime.db, instance.id);
+      const ids = await messagesRepo.cancelPending(deps.db, instance.id);
       ok(res, { cancelled: ids.length, ids });
     },
   });
@@ -95,7 +95,7 @@ export function messageRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
-      const row = id.success ? await messagesRepo.view(deps.runtime.db, instance.id, id.data) : undefined;
+      const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
       if (!row) throw new AppError('message_not_found', 'message not found', 404);
       ok(res, messageView(row));
     },
@@ -121,7 +121,7 @@ export function messageRoutes(define: Define): void {
         query.remote && /^\+?\d{6,15}$/.test(query.remote)
           ? `${query.remote.replace(/^\+/, '')}@s.whatsapp.net`
           : query.remote;
-      const rows = await messagesRepo.list(deps.runtime.db, {
+      const rows = await messagesRepo.list(deps.db, {
         instanceId: instance.id,
         remoteJid: remote,
         before: query.before ? new Date(query.before) : undefined,

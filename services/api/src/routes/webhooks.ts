@@ -21,8 +21,8 @@ const setBody = z.object({
 
 /** Tells sender-workers to drop their cached copy; the change is committed either way (see channels.webhooks). */
 async function changed(deps: ApiDeps, instanceId: string): Promise<void> {
-  await deps.runtime.coordination.publish(channels.webhooks, instanceId).catch((error: unknown) => {
-    deps.runtime.logger.warn('webhook change not announced; it applies within a second', { error });
+  await deps.coordination.publish(channels.webhooks, instanceId).catch((error: unknown) => {
+    deps.logger.warn('webhook change not announced; it applies within a second', { error });
   });
 }
 
@@ -51,11 +51,11 @@ export function webhookRoutes(define: Define): void {
     access: 'instance',
     body: setBody,
     async handler({ res, body, instance, deps }) {
-      const { config } = deps.runtime;
+      const { config } = deps;
       const verdict = await validateOutboundUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
       if (!verdict.ok)
         throw new AppError('webhook_url_not_allowed', verdict.message, 400, { details: [{ reason: verdict.reason }] });
-      const row = await webhooks.setWebhook(deps.runtime.db, instance.id, {
+      const row = await webhooks.setWebhook(deps.db, instance.id, {
         url: body.url,
         events: body.events,
         enabled: body.enabled,
@@ -74,7 +74,7 @@ export function webhookRoutes(define: Define): void {
     tag: 'webhooks',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      const row = await webhooks.getWebhook(deps.runtime.db, instance.id);
+      const row = await webhooks.getWebhook(deps.db, instance.id);
       if (!row) throw notConfigured();
       ok(res, row);
     },
@@ -87,7 +87,7 @@ export function webhookRoutes(define: Define): void {
     tag: 'webhooks',
     access: 'instance',
     async handler({ res, instance, deps }) {
-      if (!(await webhooks.deleteWebhook(deps.runtime.db, instance.id))) throw notConfigured();
+      if (!(await webhooks.deleteWebhook(deps.db, instance.id))) throw notConfigured();
       await changed(deps, instance.id);
       ok(res, { deleted: true });
     },
@@ -104,7 +104,7 @@ export function webhookRoutes(define: Define): void {
       tag: 'webhooks',
       access: 'instance',
       async handler({ res, instance, deps }) {
-        const row = await webhooks.setEnabled(deps.runtime.db, instance.id, enabled);
+        const row = await webhooks.setEnabled(deps.db, instance.id, enabled);
         if (!row) throw notConfigured();
         await changed(deps, instance.id);
         ok(res, row);
@@ -126,7 +126,7 @@ export function webhookRoutes(define: Define): void {
     async handler({ res, query, instance, deps }) {
       ok(
         res,
-        await webhooks.listDeliveries(deps.runtime.db, instance.id, {
+        await webhooks.listDeliveries(deps.db, instance.id, {
           limit: query.limit,
           status: query.status,
           before: query.before ? new Date(query.before) : undefined,
@@ -143,10 +143,10 @@ export function webhookRoutes(define: Define): void {
     access: 'instance',
     async handler({ res, params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
-      const delivery = id.success ? await webhooks.getDelivery(deps.runtime.db, id.data) : undefined;
+      const delivery = id.success ? await webhooks.getDelivery(deps.db, id.data) : undefined;
       if (!delivery || delivery.instance_id !== instance.id)
         throw new AppError('delivery_not_found', 'delivery not found', 404);
-      ok(res, await webhooks.replayDelivery(deps.runtime.db, delivery.id));
+      ok(res, await webhooks.replayDelivery(deps.db, delivery.id));
     },
   });
 }

@@ -1,5 +1,6 @@
 import { instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { InstanceScope } from '../instance-scope.ts';
 
 /** How often last_activity_at is written at most (the gauge moves on every message). */
@@ -11,10 +12,12 @@ const WRITE_EVERY_MS = 60_000;
  */
 export class ActivityTracker {
   readonly #scope: InstanceScope;
+  readonly #metrics: Metrics;
   #lastWrite = 0;
 
-  constructor(scope: InstanceScope) {
+  constructor(scope: InstanceScope, metrics: Metrics) {
     this.#scope = scope;
+    this.#metrics = metrics;
     void this.#seed();
   }
 
@@ -23,7 +26,8 @@ export class ActivityTracker {
    * from the database, so the 14-day inactivity alert sees idle instances too.
    */
   async #seed(): Promise<void> {
-    const { db, metrics } = this.#scope.ctx;
+    const { db } = this.#scope;
+    const metrics = this.#metrics;
     try {
       const row = await instancesRepo.activity(db, this.#scope.instance.id);
       const at = row?.last_activity_at ?? row?.created_at;
@@ -35,7 +39,8 @@ export class ActivityTracker {
   }
 
   touch = (at: Date): void => {
-    const { metrics, db } = this.#scope.ctx;
+    const { db } = this.#scope;
+    const metrics = this.#metrics;
     metrics.instanceLastActivity.set({ wa_instance: this.#scope.instance.name }, at.getTime() / 1000);
     if (at.getTime() - this.#lastWrite < WRITE_EVERY_MS) return;
     this.#lastWrite = at.getTime();
@@ -45,6 +50,6 @@ export class ActivityTracker {
   };
 
   dispose(): void {
-    this.#scope.ctx.metrics.instanceLastActivity.remove({ wa_instance: this.#scope.instance.name });
+    this.#metrics.instanceLastActivity.remove({ wa_instance: this.#scope.instance.name });
   }
 }

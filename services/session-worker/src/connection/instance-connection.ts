@@ -1,6 +1,8 @@
-import { DecryptionError } from '@turbozap/shared/crypto/keyring-cipher';
+import type { Coordination } from '@turbozap/shared/coordination/port';
+import { DecryptionError, type KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import { withTimeout } from '@turbozap/shared/util/timeout';
 import {
   type ConnectionState,
@@ -10,12 +12,14 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { MessageWrites } from '../message-writes.ts';
 import type { SendPass } from '../outbound/send-pass.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
+import type { BaileysEnvironment } from './baileys-env.ts';
 import { baileysLogger } from './baileys-logger.ts';
 import { CredsSaver } from './creds-saver.ts';
 import { storedMessageLookup } from './get-message.ts';
-import { decideOnClose } from './reconnect-policy.ts';
+import { decideOnClose, type ReconnectOptions } from './reconnect-policy.ts';
 import { createSocket } from './socket-factory.ts';
 import { type StatusDetail, StatusReporter } from './status-reporter.ts';
 
@@ -43,6 +47,17 @@ export interface ConnectionHooks {
   waitingForDatabase(): () => void;
 }
 
+/** What a connection is built from: the worker's ports and settings it uses. */
+export interface ConnectionPorts {
+  cipher: KeyringCipher;
+  /** Signal-key writes, group-committed with other instances' (and the send pass riding on them). */
+  writes: MessageWrites;
+  baileys: BaileysEnvironment;
+  reconnect: ReconnectOptions;
+  coordination: Coordination;
+  metrics: Metrics;
+}
+
 const FIRST_QR_TTL_MS = 60_000;
 /** A peer that never answers the WebSocket close handshake does not hold a shutdown longer than this. */
 const SOCKET_CLOSE_TIMEOUT_MS = 5_000;
@@ -56,6 +71,7 @@ const NEXT_QR_TTL_MS = 20_000;
 export class InstanceConnection {
   readonly #scope: InstanceScope;
   readonly #hooks: ConnectionHooks;
+  readonly #ports: ConnectionPorts;
   readonly #reporter: StatusReporter;
   #auth: PostgresAuthState | undefined;
   #sock: WASocket | undefined;
@@ -73,10 +89,11 @@ export class InstanceConnection {
   #creds: CredsSaver | undefined;
   #openWaiters: Array<() => void> = [];
 
-  constructor(scope: InstanceScope, hooks: ConnectionHooks, initialStatus: InstanceStatus) {
+  constructor(scope: InstanceScope, ports: ConnectionPorts, hooks: ConnectionHooks, initialStatus: InstanceStatus) {
     this.#scope = scope;
+    this.#ports = ports;
     this.#hooks = hooks;
-    this.#reporter = new StatusReporter(scope, initialStatus);
+    this.#reporter = new StatusReporter(scope, initialStatus, ports);
   }
 
   get status(): InstanceStatus {
@@ -174,9 +191,10 @@ export class InstanceConnection {
    * instances', with the `sent` writes of the send pass riding on them.
    */
   #loadAuth(): Promise<PostgresAuthState> {
-    const { ctx, fence } = this.#scope;
-    return loadPostgresAuthState<SendPass>(ctx.db, ctx.cipher, fence, {
-      upsertKeys: (upserts, pass) => ctx.writes.upsertKeys(fence, upserts, pass),
+    const { db, fence } = this.#scope;
+    const { cipher, writes } = this.#ports;
+    return loadPostgresAuthState<SendPass>(db, cipher, fence, {
+      upsertKeys: (upserts, pass) => writes.upsertKeys(fence, upserts, pass),
       until: this.#scope.ended,
       whileWaiting: () => this.#hooks.waitingForDatabase(),
     });
@@ -203,9 +221,9 @@ export class InstanceConnection {
     if (generation !== this.#generation || this.#disposed) return;
     const sock: WASocket = createSocket({
       auth: this.#auth.state,
-      environment: this.#scope.ctx.baileys,
+      environment: this.#ports.baileys,
       logger: baileysLogger(this.#scope.log),
-      getMessage: storedMessageLookup(this.#scope.ctx.db, this.#scope.instance.id),
+      getMessage: storedMessageLookup(this.#scope.db, this.#scope.instance.id),
       // Called only once the socket exists and has logged in.
       beforeMessageReceipt: (message) => this.#hooks.received(sock, message),
       isMessageStored: (key) => this.#hooks.stored(key),
@@ -281,7 +299,7 @@ export class InstanceConnection {
   async #onClose(code: number | undefined, error: unknown): Promise<void> {
     if (this.#parked || this.#disposed) return;
     const registered = Boolean(this.#auth?.state.creds.account);
-    const decision = decideOnClose(code, { registered, attempt: this.#attempt }, this.#scope.ctx.reconnect);
+    const decision = decideOnClose(code, { registered, attempt: this.#attempt }, this.#ports.reconnect);
     this.#scope.log.info('connection closed', { close_code: code, decision: decision.action, attempt: this.#attempt });
     switch (decision.action) {
       case 'reconnect':
@@ -325,7 +343,7 @@ export class InstanceConnection {
         ? decideOnClose(
             code,
             { registered: true, attempt: this.#attempt },
-            { ...this.#scope.ctx.reconnect, autoReconnect: true },
+            { ...this.#ports.reconnect, autoReconnect: true },
           )
         : { action: 'backoff' as const, delayMs };
     if (decision.action !== 'backoff') {
@@ -353,7 +371,7 @@ export class InstanceConnection {
     await this.#creds?.flushed();
     try {
       if (auth) await auth.clear();
-      else await (await loadPostgresAuthState(this.#scope.ctx.db, this.#scope.ctx.cipher, this.#scope.fence)).clear();
+      else await (await loadPostgresAuthState(this.#scope.db, this.#ports.cipher, this.#scope.fence)).clear();
     } catch (error) {
       this.#ignoreStale(error, 'deleting credentials failed');
     }

@@ -1,6 +1,8 @@
 import { kvKeys } from '@turbozap/shared/contracts/kv';
+import type { Coordination } from '@turbozap/shared/coordination/port';
 import { instanceOwnershipRepo } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import type { InstanceScope } from '../instance-scope.ts';
 
 export interface StatusDetail {
@@ -19,13 +21,17 @@ export const PAIRING_CODE_TTL_MS = 160_000;
  */
 export class StatusReporter {
   readonly #scope: InstanceScope;
+  readonly #coordination: Coordination;
+  readonly #metrics: Metrics;
   #status: InstanceStatus;
   #seq = 0;
   /** Whether this process counts the instance in turbozap_instances_active. */
   #active = false;
 
-  constructor(scope: InstanceScope, initial: InstanceStatus) {
+  constructor(scope: InstanceScope, initial: InstanceStatus, ports: { coordination: Coordination; metrics: Metrics }) {
     this.#scope = scope;
+    this.#coordination = ports.coordination;
+    this.#metrics = ports.metrics;
     this.#status = initial;
   }
 
@@ -60,7 +66,7 @@ export class StatusReporter {
   }
 
   async qr(qr: string, ttlMs: number): Promise<void> {
-    await this.#scope.ctx.coordination.setValue(kvKeys.qr(this.#scope.instance.id), qr, ttlMs);
+    await this.#coordination.setValue(kvKeys.qr(this.#scope.instance.id), qr, ttlMs);
     await this.#scope.write(async (trx, emit) => {
       await emit('qrcode.updated', { qrcode: qr, expires_in_ms: ttlMs }, 'qr', qr);
       if (this.#status !== 'qr_code') await instanceOwnershipRepo.setStatus(trx, this.#scope.fence, 'qr_code');
@@ -73,7 +79,7 @@ export class StatusReporter {
   }
 
   async pairingCode(code: string): Promise<void> {
-    await this.#scope.ctx.coordination.setValue(kvKeys.pairingCode(this.#scope.instance.id), code, PAIRING_CODE_TTL_MS);
+    await this.#coordination.setValue(kvKeys.pairingCode(this.#scope.instance.id), code, PAIRING_CODE_TTL_MS);
     await this.#scope.write((_, emit) =>
       emit('qrcode.updated', { pairing_code: code, expires_in_ms: PAIRING_CODE_TTL_MS }, 'pairing', code),
     );
@@ -81,7 +87,7 @@ export class StatusReporter {
 
   /** The QR and pairing code are useless once linked, logged out or given up. */
   async clearLinking(): Promise<void> {
-    const { coordination } = this.#scope.ctx;
+    const coordination = this.#coordination;
     await Promise.all([
       coordination.deleteValue(kvKeys.qr(this.#scope.instance.id)),
       coordination.deleteValue(kvKeys.pairingCode(this.#scope.instance.id)),
@@ -90,14 +96,14 @@ export class StatusReporter {
 
   /** This process stops reporting for the instance (handover, lease lost): drop its gauges. */
   dispose(): void {
-    const { metrics } = this.#scope.ctx;
+    const metrics = this.#metrics;
     if (this.#active) metrics.instancesActive.dec();
     this.#active = false;
     metrics.instanceStatus.remove({ wa_instance: this.#scope.instance.name, status: this.#status });
   }
 
   #gauges(previous: InstanceStatus, status: InstanceStatus): void {
-    const { metrics } = this.#scope.ctx;
+    const metrics = this.#metrics;
     const name = this.#scope.instance.name;
     if (previous !== status) metrics.instanceStatus.remove({ wa_instance: name, status: previous });
     metrics.instanceStatus.set({ wa_instance: name, status }, 1);

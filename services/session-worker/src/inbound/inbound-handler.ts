@@ -1,6 +1,7 @@
 import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import { whileUnavailable } from '@turbozap/shared/util/while-unavailable';
 import {
   type BaileysEventMap,
@@ -11,10 +12,11 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { MessageWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
-import { storeInboundMedia } from './media-store.ts';
+import { type InboundMediaOptions, storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
 import { NotificationEvents } from './notifications.ts';
 import { PollVotes } from './poll-votes.ts';
@@ -22,6 +24,19 @@ import type { ReadPause } from './read-pause.ts';
 import { applyReceipts, type ReceiptIn, receiptStatus } from './receipts.ts';
 
 type Events = Partial<BaileysEventMap>;
+
+/** What the handler is built from, besides its instance's scope. */
+export interface InboundPorts {
+  /** Receipts are group-committed with other instances' (MessageWrites). */
+  writes: Pick<MessageWrites, 'ack'>;
+  metrics: Pick<Metrics, 'inboundDropped' | 'messagesReceived'>;
+  /** Where received media goes; the handler adds the instance and its logger. */
+  media: Omit<InboundMediaOptions, 'instanceId' | 'logger'>;
+  /** A message was stored (the activity tracker). */
+  onActivity: (at: Date) => void;
+  /** The instance's socket stops being read while a write here waits for the database. */
+  pause: ReadPause;
+}
 
 /** Messages handled before their receipt, remembered so their `messages.upsert` is not handled twice. */
 const RECEIVED_REMEMBERED = 2_000;
@@ -35,20 +50,17 @@ const messageRef = (key: WAMessageKey) => `${key.remoteJid}|${key.id}`;
  */
 export class InboundHandler {
   readonly #scope: InstanceScope;
+  readonly #ports: InboundPorts;
   readonly #notifications: NotificationEvents;
   readonly #polls: PollVotes;
-  readonly #onActivity: (at: Date) => void;
   #chain: Promise<void> = Promise.resolve();
   readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
-  readonly #pause: ReadPause;
 
-  /** `pause`: the instance's socket stops being read while a write here waits for the database. */
-  constructor(scope: InstanceScope, onActivity: (at: Date) => void, pause: ReadPause) {
+  constructor(scope: InstanceScope, ports: InboundPorts) {
     this.#scope = scope;
-    this.#pause = pause;
+    this.#ports = ports;
     this.#notifications = new NotificationEvents(scope);
     this.#polls = new PollVotes(scope);
-    this.#onActivity = onActivity;
   }
 
   attach(sock: WASocket): void {
@@ -75,7 +87,7 @@ export class InboundHandler {
       await this.#whileOurs('a received message', () => this.#message(sock, msg, []));
     } catch (error) {
       if (error instanceof StaleFenceError || scope.ended.aborted) throw error;
-      scope.ctx.metrics.inboundDropped.inc({ wa_instance: scope.instance.name, reason: 'unprocessable' });
+      this.#ports.metrics.inboundDropped.inc({ wa_instance: scope.instance.name, reason: 'unprocessable' });
       scope.log.error('a received message could not be stored: dropped', { wa_message_id: msg.key.id, error });
     }
     this.#received.set(messageRef(msg.key), true);
@@ -88,7 +100,7 @@ export class InboundHandler {
    */
   async isStored(key: WAMessageKey): Promise<boolean> {
     if (this.#received.has(messageRef(key))) return true;
-    const { db } = this.#scope.ctx;
+    const { db } = this.#scope;
     const row = await whileUnavailable(() => messagesRepo.getByWaId(db, this.#scope.instance.id, key.id ?? ''), {
       signal: this.#scope.ended,
     });
@@ -120,7 +132,9 @@ export class InboundHandler {
       if (to && key.fromMe && key.id) receipts.push({ waMessageId: key.id, to, remote: jidPair(receipt.userJid) });
     }
     if (receipts.length > 0)
-      await this.#guard(() => this.#whileOurs('receipts', () => applyReceipts(this.#scope, receipts)));
+      await this.#guard(() =>
+        this.#whileOurs('receipts', () => applyReceipts(this.#scope, this.#ports.writes, receipts)),
+      );
     if (events['presence.update']) await this.#guard(() => this.#notifications.presence(events['presence.update']!));
     if (events['groups.update']) await this.#guard(() => this.#notifications.groupsUpdate(events['groups.update']!));
     if (events['group-participants.update'])
@@ -153,7 +167,7 @@ export class InboundHandler {
     };
     if (meaning.kind === 'poll_vote') return this.#polls.vote(sock, meaning, key.id, sender, who);
     if (meaning.kind === 'revoke' || meaning.kind === 'edit') {
-      const target = await messagesRepo.getByWaId(this.#scope.ctx.db, this.#scope.instance.id, meaning.targetId);
+      const target = await messagesRepo.getByWaId(this.#scope.db, this.#scope.instance.id, meaning.targetId);
       const chatIds = new Set([chat.jid, chat.lid, key.remoteJid].filter((j): j is string => Boolean(j)));
       if (!mayChange(meaning.kind, target, chatIds, group)) {
         this.#scope.log.warn(`inbound ${meaning.kind} of a message its sender does not own: ignored`, {
@@ -182,7 +196,7 @@ export class InboundHandler {
       return;
     }
     // Redelivered after a restart (the LRU forgot it): not downloaded again, a failure would delete the blob.
-    if (await messagesRepo.getByWaId(scope.ctx.db, scope.instance.id, waId)) return;
+    if (await messagesRepo.getByWaId(scope.db, scope.instance.id, waId)) return;
     const type = meaning.kind === 'edit' ? 'edit' : meaning.type;
     const content: Record<string, unknown> =
       meaning.kind === 'edit' ? { ...meaning.content, target_wa_message_id: meaning.targetId } : { ...meaning.content };
@@ -190,16 +204,8 @@ export class InboundHandler {
     let mediaKey: string | null = null;
     let mediaUrl: string | undefined;
     if (meaning.kind === 'message' && meaning.media) {
-      const { blobs, config, baileys } = scope.ctx;
       const stored = await storeInboundMedia(
-        {
-          blobs,
-          logger: scope.log,
-          maxBytes: config.media.maxBytes,
-          instanceId: scope.instance.id,
-          urlTtlMs: config.media.urlTtlMs,
-          mediaRoute: baileys.mediaRoute,
-        },
+        { ...this.#ports.media, instanceId: scope.instance.id, logger: scope.log },
         sock,
         msg,
         typeof content['size'] === 'number' ? (content['size'] as number) : undefined,
@@ -230,8 +236,8 @@ export class InboundHandler {
       return true;
     });
     if (inserted) {
-      scope.ctx.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
-      this.#onActivity(new Date());
+      this.#ports.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
+      this.#ports.onActivity(new Date());
     }
   }
 
@@ -250,7 +256,7 @@ export class InboundHandler {
         onWait: (error, attempt) => {
           if (attempt > 1) return;
           log.warn(`database unavailable: holding ${what} until it answers`, { error });
-          release = this.#pause.hold();
+          release = this.#ports.pause.hold();
         },
       });
     } finally {

@@ -1,7 +1,7 @@
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { type BaileysEventMap, proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
-import { InboundHandler } from './inbound-handler.ts';
+import { InboundHandler, type InboundPorts } from './inbound-handler.ts';
 import { ReadPause } from './read-pause.ts';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -25,10 +25,6 @@ function harness(fail: (call: number) => Error | undefined) {
     fence,
     ended: lifetime.signal,
     log: { warn: (message: string) => warnings.push(message), info: () => {}, error: () => {} },
-    ctx: {
-      writes: { ack: (items: unknown[]) => items.map(() => Promise.resolve(undefined)) },
-      metrics: { inboundDropped: { inc: (labels: unknown) => dropped.push(labels) } },
-    },
     writeOne: async (run: (f: typeof fence) => Promise<unknown>) => {
       attempt();
       return run(fence);
@@ -40,7 +36,15 @@ function harness(fail: (call: number) => Error | undefined) {
   const reading: string[] = [];
   const ws = { socket: { pause: () => reading.push('pause'), resume: () => reading.push('resume') } };
   const sock = { ev: { process: (handler: typeof deliver) => (deliver = handler) }, ws } as unknown as WASocket;
-  const handler = new InboundHandler(scope, () => {}, new ReadPause(() => sock));
+  const handler = new InboundHandler(scope, {
+    writes: { ack: (items) => items.map(() => Promise.resolve(undefined)) },
+    metrics: {
+      inboundDropped: { inc: (labels: unknown) => dropped.push(labels) },
+    } as unknown as InboundPorts['metrics'],
+    media: {} as InboundPorts['media'],
+    onActivity: () => {},
+    pause: new ReadPause(() => sock),
+  });
   handler.attach(sock);
   return {
     handler,

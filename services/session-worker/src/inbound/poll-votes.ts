@@ -47,7 +47,7 @@ export class PollVotes {
   async vote(sock: WASocket, meaning: VoteMeaning, voteId: string, voter: JidPair, who: InboundOrigin): Promise<void> {
     const scope = this.#scope;
     const poll = meaning.pollMessageId
-      ? await pollsRepo.get(scope.ctx.db, scope.instance.id, meaning.pollMessageId)
+      ? await pollsRepo.get(scope.db, scope.instance.id, meaning.pollMessageId)
       : undefined;
     const outcome = poll ? this.#open(sock, poll, meaning, voter) : 'unknown_poll';
     const selected = Array.isArray(outcome) ? outcome : null;

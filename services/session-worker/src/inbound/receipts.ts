@@ -2,6 +2,7 @@ import type { Receipt } from '@turbozap/shared/db/repositories/fenced-messages';
 import { proto } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { MessageWrites } from '../message-writes.ts';
 
 const Status = proto.WebMessageInfo.Status;
 
@@ -26,7 +27,11 @@ export interface ReceiptIn {
  * moved a status. Returns how many moved one. WhatsApp does not send a receipt again: the caller
  * waits out an unreachable database (InboundHandler).
  */
-export async function applyReceipts(scope: InstanceScope, receipts: readonly ReceiptIn[]): Promise<number> {
+export async function applyReceipts(
+  scope: InstanceScope,
+  writes: Pick<MessageWrites, 'ack'>,
+  receipts: readonly ReceiptIn[],
+): Promise<number> {
   const all: Receipt[] = receipts.map(({ waMessageId, to, remote }) => ({
     waMessageId,
     to,
@@ -41,7 +46,7 @@ export async function applyReceipts(scope: InstanceScope, receipts: readonly Rec
     ),
   }));
   const moved = await scope.writeOne(
-    (fence) => Promise.all(scope.ctx.writes.ack(all.map((receipt) => ({ fence, receipt })))),
+    (fence) => Promise.all(writes.ack(all.map((receipt) => ({ fence, receipt })))),
     // As the statement stored them.
     (rows) => rows.flatMap((row) => (row ? [row._envelope] : [])),
   );

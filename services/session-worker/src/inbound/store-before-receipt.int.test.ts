@@ -35,7 +35,7 @@ describePg('a received message is stored before its receipt; what cannot be stor
   /** Stanzas the simulated WhatsApp still holds for our device, for want of a receipt or an ack. */
   const pending = () => h.sim.sim.account(ME).devices.reduce((n, d) => n + d.pending, 0);
   const dropped = async () => {
-    const metrics = h.workersStarted()[0]!.context!.metrics;
+    const metrics = h.metricsOf(h.workersStarted()[0]!);
     const values = (await metrics.inboundDropped.get()).values;
     return values.find((v) => v.labels.wa_instance === 'inbound' && v.labels.reason === 'unprocessable')?.value ?? 0;
   };

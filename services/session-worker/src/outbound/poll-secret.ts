@@ -17,7 +17,7 @@ export async function withPollSecret(
   content: AnyMessageContent,
 ): Promise<AnyMessageContent> {
   if (!('poll' in content) || !content.poll) return content;
-  const stored = await pollsRepo.remember(scope.ctx.db, {
+  const stored = await pollsRepo.remember(scope.db, {
     instanceId: scope.instance.id,
     waMessageId: waId,
     messageId: row.id,
@@ -44,7 +44,7 @@ export async function keepSentPollSecret(
     wa_message_id: waId,
   });
   // The poll is on the wire already: a failure here must not make the sender send it again.
-  await pollsRepo.replaceSecret(scope.ctx.db, scope.instance.id, waId, onWire).catch((error: unknown) => {
+  await pollsRepo.replaceSecret(scope.db, scope.instance.id, waId, onWire).catch((error: unknown) => {
     scope.log.error('could not store the secret a poll was sent with; its votes will not decrypt', {
       wa_message_id: waId,
       error,

@@ -5,10 +5,12 @@ import { type ClaimedRow, fencedMessagesRepo } from '@turbozap/shared/db/reposit
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { finalStatuses, type MessageStatus } from '@turbozap/shared/db/schema';
+import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import { exponentialDelay } from '@turbozap/shared/util/backoff';
 import type { WASocket } from '@whiskeysockets/baileys';
 import { instanceEvent } from '../events/event-sink.ts';
 import type { InstanceScope } from '../instance-scope.ts';
+import type { MessageWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { TtlLruCache } from '../util/ttl-cache.ts';
 import { ChatDrains, type Outcome, type PassResult } from './chat-drain.ts';
@@ -18,15 +20,18 @@ import type { Pacer } from './pacer.ts';
 import { keepSentPollSecret, withPollSecret } from './poll-secret.ts';
 import { classifySendError } from './send-errors.ts';
 import { SendPass, type SentRows } from './send-pass.ts';
-import { noLinkPreview, urlMedia } from './url-media.ts';
+import { noLinkPreview } from './url-media.ts';
 
 export interface SenderOptions {
   scope: InstanceScope;
   /** The logged-in socket, or undefined while there is none. */
   socket: () => WASocket | undefined;
   pacer: Pacer;
-  /** Stored media and messages; URLs are fetched here, under the configuration's guard. */
-  content: Omit<ContentDeps, 'fetchMedia'>;
+  /** Stored media and messages, and media URLs fetched under the private-address guard. */
+  content: ContentDeps;
+  /** Claims and `sent` writes, group-committed with other instances' (MessageWrites). */
+  writes: Pick<MessageWrites, 'claim' | 'markSent'>;
+  metrics: Pick<Metrics, 'messagesSent' | 'messagesFailed'>;
   sendTyping: boolean;
   /** Transient failures before a message ends `failed`. */
   maxAttempts?: number;
@@ -68,13 +73,11 @@ export class OutboundSender {
    */
   readonly #lids = new TtlLruCache(64, 60_000);
   readonly #batch: number;
-  readonly #content: ContentDeps;
   /** Aborted when consuming stops, so a pass waiting for pacing or typing stops at once. */
   #abort = new AbortController();
 
   constructor(options: SenderOptions) {
     this.#o = options;
-    this.#content = { ...options.content, fetchMedia: urlMedia(options.scope.ctx.config.media) };
     this.#batch = options.pacer.enabled || options.sendTyping ? 1 : (options.batch ?? DEFAULT_BATCH);
   }
 
@@ -99,7 +102,7 @@ export class OutboundSender {
       if (this.#recentlySent.has(messageId)) return ack;
       if (!this.#o.socket()) return retry(2_000);
       // Jobs from older producers carry no chat: the row tells.
-      chat ??= (await messagesRepo.get(this.#o.scope.ctx.db, messageId))?.remote_jid;
+      chat ??= (await messagesRepo.get(this.#o.scope.db, messageId))?.remote_jid;
       if (!chat) return ack;
       return await this.#decide(chat, messageId, delivery.attempts, await this.#drains.request(chat, messageId));
     } finally {
@@ -125,11 +128,11 @@ export class OutboundSender {
           this.#o.scope.log.warn('send failed, will retry', { message_id: messageId, reason: outcome.reason });
           return retry(exponentialDelay({ baseMs: 1_000, maxMs: 60_000 }, attempts));
         }
-        const row = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
+        const row = await messagesRepo.get(this.#o.scope.db, messageId);
         return row && (await this.#fail(row, 'send_failed').catch(() => false)) ? ack : retry(1_000);
       }
       case 'unclaimed': {
-        const current = await messagesRepo.get(this.#o.scope.ctx.db, messageId);
+        const current = await messagesRepo.get(this.#o.scope.db, messageId);
         if (!current || done.includes(current.status) || expired(current)) return ack;
         if (current.instance_id !== this.#o.scope.instance.id) return dead('message of another instance');
         if (current.status === 'queued' || current.status === 'preparing') return retry(1_000);
@@ -157,7 +160,7 @@ export class OutboundSender {
     if (!sock || signal.aborted) return { outcomes: new Map(), stopped: true, full: false };
     let rows: ClaimedRow[];
     try {
-      rows = await scope.writeOne((fence) => scope.ctx.writes.claim({ fence, chat, limit: this.#batch }));
+      rows = await scope.writeOne((fence) => this.#o.writes.claim({ fence, chat, limit: this.#batch }));
     } catch (error) {
       if (!(error instanceof StaleFenceError)) scope.log.warn('claiming messages failed', { error });
       return { outcomes: new Map(), stopped: true, full: false };
@@ -226,7 +229,7 @@ export class OutboundSender {
   async #sendOne(sock: WASocket, row: ClaimedRow, signal: AbortSignal) {
     const { scope } = this.#o;
     const waId = row.wa_message_id ?? waMessageIdFor(row.id);
-    const mapped = await toBaileysContent(row, this.#content);
+    const mapped = await toBaileysContent(row, this.#o.content);
     const { quoted } = mapped;
     const content = await withPollSecret(scope, row, waId, mapped.content);
     await this.#typing(sock, row, signal);
@@ -267,14 +270,14 @@ export class OutboundSender {
           () =>
             Promise.all(
               written?.map((w) => (w instanceof Error ? Promise.reject(w) : w)) ??
-                scope.ctx.writes.markSent(pass.sentItems()),
+                this.#o.writes.markSent(pass.sentItems()),
             ),
           (written) => sent.filter((_, i) => written[i] !== undefined).map(({ event }) => event),
         );
         for (const { row } of sent) {
           outcomes.set(row.id, { kind: 'sent' });
           this.#recentlySent.set(row.id, true);
-          scope.ctx.metrics.messagesSent.inc({ wa_instance: scope.instance.name, type: row.type });
+          this.#o.metrics.messagesSent.inc({ wa_instance: scope.instance.name, type: row.type });
         }
         this.#o.onActivity(new Date());
       }
@@ -322,11 +325,11 @@ export class OutboundSender {
       row.id,
     );
     const failed = await scope.writeOne(
-      (fence) => fencedMessagesRepo.transition(scope.ctx.db, fence, row.id, 'failed', { reason }, event),
+      (fence) => fencedMessagesRepo.transition(scope.db, fence, row.id, 'failed', { reason }, event),
       (updated) => (updated ? [event] : []),
     );
     if (failed) {
-      scope.ctx.metrics.messagesFailed.inc({ wa_instance: scope.instance.name, reason });
+      this.#o.metrics.messagesFailed.inc({ wa_instance: scope.instance.name, reason });
       scope.log.warn('message failed', { message_id: row.id, reason });
     }
     return failed !== undefined;

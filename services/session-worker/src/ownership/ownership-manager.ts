@@ -1,13 +1,29 @@
 import { type ControlMessage, controlMessage } from '@turbozap/shared/contracts/control';
 import { channels, kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
-import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import type { Coordination, Unsubscribe } from '@turbozap/shared/coordination/port';
 import { instanceOwnershipRepo, type OwnershipView } from '@turbozap/shared/db/repositories/instance-ownership';
+import type { Logger } from '@turbozap/shared/logging/logger';
 import { exponentialDelay } from '@turbozap/shared/util/backoff';
-import type { WorkerContext } from '../context.ts';
-import { type GoneReason, OwnedInstance } from '../owned-instance.ts';
+import type { Db } from '../db-types.ts';
+import type { GoneReason, OwnedInstance } from '../owned-instance.ts';
 import { type PlacementWorker, planPlacement } from './placement.ts';
+import type { OwnershipTimings } from './timings.ts';
 
 const CLAIM_CONCURRENCY = 8;
+
+/** What the manager works with; `own` builds the parts of an instance it has just claimed. */
+export interface OwnershipPorts {
+  db: Db;
+  coordination: Coordination;
+  logger: Logger;
+  /** This process: lease holder, heartbeat id, owner_worker. */
+  workerId: string;
+  timings: OwnershipTimings;
+  /** Instances this worker holds at most (SESSION_WORKER_CAPACITY). */
+  capacity: number;
+  autoReconnect: boolean;
+  own(instance: OwnershipView, token: number, onGone: (instanceId: string, reason: GoneReason) => void): OwnedInstance;
+}
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -37,7 +53,7 @@ export function needsOwner(v: OwnershipView): boolean {
  * at a time on scale-up, and lets go of everything on stop.
  */
 export class OwnershipManager {
-  readonly #ctx: WorkerContext;
+  readonly #ports: OwnershipPorts;
   readonly #owned = new Map<string, OwnedInstance>();
   readonly #claiming = new Set<string>();
   /** First time an instance was seen without a live owner (grace period for non-HRW claimers). */
@@ -52,8 +68,8 @@ export class OwnershipManager {
   #passAgain = false;
   #stopping = false;
 
-  constructor(ctx: WorkerContext) {
-    this.#ctx = ctx;
+  constructor(ports: OwnershipPorts) {
+    this.#ports = ports;
   }
 
   get owned(): ReadonlyMap<string, OwnedInstance> {
@@ -61,7 +77,7 @@ export class OwnershipManager {
   }
 
   async start(): Promise<void> {
-    this.#unsubscribe = await this.#ctx.coordination.subscribe(channels.control, (raw) => this.#onControl(raw));
+    this.#unsubscribe = await this.#ports.coordination.subscribe(channels.control, (raw) => this.#onControl(raw));
     this.#schedule(0);
   }
 
@@ -78,7 +94,7 @@ export class OwnershipManager {
   async #handOver(owned: OwnedInstance): Promise<void> {
     await owned.release();
     const nudge: ControlMessage = { type: 'reconcile', instanceId: owned.id };
-    await this.#ctx.coordination.publish(channels.control, JSON.stringify(nudge)).catch(() => {});
+    await this.#ports.coordination.publish(channels.control, JSON.stringify(nudge)).catch(() => {});
   }
 
   /** Runs a reconcile pass now (coalesced with one in progress). Resolves when it is done. */
@@ -91,7 +107,7 @@ export class OwnershipManager {
     clearTimeout(this.#timer);
     const pass = this.#runPass()
       .catch((error) => {
-        this.#ctx.logger.warn('reconcile pass failed', { error });
+        this.#ports.logger.warn('reconcile pass failed', { error });
       })
       .finally(() => {
         this.#pass = undefined;
@@ -99,7 +115,7 @@ export class OwnershipManager {
         if (this.#passAgain) {
           this.#passAgain = false;
           void this.reconcile();
-        } else this.#schedule(this.#ctx.timings.reconcileIntervalMs);
+        } else this.#schedule(this.#ports.timings.reconcileIntervalMs);
       });
     this.#pass = pass;
     return pass;
@@ -115,14 +131,14 @@ export class OwnershipManager {
     try {
       message = controlMessage.parse(JSON.parse(raw));
     } catch {
-      this.#ctx.logger.warn('malformed control message dropped');
+      this.#ports.logger.warn('malformed control message dropped');
       return;
     }
     if (message.type === 'outbox') return;
     const owned = this.#owned.get(message.instanceId);
     if (owned && !owned.leaving) {
       void this.#command(owned, message.type === 'restart').catch((error) =>
-        this.#ctx.logger.error('command failed', { error }),
+        this.#ports.logger.error('command failed', { error }),
       );
     } else {
       this.#nudged.set(message.instanceId, Date.now());
@@ -132,7 +148,7 @@ export class OwnershipManager {
 
   /** A nudge for an instance we own: apply what the API asked (desired state, restart, pairing code, connect). */
   async #command(owned: OwnedInstance, restart: boolean): Promise<void> {
-    const { db, coordination } = this.#ctx;
+    const { db, coordination } = this.#ports;
     const view = await instanceOwnershipRepo.get(db, owned.id);
     if (!view) return owned.vanish();
     if (view.desired_state !== 'connected') return this.#settle(owned, view);
@@ -143,7 +159,7 @@ export class OwnershipManager {
   }
 
   async #runPass(): Promise<void> {
-    const { db, coordination, workerId, timings } = this.#ctx;
+    const { db, coordination, workerId, timings } = this.#ports;
     const [views, beats] = await Promise.all([instanceOwnershipRepo.list(db), coordination.liveWorkers()]);
     const workers: PlacementWorker[] = beats.map((b) => ({
       id: b.id,
@@ -196,26 +212,26 @@ export class OwnershipManager {
   }
 
   get #capacity(): number {
-    return this.#ctx.config.session.capacity;
+    return this.#ports.capacity;
   }
 
   /** Scale-up: hand a few instances per pass to the live worker that now wins them (close, then release). */
   async #rebalance(plan: Map<string, string>, live: Set<string>): Promise<void> {
     let moved = 0;
     for (const owned of [...this.#owned.values()]) {
-      if (moved >= this.#ctx.timings.rebalancePerPass || this.#stopping) return;
+      if (moved >= this.#ports.timings.rebalancePerPass || this.#stopping) return;
       const target = plan.get(owned.id);
-      if (owned.leaving || !target || target === this.#ctx.workerId || !live.has(target)) continue;
+      if (owned.leaving || !target || target === this.#ports.workerId || !live.has(target)) continue;
       // Never pull the rug from under someone scanning a QR code.
       if (owned.connection.status === 'qr_code') continue;
-      this.#ctx.logger.info('handing instance to its placement owner', { instance_id: owned.id, to: target });
+      this.#ports.logger.info('handing instance to its placement owner', { instance_id: owned.id, to: target });
       await this.#handOver(owned);
       moved++;
     }
   }
 
   async #tryClaim(view: OwnershipView): Promise<void> {
-    const { coordination, db, workerId, timings, logger } = this.#ctx;
+    const { coordination, db, workerId, timings, logger } = this.#ports;
     if (this.#owned.size + this.#claiming.size >= this.#capacity) return;
     const cooldown = this.#cooldown.get(view.id);
     if (cooldown && cooldown.until > Date.now()) return;
@@ -231,7 +247,7 @@ export class OwnershipManager {
         return;
       }
       this.#unownedSince.delete(view.id);
-      const owned = new OwnedInstance(this.#ctx, view, token, (id, reason) => this.#gone(id, reason));
+      const owned = this.#ports.own(view, token, (id, reason) => this.#gone(id, reason));
       this.#owned.set(view.id, owned);
       logger.info('instance claimed', { instance_id: view.id, wa_instance: view.name, fence: token });
       if (view.desired_state !== 'connected') {
@@ -256,13 +272,13 @@ export class OwnershipManager {
    */
   #startsParked(view: OwnershipView): boolean {
     if (view.status === 'logged_out' || view.status === 'failed') return true;
-    if (view.status === 'disconnected') return !view.has_creds || !this.#ctx.config.session.autoReconnect;
+    if (view.status === 'disconnected') return !view.has_creds || !this.#ports.autoReconnect;
     return false;
   }
 
   /** Desired `logged_out`: unlink and forget the device; desired `disconnected`: just close. Then let go. */
   async #settle(owned: OwnedInstance, view: OwnershipView): Promise<void> {
-    this.#ctx.logger.info('reaching desired state', { instance_id: owned.id, desired: view.desired_state });
+    this.#ports.logger.info('reaching desired state', { instance_id: owned.id, desired: view.desired_state });
     if (view.desired_state === 'logged_out') await owned.logoutAndRelease();
     else await owned.disconnectAndRelease();
   }
@@ -271,7 +287,7 @@ export class OwnershipManager {
     this.#owned.delete(instanceId);
     if (reason === 'conflict') void this.#afterConflict(instanceId);
     // Re-plan soon: a lost or released instance may need a new owner (maybe us, later).
-    if (!this.#stopping) this.#schedule(Math.min(this.#ctx.timings.reconcileIntervalMs, 1_000));
+    if (!this.#stopping) this.#schedule(Math.min(this.#ports.timings.reconcileIntervalMs, 1_000));
   }
 
   /**
@@ -280,10 +296,10 @@ export class OwnershipManager {
    * socket outside our control took the device: keep off it for a growing while, never a loop.
    */
   async #afterConflict(instanceId: string): Promise<void> {
-    const holder = await this.#ctx.coordination.leaseHolder(leaseKeys.instance(instanceId)).catch(() => null);
-    if (holder && holder !== this.#ctx.workerId) return;
+    const holder = await this.#ports.coordination.leaseHolder(leaseKeys.instance(instanceId)).catch(() => null);
+    if (holder && holder !== this.#ports.workerId) return;
     const count = (this.#cooldown.get(instanceId)?.count ?? 0) + 1;
-    const ms = exponentialDelay({ baseMs: this.#ctx.timings.leaseTtlMs, maxMs: 10 * 60_000 }, count);
+    const ms = exponentialDelay({ baseMs: this.#ports.timings.leaseTtlMs, maxMs: 10 * 60_000 }, count);
     this.#cooldown.set(instanceId, { until: Date.now() + ms, count });
   }
 }

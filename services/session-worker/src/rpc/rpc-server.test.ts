@@ -5,7 +5,6 @@ import { channels } from '@turbozap/shared/contracts/kv';
 import { MemoryCoordination } from '@turbozap/shared/coordination/memory-coordination';
 import { silentLogger } from '@turbozap/shared/logging';
 import type { WASocket } from '@whiskeysockets/baileys';
-import type { WorkerContext } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { serveRpc } from './rpc-server.ts';
 
@@ -28,14 +27,13 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 async function profileUpdate(env: Record<string, string>, params: Record<string, unknown>) {
   const coordination = new MemoryCoordination();
   const config = loadConfig('all', { SESSION_ENCRYPTION_KEY: 'ab'.repeat(32), ...env });
-  const ctx = { config, coordination } as unknown as WorkerContext;
   const scope = { instance: { id: 'i1', name: 'pic' }, log: silentLogger() } as unknown as InstanceScope;
   const uploads: unknown[] = [];
   const sock = {
     user: { id: '5511999990000:1@s.whatsapp.net' },
     updateProfilePicture: async (_jid: string, content: unknown) => void uploads.push(content),
   } as unknown as WASocket;
-  const stop = await serveRpc(ctx, scope, () => sock);
+  const stop = await serveRpc({ coordination, media: config.media }, scope, () => sock);
   const reply = new Promise<{ ok: boolean; error?: { code: string; message: string } }>((resolve) => {
     void coordination.subscribe(channels.rpcReply('r1'), (raw) => resolve(JSON.parse(raw)));
   });

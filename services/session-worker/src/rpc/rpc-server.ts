@@ -1,12 +1,11 @@
 import type { Config } from '@turbozap/shared/config/config';
 import { channels } from '@turbozap/shared/contracts/kv';
 import { isRpcMethod, type RpcReply, type RpcRequest, rpcRequest } from '@turbozap/shared/contracts/rpc';
-import type { Unsubscribe } from '@turbozap/shared/coordination/port';
+import type { Coordination, Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { fetchMediaUrl, MediaFetchError } from '@turbozap/shared/net';
 import { withTimeout } from '@turbozap/shared/util/timeout';
 import type { WASocket } from '@whiskeysockets/baileys';
-import type { WorkerContext } from '../context.ts';
 import type { InstanceScope } from '../instance-scope.ts';
 import { Lru } from '../util/lru.ts';
 import { RpcError, runRpc } from './methods.ts';
@@ -28,12 +27,12 @@ async function fetchForCaller(media: Config['media'], url: string, deadline: num
  * so mutating calls are idempotent.
  */
 export async function serveRpc(
-  ctx: WorkerContext,
+  ports: { coordination: Coordination; media: Config['media'] },
   scope: InstanceScope,
   socket: () => WASocket | undefined,
 ): Promise<Unsubscribe> {
   const replies = new Lru<string, Promise<RpcReply>>(256);
-  const reply = (r: RpcReply) => ctx.coordination.publish(channels.rpcReply(r.requestId), JSON.stringify(r));
+  const reply = (r: RpcReply) => ports.coordination.publish(channels.rpcReply(r.requestId), JSON.stringify(r));
 
   async function execute(
     requestId: string,
@@ -46,8 +45,8 @@ export async function serveRpc(
       const sock = socket();
       if (!sock) throw new RpcError('instance_not_connected', 'the instance is not connected');
       const recent = (remoteJid?: string, limit = 100) =>
-        messagesRepo.list(ctx.db, { instanceId: scope.instance.id, remoteJid, limit });
-      const fetchMedia = (url: string) => fetchForCaller(ctx.config.media, url, deadline);
+        messagesRepo.list(scope.db, { instanceId: scope.instance.id, remoteJid, limit });
+      const fetchMedia = (url: string) => fetchForCaller(ports.media, url, deadline);
       const result = await withTimeout(
         runRpc(method, params, { sock, recent, fetchMedia }),
         Math.max(1, deadline - Date.now()),
@@ -61,7 +60,7 @@ export async function serveRpc(
     }
   }
 
-  return ctx.coordination.subscribe(channels.rpc(scope.instance.id), (raw) => {
+  return ports.coordination.subscribe(channels.rpc(scope.instance.id), (raw) => {
     let request: RpcRequest;
     try {
       request = rpcRequest.parse(JSON.parse(raw));

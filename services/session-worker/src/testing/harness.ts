@@ -20,7 +20,7 @@ import type { Coordination } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { DesiredState, InstanceRow, MessageRow } from '@turbozap/shared/db/schema';
 import { createLogger } from '@turbozap/shared/logging/logger';
-import { createMetrics } from '@turbozap/shared/metrics/catalog';
+import { createMetrics, type Metrics } from '@turbozap/shared/metrics/catalog';
 import { prom } from '@turbozap/shared/metrics/registry';
 import type { Runtime } from '@turbozap/shared/runtime';
 import { createTestDatabase, insertTestInstance, insertTestOutbound } from '@turbozap/shared/testing/database';
@@ -30,7 +30,8 @@ import { eventually } from '@turbozap/wa-sim/testing/client';
 import { installFastCurve } from '@turbozap/wa-sim/testing/fast-curve';
 import { trustSimulatorRoot } from '@turbozap/wa-sim/testing/trust';
 import { unrefLongTimers } from '@turbozap/wa-sim/testing/unref-timers';
-import { createSessionWorker, type SessionWorker, type SessionWorkerOptions } from '../session-worker.ts';
+import type { SessionWorkerOptions } from '../context.ts';
+import { createSessionWorker, type SessionWorker } from '../session-worker.ts';
 import { waitFor } from './wait.ts';
 
 export { eventually, waitFor };
@@ -86,6 +87,8 @@ export interface Harness {
   ): Promise<SessionWorker>;
   /** Workers started so far, oldest first. */
   workersStarted(): SessionWorker[];
+  /** The metrics of a worker's process. */
+  metricsOf(worker: SessionWorker): Metrics;
   createInstance(name: string, desired?: DesiredState): Promise<string>;
   instance(id: string): Promise<InstanceRow | undefined>;
   /** What the API does for `connect` / `logout` / `restart`: set desired state (and KV), then nudge. */
@@ -124,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const key = randomBytes(32).toString('hex');
   const workers: SessionWorker[] = [];
   const runtimes: Runtime[] = [];
+  const workerMetrics = new Map<SessionWorker, Metrics>();
   const events: EventEnvelope[] = [];
   // The schemas are checked here, against what the workers really emit, not on the hot path.
   const invalidEvents: string[] = [];
@@ -181,16 +185,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     runtime,
     async startWorker(processId, { env, ...options } = {}) {
-      const worker = createSessionWorker(await runtime(processId, env), {
+      const rt = await runtime(processId, env);
+      const worker = createSessionWorker(rt, {
         timings: fastTimings,
         relayIntervalMs: 200,
         ...options,
       });
       workers.push(worker);
+      workerMetrics.set(worker, rt.metrics);
       await worker.start();
       return worker;
     },
     workersStarted: () => [...workers],
+    metricsOf(worker) {
+      const metrics = workerMetrics.get(worker);
+      if (!metrics) throw new Error(`worker ${worker.id} was not started by this harness`);
+      return metrics;
+    },
     async createInstance(name, desired = 'connected') {
       return (await insertTestInstance(database.db, { name, desired_state: desired })).id;
     },
