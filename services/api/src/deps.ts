@@ -8,7 +8,7 @@ import { type BodyReaders, bodyReaders } from './http/body.ts';
 import { InstanceCache, type InstanceLookup } from './instance-cache.ts';
 import type { ApiLimits } from './limits.ts';
 import { Authenticator } from './middleware/auth.ts';
-import { FailedAuthLimiter } from './middleware/failed-auth.ts';
+import { FailedAuthLimiter, FailedLookupBudget } from './middleware/failed-auth.ts';
 import { KeyResolver } from './middleware/key-resolver.ts';
 import { RpcClient } from './rpc-client.ts';
 import { SendPublisher } from './send-publisher.ts';
@@ -68,6 +68,7 @@ export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits): A
     auth: new Authenticator(
       new KeyResolver(db, () => config.api.adminKeys),
       new FailedAuthLimiter(limits.failedAuthPerMinute),
+      new FailedLookupBudget(limits.failedLookupsPerMinute),
     ),
     bodies: bodyReaders(config.api.bodyLimit),
     instances,

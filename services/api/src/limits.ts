@@ -6,6 +6,8 @@ export interface ApiLimits {
   readRateLimitRpm: number;
   /** Failed authentications per minute per client address before 429 `too_many_failed_auth`. */
   failedAuthPerMinute: number;
+  /** Key lookups that find nothing, per minute, for the whole replica; past it 503 `auth_busy`. */
+  failedLookupsPerMinute: number;
 }
 
 /**
@@ -14,6 +16,13 @@ export interface ApiLimits {
  */
 export const failedAuthPerMinute = 30;
 
+/**
+ * Legitimate clients rarely present a key that does not exist; a flood of random keys from
+ * many addresses does nothing else. 600 a minute keeps such a flood to 10 queries a second per
+ * replica, while keys that exist are never budgeted.
+ */
+export const failedLookupsPerMinute = 600;
+
 export function apiLimits(config: ServiceConfig<'api'>): ApiLimits {
-  return { readRateLimitRpm: config.api.readRateLimitRpm, failedAuthPerMinute };
+  return { readRateLimitRpm: config.api.readRateLimitRpm, failedAuthPerMinute, failedLookupsPerMinute };
 }

@@ -134,7 +134,7 @@ describe('the failed-authentication limit', () => {
     const { createDeps } = await import('../deps.ts');
     const { EventHub } = await import('../events-stream/hub.ts');
     const { app } = createApp({
-      deps: createDeps(api.runtime, { readRateLimitRpm: 0, failedAuthPerMinute: 1 }),
+      deps: createDeps(api.runtime, { readRateLimitRpm: 0, failedAuthPerMinute: 1, failedLookupsPerMinute: 1 }),
       hub: new EventHub(api.runtime),
       readiness: async () => ({}),
     });

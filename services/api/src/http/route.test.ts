@@ -11,7 +11,7 @@ afterAll(() => api.close());
 
 test('a public route checks no key and hands its handler no principal (not an admin one)', async () => {
   const router = express.Router();
-  const deps = createDeps(api.runtime, { readRateLimitRpm: 0, failedAuthPerMinute: 100 });
+  const deps = createDeps(api.runtime, { readRateLimitRpm: 0, failedAuthPerMinute: 100, failedLookupsPerMinute: 1 });
   const seen: HandlerContext<undefined, undefined, 'public'>['principal'][] = [];
   routeDefiner(
     router,

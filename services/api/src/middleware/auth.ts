@@ -1,6 +1,6 @@
 import { AppError } from '@turbozap/shared/errors/app-error';
 import type { Request } from 'express';
-import type { FailedAuthLimiter } from './failed-auth.ts';
+import type { FailedAuthLimiter, FailedLookupBudget } from './failed-auth.ts';
 import type { KeyResolver, Principal } from './key-resolver.ts';
 
 export type { Principal } from './key-resolver.ts';
@@ -19,15 +19,19 @@ export function presentedKey(req: Request): string | undefined {
  * address a proxy on a private network forwarded). Past the limit, the address gets 429
  * `too_many_failed_auth` until its minute ends for every key this replica cannot check without
  * the database; API_KEY admin keys and recently used keys still pass, so one client's mistakes
- * do not lock out a working neighbour behind the same address.
+ * do not lock out a working neighbour behind the same address. Lookups that find nothing are
+ * also budgeted for the whole replica (`FailedLookupBudget`): past it, a key only the database
+ * could check gets 503 `auth_busy` without a query, whichever address presents it.
  */
 export class Authenticator {
   readonly #keys: KeyResolver;
   readonly #failures: FailedAuthLimiter;
+  readonly #lookups: FailedLookupBudget;
 
-  constructor(keys: KeyResolver, failures: FailedAuthLimiter) {
+  constructor(keys: KeyResolver, failures: FailedAuthLimiter, lookups: FailedLookupBudget) {
     this.#keys = keys;
     this.#failures = failures;
+    this.#lookups = lookups;
   }
 
   async authenticate(req: Request): Promise<Principal> {
@@ -45,8 +49,19 @@ export class Authenticator {
         { retryAfterSeconds: blockedFor },
       );
     }
-    const principal = key ? await this.#keys.resolve(key) : null;
-    if (principal) return principal;
+    const known = key ? this.#keys.known(key) : null;
+    if (known) return known;
+    if (key && known === undefined) {
+      const busyFor = this.#lookups.exhaustedFor();
+      if (busyFor > 0) {
+        throw new AppError('auth_busy', 'too many unknown keys presented to this server; retry shortly', 503, {
+          retryAfterSeconds: busyFor,
+        });
+      }
+      const principal = await this.#keys.resolve(key);
+      if (principal) return principal;
+      this.#lookups.spend();
+    }
     this.#failures.fail(address);
     throw new AppError('unauthorized', 'missing or invalid API key', 401);
   }

@@ -41,3 +41,44 @@ export class FailedAuthLimiter {
     return w && this.#now() - w.start < windowMs ? w : undefined;
   }
 }
+
+/**
+ * Database lookups that found no key, across every client address of this replica: a token
+ * bucket of `perMinute` a minute, holding at most a tenth of that at once. A flood of random
+ * keys spread over many addresses passes every per-address limit; this bounds what it costs the
+ * database. Lookups that find a key spend nothing.
+ */
+export class FailedLookupBudget {
+  readonly perMinute: number;
+  readonly #capacity: number;
+  readonly #perMs: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #at: number;
+
+  constructor(perMinute: number, options: { now?: () => number } = {}) {
+    this.perMinute = perMinute;
+    this.#capacity = Math.max(1, perMinute / 10);
+    this.#perMs = perMinute / windowMs;
+    this.#now = options.now ?? Date.now;
+    this.#tokens = this.#capacity;
+    this.#at = this.#now();
+  }
+
+  /** Seconds until a lookup may be made; 0 when one may be made now. */
+  exhaustedFor(): number {
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - this.#tokens) / this.#perMs / 1000));
+  }
+
+  spend(): void {
+    this.#refill();
+    this.#tokens -= 1;
+  }
+
+  #refill(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#at) * this.#perMs);
+    this.#at = now;
+  }
+}

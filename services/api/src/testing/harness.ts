@@ -41,6 +41,8 @@ export async function startApi(
     runtime?: Partial<Runtime>;
     /** Failed authentications per minute per address; unlimited unless a test asks (the access tests fail hundreds). */
     failedAuthPerMinute?: number;
+    /** Failed key lookups per minute for the whole replica; unlimited unless a test asks. */
+    failedLookupsPerMinute?: number;
     /** Wraps the database the app uses (a test counting its queries). */
     wrapDb?: (db: Kysely<DB>) => Kysely<DB>;
   } = {},
@@ -67,6 +69,7 @@ export async function startApi(
   const deps = createDeps(runtime, {
     ...apiLimits(config),
     failedAuthPerMinute: options.failedAuthPerMinute ?? Number.MAX_SAFE_INTEGER,
+    failedLookupsPerMinute: options.failedLookupsPerMinute ?? Number.MAX_SAFE_INTEGER,
   });
   const hub = new EventHub(runtime);
   const { app, routes } = createApp({ deps, hub, readiness: async () => ({ database: true }) });
