@@ -25,6 +25,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, A extends A
   budget?: RateBudget;
   /** Status of a success (documented; the handler sends it). */
   successStatus?: number;
+  /** A success is a file's bytes (its own Content-Type), not the JSON envelope. */
+  file?: true;
   /**
    * The handler uses only the instance's id and name, and writes rows that reference it: a
    * briefly cached instance row is enough (a deleted one is caught by the write, which

@@ -79,10 +79,12 @@ export function openApiDocument(routes: RouteTable, version: string) {
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } }
         : {}),
       responses: {
-        [status]: {
-          description: 'success',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
-        },
+        [status]: route.file
+          ? { description: 'the file, with its own Content-Type', content: { '*/*': { schema: {} } } }
+          : {
+              description: 'success',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
+            },
         '4XX': {
           description: 'client error',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

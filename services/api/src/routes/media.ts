@@ -1,6 +1,7 @@
 import { FsBlobStore, keyFromMediaPath } from '@turbozap/shared/blobs';
 import type { Router } from 'express';
 import type { ApiDeps } from '../deps.ts';
+import { sendBlob } from '../http/blob-response.ts';
 import { fail } from '../http/envelope.ts';
 
 /**
@@ -21,12 +22,7 @@ export function mediaRoutes(router: Router, deps: ApiDeps): void {
         store.verify(key, expires, signature);
       const blob = valid && key ? await store.get(key) : null;
       if (!blob) return fail(res, 404, 'media_not_found', 'no such media, or the link expired');
-      res.writeHead(200, {
-        'Content-Type': blob.contentType,
-        'Content-Length': String(blob.size),
-        'Cache-Control': 'private, max-age=300',
-      });
-      blob.body.pipe(res);
+      await sendBlob(res, blob, { cache: 'private, max-age=300' });
     } catch (error) {
       next(error);
     }

@@ -3,6 +3,7 @@ import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
+import { sendBlob } from '../http/blob-response.ts';
 import { ok } from '../http/envelope.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
 
@@ -24,6 +25,12 @@ export function messageView(m: MessageRow) {
     created_at: m.created_at,
     updated_at: m.updated_at,
   };
+}
+
+/** The file name a document was sent with, else the message id (the Content-Type says what it is). */
+function downloadName(m: MessageRow): string {
+  const name = (m.content as Record<string, unknown>)['filename'];
+  return typeof name === 'string' && name.length > 0 ? name : m.id;
 }
 
 export function messageRoutes(define: Define): void {
@@ -98,6 +105,23 @@ export function messageRoutes(define: Define): void {
       const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
       if (!row) throw new AppError('message_not_found', 'message not found', 404);
       ok(res, messageView(row));
+    },
+  });
+
+  define({
+    method: 'get',
+    path: '/message/:name/:id/media',
+    summary: "A message's media, streamed (for as long as the message is stored; a presigned link expires)",
+    tag: 'messages',
+    access: 'instance',
+    file: true,
+    async handler({ res, params, instance, deps }) {
+      const id = z.uuid().safeParse(params.id);
+      const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
+      if (!row) throw new AppError('message_not_found', 'message not found', 404);
+      const blob = row.media_key ? await deps.blobs.get(row.media_key) : null;
+      if (!blob) throw new AppError('media_not_found', 'this message has no stored media', 404);
+      await sendBlob(res, blob, { download: downloadName(row), cache: 'private, no-store' });
     },
   });
 
