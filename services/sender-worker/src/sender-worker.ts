@@ -14,6 +14,7 @@ import { SendConsumer } from './send/send-consumer.ts';
 import { Sweeper } from './send/sweeper.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 import { WebhookEventConsumer } from './webhooks/event-consumer.ts';
+import { WEBHOOK_MEDIA_BASE64_MAX_BYTES } from './webhooks/media-attachment.ts';
 
 export type { SenderWorkerOptions } from './options.ts';
 
@@ -70,6 +71,7 @@ export function createSenderWorker(runtime: ServiceRuntime<'sender'>, options: S
     allowPrivate: config.webhook.allowPrivateTargets,
     resolve,
     timeoutMs: config.webhook.timeoutMs,
+    media: { blobs, maxBytes: WEBHOOK_MEDIA_BASE64_MAX_BYTES },
     retry: { retryCount: config.webhook.retryCount, backoff: settings.webhooks.backoff },
     concurrency: settings.webhooks.concurrency,
     pollIntervalMs: settings.webhooks.pollIntervalMs,

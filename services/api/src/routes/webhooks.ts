@@ -17,6 +17,7 @@ const setBody = z.object({
     .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(1024))
     .refine((h) => Object.keys(h).length <= 20, 'at most 20 headers')
     .optional(),
+  include_media_base64: z.boolean().default(false),
 });
 
 /** Tells sender-workers to drop their cached copy; the change is committed either way (see channels.webhooks). */
@@ -61,6 +62,7 @@ export function webhookRoutes(define: Define): void {
         enabled: body.enabled,
         secret: body.secret,
         headers: body.headers,
+        includeMediaBase64: body.include_media_base64,
       });
       await changed(deps, instance.id);
       ok(res, row);

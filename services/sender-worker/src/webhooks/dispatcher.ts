@@ -14,6 +14,7 @@ import type { Runtime } from '@turbozap/shared/runtime';
 import { GroupCommit } from '@turbozap/shared/util/group-commit';
 import { PollingLoop } from '@turbozap/shared/util/polling-loop';
 import type { Agent } from 'undici';
+import type { MediaAttachment } from './media-attachment.ts';
 import { postDelivery } from './request.ts';
 import { decide, type RetryPolicy } from './retry-policy.ts';
 
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   resolve?: ResolveAll | undefined;
   /** WEBHOOK_TIMEOUT, per attempt. */
   timeoutMs: number;
+  /** Where received media is read from for webhooks with `include_media_base64`. */
+  media?: MediaAttachment;
   retry: RetryPolicy;
   /** Requests in flight at once in this process; up to twice as many deliveries are claimed ahead. */
   concurrency: number;

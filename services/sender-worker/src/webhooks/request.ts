@@ -3,6 +3,7 @@ import { isReservedHeader } from '@turbozap/shared/db/repositories/webhooks';
 import { envelopeBody } from '@turbozap/shared/events/envelope';
 import { checkOutboundUrl, isUnsafeTargetError, type TargetPolicy } from '@turbozap/shared/net';
 import { type Agent, request } from 'undici';
+import { type MediaAttachment, withMedia } from './media-attachment.ts';
 import type { AttemptResult } from './retry-policy.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 import { signatureHeader } from './signer.ts';
@@ -11,6 +12,8 @@ export interface PostOptions extends TargetPolicy {
   agent: Agent;
   timeoutMs: number;
   nowMs: number;
+  /** Where received media is read from for webhooks with `include_media_base64`. */
+  media?: MediaAttachment | undefined;
 }
 
 export interface PostResult extends AttemptResult {
@@ -79,7 +82,13 @@ export async function postDelivery(claim: ClaimedDelivery, options: PostOptions)
       durationMs: elapsed(),
     };
   }
-  const body = envelopeBody(claim.payload);
+  let payload: Record<string, unknown>;
+  try {
+    payload = await withMedia(claim, options.media);
+  } catch (err) {
+    return { statusCode: null, error: `media unavailable: ${describe(err)}`, durationMs: elapsed() };
+  }
+  const body = envelopeBody(payload);
   const headers = deliveryHeaders(claim, body, Math.floor(options.nowMs / 1000));
   try {
     const res = await request(claim.url, {

@@ -6,6 +6,7 @@ import * as webhookAttemptsDelivery from './20261129-0004-webhook-attempts-deliv
 import * as polls from './20261129-0005-polls.ts';
 import * as eventsCursor from './20261207-0006-events-cursor.ts';
 import * as messagesDropStoredBase64 from './20261207-0007-messages-drop-stored-base64.ts';
+import * as webhooksIncludeMedia from './20261207-0008-webhooks-include-media.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261129-0005-polls': polls,
   '20261207-0006-events-cursor': eventsCursor,
   '20261207-0007-messages-drop-stored-base64': messagesDropStoredBase64,
+  '20261207-0008-webhooks-include-media': webhooksIncludeMedia,
 };

@@ -84,6 +84,7 @@ export interface ClaimedDelivery extends WebhookDeliveryRow {
   secret: string;
   webhook_headers: Record<string, string>;
   enabled: boolean;
+  include_media_base64: boolean;
 }
 
 /**
@@ -108,7 +109,7 @@ export async function claimDueDeliveries(db: Db, q: { limit: number; lockMs: num
               ORDER BY next_attempt_at
               LIMIT ${q.limit}
                 FOR UPDATE SKIP LOCKED)
-    RETURNING d.*, w.url, w.secret, w.headers AS webhook_headers, w.enabled`.execute(db);
+    RETURNING d.*, w.url, w.secret, w.headers AS webhook_headers, w.enabled, w.include_media_base64`.execute(db);
   return result.rows;
 }
 

@@ -16,6 +16,8 @@ export interface WebhookInput {
   secret?: string | undefined;
   /** Extra request headers sent with every delivery. */
   headers?: Record<string, string> | undefined;
+  /** Deliveries of received media carry the file as base64 (default false). */
+  includeMediaBase64?: boolean | undefined;
 }
 
 /** A delivery with every attempt made for it, oldest first (replays append, never rewrite). */
@@ -80,6 +82,7 @@ export async function setWebhook(db: Db, instanceId: string, input: WebhookInput
       secret: input.secret ?? generateWebhookSecret(),
       enabled: input.enabled,
       headers,
+      include_media_base64: input.includeMediaBase64 ?? false,
     })
     .onConflict((oc) =>
       oc.column('instance_id').doUpdateSet({
@@ -87,6 +90,7 @@ export async function setWebhook(db: Db, instanceId: string, input: WebhookInput
         events,
         enabled: input.enabled,
         headers,
+        include_media_base64: input.includeMediaBase64 ?? false,
         updated_at: sql`now()`,
         ...(input.secret !== undefined ? { secret: input.secret } : {}),
       }),

@@ -8,6 +8,8 @@ export interface WebhooksTable {
   secret: string;
   enabled: boolean;
   headers: ColumnType<Record<string, string>, string, string>;
+  /** Deliveries of received media carry the file as base64 (up to WEBHOOK_MEDIA_BASE64_MAX_BYTES). */
+  include_media_base64: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
