@@ -20,9 +20,11 @@ simulated contacts each write to every instance. First --warm texts with Postgre
 exist, the worker is warm); its RSS at rest is the floor. Then the proxy is cut for --outage
 seconds while the contacts send --messages texts as fast as the simulator takes them; the
 worker's RSS is sampled every 250 ms. Postgres comes back; every text must then be stored
-exactly once (counted in its database). Reports the floor, the peak during the outage and its ratio
-to the floor, RSS after, the paused-socket gauge, and the texts stored.
-Goal (reported, not asserted): peak ≤ 1.25 × the floor whatever --messages is; every text stored once.
+exactly once (counted in its database). Reports the floor, the peak during the outage and its
+ratio to the floor, the peak while the backlog is stored (the worker working flat out, not
+holding anything back), RSS at rest after, the paused-socket gauge, and the texts stored.
+Goal (reported, not asserted): the outage's peak ≤ 1.25 × the floor whatever --messages is;
+every text stored once.
 
 Needs PostgreSQL, RabbitMQ, Redis on loopback (own database, vhost, Redis prefix; removed at
 the end) and runs an s3rver. Writes bench/results/inbound-outage-<time>.json.
@@ -136,6 +138,9 @@ runBenchmark(async () => {
   const sentIn = (Date.now() - cutAt) / 1000;
   log(`${messages} texts sent in ${sentIn.toFixed(1)} s with Postgres cut`);
   await sleep(Math.max(0, cutAt + outageS * 1000 - Date.now()));
+  const outagePeak = peak;
+  const atRestore = memory(pid).rss;
+  peak = 0;
   postgres.restore();
   const restoredAt = Date.now();
   const all = await until(
@@ -154,9 +159,11 @@ runBenchmark(async () => {
   const rows: Row[] = [
     {
       'floor RSS': fmt.mb(floor),
-      'peak RSS in outage': fmt.mb(peak),
-      'peak ÷ floor': (peak / floor).toFixed(2),
-      'RSS after': fmt.mb(after),
+      'peak RSS in outage': fmt.mb(outagePeak),
+      'peak ÷ floor': (outagePeak / floor).toFixed(2),
+      'RSS at restore': fmt.mb(atRestore),
+      'peak RSS in catch-up': fmt.mb(peak),
+      'RSS at rest after': fmt.mb(after),
       'texts in outage': messages,
       'sent in s': sentIn.toFixed(1),
       'paused sockets (max)': pausedMax,
@@ -168,7 +175,8 @@ runBenchmark(async () => {
   process.stdout.write(`\n${table}\n`);
   const once = all.total === all.unique && all.unique === sentTotal;
   process.stdout.write(
-    `\nGoals: peak ≤ 1.25 × floor: ${peak <= 1.25 * floor ? 'met' : 'NOT met'} (${(peak / floor).toFixed(2)}×); ` +
+    `\nGoals: peak in the outage ≤ 1.25 × floor: ${outagePeak <= 1.25 * floor ? 'met' : 'NOT met'} ` +
+      `(${(outagePeak / floor).toFixed(2)}×); ` +
       `every text stored once: ${once ? 'met' : 'NOT met'}\n`,
   );
   const file = writeResults('inbound-outage', {
@@ -178,7 +186,9 @@ runBenchmark(async () => {
     messages,
     outageS,
     floor,
-    peak,
+    outagePeak,
+    atRestore,
+    catchUpPeak: peak,
     after,
     pausedMax,
     stored: all,
