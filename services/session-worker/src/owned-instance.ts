@@ -11,7 +11,7 @@ import type { WASocket } from '@whiskeysockets/baileys';
 import { ActivityTracker } from './connection/activity.ts';
 import { type ConnectionPorts, InstanceConnection } from './connection/instance-connection.ts';
 import { InboundHandler } from './inbound/inbound-handler.ts';
-import { BacklogPause, ReadPause } from './inbound/read-pause.ts';
+import { ReadPause } from './inbound/read-pause.ts';
 import { InstanceScope, type ScopePorts } from './instance-scope.ts';
 import { OutboxConsumer } from './outbound/outbox-consumer.ts';
 import { Pacer } from './outbound/pacer.ts';
@@ -86,7 +86,6 @@ export class OwnedInstance {
       () => this.connection.socket,
       (paused) => ports.metrics.inboundPaused.inc(paused ? 1 : -1),
     );
-    const backlog = new BacklogPause(pause);
     this.#inbound = new InboundHandler(this.scope, {
       writes: ports.writes,
       metrics: ports.metrics,
@@ -132,22 +131,13 @@ export class OwnedInstance {
       this.scope,
       ports,
       {
-        attach: (sock) => {
-          backlog.reset();
-          this.#inbound.attach(sock);
-        },
+        attach: (sock) => this.#inbound.attach(sock),
         received: (sock, message) => this.#inbound.receive(sock, message),
         stored: (key) => this.#inbound.isStored(key),
         opened: () => void this.#outbox.start(),
-        closed: () => {
-          backlog.reset();
-          void this.#outbox.stop();
-        },
+        closed: () => void this.#outbox.stop(),
         conflict: () => void this.#conflict(),
         waitingForDatabase: () => pause.hold(),
-        offlineBacklog: (sock, queued) => {
-          if (sock === this.connection.socket) backlog.queued(queued);
-        },
       },
       instance.status,
     );

@@ -45,8 +45,6 @@ export interface ConnectionHooks {
    * returned release is called (ReadPause), so what arrives meanwhile stays with WhatsApp.
    */
   waitingForDatabase(): () => void;
-  /** Baileys' queue of offline stanzas of `sock` is now this long (BacklogPause). */
-  offlineBacklog(sock: WASocket, queued: number): void;
 }
 
 /** What a connection is built from: the worker's ports and settings it uses. */
@@ -229,7 +227,6 @@ export class InstanceConnection {
       // Called only once the socket exists and has logged in.
       beforeMessageReceipt: (message) => this.#hooks.received(sock, message),
       isMessageStored: (key) => this.#hooks.stored(key),
-      offlineBacklog: (queued) => this.#hooks.offlineBacklog(sock, queued),
     });
     this.#sock = sock;
     this.#open = false;

@@ -20,8 +20,6 @@ export interface SocketOptions {
   beforeMessageReceipt: (message: WAMessage) => Promise<void>;
   /** Whether a message whose Signal key was used already is stored (if not, the sender is asked again). */
   isMessageStored: (key: WAMessageKey) => Promise<boolean>;
-  /** The length of Baileys' queue of offline stanzas, whenever it changes (patched in). */
-  offlineBacklog: (queued: number) => void;
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
 }
@@ -53,7 +51,6 @@ export function createSocket(options: SocketOptions): WASocket {
     getMessage: options.getMessage,
     beforeMessageReceipt: options.beforeMessageReceipt,
     isMessageStored: options.isMessageStored,
-    offlineBacklog: options.offlineBacklog,
     msgRetryCounterCache: new TtlLruCache(1_000, 60 * 60_000),
     userDevicesCache: new TtlLruCache(2_000, 5 * 60_000),
     callOfferCache: new TtlLruCache(100, 5 * 60_000),

@@ -59,34 +59,3 @@ function readableOf(sock: WASocket): Readable | undefined {
     ? (socket as Readable)
     : undefined;
 }
-
-/** Baileys' queue of offline stanzas at which reading stops, and at which it starts again. */
-export const OFFLINE_BACKLOG_HIGH = 200;
-export const OFFLINE_BACKLOG_LOW = 50;
-
-/**
- * Stops reading a socket while Baileys works off a long offline backlog. At login WhatsApp
- * delivers everything the device missed at once; Baileys reads it all into a queue and handles
- * it one stanza at a time (patches/@whiskeysockets__baileys…: `offlineBacklog`), so without this
- * a number flooded while offline costs memory in proportion to the flood. Past `high` queued
- * stanzas the socket is paused; it reads again once the queue is down to `low`. A new socket
- * comes with a new queue: `reset` lets go of the pause taken for the old one.
- */
-export class BacklogPause {
-  readonly #pause: ReadPause;
-  #release: (() => void) | undefined;
-
-  constructor(pause: ReadPause) {
-    this.#pause = pause;
-  }
-
-  queued(length: number): void {
-    if (!this.#release && length >= OFFLINE_BACKLOG_HIGH) this.#release = this.#pause.hold();
-    else if (this.#release && length <= OFFLINE_BACKLOG_LOW) this.reset();
-  }
-
-  reset(): void {
-    this.#release?.();
-    this.#release = undefined;
-  }
-}
