@@ -200,10 +200,16 @@ d('media end to end (api, workers and the simulator as processes)', () => {
     expect(download.status).toBe(200);
     expect(sha(Buffer.from(await download.arrayBuffer()))).toBe(sha(image));
     const history = await cluster.api('GET', `/message/${name}?remote=${ALICE}`, undefined, key);
-    const stored = (history.body.data as { wa_message_id: string; media_key: string; type: string }[]).find(
+    const stored = (history.body.data as { id: string; wa_message_id: string; media_key: string; type: string }[]).find(
       (m) => m.wa_message_id === sent.id,
     );
     expect(stored).toMatchObject({ type: 'image', media_key: event.data.media_key });
+    // The same bytes from the API with the instance's key, whatever became of the presigned link.
+    const streamed = await fetch(`${cluster.apiUrl}/message/${name}/${stored!.id}/media`, {
+      headers: { 'X-API-Key': key },
+    });
+    expect([streamed.status, streamed.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(sha(Buffer.from(await streamed.arrayBuffer()))).toBe(sha(image));
   }, 60_000);
 
   test('a contact that declares a small size and sends more than MEDIA_MAX_BYTES: the download stops at the cap', async () => {
