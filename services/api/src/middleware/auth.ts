@@ -38,10 +38,11 @@ export class Authenticator {
     const presented = presentedKey(req);
     const key = presented && presented.length <= 512 ? presented : undefined;
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    // What this replica can answer without the database: a principal, null (no), or undefined.
+    const known = key ? this.#keys.known(key) : null;
+    if (known) return known;
     const blockedFor = this.#failures.blockedFor(address);
     if (blockedFor > 0) {
-      const known = key ? this.#keys.known(key) : null;
-      if (known) return known;
       throw new AppError(
         'too_many_failed_auth',
         `more than ${this.#failures.limit} failed authentications from this address in a minute`,
@@ -49,8 +50,6 @@ export class Authenticator {
         { retryAfterSeconds: blockedFor },
       );
     }
-    const known = key ? this.#keys.known(key) : null;
-    if (known) return known;
     if (key && known === undefined) {
       const busyFor = this.#lookups.exhaustedFor();
       if (busyFor > 0) {

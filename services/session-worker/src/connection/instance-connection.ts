@@ -1,62 +1,18 @@
-import type { Coordination } from '@turbozap/shared/coordination/port';
-import { DecryptionError, type KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
+import { DecryptionError } from '@turbozap/shared/crypto/keyring-cipher';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
-import type { Metrics } from '@turbozap/shared/metrics/catalog';
 import { withTimeout } from '@turbozap/shared/util/timeout';
-import {
-  type ConnectionState,
-  jidNormalizedUser,
-  type WAMessage,
-  type WAMessageKey,
-  type WASocket,
-} from '@whiskeysockets/baileys';
+import { type ConnectionState, jidNormalizedUser, type WASocket } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
-import type { MessageWrites } from '../message-writes.ts';
 import type { SendPass } from '../outbound/send-pass.ts';
 import { loadPostgresAuthState, type PostgresAuthState } from './auth-store.ts';
-import type { BaileysEnvironment } from './baileys-env.ts';
 import { baileysLogger } from './baileys-logger.ts';
+import type { ConnectionHooks, ConnectionPorts } from './connection-ports.ts';
 import { CredsSaver } from './creds-saver.ts';
 import { storedMessageLookup } from './get-message.ts';
-import { decideOnClose, type ReconnectOptions } from './reconnect-policy.ts';
+import { decideOnClose } from './reconnect-policy.ts';
 import { createSocket } from './socket-factory.ts';
 import { type StatusDetail, StatusReporter } from './status-reporter.ts';
-
-/** What the owner of an instance plugs into its connection. */
-export interface ConnectionHooks {
-  /** A new socket exists: subscribe the inbound handlers to its events. */
-  attach(sock: WASocket): void;
-  /**
-   * A message decrypted: resolve once it is stored, and only then does WhatsApp get its receipt;
-   * reject to leave it with WhatsApp, which redelivers it at the next login.
-   */
-  received(sock: WASocket, message: WAMessage): Promise<void>;
-  /** Whether a received message is stored: a copy whose key was used already but is not gets resent. */
-  stored(key: WAMessageKey): Promise<boolean>;
-  /** The socket is logged in and may send (start the outbox consumer). */
-  opened(sock: WASocket): void;
-  /** The socket is gone (stop the outbox consumer). */
-  closed(): void;
-  /** WhatsApp says another socket took this device (440): the owner must let go. */
-  conflict(): void;
-  /**
-   * A Signal-key read or write waits for the database: stop reading the socket until the
-   * returned release is called (ReadPause), so what arrives meanwhile stays with WhatsApp.
-   */
-  waitingForDatabase(): () => void;
-}
-
-/** What a connection is built from: the worker's ports and settings it uses. */
-export interface ConnectionPorts {
-  cipher: KeyringCipher;
-  /** Signal-key writes, group-committed with other instances' (and the send pass riding on them). */
-  writes: MessageWrites;
-  baileys: BaileysEnvironment;
-  reconnect: ReconnectOptions;
-  coordination: Coordination;
-  metrics: Metrics;
-}
 
 const FIRST_QR_TTL_MS = 60_000;
 /** A peer that never answers the WebSocket close handshake does not hold a shutdown longer than this. */
