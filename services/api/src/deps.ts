@@ -47,7 +47,12 @@ export type RateBudget = 'send' | 'read';
  */
 export const instanceCacheTtlMs = 5_000;
 
-export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits): ApiDeps {
+/** What the authenticator's budgets and caches read the time from; tests pass a clock they move. */
+export interface Clock {
+  now(): number;
+}
+
+export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits, clock: Clock = performance): ApiDeps {
   const { db, config, coordination, blobs, logger, metrics, registry } = runtime;
   const budgets = {
     send: { rpm: config.api.rateLimitRpm, key: rateKeys.send, what: 'requests' },
@@ -66,9 +71,9 @@ export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits): A
     metrics,
     registry,
     auth: new Authenticator(
-      new KeyResolver(db, () => config.api.adminKeys),
-      new FailedAuthLimiter(limits.failedAuthPerMinute),
-      new FailedLookupBudget(limits.failedLookupsPerMinute),
+      new KeyResolver(db, () => config.api.adminKeys, { clock }),
+      new FailedAuthLimiter(limits.failedAuthPerMinute, { now: () => clock.now() }),
+      new FailedLookupBudget(limits.failedLookupsPerMinute, { now: () => clock.now() }),
     ),
     bodies: bodyReaders(config.api.bodyLimit),
     instances,

@@ -36,12 +36,14 @@ export class KeyResolver {
   /** Hashes of the admin keys, so a request hashes only the key it presents. */
   #adminHashes = new Map<string, Buffer>();
 
-  constructor(db: Kysely<DB>, adminKeys: () => string[]) {
+  /** `clock` times the cache (a test moves it; performance.now otherwise). */
+  constructor(db: Kysely<DB>, adminKeys: () => string[], options: { clock?: { now(): number } } = {}) {
     this.#db = db;
     this.#adminKeys = adminKeys;
     this.#cache = new LRUCache<string, Cached, string>({
       max: cacheEntries,
       ttl: cacheTtlMs,
+      ...(options.clock ? { perf: options.clock } : {}),
       // Concurrent requests with one uncached key share one query.
       fetchMethod: async (_digest, _stale, { context: key }) => ({ principal: await this.#lookup(key) }),
     });

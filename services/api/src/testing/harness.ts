@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabaseKind } from '@turbozap/shared/test
 import { servicesUp } from '@turbozap/shared/testing/services';
 import type { Kysely } from 'kysely';
 import { createApp } from '../app.ts';
-import { createDeps } from '../deps.ts';
+import { type Clock, createDeps } from '../deps.ts';
 import { EventHub } from '../events-stream/hub.ts';
 import type { RouteTable } from '../http/route.ts';
 import { apiLimits } from '../limits.ts';
@@ -43,6 +43,8 @@ export async function startApi(
     failedAuthPerMinute?: number;
     /** Failed key lookups per minute for the whole replica; unlimited unless a test asks. */
     failedLookupsPerMinute?: number;
+    /** The time the authenticator's budgets and key cache read: a test that counts lookups freezes it. */
+    clock?: Clock;
     /** Wraps the database the app uses (a test counting its queries). */
     wrapDb?: (db: Kysely<DB>) => Kysely<DB>;
   } = {},
@@ -66,11 +68,15 @@ export async function startApi(
     processId: `test-${process.pid}`,
     ...options.runtime,
   };
-  const deps = createDeps(runtime, {
-    ...apiLimits(config),
-    failedAuthPerMinute: options.failedAuthPerMinute ?? Number.MAX_SAFE_INTEGER,
-    failedLookupsPerMinute: options.failedLookupsPerMinute ?? Number.MAX_SAFE_INTEGER,
-  });
+  const deps = createDeps(
+    runtime,
+    {
+      ...apiLimits(config),
+      failedAuthPerMinute: options.failedAuthPerMinute ?? Number.MAX_SAFE_INTEGER,
+      failedLookupsPerMinute: options.failedLookupsPerMinute ?? Number.MAX_SAFE_INTEGER,
+    },
+    options.clock,
+  );
   const hub = new EventHub(runtime);
   const { app, routes } = createApp({ deps, hub, readiness: async () => ({ database: true }) });
   const server: Server = await new Promise((resolve) => {
