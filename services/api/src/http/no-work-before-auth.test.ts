@@ -11,7 +11,11 @@ let api: ApiHarness;
 let instanceKey: string;
 beforeAll(async () => {
   // A clock that stands still: every failure falls in one minute's window, however slow the machine.
-  api = await startApi({ failedAuthPerMinute, clock: { now: () => 1_000_000 }, wrapDb: (db) => db.withPlugin(queries) });
+  api = await startApi({
+    failedAuthPerMinute,
+    clock: { now: () => 1_000_000 },
+    wrapDb: (db) => db.withPlugin(queries),
+  });
   instanceKey = (await api.request('POST', '/instance/create', { body: { name: 'shop' } })).body.data.api_key;
 }, 60_000);
 afterAll(() => api.close());
