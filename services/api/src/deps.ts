@@ -32,6 +32,8 @@ export interface ApiDeps extends ApiPorts {
   rateLimit(instance: InstanceRow, budget: RateBudget, res: Response): Promise<void>;
   rpc: RpcClient;
   publisher: SendPublisher;
+  /** Hold every JSON answer to its route's response schema (an answer that is not is a 500): on in tests. */
+  checkResponses: boolean;
 }
 
 /**
@@ -52,7 +54,16 @@ export interface Clock {
   now(): number;
 }
 
-export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits, clock: Clock = performance): ApiDeps {
+export interface DepsOptions {
+  clock?: Clock;
+  checkResponses?: boolean;
+}
+
+export function createDeps(
+  runtime: ServiceRuntime<'api'>,
+  limits: ApiLimits,
+  { clock = performance, checkResponses = false }: DepsOptions = {},
+): ApiDeps {
   const { db, config, coordination, blobs, logger, metrics, registry } = runtime;
   const budgets = {
     send: { rpm: config.api.rateLimitRpm, key: rateKeys.send, what: 'requests' },
@@ -93,5 +104,6 @@ export function createDeps(runtime: ServiceRuntime<'api'>, limits: ApiLimits, cl
     },
     rpc: new RpcClient(coordination, config.api.instanceRequestTimeoutMs),
     publisher: new SendPublisher(runtime),
+    checkResponses,
   };
 }

@@ -67,49 +67,64 @@ export const rpcParams = {
 export type RpcMethod = keyof typeof rpcParams;
 export type RpcParams<M extends RpcMethod> = z.infer<(typeof rpcParams)[M]>;
 
-/** What the API relays of WhatsApp's group metadata (WhatsApp's object carries more, passed as is). */
-export interface GroupMetadata {
-  id: string;
-  subject: string;
-  owner: string | undefined;
-  participants: Array<{ id: string; admin?: 'admin' | 'superadmin' | null }>;
-}
+/** A group as the API tells it (the owner maps WhatsApp's metadata to this; nothing else passes). */
+export const groupMetadata = z.object({
+  id: z.string(),
+  subject: z.string(),
+  /** Who created the group, when WhatsApp says. */
+  owner: z.string().nullable(),
+  description: z.string().nullable(),
+  /** ISO 8601, when WhatsApp says. */
+  created_at: z.string().nullable(),
+  /** Only admins send messages. */
+  announce: z.boolean(),
+  /** Only admins edit the group's info. */
+  restrict: z.boolean(),
+  participants: z.array(z.object({ id: z.string(), admin: z.enum(['admin', 'superadmin']).nullable() })),
+});
+export type GroupMetadata = z.infer<typeof groupMetadata>;
 
 /** A chat this instance has stored messages of. */
-export interface ChatSummary {
-  jid: string;
-  last_message_at: string;
-  push_name: string | null;
-}
+export const chatSummary = z.object({
+  jid: z.string(),
+  last_message_at: z.string(),
+  push_name: z.string().nullable(),
+});
+export type ChatSummary = z.infer<typeof chatSummary>;
 
-export interface RpcResults {
-  'group.create': GroupMetadata;
-  'group.list': GroupMetadata[];
-  'group.get': GroupMetadata;
-  'group.participants': Array<{ status: string; jid: string | undefined }>;
-  'group.join': { group_id: string | undefined };
-  'group.leave': { left: true };
-  'group.invite': { code: string | undefined; link: string | null };
-  'contact.check': Array<{ number: string; exists: boolean; jid: string | null; lid: string | null }>;
-  'contact.list': Array<Pick<ChatSummary, 'jid' | 'push_name'>>;
-  'contact.get': { jid: string; status: unknown };
-  'contact.picture': { url: string | null };
-  'contact.block': { blocked: true };
-  'contact.unblock': { blocked: false };
-  'presence.set': { presence: string };
-  'presence.subscribe': { subscribed: true };
-  'profile.get': { jid: string | null; lid: string | null; name: string | null };
-  'profile.update': { updated: true };
+/** What each method answers: the owner returns it, the API relays it as the route's `data`. */
+export const rpcResults = {
+  'group.create': groupMetadata,
+  'group.list': z.array(groupMetadata),
+  'group.get': groupMetadata,
+  'group.participants': z.array(z.object({ status: z.string(), jid: z.string().nullable() })),
+  'group.join': z.object({ group_id: z.string().nullable() }),
+  'group.leave': z.object({ left: z.literal(true) }),
+  'group.invite': z.object({ code: z.string().nullable(), link: z.string().nullable() }),
+  'contact.check': z.array(
+    z.object({ number: z.string(), exists: z.boolean(), jid: z.string().nullable(), lid: z.string().nullable() }),
+  ),
+  'contact.list': z.array(chatSummary.pick({ jid: true, push_name: true })),
+  /** `status`: the contact's about text, when WhatsApp shows it. */
+  'contact.get': z.object({ jid: z.string(), status: z.string().nullable() }),
+  'contact.picture': z.object({ url: z.string().nullable() }),
+  'contact.block': z.object({ blocked: z.literal(true) }),
+  'contact.unblock': z.object({ blocked: z.literal(false) }),
+  'presence.set': z.object({ presence: z.enum(presenceStates) }),
+  'presence.subscribe': z.object({ subscribed: z.literal(true) }),
+  'profile.get': z.object({ jid: z.string().nullable(), lid: z.string().nullable(), name: z.string().nullable() }),
+  'profile.update': z.object({ updated: z.literal(true) }),
   /** Setting name → value, as WhatsApp reports them. */
-  'privacy.get': Record<string, string>;
-  'privacy.update': RpcParams<'privacy.update'>;
-  'chat.list': ChatSummary[];
-  'chat.read': { read: number };
-  'chat.archive': { archived: boolean };
-  'chat.pin': { pinned: boolean };
-  'chat.mute': { muted_until: string | null };
-}
-export type RpcResult<M extends RpcMethod> = RpcResults[M];
+  'privacy.get': z.record(z.string(), z.string()),
+  'privacy.update': rpcParams['privacy.update'],
+  'chat.list': z.array(chatSummary),
+  'chat.read': z.object({ read: z.number().int() }),
+  'chat.archive': z.object({ archived: z.boolean() }),
+  'chat.pin': z.object({ pinned: z.boolean() }),
+  'chat.mute': z.object({ muted_until: z.string().nullable() }),
+} as const satisfies Record<RpcMethod, z.ZodType>;
+
+export type RpcResult<M extends RpcMethod> = z.infer<(typeof rpcResults)[M]>;
 
 export const isRpcMethod = (method: string): method is RpcMethod => Object.hasOwn(rpcParams, method);
 

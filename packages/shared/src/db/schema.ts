@@ -23,7 +23,7 @@ export type * from './tables/api-keys.ts';
 export type * from './tables/auth.ts';
 export type * from './tables/events.ts';
 export type * from './tables/instances.ts';
-export { instanceStatuses } from './tables/instances.ts';
+export { desiredStates, instanceStatuses } from './tables/instances.ts';
 export type * from './tables/messages.ts';
 export { finalStatuses, messageStatuses } from './tables/messages.ts';
 export type * from './tables/polls.ts';

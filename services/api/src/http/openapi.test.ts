@@ -29,6 +29,25 @@ describe('OpenAPI', () => {
     expect(text.required).toEqual(expect.arrayContaining(['to', 'text']));
   });
 
+  test('every JSON success documents its data: webhook secrets only where they are set, times as date-time', async () => {
+    const { body } = await api.request('GET', '/openapi.json', { key: null });
+    const data = (path: string, method: string, status = '200') =>
+      body.paths[path][method].responses[status].content['application/json'].schema.properties.data;
+    for (const route of api.routes) {
+      if (typeof route.response === 'string') continue;
+      const path = `/api${route.path.replace(/:(\w+)/g, '{$1}')}`;
+      expect([path, data(path, route.method, String(route.successStatus ?? 200))]).toEqual([path, expect.any(Object)]);
+    }
+    const instance = data('/api/instance/{name}', 'get');
+    expect(instance.additionalProperties).toBe(false);
+    expect(instance.properties.created_at).toEqual({ type: 'string', format: 'date-time' });
+    expect(data('/api/webhook/{name}/set', 'post').required).toContain('secret');
+    expect(Object.keys(data('/api/webhook/{name}', 'get').properties)).not.toContain('secret');
+    expect(data('/api/group/{name}/{groupId}', 'get').required).toEqual(expect.arrayContaining(['id', 'participants']));
+    const media = body.paths['/api/message/{name}/{id}/media'].get.responses['200'].content;
+    expect(Object.keys(media)).toEqual(['*/*']);
+  });
+
   test('every operation has a stable operationId, unique in the document', async () => {
     const { body } = await api.request('GET', '/openapi.json', { key: null });
     const ids = Object.values(body.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ms) =>

@@ -6,11 +6,24 @@ import type { ApiDeps, RateBudget } from '../deps.ts';
 import type { InstanceLookup } from '../instance-cache.ts';
 import { forbidden, type Principal } from '../middleware/auth.ts';
 import { readBody } from './body.ts';
+import { ok } from './envelope.ts';
 import { unknownFieldIssues } from './unknown-fields.ts';
 
 export type Access = 'public' | 'admin' | 'instance';
 
-export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, A extends Access = Access> {
+/** A success whose body the handler writes itself: a file's bytes, or a stream of server-sent events. */
+export type OwnBody = 'file' | 'event-stream';
+
+/** What a handler returns: the `data` of its JSON success, or nothing when it wrote its own body. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that writes its own body returns nothing at all
+export type Reply<R extends z.ZodType | OwnBody> = R extends z.ZodType ? z.input<R> : void;
+
+export interface RouteSpec<
+  B extends z.ZodType,
+  Q extends z.ZodType,
+  R extends z.ZodType | OwnBody,
+  A extends Access = Access,
+> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path; `:name` is an instance name and makes it an instance route. */
   path: string;
@@ -23,17 +36,20 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, A extends A
   query?: Q;
   /** Which per-instance rate limit counts the request: `read` for GETs unless said otherwise. */
   budget?: RateBudget;
-  /** Status of a success (documented; the handler sends it). */
+  /** Status of a JSON success (200 unless said). */
   successStatus?: number;
-  /** A success is a file's bytes (its own Content-Type), not the JSON envelope. */
-  file?: true;
+  /**
+   * The `data` of a success, sent in the envelope: what the OpenAPI document tells and, where
+   * the app checks responses (tests), what each answer is held to, unknown fields included.
+   */
+  response: R;
   /**
    * The handler uses only the instance's id and name, and writes rows that reference it: a
    * briefly cached instance row is enough (a deleted one is caught by the write, which
    * throws InstanceGoneError, and the route then looks again). Everything else reads fresh.
    */
   cachedInstance?: boolean;
-  handler: (ctx: HandlerContext<z.output<B>, z.output<Q>, A>) => Promise<void>;
+  handler: (ctx: HandlerContext<z.output<B>, z.output<Q>, A>) => Promise<Reply<NoInfer<R>>>;
 }
 
 export interface HandlerContext<B, Q, A extends Access = Access> {
@@ -50,7 +66,7 @@ export interface HandlerContext<B, Q, A extends Access = Access> {
 }
 
 /** The routes of one app, for the OpenAPI document: a route cannot exist without its schemas here. */
-export type RouteTable = RouteSpec<z.ZodType, z.ZodType>[];
+export type RouteTable = RouteSpec<z.ZodType, z.ZodType, z.ZodType | OwnBody>[];
 
 /** The input as the schema parses it; every problem, unknown fields included, in one 400. */
 function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
@@ -83,18 +99,34 @@ export class InstanceGoneError extends AppError {
 }
 
 export type Define = <
+  R extends z.ZodType | OwnBody,
   B extends z.ZodType = z.ZodUndefined,
   Q extends z.ZodType = z.ZodUndefined,
   A extends Access = Access,
 >(
-  spec: RouteSpec<B, Q, A>,
+  spec: RouteSpec<B, Q, R, A>,
 ) => void;
+
+/**
+ * Why an answer does not match its route's response schema (null when it does). A route that
+ * answers what its document does not say is a bug: apps built for tests check every answer.
+ */
+export function responseProblems(schema: z.ZodType, data: unknown): string | null {
+  const parsed = schema.safeParse(data);
+  const problems = [
+    ...unknownFieldIssues(schema, data, 'data').map((i) => `${i.field}: ${i.message}`),
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${['data', ...i.path].join('.')}: ${i.message}`)),
+  ];
+  return problems.length > 0 ? problems.join('; ') : null;
+}
 
 /** Registers routes on `router` and records each in `table`. */
 export const routeDefiner =
   (router: Router, deps: ApiDeps, table: RouteTable): Define =>
-  <B extends z.ZodType, Q extends z.ZodType, A extends Access>(spec: RouteSpec<B, Q, A>) => {
-    table.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType>);
+  <R extends z.ZodType | OwnBody, B extends z.ZodType, Q extends z.ZodType, A extends Access>(
+    spec: RouteSpec<B, Q, R, A>,
+  ) => {
+    table.push(spec as unknown as RouteTable[number]);
     const budget = spec.budget ?? (spec.method === 'get' ? 'read' : 'send');
     const bodyReader = spec.largeBody ? deps.bodies.large : deps.bodies.small;
     // Each step costs more than the one before; none runs for a request an earlier one refused.
@@ -119,12 +151,19 @@ export const routeDefiner =
         spec.query ? parseInput(spec.query, { ...(req.query as object) }, 'query') : undefined
       ) as z.output<Q>;
       const context = { req, res, body, query, params, principal, instance, deps };
+      let data: Reply<R>;
       try {
-        await spec.handler(context as HandlerContext<z.output<B>, z.output<Q>, A>);
+        data = await spec.handler(context as HandlerContext<z.output<B>, z.output<Q>, A>);
       } catch (error) {
         if (error instanceof InstanceGoneError && instance) deps.cachedInstances.forget(instance);
         throw error;
       }
+      if (typeof spec.response === 'string') return;
+      if (deps.checkResponses) {
+        const problems = responseProblems(spec.response, data);
+        if (problems) throw new Error(`${spec.method} ${spec.path} answered what its schema does not say: ${problems}`);
+      }
+      ok(res, data, spec.successStatus);
     };
     const handler: RequestHandler = async (req, res, next) => {
       try {

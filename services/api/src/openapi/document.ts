@@ -2,20 +2,54 @@ import { z } from 'zod';
 import type { RouteTable } from '../http/route.ts';
 import { eventWebhooks } from './event-schemas.ts';
 
-/** Objects say `additionalProperties: false`: the API refuses unknown fields (http/unknown-fields.ts). */
-const toSchema = (schema: z.ZodType) =>
+/**
+ * Objects say `additionalProperties: false`: the API refuses unknown fields in requests
+ * (http/unknown-fields.ts) and answers none its schema does not name. A `Date` in a response
+ * is sent as ISO 8601 (views/timestamp.ts).
+ */
+const toSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') =>
   z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
     override: ({ zodSchema, jsonSchema }) => {
       const def = (zodSchema as z.core.$ZodTypes)._zod.def;
       if (def.type === 'object' && !def.catchall) jsonSchema.additionalProperties = false;
+      if (def.type === 'date') Object.assign(jsonSchema, { type: 'string', format: 'date-time' });
     },
   });
 
+/** The success of a route: the envelope around its `data`, or the body it writes itself. */
+function success(route: RouteTable[number]) {
+  if (route.response === 'file') {
+    return {
+      description: 'the file, with its own Content-Type',
+      content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+    };
+  }
+  if (route.response === 'event-stream') {
+    return {
+      description: 'server-sent events (see WEBHOOKS.md for each event)',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    };
+  }
+  const { $schema: _, ...data } = toSchema(route.response, 'output');
+  return {
+    description: 'success',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: { success: { const: true }, data },
+          required: ['success', 'data'],
+          additionalProperties: false,
+        },
+      },
+    },
+  };
+}
+
 const envelope = {
-  success: { type: 'object', properties: { success: { const: true }, data: {} }, required: ['success', 'data'] },
   error: {
     type: 'object',
     properties: {
@@ -79,12 +113,7 @@ export function openApiDocument(routes: RouteTable, version: string) {
         ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } }
         : {}),
       responses: {
-        [status]: route.file
-          ? { description: 'the file, with its own Content-Type', content: { '*/*': { schema: {} } } }
-          : {
-              description: 'success',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/Success' } } },
-            },
+        ...(route.response instanceof z.ZodNever ? {} : { [status]: success(route) }),
         '4XX': {
           description: 'client error',
           content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -104,7 +133,7 @@ export function openApiDocument(routes: RouteTable, version: string) {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         bearer: { type: 'http', scheme: 'bearer' },
       },
-      schemas: { Success: envelope.success, Error: envelope.error, ...events.schemas },
+      schemas: { Error: envelope.error, ...events.schemas },
     },
     paths,
     webhooks: events.webhooks,

@@ -26,11 +26,13 @@ export function eventDataJsonSchema(event: EventType): JsonSchema {
 }
 
 /** `group.participants.update` → `GroupParticipantsUpdateData`. */
-const eventComponentName = (event: EventType): string =>
-  `${event
+/** `message.received` → `MessageReceived`. */
+const pascal = (event: EventType): string =>
+  event
     .split(/[._]/)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('')}Data`;
+    .join('');
+const eventComponentName = (event: EventType): string => `${pascal(event)}Data`;
 
 /**
  * OpenAPI 3.1 `webhooks` (one per event type: the POST TurboZap makes) and the `components`
@@ -59,6 +61,7 @@ export function eventWebhooks() {
     };
     webhooks[event] = {
       post: {
+        operationId: `on${pascal(event)}`,
         summary: eventDescriptions[event],
         requestBody: { required: true, content: { 'application/json': { schema: envelope } } },
         responses: { '2XX': { description: 'received (anything else is retried or failed: WEBHOOKS.md)' } },

@@ -10,7 +10,6 @@ import { SseStream } from '../events-stream/sse-stream.ts';
 import { StreamSlots } from '../events-stream/stream-slots.ts';
 import { StreamTokens, streamTokenTtlMs } from '../events-stream/stream-tokens.ts';
 import { Teardown } from '../events-stream/teardown.ts';
-import { ok } from '../http/envelope.ts';
 import { type Define, isInstanceName } from '../http/route.ts';
 import { presentedKey } from '../middleware/auth.ts';
 import { KeyResolver } from '../middleware/key-resolver.ts';
@@ -44,9 +43,10 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     summary: 'A short-lived token for this instance event stream (?token=)',
     tag: 'events',
     access: 'instance',
-    async handler({ req, res, instance }) {
+    response: z.object({ token: z.string(), expires_in: z.number().int().describe('seconds') }),
+    async handler({ req, instance }) {
       const token = await tokens.mint(instance.id, presentedKey(req) ?? '');
-      ok(res, { token, expires_in: streamTokenTtlMs / 1000 });
+      return { token, expires_in: streamTokenTtlMs / 1000 };
     },
   });
 
@@ -57,6 +57,7 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
     tag: 'events',
     access: 'public',
     query: z.object({ token: z.string().max(128).optional(), last_event_id: z.string().max(128).optional() }),
+    response: 'event-stream',
     async handler({ req, res, query }) {
       const teardown = new Teardown(res);
       const instanceId = await streamInstance(req, deps, tokens);

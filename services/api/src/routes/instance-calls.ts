@@ -5,10 +5,10 @@ import {
   privacySettings,
   privacyValues,
   type RpcMethod,
+  rpcResults,
 } from '@turbozap/shared/contracts/rpc';
 import { validationFailed } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
-import { ok } from '../http/envelope.ts';
 import type { Define } from '../http/route.ts';
 
 const groupJid = z.string().regex(/^[\d-]{6,40}@g\.us$/, 'a group JID (…@g.us)');
@@ -198,7 +198,8 @@ export function instanceCallRoutes(define: Define): void {
       // Every call here is WhatsApp work, GETs included: they count against the send budget.
       budget: 'send',
       ...(call.body ? { body: call.body } : {}),
-      async handler({ res, body, params, instance, deps }) {
+      response: rpcResults[call.rpc] as z.ZodType,
+      async handler({ body, params, instance, deps }) {
         const parsedParams = paramSchema.safeParse(params);
         if (!parsedParams.success) {
           throw validationFailed(
@@ -208,8 +209,7 @@ export function instanceCallRoutes(define: Define): void {
         const state = call.rpc === 'presence.set' ? { state: call.path.split('/').pop() } : {};
         // The HTTP shape becomes the method's params, parsed against the contract the owner parses too.
         const rpcParams = parseRpcParams(call.rpc, { ...(body as object), ...parsedParams.data, ...state });
-        const result = await deps.rpc.call(instance.id, call.rpc, rpcParams);
-        ok(res, result);
+        return deps.rpc.call(instance.id, call.rpc, rpcParams);
       },
     });
   }

@@ -3,14 +3,20 @@ import type { ControlMessage } from '@turbozap/shared/contracts/control';
 import { channels, kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
 import { beatingWorkers } from '@turbozap/shared/coordination/liveness';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
-import type { DesiredState, InstanceRow } from '@turbozap/shared/db/schema';
+import { type DesiredState, type InstanceRow, instanceStatuses } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
-import { ok } from '../http/envelope.ts';
 import { type Define, isInstanceName } from '../http/route.ts';
-import { instanceView, liveConnection, liveInstanceView, reservedInstanceNames } from './instance-view.ts';
+import {
+  instanceSchema,
+  instanceView,
+  liveConnection,
+  liveInstanceView,
+  reservedInstanceNames,
+} from '../views/instance.ts';
+import { timestamp } from '../views/timestamp.ts';
 
 const createBody = z.object({
   name: z
@@ -26,6 +32,13 @@ const connectQuery = z.object({
     .regex(/^\+?\d{8,15}$/, 'international phone number, digits only')
     .transform((p) => p.replace(/^\+/, ''))
     .optional(),
+});
+
+/** What connect and restart answer: the state asked for, and the status at the moment of asking. */
+const reconnecting = z.object({
+  name: z.string(),
+  status: z.enum(instanceStatuses),
+  desired_state: z.literal('connected'),
 });
 
 async function nudge(deps: ApiDeps, message: ControlMessage): Promise<void> {
@@ -46,10 +59,11 @@ export function instanceRoutes(define: Define): void {
     access: 'admin',
     body: createBody,
     successStatus: 201,
-    async handler({ res, body, deps }) {
+    response: z.object({ instance: instanceSchema, api_key: z.string() }),
+    async handler({ body, deps }) {
       const created = await instancesRepo.createWithKey(deps.db, body.name, body.settings ?? {});
       if (!created) throw new AppError('instance_exists', `an instance named ${body.name} already exists`, 409);
-      ok(res, { instance: instanceView(created.row), api_key: created.key }, 201);
+      return { instance: instanceView(created.row), api_key: created.key };
     },
   });
 
@@ -59,14 +73,12 @@ export function instanceRoutes(define: Define): void {
     summary: 'List instances',
     tag: 'instances',
     access: 'admin',
-    async handler({ res, deps }) {
+    response: z.array(instanceSchema),
+    async handler({ deps }) {
       const { db, coordination } = deps;
       const [rows, workers] = await Promise.all([instancesRepo.list(db), coordination.liveWorkers()]);
       const beating = beatingWorkers(workers);
-      ok(
-        res,
-        rows.map((row) => liveInstanceView(row, beating)),
-      );
+      return rows.map((row) => liveInstanceView(row, beating));
     },
   });
 
@@ -76,8 +88,9 @@ export function instanceRoutes(define: Define): void {
     summary: 'Get an instance',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance, deps }) {
-      ok(res, liveInstanceView(instance, beatingWorkers(await deps.coordination.liveWorkers())));
+    response: instanceSchema,
+    async handler({ instance, deps }) {
+      return liveInstanceView(instance, beatingWorkers(await deps.coordination.liveWorkers()));
     },
   });
 
@@ -87,14 +100,17 @@ export function instanceRoutes(define: Define): void {
     summary: 'Connection status (data.status), owner and since when',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: instanceSchema
+      .pick({ name: true, status: true, desired_state: true, jid: true, owner: true, last_activity_at: true })
+      .extend({ since: timestamp }),
+    async handler({ instance, deps }) {
       const { coordination } = deps;
       const [holder, workers] = await Promise.all([
         coordination.leaseHolder(leaseKeys.instance(instance.id)),
         coordination.liveWorkers(),
       ]);
       const { status, owner } = liveConnection(instance.status, holder, beatingWorkers(workers));
-      ok(res, {
+      return {
         name: instance.name,
         status,
         desired_state: instance.desired_state,
@@ -102,7 +118,7 @@ export function instanceRoutes(define: Define): void {
         owner,
         since: instance.updated_at,
         last_activity_at: instance.last_activity_at,
-      });
+      };
     },
   });
 
@@ -113,12 +129,13 @@ export function instanceRoutes(define: Define): void {
     tag: 'instances',
     access: 'instance',
     query: connectQuery,
-    async handler({ res, instance, query, deps }) {
+    response: reconnecting,
+    async handler({ instance, query, deps }) {
       if (query.phone) {
         await deps.coordination.setValue(kvKeys.pairingRequest(instance.id), query.phone, 5 * 60_000);
       }
       await setDesired(deps, instance, 'connected');
-      ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
+      return { name: instance.name, status: instance.status, desired_state: 'connected' as const };
     },
   });
 
@@ -128,18 +145,27 @@ export function instanceRoutes(define: Define): void {
     summary: 'Current QR code (raw and PNG) or pairing code; qrcode is null once connected',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: z.object({
+      status: z.enum(instanceStatuses),
+      /** The QR's text; `code` repeats it (Evolution's name). */
+      qrcode: z.string().nullable(),
+      code: z.string().nullable(),
+      /** The QR drawn as a PNG data URL. */
+      base64: z.string().nullable(),
+      pairing_code: z.string().nullable(),
+    }),
+    async handler({ instance, deps }) {
       const { coordination } = deps;
       const connected = instance.status === 'connected';
       const qr = connected ? null : await coordination.getValue(kvKeys.qr(instance.id));
       const pairing = connected ? null : await coordination.getValue(kvKeys.pairingCode(instance.id));
-      ok(res, {
+      return {
         status: instance.status,
         qrcode: qr,
         code: qr,
         base64: qr ? await QRCode.toDataURL(qr) : null,
         pairing_code: pairing,
-      });
+      };
     },
   });
 
@@ -149,10 +175,11 @@ export function instanceRoutes(define: Define): void {
     summary: 'Close and reconnect the WhatsApp connection',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: reconnecting,
+    async handler({ instance, deps }) {
       await instancesRepo.setDesiredState(deps.db, instance.id, 'connected');
       await nudge(deps, { type: 'restart', instanceId: instance.id });
-      ok(res, { name: instance.name, status: instance.status, desired_state: 'connected' });
+      return { name: instance.name, status: instance.status, desired_state: 'connected' as const };
     },
   });
 
@@ -162,10 +189,11 @@ export function instanceRoutes(define: Define): void {
     summary: 'Unlink the device and clear its credentials',
     tag: 'instances',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: z.object({ name: z.string(), desired_state: z.literal('logged_out') }),
+    async handler({ instance, deps }) {
       await setDesired(deps, instance, 'logged_out');
       deps.cachedInstances.forget(instance);
-      ok(res, { name: instance.name, desired_state: 'logged_out' });
+      return { name: instance.name, desired_state: 'logged_out' as const };
     },
   });
 
@@ -175,7 +203,8 @@ export function instanceRoutes(define: Define): void {
     summary: 'Log out and delete the instance with its data',
     tag: 'instances',
     access: 'admin',
-    async handler({ req, res, deps }) {
+    response: z.object({ name: z.string(), deleted: z.literal(true) }),
+    async handler({ req, deps }) {
       const name = String(req.params.name ?? '');
       const instance = isInstanceName(name) ? await instancesRepo.byName(deps.db, name) : undefined;
       if (!instance) throw new AppError('instance_not_found', 'instance not found', 404);
@@ -193,7 +222,7 @@ export function instanceRoutes(define: Define): void {
       await blobs.deletePrefix(media).catch((error: unknown) => {
         logger.warn('deleting the media of a deleted instance failed', { instanceId: instance.id, error });
       });
-      ok(res, { name: instance.name, deleted: true });
+      return { name: instance.name, deleted: true as const };
     },
   });
 }

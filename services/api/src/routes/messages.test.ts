@@ -54,8 +54,9 @@ describe('messages', () => {
   test('what the workers cannot do is refused at once, not accepted and failed later', async () => {
     const count = async () => (await api.runtime.db.selectFrom('messages').select('id').execute()).length;
     const before = await count();
+    // Posting to WhatsApp status is not built: no route, so no client is ever told 202.
     const story = await api.request('POST', '/message/shop/story', { key, body: { type: 'text', text: 'hi' } });
-    expect([story.status, story.body.error.code]).toEqual([400, 'message_type_not_supported']);
+    expect(story.status).toBe(404);
     const forMe = await api.request('POST', '/message/shop/delete', {
       key,
       body: { to: '5511999990000', message_id: 'ABC', for_everyone: false },

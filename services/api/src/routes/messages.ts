@@ -4,28 +4,10 @@ import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { sendBlob } from '../http/blob-response.ts';
-import { ok } from '../http/envelope.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
+import { acceptedSchema, messageSchema, messageView } from '../views/message.ts';
 
 const idempotencyKey = z.string().min(1).max(200);
-
-export function messageView(m: MessageRow) {
-  const { base64: _omitted, ...content } = m.content as Record<string, unknown>;
-  return {
-    id: m.id,
-    direction: m.direction,
-    type: m.type,
-    remote_jid: m.remote_jid,
-    status: m.status,
-    history: m.history,
-    wa_message_id: m.wa_message_id,
-    error: m.error,
-    content,
-    media_key: m.media_key,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-  };
-}
 
 /** The file name a document was sent with, else the message id (the Content-Type says what it is). */
 function downloadName(m: MessageRow): string {
@@ -44,8 +26,9 @@ export function messageRoutes(define: Define): void {
       body: messageBodies[type],
       largeBody: carriesMedia(type),
       successStatus: 202,
+      response: acceptedSchema,
       cachedInstance: true,
-      async handler({ req, res, body, instance, deps }) {
+      async handler({ req, body, instance, deps }) {
         const key = req.get('idempotency-key');
         if (key !== undefined && !idempotencyKey.safeParse(key).success) {
           throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters', 400);
@@ -61,26 +44,14 @@ export function messageRoutes(define: Define): void {
         });
         if (!accepted) throw new InstanceGoneError();
         const { id, status, created } = accepted;
-        res.status(202).json({ success: true, data: { id, status, created } });
         if (created) {
           metrics.messagesAccepted.inc({ wa_instance: instance.name, type });
           void deps.publisher.publish(id, instance.id);
         }
+        return { id, status, created };
       },
     });
   }
-
-  define({
-    method: 'post',
-    path: '/message/:name/story',
-    summary: 'Not supported: posting to WhatsApp status (stories) is not implemented; always 400',
-    tag: 'messages',
-    access: 'instance',
-    async handler() {
-      // Refused here rather than accepted with a 202 and then failed by the worker every time.
-      throw new AppError('message_type_not_supported', 'posting to WhatsApp status (stories) is not supported', 400);
-    },
-  });
 
   define({
     method: 'delete',
@@ -88,9 +59,10 @@ export function messageRoutes(define: Define): void {
     summary: 'Cancel every message of the instance not sent yet (marks them cancelled)',
     tag: 'messages',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: z.object({ cancelled: z.number().int(), ids: z.array(z.string()) }),
+    async handler({ instance, deps }) {
       const ids = await messagesRepo.cancelPending(deps.db, instance.id);
-      ok(res, { cancelled: ids.length, ids });
+      return { cancelled: ids.length, ids };
     },
   });
 
@@ -100,11 +72,12 @@ export function messageRoutes(define: Define): void {
     summary: 'A message with its status history',
     tag: 'messages',
     access: 'instance',
-    async handler({ res, params, instance, deps }) {
+    response: messageSchema,
+    async handler({ params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
       const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
       if (!row) throw new AppError('message_not_found', 'message not found', 404);
-      ok(res, messageView(row));
+      return messageView(row);
     },
   });
 
@@ -114,7 +87,7 @@ export function messageRoutes(define: Define): void {
     summary: "A message's media, streamed (for as long as the message is stored; a presigned link expires)",
     tag: 'messages',
     access: 'instance',
-    file: true,
+    response: 'file',
     async handler({ res, params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
       const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
@@ -140,7 +113,8 @@ export function messageRoutes(define: Define): void {
       before: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
-    async handler({ res, query, instance, deps }) {
+    response: z.array(messageSchema),
+    async handler({ query, instance, deps }) {
       const remote =
         query.remote && /^\+?\d{6,15}$/.test(query.remote)
           ? `${query.remote.replace(/^\+/, '')}@s.whatsapp.net`
@@ -151,7 +125,7 @@ export function messageRoutes(define: Define): void {
         before: query.before ? new Date(query.before) : undefined,
         limit: query.limit,
       });
-      ok(res, rows.map(messageView));
+      return rows.map(messageView);
     },
   });
 }

@@ -5,8 +5,8 @@ import { AppError } from '@turbozap/shared/errors/app-error';
 import { validateOutboundUrl } from '@turbozap/shared/net';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
-import { ok } from '../http/envelope.ts';
 import type { Define } from '../http/route.ts';
+import { deliverySchema, deliveryView, webhookSchema, webhookView, webhookWithSecretSchema } from '../views/webhook.ts';
 
 const setBody = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2048),
@@ -36,11 +36,9 @@ export function webhookRoutes(define: Define): void {
     summary: 'The event catalogue',
     tag: 'webhooks',
     access: 'public',
-    async handler({ res }) {
-      ok(
-        res,
-        eventTypes.map((name) => ({ name, description: eventDescriptions[name] })),
-      );
+    response: z.array(z.object({ name: z.enum(eventTypes), description: z.string() })),
+    async handler() {
+      return eventTypes.map((name) => ({ name, description: eventDescriptions[name] }));
     },
   });
 
@@ -51,7 +49,8 @@ export function webhookRoutes(define: Define): void {
     tag: 'webhooks',
     access: 'instance',
     body: setBody,
-    async handler({ res, body, instance, deps }) {
+    response: webhookWithSecretSchema,
+    async handler({ body, instance, deps }) {
       const { config } = deps;
       const verdict = await validateOutboundUrl(body.url, { allowPrivate: config.webhook.allowPrivateTargets });
       if (!verdict.ok)
@@ -65,7 +64,7 @@ export function webhookRoutes(define: Define): void {
         includeMediaBase64: body.include_media_base64,
       });
       await changed(deps, instance.id);
-      ok(res, row);
+      return { ...webhookView(row), secret: row.secret };
     },
   });
 
@@ -75,10 +74,11 @@ export function webhookRoutes(define: Define): void {
     summary: 'The instance webhook',
     tag: 'webhooks',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: webhookSchema,
+    async handler({ instance, deps }) {
       const row = await webhooks.getWebhook(deps.db, instance.id);
       if (!row) throw notConfigured();
-      ok(res, row);
+      return webhookView(row);
     },
   });
 
@@ -88,10 +88,11 @@ export function webhookRoutes(define: Define): void {
     summary: 'Remove the instance webhook',
     tag: 'webhooks',
     access: 'instance',
-    async handler({ res, instance, deps }) {
+    response: z.object({ deleted: z.literal(true) }),
+    async handler({ instance, deps }) {
       if (!(await webhooks.deleteWebhook(deps.db, instance.id))) throw notConfigured();
       await changed(deps, instance.id);
-      ok(res, { deleted: true });
+      return { deleted: true as const };
     },
   });
 
@@ -105,11 +106,12 @@ export function webhookRoutes(define: Define): void {
       summary: `${action === 'enable' ? 'Enable' : 'Disable'} the instance webhook`,
       tag: 'webhooks',
       access: 'instance',
-      async handler({ res, instance, deps }) {
+      response: webhookSchema,
+      async handler({ instance, deps }) {
         const row = await webhooks.setEnabled(deps.db, instance.id, enabled);
         if (!row) throw notConfigured();
         await changed(deps, instance.id);
-        ok(res, row);
+        return webhookView(row);
       },
     });
   }
@@ -125,15 +127,14 @@ export function webhookRoutes(define: Define): void {
       status: z.enum(['pending', 'delivered', 'failed']).optional(),
       before: z.iso.datetime({ offset: true }).optional(),
     }),
-    async handler({ res, query, instance, deps }) {
-      ok(
-        res,
-        await webhooks.listDeliveries(deps.db, instance.id, {
-          limit: query.limit,
-          status: query.status,
-          before: query.before ? new Date(query.before) : undefined,
-        }),
-      );
+    response: z.array(deliverySchema),
+    async handler({ query, instance, deps }) {
+      const deliveries = await webhooks.listDeliveries(deps.db, instance.id, {
+        limit: query.limit,
+        status: query.status,
+        before: query.before ? new Date(query.before) : undefined,
+      });
+      return deliveries.map(deliveryView);
     },
   });
 
@@ -143,12 +144,15 @@ export function webhookRoutes(define: Define): void {
     summary: 'Deliver again (same event id, a new attempt)',
     tag: 'webhooks',
     access: 'instance',
-    async handler({ res, params, instance, deps }) {
+    response: deliverySchema,
+    async handler({ params, instance, deps }) {
       const id = z.uuid().safeParse(params.id);
-      const delivery = id.success ? await webhooks.getDelivery(deps.db, id.data) : undefined;
-      if (!delivery || delivery.instance_id !== instance.id)
-        throw new AppError('delivery_not_found', 'delivery not found', 404);
-      ok(res, await webhooks.replayDelivery(deps.db, delivery.id));
+      const found = id.success ? await webhooks.getDelivery(deps.db, id.data, instance.id) : undefined;
+      if (!found) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      await webhooks.replayDelivery(deps.db, found.id, instance.id);
+      const replayed = await webhooks.getDelivery(deps.db, found.id, instance.id);
+      if (!replayed) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      return deliveryView(replayed);
     },
   });
 }

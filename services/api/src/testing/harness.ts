@@ -75,7 +75,7 @@ export async function startApi(
       failedAuthPerMinute: options.failedAuthPerMinute ?? Number.MAX_SAFE_INTEGER,
       failedLookupsPerMinute: options.failedLookupsPerMinute ?? Number.MAX_SAFE_INTEGER,
     },
-    options.clock,
+    { ...(options.clock ? { clock: options.clock } : {}), checkResponses: true },
   );
   const hub = new EventHub(runtime);
   const { app, routes } = createApp({ deps, hub, readiness: async () => ({ database: true }) });

@@ -1,12 +1,13 @@
 import {
   type ChatSummary,
+  type GroupMetadata,
   parseRpcParams,
   type RpcMethod,
   type RpcParams,
   type RpcResult,
 } from '@turbozap/shared/contracts/rpc';
 import type { MessageRow } from '@turbozap/shared/db/schema';
-import type { WAPresence, WASocket } from '@whiskeysockets/baileys';
+import type { GroupMetadata as WAGroupMetadata, WAPresence, WASocket } from '@whiskeysockets/baileys';
 import { ZodError } from 'zod';
 import { toJid } from '../outbound/content-mapper.ts';
 
@@ -40,6 +41,18 @@ type Handlers = { [M in RpcMethod]: (call: RpcCall<M>) => Promise<RpcResult<M>> 
 
 const groupJid = (id: string) => (id.includes('@') ? id : `${id}@g.us`);
 const digits = (n: string) => n.replace(/\D/g, '');
+
+/** WhatsApp's group metadata as the contract tells it (Baileys' object carries internals we do not promise). */
+const groupView = (g: WAGroupMetadata): GroupMetadata => ({
+  id: g.id,
+  subject: g.subject,
+  owner: g.owner ?? null,
+  description: g.desc ?? null,
+  created_at: g.creation ? new Date(g.creation * 1000).toISOString() : null,
+  announce: g.announce ?? false,
+  restrict: g.restrict ?? false,
+  participants: g.participants.map((p) => ({ id: p.id, admin: p.admin ?? null })),
+});
 
 /** The API's presence names → Baileys' (`clear` stops typing). */
 const presences: Record<RpcParams<'presence.set'>['state'], WAPresence> = {
@@ -89,13 +102,16 @@ async function lastMessages(call: RpcTools, chat: string) {
 
 /** One handler per method of the contract (contracts/rpc.ts): a missing one, or one reading or returning another shape, does not compile. */
 const handlers: Handlers = {
-  'group.create': ({ sock, params }) => sock.groupCreate(params.subject, params.participants.map(toJid)),
-  'group.list': async ({ sock }) => Object.values(await sock.groupFetchAllParticipating()),
-  'group.get': ({ sock, params }) => sock.groupMetadata(groupJid(params.groupId)),
-  'group.participants': ({ sock, params }) =>
-    sock.groupParticipantsUpdate(groupJid(params.groupId), params.participants.map(toJid), params.action),
+  'group.create': async ({ sock, params }) =>
+    groupView(await sock.groupCreate(params.subject, params.participants.map(toJid))),
+  'group.list': async ({ sock }) => Object.values(await sock.groupFetchAllParticipating()).map(groupView),
+  'group.get': async ({ sock, params }) => groupView(await sock.groupMetadata(groupJid(params.groupId))),
+  'group.participants': async ({ sock, params }) =>
+    (await sock.groupParticipantsUpdate(groupJid(params.groupId), params.participants.map(toJid), params.action)).map(
+      ({ status, jid }) => ({ status, jid: jid ?? null }),
+    ),
   'group.join': async ({ sock, params }) => ({
-    group_id: await sock.groupAcceptInvite(params.invite_code.replace(/^.*\//, '')),
+    group_id: (await sock.groupAcceptInvite(params.invite_code.replace(/^.*\//, ''))) ?? null,
   }),
   'group.leave': async ({ sock, params }) => {
     await sock.groupLeave(groupJid(params.groupId));
@@ -103,7 +119,7 @@ const handlers: Handlers = {
   },
   'group.invite': async ({ sock, params }) => {
     const code = await sock.groupInviteCode(groupJid(params.groupId));
-    return { code, link: code ? `https://chat.whatsapp.com/${code}` : null };
+    return { code: code ?? null, link: code ? `https://chat.whatsapp.com/${code}` : null };
   },
   'contact.check': async ({ sock, params }) => {
     const { numbers } = params;
@@ -123,7 +139,8 @@ const handlers: Handlers = {
   'contact.get': async ({ sock, params }) => {
     const target = toJid(params.jid);
     const [status] = (await sock.fetchStatus(target).catch(() => undefined)) ?? [];
-    return { jid: target, status: (status as { status?: unknown } | undefined)?.status ?? null };
+    const about = (status as { status?: unknown } | undefined)?.status;
+    return { jid: target, status: typeof about === 'string' ? about : null };
   },
   'contact.picture': async ({ sock, params }) => ({
     url: (await sock.profilePictureUrl(toJid(params.jid), 'image').catch(() => undefined)) ?? null,

@@ -14,7 +14,8 @@ export type InstanceStatus = (typeof instanceStatuses)[number];
  * What the operator asked for; workers reconcile towards it. `logged_out` means unlink the
  * device and forget its credentials (logout/delete), `disconnected` only closes the socket.
  */
-export type DesiredState = 'connected' | 'disconnected' | 'logged_out';
+export const desiredStates = ['connected', 'disconnected', 'logged_out'] as const;
+export type DesiredState = (typeof desiredStates)[number];
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 

@@ -1,7 +1,27 @@
-import type { InstanceRow, InstanceStatus } from '@turbozap/shared/db/schema';
+import { desiredStates, type InstanceRow, type InstanceStatus, instanceStatuses } from '@turbozap/shared/db/schema';
+import { z } from 'zod';
+import { timestamp } from './timestamp.ts';
 
 /** The public shape of an instance (snake_case, as API.md). */
-export function instanceView(row: InstanceRow) {
+export const instanceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** What the connection is now (see `liveConnection`). */
+  status: z.enum(instanceStatuses),
+  desired_state: z.enum(desiredStates),
+  jid: z.string().nullable(),
+  lid: z.string().nullable(),
+  push_name: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  /** The session-worker holding the connection; null while none that is alive does. */
+  owner: z.string().nullable(),
+  last_activity_at: timestamp.nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+export type InstanceView = z.input<typeof instanceSchema>;
+
+export function instanceView(row: InstanceRow): InstanceView {
   return {
     id: row.id,
     name: row.name,
@@ -34,7 +54,7 @@ export function liveConnection(
 }
 
 /** The public shape, with status and owner as `liveConnection` tells them. */
-export function liveInstanceView(row: InstanceRow, beating: ReadonlySet<string>) {
+export function liveInstanceView(row: InstanceRow, beating: ReadonlySet<string>): InstanceView {
   return { ...instanceView(row), ...liveConnection(row.status, row.owner_worker, beating) };
 }
 
