@@ -12,7 +12,7 @@ export function createApiServer(
   runtime: ServiceRuntime<'api'>,
   readiness: () => Promise<Record<string, boolean>>,
 ): Component {
-  const deps = createDeps(runtime, apiLimits(runtime.config));
+  const deps = createDeps(runtime, apiLimits(runtime.config), { checkResponses: runtime.config.api.checkResponses });
   const hub = new EventHub(runtime);
   const { app } = createApp({ deps, hub, readiness });
   const { server: settings } = runtime.config;

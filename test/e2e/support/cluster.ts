@@ -58,6 +58,8 @@ export class Cluster {
       REDIS_RATE_LIMIT_RPM: '0',
       ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
       LEASE_TTL: '6s',
+      // Every answer the e2e tests get is held to the document (what the API harness does too).
+      API_CHECK_RESPONSES: 'true',
     };
     await run(turbozapBin, ['migrate'], { env: { ...process.env, ...this.env } });
     const sim = await this.startRole('sim');

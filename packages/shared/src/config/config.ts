@@ -38,6 +38,8 @@ export interface Config {
     publicUrl: string | undefined;
     instanceRequestTimeoutMs: number;
     messageTtlMs: number;
+    /** Every JSON answer held to its documented schema (a mismatch is a 500). */
+    checkResponses: boolean;
     metricsRequireKey: boolean;
   };
   session: {

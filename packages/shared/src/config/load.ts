@@ -124,6 +124,7 @@ export function loadConfig(role: Role, given: Record<string, string | undefined>
       publicUrl: env.PUBLIC_URL,
       instanceRequestTimeoutMs: env.INSTANCE_REQUEST_TIMEOUT,
       messageTtlMs: env.MESSAGE_TTL,
+      checkResponses: env.API_CHECK_RESPONSES,
       metricsRequireKey: env.METRICS_API_KEY_REQUIRED,
     },
     session: {

@@ -48,6 +48,8 @@ export const apiEnv = z.object({
   PUBLIC_URL: url(['http', 'https']).optional(),
   INSTANCE_REQUEST_TIMEOUT: duration(10_000),
   MESSAGE_TTL: duration(24 * 3_600_000),
+  /** Holds every JSON answer to its documented schema (a mismatch is a 500): tests and staging. */
+  API_CHECK_RESPONSES: bool(false),
 });
 
 export const sessionEnv = z.object({
