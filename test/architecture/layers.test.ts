@@ -83,6 +83,11 @@ describe('dependencies point one way: packages ← services ← apps', () => {
     expect(wrong).toEqual([]);
   });
 
+  test("@turbozap/client, a library for TurboZap's users, depends on no workspace: it ships alone", () => {
+    const client = all.find((ws) => ws.name === '@turbozap/client');
+    expect(client?.dependencies.filter((dep) => all.some((ws) => ws.name === dep))).toEqual([]);
+  });
+
   test('the check flags a package or a service importing upwards or sideways, by name or by path', () => {
     const inShared = join(root, 'packages/shared/src/x.ts');
     const inApi = join(root, 'services/api/src/x.ts');

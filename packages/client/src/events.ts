@@ -1,0 +1,83 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { TurboZapError } from './errors.ts';
+import type { TurboZapEvent } from './webhook.ts';
+
+export interface StreamOptions {
+  /** Called for each event in order; the next is not read until it returns. */
+  onEvent(event: TurboZapEvent, id: string | undefined): void | Promise<void>;
+  /** Resume after this event: the `id` of the last one handled (it is not repeated). */
+  lastEventId?: string;
+  /** Ends the stream; `streamEvents` then resolves. */
+  signal?: AbortSignal;
+  /** Wait before reconnecting after the stream ends or fails (ms). */
+  retryMs?: number;
+}
+
+interface Connection {
+  baseUrl: string;
+  apiKey: string;
+  fetch: typeof fetch;
+}
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** A refusal that reconnecting will not change (a bad key, another instance, a bad cursor). */
+const final = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/**
+ * Reads an instance's events until `signal` aborts, reconnecting whenever the stream ends or
+ * fails and resuming with `Last-Event-ID`, so every event the outbox still holds arrives once,
+ * in order. Sends the key as a header (fetch can; a browser's EventSource cannot: see
+ * `eventSourceUrl`). Rejects with a TurboZapError on a refusal retrying cannot fix (401, 403,
+ * 404, 400); resolves once aborted.
+ */
+export async function streamEvents(connection: Connection, instance: string, options: StreamOptions): Promise<void> {
+  const { signal, retryMs = 1_000 } = options;
+  let lastEventId = options.lastEventId;
+  const url = `${connection.baseUrl}/api/instance/${encodeURIComponent(instance)}/events`;
+  while (!signal?.aborted) {
+    try {
+      const response = await connection.fetch(url, {
+        headers: {
+          'X-API-Key': connection.apiKey,
+          Accept: 'text/event-stream',
+          ...(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId }),
+        },
+        ...(signal ? { signal } : {}),
+      });
+      if (!response.ok || !response.body) {
+        const error = TurboZapError.from(response, await response.json().catch(() => undefined));
+        if (final(response.status)) throw error;
+      } else {
+        let pending: EventSourceMessage[] = [];
+        const parser = createParser({ onEvent: (message) => pending.push(message) });
+        const decoder = new TextDecoder();
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          parser.feed(decoder.decode(chunk, { stream: true }));
+          const batch = pending;
+          pending = [];
+          for (const message of batch) {
+            await options.onEvent(JSON.parse(message.data) as TurboZapEvent, message.id);
+            if (message.id !== undefined) lastEventId = message.id;
+          }
+        }
+      }
+    } catch (error) {
+      if (error instanceof TurboZapError || signal?.aborted) {
+        if (signal?.aborted) return;
+        throw error;
+      }
+      // A dropped connection or a server restart: reconnect below and resume.
+    }
+    await sleep(retryMs, signal);
+  }
+}
