@@ -29,3 +29,13 @@ if [ ! -s "$template" ]; then
   mkdir -p "$(dirname "$template")"
   node --disable-warning=ExperimentalWarning "$root/packages/shared/src/db/pglite-template.ts" "$template.partial" && mv "$template.partial" "$template"
 fi
+
+# The browser console (/manager): built from its sources and the client it runs on, when they change.
+console_dir="$root/packages/console"
+want=$(cd "$root" && find packages/console/index.html packages/console/vite.config.ts packages/console/package.json \
+  packages/console/src packages/client/src -type f ! -name '*.test.ts' | sort | xargs cat | sha256sum | cut -c1-16)
+if [ "$(cat "$console_dir/dist/.fingerprint" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: building the console (vite build)" >&2
+  (cd "$console_dir" && pnpm run --silent build >/dev/null)
+  echo "$want" >"$console_dir/dist/.fingerprint"
+fi

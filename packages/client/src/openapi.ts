@@ -2,6 +2,23 @@
 // services/api/src/openapi/client-types.test.ts fails when it no longer matches the routes.
 
 export interface paths {
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who this key is: an admin key, or the instance an instance key reaches */
+        get: operations["getAuthMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat/{name}/archive": {
         parameters: {
             query?: never;
@@ -1591,6 +1608,56 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @constant */
+                            kind: "admin";
+                        } | {
+                            instance: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @constant */
+                            kind: "instance";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postChatArchive: {
         parameters: {
             query?: never;

@@ -9,7 +9,8 @@ import { readBody } from './body.ts';
 import { ok } from './envelope.ts';
 import { unknownFieldIssues } from './unknown-fields.ts';
 
-export type Access = 'public' | 'admin' | 'instance';
+/** Who may call a route: anyone, admin keys, keys of the `:name` instance (and admins), or any valid key. */
+export type Access = 'public' | 'admin' | 'instance' | 'key';
 
 /** A success whose body the handler writes itself: a file's bytes, or a stream of server-sent events. */
 export type OwnBody = 'file' | 'event-stream';

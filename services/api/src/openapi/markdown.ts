@@ -1,6 +1,6 @@
 import type { RouteTable } from '../http/route.ts';
 
-const access = { public: 'none', admin: 'admin key', instance: 'admin or instance key' } as const;
+const access = { public: 'none', admin: 'admin key', instance: 'admin or instance key', key: 'any key' } as const;
 
 /** docs/API.md's route reference, generated from the route table (a test keeps the file in sync). */
 export function routesMarkdown(routes: RouteTable): string {
