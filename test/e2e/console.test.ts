@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import jsQRModule from 'jsqr';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { type Child, freePort, healthy, spawnTurbozap, waitFor } from './support/processes.ts';
+import { type Child, freePort, healthy, repoRoot, spawnTurbozap, waitFor } from './support/processes.ts';
 
 /**
  * The console at /manager in a real browser (Debian's Chromium through playwright-core)
@@ -15,6 +17,9 @@ const chromiumPath = '/usr/bin/chromium';
 const adminKey = `admin-${'c'.repeat(40)}`;
 const instancePhone = '5511955550001';
 const contactPhone = '5511955550002';
+const pairingPhone = '5511955550003';
+/** Screenshots of every page in both languages, kept after the run (README links them). */
+const screenshots = join(repoRoot, 'artifacts/console');
 const present = existsSync(chromiumPath);
 // A CommonJS module whose exports are the function and also carry it as `default`.
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
@@ -29,7 +34,7 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
   let base: string;
   let sim: string;
   let browser: Browser;
-  /** Anything the page logged as an error (a CSP violation, a failed script) fails the suite. */
+  /** Anything the page logged as an error (a CSP violation, an exception) fails the suite. */
   const pageErrors: string[] = [];
 
   const simCall = async (method: string, path: string, body?: unknown) => {
@@ -56,6 +61,9 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       WHATSAPP_SIMULATOR_URL: sim,
       REDIS_RATE_LIMIT_RPM: '0',
       API_CHECK_RESPONSES: 'true',
+      // The test's webhook receiver is on loopback; one retry, so a failing receiver fails fast.
+      ALLOW_PRIVATE_NETWORK_TARGETS: 'true',
+      WEBHOOK_RETRY_COUNT: '1',
     });
     children.push(all);
     base = `http://127.0.0.1:${port}`;
@@ -67,6 +75,7 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
   }, 180_000);
 
   afterAll(async () => {
+    receiver?.close();
     await browser?.close();
     for (const child of children) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -75,7 +84,10 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
   async function open(lang: 'pt-BR' | 'en' = 'pt-BR'): Promise<Page> {
     const context = await browser.newContext({ locale: lang });
     const page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    // A 4xx the page handles (a webhook not set yet is a 404) is logged by the browser too: not an error of the page.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
+    });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${base}/manager`);
     return page;
@@ -95,9 +107,15 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
   }
 
   let instanceKey = '';
+  let receiver: Server | undefined;
 
   test('admin: create an instance, link it by the QR on screen, send, see the reply arrive', async () => {
     const page = await open();
+    // Reported, not asserted (timings are the benches' business): the first paint of the sign-in page.
+    const paint = await page.evaluate(
+      "performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime",
+    );
+    console.info(`console: first contentful paint ${Math.round(Number(paint))} ms`);
     await signIn(page, adminKey);
     await page.getByLabel('Nova instância').fill('loja');
     await page.getByRole('button', { name: 'Criar' }).click();
@@ -133,6 +151,73 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
+  test('pairing code: the code the page shows, entered on the phone, links the instance', async () => {
+    const page = await open();
+    await signIn(page, adminKey);
+    await page.getByLabel('Nova instância').fill('parear');
+    await page.getByRole('button', { name: 'Criar' }).click();
+    await page.getByRole('link', { name: 'Abrir parear' }).click();
+    await page.getByLabel('Ou conecte com um código: número com DDI').fill(pairingPhone);
+    await page.getByRole('button', { name: 'Gerar código' }).click();
+    const code = (await page.getByTestId('pairing-code').textContent({ timeout: 30_000 })) ?? '';
+    expect(code).toMatch(/^[A-Z0-9-]{8,9}$/);
+    await simCall('POST', '/sim/pairing-code', { phone: pairingPhone, code });
+    await page.getByTestId('status').filter({ hasText: 'conectada' }).waitFor({ timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
+  test('webhook: set it, see a failing receiver’s attempts in the log, replay once it answers 200', async () => {
+    let answer = 500;
+    const received: string[] = [];
+    receiver = createServer((req, res) => {
+      req.resume();
+      received.push(String(req.headers['x-turbozap-event']));
+      res.writeHead(answer).end();
+    });
+    await new Promise<void>((resolve) => receiver?.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+
+    const page = await open();
+    await signIn(page, adminKey);
+    await page.getByRole('link', { name: 'loja' }).click();
+    await page.getByRole('tab', { name: 'Webhook' }).click();
+    await page.getByLabel('URL').fill(`http://127.0.0.1:${port}/hook`);
+    await page.getByLabel('message.received').check();
+    await page.getByRole('button', { name: 'Salvar' }).click();
+    expect(await page.getByTestId('secret').textContent()).toMatch(/^whsec_/);
+
+    await simCall('POST', `/sim/accounts/${contactPhone}/send`, { to: instancePhone, text: 'para o webhook' });
+    // One delivery, failed after its two attempts (the first and one retry), each logged with the 500.
+    const delivery = page.getByTestId('delivery').first();
+    await waitFor(
+      'the delivery failed twice',
+      async () => {
+        await page.getByRole('button', { name: 'Atualizar' }).click();
+        return (await delivery.getByTestId('delivery-status').textContent()) === 'failed';
+      },
+      60_000,
+      500,
+    );
+    expect(await delivery.getByTestId('attempt').allTextContents()).toEqual([
+      expect.stringMatching(/^Tentativa 1: 500/),
+      expect.stringMatching(/^Tentativa 2: 500/),
+    ]);
+
+    answer = 200;
+    await delivery.getByRole('button', { name: 'Reenviar' }).click();
+    await waitFor(
+      'the replayed delivery delivered',
+      async () => {
+        await page.getByRole('button', { name: 'Atualizar' }).click();
+        return (await delivery.getByTestId('delivery-status').textContent()) === 'delivered';
+      },
+      30_000,
+      500,
+    );
+    expect(received).toEqual(['message.received', 'message.received', 'message.received']);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
   test('an instance key sees only its instance: no list, no delete, and the admin routes refuse it', async () => {
     const page = await open('en');
     await page.getByLabel('Idioma').selectOption('en');
@@ -153,6 +238,37 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   }, 60_000);
+
+  test('accessibility (axe): no serious or critical violation on any page, in either language (screenshots kept)', async () => {
+    const problems: string[] = [];
+    mkdirSync(screenshots, { recursive: true });
+    const check = async (page: Page, where: string) => {
+      await page.screenshot({ path: join(screenshots, `${where.replace(/\s+/g, '-')}.png`), fullPage: true });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      for (const v of violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+        problems.push(`${where}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    };
+    for (const [lang, signInLabel] of [
+      ['pt-BR', 'Entrar'],
+      ['en', 'Sign in'],
+    ] as const) {
+      const page = await open(lang);
+      if (lang === 'en') await page.getByLabel('Idioma').selectOption('en');
+      await check(page, `${lang} sign-in`);
+      await page.getByLabel(lang === 'en' ? 'API key' : 'Chave da API').fill(adminKey);
+      await page.getByRole('button', { name: signInLabel }).click();
+      await page.getByRole('link', { name: 'loja' }).waitFor();
+      await check(page, `${lang} instances`);
+      await page.getByRole('link', { name: 'loja' }).click();
+      await page.getByTestId('message').first().waitFor();
+      await check(page, `${lang} instance`);
+      await page.getByRole('tab', { name: 'Webhook' }).click();
+      await page.getByTestId('delivery').first().waitFor();
+      await check(page, `${lang} webhook`);
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
 
   test('the page is served with a strict Content-Security-Policy and long-cached hashed assets', async () => {
     const res = await fetch(`${base}/manager`);

@@ -2,6 +2,7 @@ import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { fill, useTexts } from '../i18n.ts';
 import { Messages } from './Messages.tsx';
+import { Webhook } from './Webhook.tsx';
 
 interface Props {
   tz: TurboZap;
@@ -11,7 +12,6 @@ interface Props {
   onBack: (() => void) | undefined;
 }
 
-const qrLifetimeSeconds = 20;
 type Status = Awaited<ReturnType<typeof statusOf>>;
 type Qr = Awaited<ReturnType<typeof qrOf>>;
 const statusOf = (tz: TurboZap, name: string) =>
@@ -29,9 +29,12 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
   const [status, setStatus] = useState<Status | null>(null);
   const [qr, setQr] = useState<Qr | null>(null);
   const [qrAge, setQrAge] = useState(0);
+  /** How long the code on screen lasts, as the worker said when it rotated it. */
+  const [qrLifetime, setQrLifetime] = useState(20);
   const [changes, setChanges] = useState(0);
   const [phone, setPhone] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<'messages' | 'webhook'>('messages');
   const path = { params: { path: { name } } };
 
   const refresh = useCallback(async () => {
@@ -47,7 +50,10 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
       .streamEvents(name, {
         signal: stop.signal,
         onEvent: async (event) => {
-          if (event.event === 'qrcode.updated') setQrAge(0);
+          if (event.event === 'qrcode.updated') {
+            setQrAge(0);
+            if (event.data.expires_in_ms) setQrLifetime(Math.round(event.data.expires_in_ms / 1000));
+          }
           if (event.event === 'connection.update' || event.event === 'qrcode.updated') await refresh();
           if (event.event.startsWith('message.')) setChanges((n) => n + 1);
         },
@@ -129,7 +135,7 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
         <figure className="qr">
           <img src={qr.base64} alt="QR" width={264} height={264} data-testid="qr" />
           <figcaption>
-            {t.scan} {fill(t.qrExpires, { s: Math.max(0, qrLifetimeSeconds - qrAge) })}
+            {t.scan} {fill(t.qrExpires, { s: Math.max(0, qrLifetime - qrAge) })}
           </figcaption>
         </figure>
       )}
@@ -147,7 +153,16 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
           {t.pairingCode}: <strong data-testid="pairing-code">{qr.pairing_code}</strong>
         </p>
       )}
-      {connected && <Messages tz={tz} name={name} changes={changes} />}
+      <div className="row" role="tablist">
+        <button type="button" role="tab" aria-selected={tab === 'messages'} onClick={() => setTab('messages')}>
+          {t.messages}
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'webhook'} onClick={() => setTab('webhook')}>
+          {t.webhook}
+        </button>
+      </div>
+      {tab === 'messages' && connected && <Messages tz={tz} name={name} changes={changes} />}
+      {tab === 'webhook' && <Webhook tz={tz} name={name} />}
     </section>
   );
 }
