@@ -166,6 +166,16 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(pageErrors).toEqual([]);
   }, 90_000);
 
+  test('the instance list follows status changes live: the phone unlinks, the row turns without a reload', async () => {
+    const page = await open();
+    await signIn(page, adminKey);
+    const row = page.getByRole('row').filter({ hasText: 'parear' });
+    await row.getByText('conectada').waitFor();
+    await simCall('POST', `/sim/accounts/${pairingPhone}/remove-device`, {});
+    await row.getByText('deslogada').waitFor({ timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   test('webhook: set it, see a failing receiver’s attempts in the log, replay once it answers 200', async () => {
     let answer = 500;
     const received: string[] = [];

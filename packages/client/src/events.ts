@@ -3,6 +3,8 @@ import { TurboZapError } from './errors.ts';
 import type { TurboZapEvent } from './webhook.ts';
 
 export interface StreamOptions {
+  /** Called on each connection, before its first event: a reader of a stream without replay reloads here. */
+  onOpen?(): void | Promise<void>;
   /** Called for each event in order; the next is not read until it returns. */
   onEvent(event: TurboZapEvent, id: string | undefined): void | Promise<void>;
   /** Resume after this event: the `id` of the last one handled (it is not repeated). */
@@ -34,16 +36,16 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
 const final = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
 /**
- * Reads an instance's events until `signal` aborts, reconnecting whenever the stream ends or
- * fails and resuming with `Last-Event-ID`, so every event the outbox still holds arrives once,
- * in order. Sends the key as a header (fetch can; a browser's EventSource cannot: see
- * `eventSourceUrl`). Rejects with a TurboZapError on a refusal retrying cannot fix (401, 403,
- * 404, 400); resolves once aborted.
+ * Reads a stream of events (`path`, e.g. an instance's `/api/instance/NAME/events`) until
+ * `signal` aborts, reconnecting whenever the stream ends or fails and resuming with
+ * `Last-Event-ID`, so every event the outbox still holds arrives once, in order. Sends the key
+ * as a header (fetch can; a browser's EventSource cannot: see `eventSourceUrl`). Rejects with a
+ * TurboZapError on a refusal retrying cannot fix (401, 403, 404, 400); resolves once aborted.
  */
-export async function streamEvents(connection: Connection, instance: string, options: StreamOptions): Promise<void> {
+export async function streamEvents(connection: Connection, path: string, options: StreamOptions): Promise<void> {
   const { signal, retryMs = 1_000 } = options;
   let lastEventId = options.lastEventId;
-  const url = `${connection.baseUrl}/api/instance/${encodeURIComponent(instance)}/events`;
+  const url = `${connection.baseUrl}${path}`;
   while (!signal?.aborted) {
     try {
       const response = await connection.fetch(url, {
@@ -58,6 +60,7 @@ export async function streamEvents(connection: Connection, instance: string, opt
         const error = TurboZapError.from(response, await response.json().catch(() => undefined));
         if (final(response.status)) throw error;
       } else {
+        await options.onOpen?.();
         let pending: EventSourceMessage[] = [];
         const parser = createParser({ onEvent: (message) => pending.push(message) });
         const decoder = new TextDecoder();

@@ -23,6 +23,11 @@ export interface TurboZap {
   /** Reads an instance's events, resuming after drops (see events.ts). */
   streamEvents(instance: string, options: StreamOptions): Promise<void>;
   /**
+   * Every instance's status changes (admin keys), live only: read the list in `onOpen`, which
+   * runs on every (re)connection, then apply each `connection.update`.
+   */
+  streamStatuses(options: StreamOptions): Promise<void>;
+  /**
    * A URL for `new EventSource(url)`, which cannot send headers: it carries a single-use token
    * minted with the key, so the key never appears in a URL. One per connection.
    */
@@ -33,10 +38,12 @@ export function createTurboZap(options: TurboZapOptions): TurboZap {
   const baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
   const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const api = createClient<paths>({ baseUrl, headers: { 'X-API-Key': options.apiKey }, fetch: fetcher });
+  const connection = { baseUrl, apiKey: options.apiKey, fetch: fetcher };
   return {
     api,
     streamEvents: (instance, streamOptions) =>
-      streamEvents({ baseUrl, apiKey: options.apiKey, fetch: fetcher }, instance, streamOptions),
+      streamEvents(connection, `/api/instance/${encodeURIComponent(instance)}/events`, streamOptions),
+    streamStatuses: (streamOptions) => streamEvents(connection, '/api/events/statuses', streamOptions),
     async eventSourceUrl(instance) {
       const { token } = await unwrap(
         api.POST('/api/instance/{name}/events/token', { params: { path: { name: instance } } }),

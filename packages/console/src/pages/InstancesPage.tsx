@@ -1,5 +1,5 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { fill, useTexts } from '../i18n.ts';
 
 const listInstances = (tz: TurboZap) => unwrap(tz.api.GET('/api/instance/list'));
@@ -13,13 +13,41 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
-  const load = useCallback(async () => setInstances(await listInstances(tz)), [tz]);
+  /** The ids the list holds: an event of another one means it was created since the list was read. */
+  const known = useRef(new Set<string>());
+  const load = useCallback(async () => {
+    const list = await listInstances(tz);
+    known.current = new Set(list.map((i) => i.id));
+    setInstances(list);
+  }, [tz]);
   useEffect(() => {
-    void load();
-    // Back on the tab: the list as it is now (status changes of other tabs, other operators).
-    addEventListener('focus', load);
-    return () => removeEventListener('focus', load);
-  }, [load]);
+    // The list as it is at each (re)connection, then every status change as it happens: no polling.
+    const stop = new AbortController();
+    void tz
+      .streamStatuses({
+        signal: stop.signal,
+        onOpen: load,
+        onEvent: async (event) => {
+          if (event.event !== 'connection.update') return;
+          if (!known.current.has(event.instance.id)) return load();
+          setInstances((list) =>
+            (list ?? []).map((i) =>
+              i.id === event.instance.id
+                ? {
+                    ...i,
+                    status: event.data.status,
+                    jid: event.data.jid ?? i.jid,
+                    push_name: event.data.push_name ?? i.push_name,
+                    updated_at: event.timestamp,
+                  }
+                : i,
+            ),
+          );
+        },
+      })
+      .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+    return () => stop.abort();
+  }, [tz, load]);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();

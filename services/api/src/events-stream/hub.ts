@@ -11,6 +11,9 @@ import type { StreamEvent } from './sse-stream.ts';
 
 type Listener = (event: StreamEvent) => void;
 
+const statusPrefix = 'connection.update.';
+const statusPattern = `${statusPrefix}*`;
+
 /**
  * Live events for SSE clients of this API replica. The replica has one private queue and
  * binds `#.<instanceId>` only while a client of that instance listens, so replicas never
@@ -24,6 +27,8 @@ export class EventHub {
   #ports: HubPorts;
   #queue: string;
   #listeners = new Map<string, Set<Listener>>();
+  /** Listeners of every instance's `connection.update` (the console's instance list). */
+  #statusListeners = new Set<Listener>();
   #consumer: Promise<Consumer> | undefined;
   readonly #seqs: GroupCommit<string, number | undefined>;
   /** Deliveries go to listeners in the order they arrived, whichever lookup finishes first. */
@@ -57,6 +62,27 @@ export class EventHub {
     };
   }
 
+  /**
+   * Every instance's status changes (`connection.update`), live only: the replica binds
+   * `connection.update.*` while someone listens. A reader loads the list first and then
+   * follows this; after a reconnect it loads the list again.
+   */
+  async subscribeStatuses(listener: Listener): Promise<() => Promise<void>> {
+    const { broker } = this.#ports;
+    await this.#ensureConsumer();
+    if (this.#statusListeners.size === 0) await broker.bindQueue(this.#queue, exchanges.events, statusPattern);
+    this.#statusListeners.add(listener);
+    return async () => {
+      if (!this.#statusListeners.delete(listener) || this.#statusListeners.size > 0) return;
+      await broker.unbindQueue(this.#queue, exchanges.events, statusPattern).catch(() => {});
+    };
+  }
+
+  #wanted(routingKey: string): boolean {
+    const instanceId = routingKey.split('.').pop() ?? '';
+    return this.#listeners.has(instanceId) || (this.#statusListeners.size > 0 && routingKey.startsWith(statusPrefix));
+  }
+
   #deliver(instanceId: string, text: string): void {
     const { id, event } = JSON.parse(text) as { id: string; event: string };
     // Without a cursor (not in the outbox, or the lookup failed) the event still goes out, without `id:`.
@@ -65,6 +91,7 @@ export class EventHub {
       .then(async () => {
         const live = { seq: await seq, event, data: text };
         for (const listener of this.#listeners.get(instanceId) ?? []) listener(live);
+        if (event === 'connection.update') for (const listener of this.#statusListeners) listener(live);
       })
       .catch(() => {});
   }
@@ -79,7 +106,7 @@ export class EventHub {
         async (delivery) => {
           const instanceId = delivery.routingKey.split('.').pop() ?? '';
           try {
-            if (this.#listeners.has(instanceId)) this.#deliver(instanceId, delivery.body.toString('utf8'));
+            if (this.#wanted(delivery.routingKey)) this.#deliver(instanceId, delivery.body.toString('utf8'));
           } catch {
             // Not an envelope: nothing a client could read; redelivering it would not change that.
           }

@@ -119,3 +119,25 @@ describe('live events (SSE)', () => {
     expect((await api.request('GET', '/instance/live/events', { key: null })).status).toBe(401);
   });
 });
+
+describe("every instance's status changes (GET /events/statuses)", () => {
+  test('connection.update of any instance arrives live, without an id; other events do not; admin keys only', async () => {
+    const other = await api.request('POST', '/instance/create', { body: { name: 'other-live' } });
+    const otherRef = { id: other.body.data.instance.id, name: 'other-live' };
+    const client = await openSse(`${api.url}/events/statuses`, { 'X-API-Key': api.adminKey });
+    expect(client.status).toBe(200);
+    await publish(makeEvent('message.sent', instance, sentData(), 'statuses', 0));
+    await publish(makeEvent('connection.update', otherRef, connectedData, 'statuses', 1));
+    const message = await client.next();
+    await client.close();
+    expect([message?.event, message?.id, JSON.parse(message?.data ?? '{}').instance]).toEqual([
+      'connection.update',
+      undefined,
+      otherRef,
+    ]);
+
+    const refused = await openSse(`${api.url}/events/statuses`, { 'X-API-Key': key });
+    await refused.close();
+    expect([refused.status, refused.errorCode]).toEqual([403, 'forbidden']);
+  });
+});

@@ -1,7 +1,7 @@
 import { eventsOutboxRepo } from '@turbozap/shared/db/repositories/events-outbox';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { AppError } from '@turbozap/shared/errors/app-error';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import { resumeCursor } from '../events-stream/cursor.ts';
@@ -52,6 +52,26 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
 
   define({
     method: 'get',
+    path: '/events/statuses',
+    summary:
+      "Every instance's status changes, live (server-sent connection.update events; no replay: read /instance/list first, and again after a reconnect)",
+    tag: 'events',
+    access: 'admin',
+    response: 'event-stream',
+    async handler({ res }) {
+      const teardown = new Teardown(res);
+      teardown.add(slots.take('statuses'));
+      // Subscribed before the 200 goes out: a client that has its answer misses nothing after it.
+      // No `id:` lines: there is nothing to resume, so a client never sends a Last-Event-ID here.
+      const sse = new SseStream(res);
+      teardown.add(await hub.subscribeStatuses((event) => sse.live({ ...event, seq: undefined })));
+      writeStreamHead(res);
+      sse.endReplay();
+    },
+  });
+
+  define({
+    method: 'get',
     path: '/instance/:name/events',
     summary: 'Server-sent events of this instance (QR, status, messages); honours Last-Event-ID',
     tag: 'events',
@@ -63,13 +83,7 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
       const instanceId = await streamInstance(req, deps, tokens);
       const cursor = await resumeCursor(deps.db, instanceId, req.get('last-event-id') ?? query.last_event_id);
       teardown.add(slots.take(instanceId));
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream',
-        'Cache-Control': 'no-store',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      res.write(': connected\n\n');
+      writeStreamHead(res);
       const sse = new SseStream(res);
       try {
         // Subscribed before the replay reads, so nothing committed in between falls in a gap.
@@ -83,6 +97,17 @@ export function eventRoutes(define: Define, deps: ApiDeps, hub: EventHub): void 
       }
     },
   });
+}
+
+/** The SSE response head every stream sends. */
+function writeStreamHead(res: Response): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-store',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write(': connected\n\n');
 }
 
 /** Every event of the instance still in the outbox after `cursor`, in order. */
