@@ -130,7 +130,7 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     await page.getByTestId('status').filter({ hasText: 'conectada' }).waitFor({ timeout: 30_000 });
 
     await page.getByLabel('Para (número com DDI)').fill(contactPhone);
-    await page.getByLabel('Texto').fill('Olá do console');
+    await page.getByLabel('Texto', { exact: true }).fill('Olá do console');
     await page.getByRole('button', { name: 'Enviar' }).click();
     await waitFor(
       'the text in the contact’s inbox',
@@ -148,6 +148,31 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
 
     await simCall('POST', `/sim/accounts/${contactPhone}/send`, { to: instancePhone, text: 'Resposta do cliente' });
     await page.getByTestId('message').filter({ hasText: 'Resposta do cliente' }).waitFor({ timeout: 30_000 });
+
+    // A file from the composer, the text as its caption: the contact receives the image.
+    const png = PNG.sync.write(new PNG({ width: 2, height: 2 }));
+    await page.getByLabel('Texto', { exact: true }).fill('foto do console');
+    await page.getByLabel(/^Arquivo/).setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    const image = await waitFor(
+      'the image in the contact’s inbox',
+      async () =>
+        (
+          (await simCall('GET', `/sim/accounts/${contactPhone}/inbox`)) as {
+            type: string;
+            text?: string;
+            media?: { size: number };
+          }[]
+        ).find((m) => m.type === 'image'),
+      30_000,
+    );
+    expect([image.text, image.media?.size]).toEqual(['foto do console', png.length]);
+
+    // Messages of one contact: another number shows none, this one its conversation.
+    await page.getByLabel('Contato (número)').fill('5511900000000');
+    await page.getByText('Nenhuma mensagem.').waitFor();
+    await page.getByLabel('Contato (número)').fill(contactPhone);
+    await page.getByTestId('message').filter({ hasText: 'Resposta do cliente' }).waitFor();
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
@@ -171,6 +196,13 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     await signIn(page, adminKey);
     const row = page.getByRole('row').filter({ hasText: 'parear' });
     await row.getByText('conectada').waitFor();
+    // Search and the status filter narrow the list.
+    await page.getByLabel('Buscar').fill('pare');
+    expect(await page.getByRole('row').count()).toBe(2); // the header and parear
+    await page.getByLabel('Buscar').fill('');
+    await page.getByLabel('Status').selectOption('criada');
+    expect(await page.getByRole('row').count()).toBe(1); // none is only created any more
+    await page.getByLabel('Status').selectOption('');
     await simCall('POST', `/sim/accounts/${pairingPhone}/remove-device`, {});
     await row.getByText('deslogada').waitFor({ timeout: 30_000 });
     expect(pageErrors).toEqual([]);
@@ -249,6 +281,45 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   }, 60_000);
 
+  test('keys: an admin makes a key for an instance, it signs in; revoked, it is refused within 10 s', async () => {
+    const admin = await open();
+    await signIn(admin, adminKey);
+    await admin.getByRole('link', { name: 'Chaves' }).click();
+    await admin.getByLabel('Instância').selectOption('loja');
+    await admin.getByLabel('Rótulo').fill('crm');
+    await admin.getByRole('button', { name: 'Nova chave' }).click();
+    const key = (await admin.getByTestId('made-key').textContent()) ?? '';
+    expect(key).toMatch(/^tzk_/);
+
+    const user = await open();
+    await signIn(user, key);
+    await user.getByRole('heading', { name: /loja/ }).waitFor();
+
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await admin.getByTestId('key-row').filter({ hasText: 'crm' }).getByRole('button', { name: 'Revogar' }).click();
+    await admin
+      .getByTestId('key-row')
+      .filter({ hasText: 'crm' })
+      .getByText(/revogada/)
+      .waitFor();
+    await waitFor(
+      'the revoked key refused',
+      async () => {
+        const again = await open();
+        await signIn(again, key);
+        const refused = await again
+          .getByText('Chave inválida.')
+          .isVisible({ timeout: 2_000 })
+          .catch(() => false);
+        await again.context().close();
+        return refused;
+      },
+      20_000,
+      1_000,
+    );
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   test('accessibility (axe): no serious or critical violation on any page, in either language (screenshots kept)', async () => {
     const problems: string[] = [];
     mkdirSync(screenshots, { recursive: true });
@@ -276,6 +347,9 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       await page.getByRole('tab', { name: 'Webhook' }).click();
       await page.getByTestId('delivery').first().waitFor();
       await check(page, `${lang} webhook`);
+      await page.goto(`${base}/manager#/keys`);
+      await page.getByTestId('key-row').first().waitFor();
+      await check(page, `${lang} keys`);
     }
     expect(problems).toEqual([]);
   }, 90_000);

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type Lang, LangContext, savedLang, saveLang, texts } from './i18n.ts';
 import { InstancePage } from './pages/InstancePage.tsx';
 import { InstancesPage } from './pages/InstancesPage.tsx';
+import { KeysPage } from './pages/KeysPage.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { clientFor, forgetKey, savedKey, saveKey } from './session.ts';
 
@@ -14,8 +15,12 @@ interface Session {
   who: Who;
 }
 
-/** `#/instance/NAME` opens an instance; anything else the list. */
-const routeOf = (hash: string): string | null => /^#\/instance\/([a-z0-9_-]{1,64})$/.exec(hash)?.[1] ?? null;
+/** Not an instance name (those are a-z 0-9 _ -): the keys page. */
+const keysPage = ':keys';
+
+/** `#/instance/NAME` opens an instance, `#/keys` the keys; anything else the list. */
+const routeOf = (hash: string): string | null =>
+  hash === '#/keys' ? keysPage : (/^#\/instance\/([a-z0-9_-]{1,64})$/.exec(hash)?.[1] ?? null);
 
 export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
@@ -62,6 +67,7 @@ export function App() {
   };
 
   const own = session?.who.kind === 'instance' ? session.who.instance.name : null;
+  const admin = session?.who.kind === 'admin';
   const current = own ?? opened;
   return (
     <LangContext.Provider value={t}>
@@ -74,6 +80,11 @@ export function App() {
             <option value="en">English</option>
           </select>
         </label>
+        {admin && (
+          <nav>
+            <a href="#/">{t.instances}</a> <a href="#/keys">{t.keys}</a>
+          </nav>
+        )}
         {session && (
           <button type="button" onClick={signOut}>
             {t.signOut}
@@ -83,11 +94,13 @@ export function App() {
       <main>
         {checking ? null : !session ? (
           <SignIn onSignIn={signIn} />
+        ) : admin && current === keysPage ? (
+          <KeysPage tz={session.tz} />
         ) : current ? (
           <InstancePage
             tz={session.tz}
             name={current}
-            admin={session.who.kind === 'admin'}
+            admin={admin}
             onBack={own ? undefined : () => (location.hash = '')}
           />
         ) : (

@@ -5,6 +5,14 @@ import { fill, useTexts } from '../i18n.ts';
 const listInstances = (tz: TurboZap) => unwrap(tz.api.GET('/api/instance/list'));
 type Instance = Awaited<ReturnType<typeof listInstances>>[number];
 
+/** By name, number or WhatsApp name (any part of them), and by status. */
+const matches = (search: string, status: string) => {
+  const needle = search.trim().toLowerCase();
+  return (i: Instance) =>
+    (status === '' || i.status === status) &&
+    (needle === '' || [i.name, i.jid ?? '', i.push_name ?? ''].some((field) => field.toLowerCase().includes(needle)));
+};
+
 /** Every instance (admin keys): its status, number, name on WhatsApp and owning worker. */
 export function InstancesPage({ tz }: { tz: TurboZap }) {
   const t = useTexts();
@@ -12,6 +20,8 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [search, setSearch] = useState('');
+  const [statusFilter, setStatusFilter] = useState('');
 
   /** The ids the list holds: an event of another one means it was created since the list was read. */
   const known = useRef(new Set<string>());
@@ -97,6 +107,21 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
       )}
       {instances?.length === 0 && <p>{t.none}</p>}
       {instances && instances.length > 0 && (
+        <div className="row">
+          <label htmlFor="search">{t.search}</label>
+          <input id="search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <label htmlFor="status-filter">{t.status}</label>
+          <select id="status-filter" value={statusFilter} onChange={(e) => setStatusFilter(e.target.value)}>
+            <option value="">{t.any}</option>
+            {Object.entries(t.statuses).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {instances && instances.length > 0 && (
         <table>
           <thead>
             <tr>
@@ -109,7 +134,7 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
             </tr>
           </thead>
           <tbody>
-            {instances.map((i) => (
+            {instances.filter(matches(search, statusFilter)).map((i) => (
               <tr key={i.id}>
                 <td>
                   <a href={`#/instance/${i.name}`}>{i.name}</a>
