@@ -320,6 +320,19 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  test('cluster: instances connected now and the session-worker holding them, as status tells them', async () => {
+    const page = await open();
+    await signIn(page, adminKey);
+    await page.getByRole('link', { name: 'Cluster' }).click();
+    // loja is linked; parear was unlinked from the phone.
+    expect(await page.getByTestId('connected').textContent()).toBe('1');
+    const workers = page.getByTestId('worker');
+    expect(await workers.count()).toBe(1);
+    // It holds loja, and parear too while it waits to be linked again.
+    expect(Number(await workers.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+
   test('accessibility (axe): no serious or critical violation on any page, in either language (screenshots kept)', async () => {
     const problems: string[] = [];
     mkdirSync(screenshots, { recursive: true });
@@ -350,6 +363,9 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       await page.goto(`${base}/manager#/keys`);
       await page.getByTestId('key-row').first().waitFor();
       await check(page, `${lang} keys`);
+      await page.goto(`${base}/manager#/cluster`);
+      await page.getByTestId('worker').first().waitFor();
+      await check(page, `${lang} cluster`);
     }
     expect(problems).toEqual([]);
   }, 90_000);

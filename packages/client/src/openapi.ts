@@ -121,6 +121,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Instances expected and connected, session-workers and their instances, queue depths (read-only) */
+        get: operations["getCluster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contact/{name}/{jid}": {
         parameters: {
             query?: never;
@@ -2002,6 +2019,64 @@ export interface operations {
                     "application/json": {
                         data: {
                             archived: boolean;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            instances: {
+                                by_status: {
+                                    [key: string]: number;
+                                };
+                                connected: number;
+                                expected: number;
+                                total: number;
+                            };
+                            queues: {
+                                name: string;
+                                pending: number | null;
+                            }[];
+                            workers: {
+                                beat_age_ms: number | null;
+                                id: string;
+                                instances: number;
+                            }[];
                         };
                         /** @constant */
                         success: true;

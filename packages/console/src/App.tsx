@@ -1,6 +1,7 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { useCallback, useEffect, useState } from 'react';
 import { type Lang, LangContext, savedLang, saveLang, texts } from './i18n.ts';
+import { ClusterPage } from './pages/ClusterPage.tsx';
 import { InstancePage } from './pages/InstancePage.tsx';
 import { InstancesPage } from './pages/InstancesPage.tsx';
 import { KeysPage } from './pages/KeysPage.tsx';
@@ -15,12 +16,17 @@ interface Session {
   who: Who;
 }
 
-/** Not an instance name (those are a-z 0-9 _ -): the keys page. */
+/** Not instance names (those are a-z 0-9 _ -): the admin pages. */
 const keysPage = ':keys';
+const clusterPage = ':cluster';
 
-/** `#/instance/NAME` opens an instance, `#/keys` the keys; anything else the list. */
+/** `#/instance/NAME` opens an instance, `#/keys` and `#/cluster` those pages; anything else the list. */
 const routeOf = (hash: string): string | null =>
-  hash === '#/keys' ? keysPage : (/^#\/instance\/([a-z0-9_-]{1,64})$/.exec(hash)?.[1] ?? null);
+  hash === '#/keys'
+    ? keysPage
+    : hash === '#/cluster'
+      ? clusterPage
+      : (/^#\/instance\/([a-z0-9_-]{1,64})$/.exec(hash)?.[1] ?? null);
 
 export function App() {
   const [lang, setLang] = useState<Lang>(savedLang);
@@ -82,7 +88,7 @@ export function App() {
         </label>
         {admin && (
           <nav>
-            <a href="#/">{t.instances}</a> <a href="#/keys">{t.keys}</a>
+            <a href="#/">{t.instances}</a> <a href="#/keys">{t.keys}</a> <a href="#/cluster">{t.cluster}</a>
           </nav>
         )}
         {session && (
@@ -96,6 +102,8 @@ export function App() {
           <SignIn onSignIn={signIn} />
         ) : admin && current === keysPage ? (
           <KeysPage tz={session.tz} />
+        ) : admin && current === clusterPage ? (
+          <ClusterPage tz={session.tz} />
         ) : current ? (
           <InstancePage
             tz={session.tz}

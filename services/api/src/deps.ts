@@ -16,7 +16,7 @@ import { SendPublisher } from './send-publisher.ts';
 /** The ports route handlers reach directly; publishing to the broker goes through `publisher`. */
 type ApiPorts = Pick<
   ServiceRuntime<'api'>,
-  'config' | 'db' | 'coordination' | 'blobs' | 'logger' | 'metrics' | 'registry'
+  'config' | 'db' | 'coordination' | 'broker' | 'blobs' | 'logger' | 'metrics' | 'registry'
 >;
 
 /** Everything route handlers use, built once per app from the process's runtime. */
@@ -64,7 +64,7 @@ export function createDeps(
   limits: ApiLimits,
   { clock = performance, checkResponses = false }: DepsOptions = {},
 ): ApiDeps {
-  const { db, config, coordination, blobs, logger, metrics, registry } = runtime;
+  const { db, config, coordination, broker, blobs, logger, metrics, registry } = runtime;
   const budgets = {
     send: { rpm: config.api.rateLimitRpm, key: rateKeys.send, what: 'requests' },
     read: { rpm: limits.readRateLimitRpm, key: rateKeys.read, what: 'reads' },
@@ -77,6 +77,7 @@ export function createDeps(
     config,
     db,
     coordination,
+    broker,
     blobs,
     logger,
     metrics,
