@@ -32,6 +32,12 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+class HandlerFailed extends Error {
+  constructor(cause: unknown) {
+    super('onEvent failed', { cause });
+  }
+}
+
 /** A refusal that reconnecting will not change (a bad key, another instance, a bad cursor). */
 const final = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
 
@@ -40,7 +46,8 @@ const final = (status: number) => status >= 400 && status < 500 && status !== 40
  * `signal` aborts, reconnecting whenever the stream ends or fails and resuming with
  * `Last-Event-ID`, so every event the outbox still holds arrives once, in order. Sends the key
  * as a header (fetch can; a browser's EventSource cannot: see `eventSourceUrl`). Rejects with a
- * TurboZapError on a refusal retrying cannot fix (401, 403, 404, 400); resolves once aborted.
+ * TurboZapError on a refusal retrying cannot fix (401, 403, 404, 400), or with what `onEvent`
+ * threw (the event is not read again); resolves once aborted.
  */
 export async function streamEvents(connection: Connection, path: string, options: StreamOptions): Promise<void> {
   const { signal, retryMs = 1_000 } = options;
@@ -64,21 +71,28 @@ export async function streamEvents(connection: Connection, path: string, options
         let pending: EventSourceMessage[] = [];
         const parser = createParser({ onEvent: (message) => pending.push(message) });
         const decoder = new TextDecoder();
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          parser.feed(decoder.decode(chunk, { stream: true }));
+        // A reader, not `for await`: not every browser iterates a ReadableStream.
+        const reader = response.body.getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read()) {
+          parser.feed(decoder.decode(read.value, { stream: true }));
           const batch = pending;
           pending = [];
           for (const message of batch) {
-            await options.onEvent(JSON.parse(message.data) as TurboZapEvent, message.id);
+            const event = JSON.parse(message.data) as TurboZapEvent;
+            await Promise.resolve()
+              .then(() => options.onEvent(event, message.id))
+              .catch((error: unknown) => {
+                throw new HandlerFailed(error);
+              });
             if (message.id !== undefined) lastEventId = message.id;
           }
         }
       }
     } catch (error) {
-      if (error instanceof TurboZapError || signal?.aborted) {
-        if (signal?.aborted) return;
-        throw error;
-      }
+      if (signal?.aborted) return;
+      // The caller's own handler failed: theirs to see, not a reason to read the event again.
+      if (error instanceof HandlerFailed) throw error.cause;
+      if (error instanceof TurboZapError) throw error;
       // A dropped connection or a server restart: reconnect below and resume.
     }
     await sleep(retryMs, signal);

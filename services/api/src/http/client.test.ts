@@ -112,3 +112,23 @@ test('a stream this key may not read rejects at once instead of retrying forever
   const tz = createTurboZap({ baseUrl: api.url, apiKey: 'tzk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
   await expect(tz.streamEvents('typed', { onEvent() {} })).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
 });
+
+test('an onEvent that throws ends the stream with its error, without reading the event again', async () => {
+  const event = makeEvent('message.sent', instance, sentData(), 'client-throws', 0);
+  await api.runtime.db
+    .insertInto('events_outbox')
+    .values({ id: event.id, instance_id: instance.id, event: event.event, envelope: JSON.stringify(event) })
+    .execute();
+  const tz = createTurboZap({ baseUrl: api.url, apiKey: key });
+  let calls = 0;
+  const streaming = tz.streamEvents('typed', {
+    lastEventId: '0',
+    retryMs: 10,
+    onEvent() {
+      calls++;
+      throw new Error('the handler broke');
+    },
+  });
+  await expect(streaming).rejects.toThrow('the handler broke');
+  expect(calls).toBe(1);
+});
