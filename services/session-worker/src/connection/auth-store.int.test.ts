@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
+import { authStateRepo } from '@turbozap/shared/db/repositories/auth-state';
 import {
   type Fence,
   instanceOwnershipRepo,
@@ -113,6 +114,36 @@ describePg('Postgres auth state for Baileys', () => {
       .where('instance_id', '=', id)
       .execute();
     expect(stored).toEqual([]);
+  });
+
+  test('once cleared, nothing writes the device again: a key write in flight is waited for, later ones are dropped', async () => {
+    const { id } = await insertTestInstance(database.db, { name: 'auth-clear' });
+    const own: Fence = {
+      instanceId: id,
+      worker: 'w1',
+      token: (await instanceOwnershipRepo.claim(database.db, id, 'w1', 60_000)) as number,
+    };
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    // Key upserts that commit only when the test says: one is still on its way when the device is forgotten.
+    const auth = await loadPostgresAuthState(database.db, new KeyringCipher([oldKey]), own, {
+      upsertKeys: async (upserts) => {
+        await gate;
+        await authStateRepo.write(database.db, own, { upserts, deletes: [] });
+      },
+    });
+    await auth.saveCreds();
+    const inFlight = auth.state.keys.set({ session: { 'late.0': randomBytes(8) } });
+    const clearing = auth.clear();
+    open();
+    await Promise.all([inFlight, clearing]);
+    await auth.state.keys.set({ session: { 'later.0': randomBytes(8) } });
+    await auth.saveCreds();
+    const rows = (table: 'wa_auth_keys' | 'wa_auth_creds') =>
+      database.db.selectFrom(table).select('instance_id').where('instance_id', '=', id).execute();
+    expect([await rows('wa_auth_keys'), await rows('wa_auth_creds')]).toEqual([[], []]);
   });
 
   test("a stale owner's writes are rejected and the new owner's state is untouched", async () => {

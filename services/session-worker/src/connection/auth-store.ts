@@ -84,6 +84,30 @@ export async function loadPostgresAuthState<Rider = never>(
     : initAuthCreds();
   const cache = new Lru<string, unknown>(CACHE_ENTRIES);
   const cacheKey = (type: string, id: string) => `${type}\u0000${id}`;
+  /**
+   * Once the device is forgotten nothing may write its keys again: Baileys can still be
+   * finishing a stanza of the closed socket, and a write landing after the delete would leave
+   * session material behind for a logged-out number. Writes in flight are waited for, later
+   * ones are dropped, then everything is deleted.
+   */
+  let cleared = false;
+  const writing = new Set<Promise<unknown>>();
+  const write = async (work: () => Promise<unknown>): Promise<void> => {
+    if (cleared) return;
+    const pending = work();
+    writing.add(pending);
+    try {
+      await pending;
+    } finally {
+      writing.delete(pending);
+    }
+  };
+  const clear = async () => {
+    cleared = true;
+    await Promise.allSettled([...writing]);
+    await authStateRepo.clear(db, fence);
+    cache.clear();
+  };
 
   const keys: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
@@ -122,19 +146,18 @@ export async function loadPostgresAuthState<Rider = never>(
       }
       if (upserts.length === 0 && deletes.length === 0) return;
       const { upsertKeys } = options;
+      if (cleared) return;
       if (upsertKeys && deletes.length === 0 && upserts.length <= GROUPED_UPSERTS)
-        await patiently(() => upsertKeys(upserts, rider));
-      else await patiently(() => authStateRepo.write(db, fence, { upserts, deletes }));
-      // Only after the commit: a rejected (stale) write must not linger in the cache.
+        await write(() => patiently(() => upsertKeys(upserts, rider)));
+      else await write(() => patiently(() => authStateRepo.write(db, fence, { upserts, deletes })));
+      // Only after the commit: a rejected (stale) or dropped (cleared) write must not linger in the cache.
+      if (cleared) return;
       for (const [type, entries] of Object.entries(data)) {
         for (const [id, value] of Object.entries(entries ?? {})) cache.set(cacheKey(type, id), value ?? null);
       }
     },
 
-    async clear() {
-      await authStateRepo.clear(db, fence);
-      cache.clear();
-    },
+    clear,
   };
 
   return {
@@ -142,12 +165,9 @@ export async function loadPostgresAuthState<Rider = never>(
     hadCreds: stored !== undefined,
     async saveCreds() {
       const sealed = cipher.seal(serialize(creds), credsContext(instanceId));
-      await authStateRepo.write(db, fence, { creds: fromSealed(sealed) });
+      await write(() => authStateRepo.write(db, fence, { creds: fromSealed(sealed) }));
     },
-    async clear() {
-      await authStateRepo.clear(db, fence);
-      cache.clear();
-    },
+    clear,
   };
 }
 
