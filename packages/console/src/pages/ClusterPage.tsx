@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { useCallback, useEffect, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { useTexts } from '../i18n.ts';
 
 const clusterOf = (tz: TurboZap) => unwrap(tz.api.GET('/api/cluster'));
@@ -9,10 +10,20 @@ type Cluster = Awaited<ReturnType<typeof clusterOf>>;
 export function ClusterPage({ tz }: { tz: TurboZap }) {
   const t = useTexts();
   const [cluster, setCluster] = useState<Cluster | null>(null);
-  const load = useCallback(async () => setCluster(await clusterOf(tz)), [tz]);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    setError(null);
+    await clusterOf(tz).then(setCluster, (failure: unknown) => setError(errorText(failure)));
+  }, [tz]);
   useEffect(() => {
     void load();
   }, [load]);
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
   if (!cluster) return null;
   const { instances, workers, queues } = cluster;
   return (

@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
 import { Messages } from './Messages.tsx';
 import { Webhook } from './Webhook.tsx';
@@ -44,7 +45,7 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
   }, [tz, name]);
 
   useEffect(() => {
-    void refresh();
+    refresh().catch((failure: unknown) => setError(errorText(failure)));
     const stop = new AbortController();
     void tz
       .streamEvents(name, {
@@ -58,7 +59,7 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
           if (event.event.startsWith('message.')) setChanges((n) => n + 1);
         },
       })
-      .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+      .catch((failure: unknown) => setError(errorText(failure)));
     return () => stop.abort();
   }, [tz, name, refresh]);
 
@@ -73,7 +74,7 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
       await action();
       await refresh();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
   const connect = act(() => unwrap(tz.api.POST('/api/instance/{name}/connect', path)));

@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
 
 const listInstances = (tz: TurboZap) => unwrap(tz.api.GET('/api/instance/list'));
@@ -55,7 +56,7 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
           );
         },
       })
-      .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
+      .catch((failure: unknown) => setError(errorText(failure)));
     return () => stop.abort();
   }, [tz, load]);
 
@@ -68,7 +69,7 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
       setName('');
       await load();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
 

@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
 
 const listKeys = (tz: TurboZap) => unwrap(tz.api.GET('/api/keys'));
@@ -22,7 +23,7 @@ export function KeysPage({ tz }: { tz: TurboZap }) {
     setInstance((current) => current || (names[0] ?? ''));
   }, [tz]);
   useEffect(() => {
-    void load();
+    load().catch((failure: unknown) => setError(errorText(failure)));
   }, [load]);
 
   const run = async (action: () => Promise<unknown>) => {
@@ -31,7 +32,7 @@ export function KeysPage({ tz }: { tz: TurboZap }) {
       await action();
       await load();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
   const create = (e: FormEvent) => {

@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useEffect, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { useTexts } from '../i18n.ts';
 
 const listMessages = (tz: TurboZap, name: string, remote = '') =>
@@ -41,7 +42,7 @@ export function Messages({ tz, name, changes }: { tz: TurboZap; name: string; ch
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` counts message events, the reason to reload
   useEffect(() => {
-    void listMessages(tz, name, remote).then(setMessages);
+    listMessages(tz, name, remote).then(setMessages, (failure: unknown) => setError(errorText(failure)));
   }, [tz, name, remote, changes]);
 
   const send = async (e: FormEvent) => {
@@ -66,7 +67,7 @@ export function Messages({ tz, name, changes }: { tz: TurboZap; name: string; ch
       setFile(null);
       setMessages(await listMessages(tz, name, remote));
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
 

@@ -1,5 +1,6 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
 
 const get = (tz: TurboZap, name: string) =>
@@ -60,8 +61,9 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
     }
   }, [tz, name]);
   useEffect(() => {
-    void load();
-    void catalogue(tz).then(setEvents);
+    const report = (failure: unknown) => setError(errorText(failure));
+    load().catch(report);
+    catalogue(tz).then(setEvents, report);
   }, [tz, load]);
 
   const run = async (action: () => Promise<unknown>) => {
@@ -70,7 +72,7 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
       await action();
       await load();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure));
     }
   };
   const save = (rotate: boolean) =>
@@ -160,7 +162,7 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
         <>
           <div className="row">
             <h3>{t.deliveries}</h3>
-            <button type="button" onClick={() => void load()}>
+            <button type="button" onClick={() => void run(load)}>
               {t.refresh}
             </button>
           </div>
