@@ -55,7 +55,9 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
             setQrAge(0);
             if (event.data.expires_in_ms) setQrLifetime(Math.round(event.data.expires_in_ms / 1000));
           }
-          if (event.event === 'connection.update' || event.event === 'qrcode.updated') await refresh();
+          // A read that fails is shown, and the stream goes on: the next event reads again.
+          if (event.event === 'connection.update' || event.event === 'qrcode.updated')
+            await refresh().catch((failure: unknown) => setError(errorText(failure)));
           if (event.event.startsWith('message.')) setChanges((n) => n + 1);
         },
       })
