@@ -513,6 +513,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instance/{name}/status/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status changes, newest first, as long as their events are kept (EVENTS_RETENTION_HOURS); live ones arrive as connection.update */
+        get: operations["getInstanceStatusHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instance/create": {
         parameters: {
             query?: never;
@@ -3211,6 +3228,59 @@ export interface operations {
                             /** @enum {string} */
                             status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";
                         };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInstanceStatusHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description When the worker saw it (ISO 8601) */
+                            at: string;
+                            code?: number;
+                            /** @enum {string} */
+                            previous_status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";
+                            reason?: string;
+                            /** @enum {string} */
+                            status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";
+                        }[];
                         /** @constant */
                         success: true;
                     };

@@ -56,6 +56,18 @@ export const eventsOutboxRepo = {
       .execute();
   },
 
+  /** The instance's latest `connection.update` events still stored, newest first (its status timeline). */
+  statusHistory(db: Db, instanceId: string, limit: number): Promise<Pick<EventsOutboxRow, 'seq' | 'envelope'>[]> {
+    return db
+      .selectFrom('events_outbox')
+      .select(['seq', 'envelope'])
+      .where('instance_id', '=', instanceId)
+      .where('event', '=', 'connection.update')
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
   /**
    * Hands `publish` up to `limit` unpublished events, oldest first, and marks published the rows
    * it answers, in one transaction: the batch stays locked (FOR UPDATE SKIP LOCKED) until marked,
