@@ -11,7 +11,8 @@ import { type Child, freePort, healthy, repoRoot, spawnTurbozap, waitFor } from 
 /**
  * The console at /manager in a real browser (Debian's Chromium through playwright-core)
  * against `./turbozap all` and the simulator, used as an operator would: no API call of the
- * test's own except the simulator's (the phone that scans, the contact that replies).
+ * test's own except the simulator's (the phone that scans, the contact that replies) and the
+ * instances created in bulk for the long list.
  */
 const chromiumPath = '/usr/bin/chromium';
 const adminKey = `admin-${'c'.repeat(40)}`;
@@ -112,9 +113,14 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
   test('admin: create an instance, link it by the QR on screen, send, see the reply arrive', async () => {
     const page = await open();
     // Reported, not asserted (timings are the benches' business): the first paint of the sign-in page.
-    const paint = await page.evaluate(
-      "performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime",
-    );
+    const paint = await page
+      .waitForFunction(
+        "performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime",
+        undefined,
+        { timeout: 5_000 },
+      )
+      .then((handle) => handle.jsonValue())
+      .catch(() => Number.NaN);
     console.info(`console: first contentful paint ${Math.round(Number(paint))} ms`);
     await signIn(page, adminKey);
     await page.getByLabel('Nova instância').fill('loja');
@@ -141,9 +147,10 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       30_000,
     );
     const sent = page.getByTestId('message').filter({ hasText: 'Olá do console' });
+    // Its status in words of the page's language.
     await sent
       .getByTestId('message-status')
-      .filter({ hasText: /delivered|read/ })
+      .filter({ hasText: /^(entregue|lida)$/ })
       .waitFor({ timeout: 30_000 });
 
     await simCall('POST', `/sim/accounts/${contactPhone}/send`, { to: instancePhone, text: 'Resposta do cliente' });
@@ -235,11 +242,12 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       'the delivery failed twice',
       async () => {
         await page.getByRole('button', { name: 'Atualizar' }).click();
-        return (await delivery.getByTestId('delivery-status').textContent()) === 'failed';
+        return (await delivery.getByTestId('delivery-status').getAttribute('data-status')) === 'failed';
       },
       60_000,
       500,
     );
+    expect(await delivery.getByTestId('delivery-status').textContent()).toBe('falhou');
     expect(await delivery.getByTestId('attempt').allTextContents()).toEqual([
       expect.stringMatching(/^Tentativa 1: 500/),
       expect.stringMatching(/^Tentativa 2: 500/),
@@ -251,7 +259,7 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       'the replayed delivery delivered',
       async () => {
         await page.getByRole('button', { name: 'Atualizar' }).click();
-        return (await delivery.getByTestId('delivery-status').textContent()) === 'delivered';
+        return (await delivery.getByTestId('delivery-status').getAttribute('data-status')) === 'delivered';
       },
       30_000,
       500,
@@ -338,6 +346,52 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(pageErrors).toEqual([]);
   }, 30_000);
 
+  test('instance page: the status timeline, a message’s status history, the live event tail', async () => {
+    const page = await open();
+    await signIn(page, adminKey);
+    await page.getByRole('link', { name: 'loja' }).click();
+
+    // The message sent from the composer went through every status, each with when.
+    const sent = page.getByTestId('message').filter({ hasText: 'Olá do console' });
+    await sent.getByText('Histórico').click();
+    const history = sent.getByTestId('message-history').locator('li');
+    const statuses = await history.evaluateAll((steps) => steps.map((step) => step.getAttribute('data-status')));
+    expect(statuses).toEqual(expect.arrayContaining(['queued', 'sent', 'delivered']));
+    expect(await history.allTextContents()).toContainEqual(expect.stringMatching(/^entregue \d/));
+
+    // The timeline holds the linking: created → … → connected.
+    await page.getByRole('tab', { name: 'Histórico de status' }).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline
+      .locator('li')
+      .filter({ hasText: /→ conectada/ })
+      .first()
+      .waitFor();
+
+    // The tail shows events as they happen: a reply arrives as message.received.
+    await page.getByRole('tab', { name: 'Eventos ao vivo' }).click();
+    await simCall('POST', `/sim/accounts/${contactPhone}/send`, { to: instancePhone, text: 'para a cauda' });
+    const tail = page.getByTestId('event-tail');
+    await tail.locator('li').filter({ hasText: 'message.received' }).first().waitFor({ timeout: 30_000 });
+    expect(await tail.textContent()).not.toContain('para a cauda'); // the tail names events, never a message's text
+
+    // A restart shows in the timeline without a reload.
+    const before = await timeline
+      .locator('li')
+      .count()
+      .catch(() => 0);
+    await page.getByRole('button', { name: 'Reiniciar' }).click();
+    await page.getByRole('tab', { name: 'Histórico de status' }).click();
+    await waitFor(
+      'the restart in the timeline',
+      async () => (await timeline.locator('li').count()) > before,
+      30_000,
+      250,
+    );
+    await page.getByTestId('status').filter({ hasText: 'conectada' }).waitFor({ timeout: 30_000 });
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+
   test('accessibility (axe): no serious or critical violation on any page, in either language (screenshots kept)', async () => {
     const problems: string[] = [];
     mkdirSync(screenshots, { recursive: true });
@@ -362,6 +416,11 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       await page.getByRole('link', { name: 'loja' }).click();
       await page.getByTestId('message').first().waitFor();
       await check(page, `${lang} instance`);
+      await page.getByRole('tab', { name: lang === 'en' ? 'Status history' : 'Histórico de status' }).click();
+      await page.getByTestId('timeline').locator('li').first().waitFor();
+      await check(page, `${lang} timeline`);
+      await page.getByRole('tab', { name: lang === 'en' ? 'Live events' : 'Eventos ao vivo' }).click();
+      await check(page, `${lang} events`);
       await page.getByRole('tab', { name: 'Webhook' }).click();
       await page.getByTestId('delivery').first().waitFor();
       await check(page, `${lang} webhook`);
@@ -373,6 +432,37 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
       await check(page, `${lang} cluster`);
     }
     expect(problems).toEqual([]);
+  }, 90_000);
+
+  test('the instance list with hundreds of instances renders only the rows in view, and finds any of them', async () => {
+    const bulk = 300;
+    const names = Array.from({ length: bulk }, (_, i) => `massa-${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < names.length; i += 20)
+      await Promise.all(
+        names.slice(i, i + 20).map(async (name) => {
+          const res = await fetch(`${base}/api/instance/create`, {
+            method: 'POST',
+            headers: { 'X-API-Key': adminKey, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name }),
+          });
+          if (res.status !== 201) throw new Error(`create ${name}: ${res.status}`);
+        }),
+      );
+    const page = await open();
+    await signIn(page, adminKey);
+    const count = page.getByTestId('instance-count');
+    await count.filter({ hasText: new RegExp(`^${bulk + 2} de ${bulk + 2}$`) }).waitFor();
+    const rendered = await page.getByTestId('instance-row').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(80);
+    // The last one is reachable by scrolling, and by search.
+    await page.getByTestId('instance-scroller').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.getByRole('link', { name: 'massa-0299' }).waitFor();
+    await page.getByTestId('instance-scroller').evaluate((el) => el.scrollTo(0, 0));
+    await page.getByLabel('Buscar').fill('massa-0150');
+    await count.filter({ hasText: `1 de ${bulk + 2}` }).waitFor();
+    expect(await page.getByTestId('instance-row').allTextContents()).toEqual([expect.stringContaining('massa-0150')]);
+    expect(pageErrors).toEqual([]);
   }, 90_000);
 
   test('the page is served with a strict Content-Security-Policy and long-cached hashed assets', async () => {

@@ -1,7 +1,7 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { useCallback, useEffect, useState } from 'react';
-import { errorText } from '../errors.ts';
 import { useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
 
 const clusterOf = (tz: TurboZap) => unwrap(tz.api.GET('/api/cluster'));
 type Cluster = Awaited<ReturnType<typeof clusterOf>>;
@@ -10,14 +10,11 @@ type Cluster = Awaited<ReturnType<typeof clusterOf>>;
 export function ClusterPage({ tz }: { tz: TurboZap }) {
   const t = useTexts();
   const [cluster, setCluster] = useState<Cluster | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    setError(null);
-    await clusterOf(tz).then(setCluster, (failure: unknown) => setError(errorText(failure)));
-  }, [tz]);
+  const load = useCallback(async () => setCluster(await clusterOf(tz)), [tz]);
+  const { error, run } = useAction(load);
   useEffect(() => {
-    void load();
-  }, [load]);
+    void run();
+  }, [run]);
   if (error)
     return (
       <p role="alert" className="error">
@@ -30,7 +27,7 @@ export function ClusterPage({ tz }: { tz: TurboZap }) {
     <section>
       <div className="row">
         <h2>{t.cluster}</h2>
-        <button type="button" onClick={() => void load()}>
+        <button type="button" onClick={() => void run()}>
           {t.refresh}
         </button>
       </div>

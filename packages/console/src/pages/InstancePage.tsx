@@ -1,8 +1,10 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
+import { EventTail, type TailEntry, tailLength } from './EventTail.tsx';
 import { Messages } from './Messages.tsx';
+import { Timeline } from './Timeline.tsx';
 import { Webhook } from './Webhook.tsx';
 
 interface Props {
@@ -20,10 +22,13 @@ const statusOf = (tz: TurboZap, name: string) =>
 const qrOf = (tz: TurboZap, name: string) =>
   unwrap(tz.api.GET('/api/instance/{name}/qrcode', { params: { path: { name } } }));
 
+const tabs = ['messages', 'timeline', 'events', 'webhook'] as const;
+type Tab = (typeof tabs)[number];
+
 /**
  * One instance: its status and linking (the QR replaced live as WhatsApp rotates it, or a
- * pairing code), its actions, a composer and its messages. Everything refreshes from the
- * instance's event stream: no polling.
+ * pairing code), its actions, a composer and its messages, its status timeline, its events as
+ * they happen and its webhook. Everything refreshes from the instance's event stream: no polling.
  */
 export function InstancePage({ tz, name, admin, onBack }: Props) {
   const t = useTexts();
@@ -33,9 +38,10 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
   /** How long the code on screen lasts, as the worker said when it rotated it. */
   const [qrLifetime, setQrLifetime] = useState(20);
   const [changes, setChanges] = useState(0);
+  const [statusChanges, setStatusChanges] = useState(0);
+  const [tail, setTail] = useState<TailEntry[]>([]);
   const [phone, setPhone] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [tab, setTab] = useState<'messages' | 'webhook'>('messages');
+  const [tab, setTab] = useState<Tab>('messages');
   const path = { params: { path: { name } } };
 
   const refresh = useCallback(async () => {
@@ -43,42 +49,38 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
     setStatus(now);
     setQr(now.status === 'connected' ? null : await qrOf(tz, name));
   }, [tz, name]);
+  const { error, run, report } = useAction(refresh);
 
   useEffect(() => {
-    refresh().catch((failure: unknown) => setError(errorText(failure)));
+    refresh().catch(report);
     const stop = new AbortController();
+    let arrived = 0;
     void tz
       .streamEvents(name, {
         signal: stop.signal,
-        onEvent: async (event) => {
+        onEvent: async (event, id) => {
+          const entry = { key: id ?? `live-${arrived++}`, event };
+          setTail((entries) => [entry, ...entries.slice(0, tailLength - 1)]);
+          if (event.event === 'connection.update') setStatusChanges((n) => n + 1);
           if (event.event === 'qrcode.updated') {
             setQrAge(0);
             if (event.data.expires_in_ms) setQrLifetime(Math.round(event.data.expires_in_ms / 1000));
           }
           // A read that fails is shown, and the stream goes on: the next event reads again.
-          if (event.event === 'connection.update' || event.event === 'qrcode.updated')
-            await refresh().catch((failure: unknown) => setError(errorText(failure)));
+          if (event.event === 'connection.update' || event.event === 'qrcode.updated') await refresh().catch(report);
           if (event.event.startsWith('message.')) setChanges((n) => n + 1);
         },
       })
-      .catch((failure: unknown) => setError(errorText(failure)));
+      .catch(report);
     return () => stop.abort();
-  }, [tz, name, refresh]);
+  }, [tz, name, refresh, report]);
 
   useEffect(() => {
     const timer = setInterval(() => setQrAge((age) => age + 1), 1_000);
     return () => clearInterval(timer);
   }, []);
 
-  const act = (action: () => Promise<unknown>) => async () => {
-    setError(null);
-    try {
-      await action();
-      await refresh();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
+  const act = (action: () => Promise<unknown>) => () => run(action);
   const connect = act(() => unwrap(tz.api.POST('/api/instance/{name}/connect', path)));
   const restart = act(() => unwrap(tz.api.PUT('/api/instance/{name}/restart', path)));
   const logout = act(() => unwrap(tz.api.POST('/api/instance/{name}/logout', path)));
@@ -95,6 +97,12 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
   };
 
   const connected = status?.status === 'connected';
+  const tabLabel: Record<Tab, string> = {
+    messages: t.messages,
+    timeline: t.timeline,
+    events: t.liveEvents,
+    webhook: t.webhook,
+  };
   return (
     <section>
       {onBack && (
@@ -157,14 +165,15 @@ export function InstancePage({ tz, name, admin, onBack }: Props) {
         </p>
       )}
       <div className="row" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'messages'} onClick={() => setTab('messages')}>
-          {t.messages}
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'webhook'} onClick={() => setTab('webhook')}>
-          {t.webhook}
-        </button>
+        {tabs.map((each) => (
+          <button key={each} type="button" role="tab" aria-selected={tab === each} onClick={() => setTab(each)}>
+            {tabLabel[each]}
+          </button>
+        ))}
       </div>
       {tab === 'messages' && connected && <Messages tz={tz} name={name} changes={changes} />}
+      {tab === 'timeline' && <Timeline tz={tz} name={name} changes={statusChanges} />}
+      {tab === 'events' && <EventTail entries={tail} />}
       {tab === 'webhook' && <Webhook tz={tz} name={name} />}
     </section>
   );

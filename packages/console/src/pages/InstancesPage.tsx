@@ -1,7 +1,8 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { type TurboZap, unwrap } from '@turbozap/client';
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { errorText } from '../errors.ts';
-import { fill, useTexts } from '../i18n.ts';
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { fill, type Texts, useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
 
 const listInstances = (tz: TurboZap) => unwrap(tz.api.GET('/api/instance/list'));
 type Instance = Awaited<ReturnType<typeof listInstances>>[number];
@@ -14,12 +15,11 @@ const matches = (search: string, status: string) => {
     (needle === '' || [i.name, i.jid ?? '', i.push_name ?? ''].some((field) => field.toLowerCase().includes(needle)));
 };
 
-/** Every instance (admin keys): its status, number, name on WhatsApp and owning worker. */
+/** Every instance (admin keys): its status, number, name on WhatsApp and owning worker, kept live. */
 export function InstancesPage({ tz }: { tz: TurboZap }) {
   const t = useTexts();
   const [instances, setInstances] = useState<Instance[] | null>(null);
   const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [search, setSearch] = useState('');
   const [statusFilter, setStatusFilter] = useState('');
@@ -31,6 +31,7 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
     known.current = new Set(list.map((i) => i.id));
     setInstances(list);
   }, [tz]);
+  const { error, run, report } = useAction(load);
   useEffect(() => {
     // The list as it is at each (re)connection, then every status change as it happens: no polling.
     const stop = new AbortController();
@@ -56,21 +57,17 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
           );
         },
       })
-      .catch((failure: unknown) => setError(errorText(failure)));
+      .catch(report);
     return () => stop.abort();
-  }, [tz, load]);
+  }, [tz, load, report]);
 
-  const create = async (e: FormEvent) => {
+  const create = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void run(async () => {
       const made = await unwrap(tz.api.POST('/api/instance/create', { body: { name } }));
       setCreated({ name, key: made.api_key });
       setName('');
-      await load();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
+    });
   };
 
   return (
@@ -123,9 +120,42 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
         </div>
       )}
       {instances && instances.length > 0 && (
-        <table>
+        <InstanceTable instances={instances} search={search} status={statusFilter} />
+      )}
+    </section>
+  );
+}
+
+/** A row's height before it is measured: one line of text with the table's padding. */
+const rowHeight = 37;
+
+/**
+ * The rows in view and a few around them, between two spacer rows that keep the scroll bar
+ * true: with thousands of instances the page renders tens of rows, and a status change
+ * re-renders only those.
+ */
+function InstanceTable({ instances, search, status }: { instances: Instance[]; search: string; status: string }) {
+  const t = useTexts();
+  const shown = useMemo(() => instances.filter(matches(search, status)), [instances, search, status]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 10,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const before = rows[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? 0);
+  return (
+    <>
+      <p className="hint" data-testid="instance-count">
+        {fill(t.shown, { shown: shown.length, total: instances.length })}
+      </p>
+      <div className="scroller" ref={scroller} data-testid="instance-scroller">
+        <table aria-rowcount={shown.length + 1}>
           <thead>
-            <tr>
+            <tr aria-rowindex={1}>
               <th>{t.name}</th>
               <th>{t.status}</th>
               <th>{t.number}</th>
@@ -135,23 +165,32 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
             </tr>
           </thead>
           <tbody>
-            {instances.filter(matches(search, statusFilter)).map((i) => (
-              <tr key={i.id}>
-                <td>
-                  <a href={`#/instance/${i.name}`}>{i.name}</a>
-                </td>
-                <td>
-                  <span className={`status ${i.status}`}>{t.statuses[i.status] ?? i.status}</span>
-                </td>
-                <td>{i.jid?.split(/[:@]/)[0] ?? '—'}</td>
-                <td>{i.push_name ?? '—'}</td>
-                <td>{i.owner ?? '—'}</td>
-                <td>{new Date(i.updated_at).toLocaleString()}</td>
-              </tr>
-            ))}
+            {before > 0 && <tr className="spacer" style={{ height: before }} />}
+            {rows.map((row) => {
+              const instance = shown[row.index];
+              return instance ? <InstanceRow key={instance.id} instance={instance} t={t} index={row.index} /> : null;
+            })}
+            {after > 0 && <tr className="spacer" style={{ height: after }} />}
           </tbody>
         </table>
-      )}
-    </section>
+      </div>
+    </>
+  );
+}
+
+function InstanceRow({ instance: i, t, index }: { instance: Instance; t: Texts; index: number }) {
+  return (
+    <tr aria-rowindex={index + 2} data-testid="instance-row">
+      <td>
+        <a href={`#/instance/${i.name}`}>{i.name}</a>
+      </td>
+      <td>
+        <span className={`status ${i.status}`}>{t.statuses[i.status] ?? i.status}</span>
+      </td>
+      <td>{i.jid?.split(/[:@]/)[0] ?? '—'}</td>
+      <td>{i.push_name ?? '—'}</td>
+      <td>{i.owner ?? '—'}</td>
+      <td>{new Date(i.updated_at).toLocaleString()}</td>
+    </tr>
   );
 }

@@ -1,7 +1,7 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
 
 const listKeys = (tz: TurboZap) => unwrap(tz.api.GET('/api/keys'));
 type Key = Awaited<ReturnType<typeof listKeys>>[number];
@@ -14,7 +14,6 @@ export function KeysPage({ tz }: { tz: TurboZap }) {
   const [instance, setInstance] = useState('');
   const [label, setLabel] = useState('');
   const [made, setMade] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setKeys(await listKeys(tz));
@@ -22,19 +21,11 @@ export function KeysPage({ tz }: { tz: TurboZap }) {
     setInstances(names);
     setInstance((current) => current || (names[0] ?? ''));
   }, [tz]);
+  const { error, run, report } = useAction(load);
   useEffect(() => {
-    load().catch((failure: unknown) => setError(errorText(failure)));
-  }, [load]);
+    load().catch(report);
+  }, [load, report]);
 
-  const run = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
   const create = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {

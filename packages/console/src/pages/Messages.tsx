@@ -1,7 +1,7 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
-import { type FormEvent, useEffect, useState } from 'react';
-import { errorText } from '../errors.ts';
-import { useTexts } from '../i18n.ts';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type Texts, useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
 
 const listMessages = (tz: TurboZap, name: string, remote = '') =>
   unwrap(
@@ -34,21 +34,21 @@ export function Messages({ tz, name, changes }: { tz: TurboZap; name: string; ch
   const [messages, setMessages] = useState<Message[]>([]);
   const [to, setTo] = useState('');
   const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [contact, setContact] = useState('');
   const [file, setFile] = useState<File | null>(null);
   /** The contact filter as the API takes it: digits, once it could be a number. */
   const remote = /^\+?\d{6,15}$/.test(contact.trim()) ? contact.trim() : '';
+  const load = useCallback(async () => setMessages(await listMessages(tz, name, remote)), [tz, name, remote]);
+  const { error, run, report } = useAction(load);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `changes` counts message events, the reason to reload
   useEffect(() => {
-    listMessages(tz, name, remote).then(setMessages, (failure: unknown) => setError(errorText(failure)));
-  }, [tz, name, remote, changes]);
+    load().catch(report);
+  }, [load, report, changes]);
 
-  const send = async (e: FormEvent) => {
+  const send = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void run(async () => {
       const path = { params: { path: { name } } };
       if (file) {
         const media = { to, base64: await base64Of(file), mimetype: file.type || 'application/octet-stream' };
@@ -65,10 +65,7 @@ export function Messages({ tz, name, changes }: { tz: TurboZap; name: string; ch
       }
       setText('');
       setFile(null);
-      setMessages(await listMessages(tz, name, remote));
-    } catch (failure) {
-      setError(errorText(failure));
-    }
+    });
   };
 
   return (
@@ -105,13 +102,33 @@ export function Messages({ tz, name, changes }: { tz: TurboZap; name: string; ch
         {messages.map((m) => (
           <li key={m.id} className={m.direction} data-testid="message">
             <span className="who">{m.remote_jid.split('@')[0]}</span> <span className="body">{summary(m)}</span>{' '}
-            <span className={`status ${m.status}`} data-testid="message-status">
-              {m.status}
+            <span className={`status ${m.status}`} data-testid="message-status" data-status={m.status}>
+              {t.messageStatuses[m.status] ?? m.status}
             </span>{' '}
             <time dateTime={m.created_at}>{new Date(m.created_at).toLocaleTimeString()}</time>
+            <History message={m} t={t} />
           </li>
         ))}
       </ul>
     </>
+  );
+}
+
+/** Every status the message went through, with when (and why, for a failure). */
+function History({ message, t }: { message: Message; t: Texts }) {
+  if (message.history.length === 0) return null;
+  return (
+    <details>
+      <summary>{t.history}</summary>
+      <ol className="history" data-testid="message-history">
+        {message.history.map((step) => (
+          <li key={`${step.status}-${step.at}`} data-status={step.status}>
+            {t.messageStatuses[step.status] ?? step.status}{' '}
+            <time dateTime={step.at}>{new Date(step.at).toLocaleTimeString()}</time>
+            {step.reason && ` (${step.reason})`}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }

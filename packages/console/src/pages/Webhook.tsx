@@ -1,7 +1,7 @@
 import { type TurboZap, unwrap } from '@turbozap/client';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { errorText } from '../errors.ts';
 import { fill, useTexts } from '../i18n.ts';
+import { useAction } from '../use-action.ts';
 
 const get = (tz: TurboZap, name: string) =>
   unwrap(tz.api.GET('/api/webhook/{name}', { params: { path: { name } } })).catch(() => null);
@@ -46,7 +46,6 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
   const [withMedia, setWithMedia] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [deliveries, setDeliveries] = useState<Delivery[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const path = { params: { path: { name } } };
 
   const load = useCallback(async () => {
@@ -60,21 +59,12 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
       setDeliveries(await deliveriesOf(tz, name));
     }
   }, [tz, name]);
+  const { error, run, report } = useAction(load);
   useEffect(() => {
-    const report = (failure: unknown) => setError(errorText(failure));
     load().catch(report);
     catalogue(tz).then(setEvents, report);
-  }, [tz, load]);
+  }, [tz, load, report]);
 
-  const run = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
-      await load();
-    } catch (failure) {
-      setError(errorText(failure));
-    }
-  };
   const save = (rotate: boolean) =>
     run(async () => {
       const set = await unwrap(
@@ -162,7 +152,7 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
         <>
           <div className="row">
             <h3>{t.deliveries}</h3>
-            <button type="button" onClick={() => void run(load)}>
+            <button type="button" onClick={() => void run()}>
               {t.refresh}
             </button>
           </div>
@@ -183,8 +173,8 @@ export function Webhook({ tz, name }: { tz: TurboZap; name: string }) {
                   <tr key={d.id} data-testid="delivery">
                     <td>{d.event}</td>
                     <td>
-                      <span className={`status ${d.status}`} data-testid="delivery-status">
-                        {d.status}
+                      <span className={`status ${d.status}`} data-testid="delivery-status" data-status={d.status}>
+                        {t.deliveryStatuses[d.status] ?? d.status}
                       </span>
                     </td>
                     <td>
