@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type TurboZap, unwrap } from '@turbozap/client';
-import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fill, type Texts, useTexts } from '../i18n.ts';
 import { useAction } from '../use-action.ts';
 
@@ -24,14 +24,34 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
   const [search, setSearch] = useState('');
   const [statusFilter, setStatusFilter] = useState('');
 
-  /** The ids the list holds: an event of another one means it was created since the list was read. */
-  const known = useRef(new Set<string>());
+  /** Where each instance is in the list: an event of another one means it was created since the list was read. */
+  const positions = useRef(new Map<string, number>());
   const load = useCallback(async () => {
     const list = await listInstances(tz);
-    known.current = new Set(list.map((i) => i.id));
+    positions.current = new Map(list.map((i, at) => [i.id, at]));
     setInstances(list);
   }, [tz]);
   const { error, run, report } = useAction(load);
+
+  /**
+   * Status changes not drawn yet, by instance: a burst (a worker taking over hundreds of
+   * instances) becomes one render per frame, and rows it did not touch keep their identity.
+   */
+  const pending = useRef(new Map<string, (i: Instance) => Instance>());
+  const applyPending = useCallback(() => {
+    const changes = pending.current;
+    pending.current = new Map();
+    setInstances((list) => {
+      if (!list) return list;
+      const next = list.slice();
+      for (const [id, change] of changes) {
+        const at = positions.current.get(id);
+        const instance = at === undefined ? undefined : next[at];
+        if (at !== undefined && instance) next[at] = change(instance);
+      }
+      return next;
+    });
+  }, []);
   useEffect(() => {
     // The list as it is at each (re)connection, then every status change as it happens: no polling.
     const stop = new AbortController();
@@ -41,25 +61,24 @@ export function InstancesPage({ tz }: { tz: TurboZap }) {
         onOpen: load,
         onEvent: async (event) => {
           if (event.event !== 'connection.update') return;
-          if (!known.current.has(event.instance.id)) return load();
-          setInstances((list) =>
-            (list ?? []).map((i) =>
-              i.id === event.instance.id
-                ? {
-                    ...i,
-                    status: event.data.status,
-                    jid: event.data.jid ?? i.jid,
-                    push_name: event.data.push_name ?? i.push_name,
-                    updated_at: event.timestamp,
-                  }
-                : i,
-            ),
-          );
+          if (!positions.current.has(event.instance.id)) return load();
+          const earlier = pending.current.get(event.instance.id);
+          pending.current.set(event.instance.id, (i) => {
+            const before = earlier ? earlier(i) : i;
+            return {
+              ...before,
+              status: event.data.status,
+              jid: event.data.jid ?? before.jid,
+              push_name: event.data.push_name ?? before.push_name,
+              updated_at: event.timestamp,
+            };
+          });
+          if (pending.current.size === 1) requestAnimationFrame(applyPending);
         },
       })
       .catch(report);
     return () => stop.abort();
-  }, [tz, load, report]);
+  }, [tz, load, report, applyPending]);
 
   const create = (e: FormEvent) => {
     e.preventDefault();
@@ -178,7 +197,19 @@ function InstanceTable({ instances, search, status }: { instances: Instance[]; s
   );
 }
 
-function InstanceRow({ instance: i, t, index }: { instance: Instance; t: Texts; index: number }) {
+/** One formatter for every row: building one per date is most of what a row costs to draw. */
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** Drawn again only when its instance changed (or it moved in the list). */
+const InstanceRow = memo(function InstanceRow({
+  instance: i,
+  t,
+  index,
+}: {
+  instance: Instance;
+  t: Texts;
+  index: number;
+}) {
   return (
     <tr aria-rowindex={index + 2} data-testid="instance-row">
       <td>
@@ -190,7 +221,7 @@ function InstanceRow({ instance: i, t, index }: { instance: Instance; t: Texts; 
       <td>{i.jid?.split(/[:@]/)[0] ?? '—'}</td>
       <td>{i.push_name ?? '—'}</td>
       <td>{i.owner ?? '—'}</td>
-      <td>{new Date(i.updated_at).toLocaleString()}</td>
+      <td>{dateTime.format(new Date(i.updated_at))}</td>
     </tr>
   );
-}
+});
