@@ -343,6 +343,22 @@ if (!present) console.warn(`console tests skipped: no ${chromiumPath} (apt-get i
     expect(await workers.count()).toBe(1);
     // It holds loja, and parear too while it waits to be linked again.
     expect(Number(await workers.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
+    // What the cluster did per minute: loja sent a text and an image, and received replies.
+    const sum = async (tally: string) =>
+      (await page.locator(`[data-testid=minute] [data-tally=${tally}]`).allTextContents()).reduce(
+        (n, v) => n + Number(v),
+        0,
+      );
+    await waitFor(
+      'the sends and replies counted',
+      async () => {
+        await page.getByRole('button', { name: 'Atualizar' }).click();
+        return (await sum('messages_sent')) >= 2 && (await sum('messages_received')) >= 2;
+      },
+      20_000,
+      1_000,
+    );
+    expect(await page.getByTestId('minute').count()).toBe(6);
     expect(pageErrors).toEqual([]);
   }, 30_000);
 

@@ -7,6 +7,7 @@ import type { Logger } from '@turbozap/shared/logging/logger';
 import type { Component } from '@turbozap/shared/runtime';
 import { IdleCompactor } from '@turbozap/shared/util/idle-compactor';
 import { createClusterGauges } from './cluster-gauges.ts';
+import { createClusterTally } from './cluster-tally.ts';
 import { buildRuntime } from './context.ts';
 import { embeddedSecrets, lockDataDir } from './embedded.ts';
 import { createOpsServer } from './ops-server.ts';
@@ -50,6 +51,7 @@ export async function runRole(parsed: Config, flags: { checkProduction?: boolean
   });
   const components: Component[] = [
     createClusterGauges(runtime, config.metricsSampleIntervalMs),
+    createClusterTally(runtime),
     idleCompaction(logger),
   ];
   // Each service gets only its own sections of the configuration (no secret it does not use).

@@ -128,7 +128,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Instances expected and connected, session-workers and their instances, queue depths (read-only) */
+        /** Instances expected and connected, session-workers and their instances, queue depths, messages and webhooks per minute (read-only) */
         get: operations["getCluster"];
         put?: never;
         post?: never;
@@ -2085,6 +2085,20 @@ export interface operations {
                                 expected: number;
                                 total: number;
                             };
+                            per_minute: {
+                                complete: boolean;
+                                messages_accepted: number;
+                                messages_failed: number;
+                                messages_received: number;
+                                messages_sent: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When the minute began
+                                 */
+                                minute: string;
+                                webhooks_delivered: number;
+                                webhooks_failed: number;
+                            }[];
                             queues: {
                                 name: string;
                                 pending: number | null;

@@ -5,6 +5,15 @@ import { useAction } from '../use-action.ts';
 
 const clusterOf = (tz: TurboZap) => unwrap(tz.api.GET('/api/cluster'));
 type Cluster = Awaited<ReturnType<typeof clusterOf>>;
+const tallies = [
+  'messages_accepted',
+  'messages_sent',
+  'messages_received',
+  'messages_failed',
+  'webhooks_delivered',
+  'webhooks_failed',
+] as const;
+const minuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** The cluster at a glance (admin): instances expected vs connected, session-workers, queue depths. */
 export function ClusterPage({ tz }: { tz: TurboZap }) {
@@ -74,6 +83,31 @@ export function ClusterPage({ tz }: { tz: TurboZap }) {
               <td>{w.id}</td>
               <td>{w.instances}</td>
               <td>{w.beat_age_ms === null ? '—' : `${(w.beat_age_ms / 1000).toFixed(1)} s`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t.perMinute}</h3>
+      <table>
+        <thead>
+          <tr>
+            <th>{t.minute}</th>
+            {tallies.map((k) => (
+              <th key={k}>{t.tallies[k]}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {cluster.per_minute.map((m) => (
+            <tr key={m.minute} data-testid="minute">
+              <td>
+                {minuteFormat.format(new Date(m.minute))} {m.complete ? '' : t.ongoing}
+              </td>
+              {tallies.map((k) => (
+                <td key={k} data-tally={k}>
+                  {m[k]}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

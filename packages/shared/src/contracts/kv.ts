@@ -31,6 +31,23 @@ export const rateKeys = {
   read: (instanceId: string) => `read:${instanceId}`,
 } as const;
 
+/** Counters (`addCounts` / `readCounts`). */
+export const countKeys = {
+  /** What the whole cluster did in one minute (epoch minutes): every process adds its share, /cluster reads. */
+  minute: (epochMinute: number) => `minute:${epochMinute}`,
+} as const;
+
+/** The per-minute counts of `countKeys.minute`, each the sum of a counter every process keeps. */
+export const minuteTallies = [
+  'messages_accepted',
+  'messages_sent',
+  'messages_received',
+  'messages_failed',
+  'webhooks_delivered',
+  'webhooks_failed',
+] as const;
+export type MinuteTally = (typeof minuteTallies)[number];
+
 /** Pub/sub channels (`publish` / `subscribe`). */
 export const channels = {
   /** Nudges to session-workers (contracts/control.ts `controlMessage`). */

@@ -268,6 +268,34 @@ export function coordinationContract(
       });
     });
 
+    describe('counters', () => {
+      test('adds from several clients, reads each key in order, {} for a key never added to', async () => {
+        const [a, b] = [await open(), await open()];
+        await a.addCounts('m1', { sent: 2, received: 1 }, 10_000);
+        await b.addCounts('m1', { sent: 3, failed: 1 }, 10_000);
+        await b.addCounts('m2', { sent: 7 }, 10_000);
+        expect(await a.readCounts(['m2', 'never', 'm1'])).toEqual([
+          { sent: 7 },
+          {},
+          { sent: 5, received: 1, failed: 1 },
+        ]);
+        expect(await a.readCounts([])).toEqual([]);
+      });
+
+      test('a key expires its TTL after the last add, not the first', async () => {
+        const a = await open();
+        // Read 1.2 s after the first add (past its 1 s TTL), 0.6 s after the second: 0.4 s of margin either way.
+        await a.addCounts('ttl', { n: 1 }, 1_000);
+        await sleep(600);
+        await a.addCounts('ttl', { n: 1 }, 1_000);
+        await sleep(600);
+        expect(await a.readCounts(['ttl'])).toEqual([{ n: 2 }]);
+        await sleep(1_200);
+        expect(await a.readCounts(['ttl'])).toEqual([{}]);
+        await expect(a.addCounts('bad', { n: 1 }, 0)).rejects.toThrow(RangeError);
+      });
+    });
+
     describe('pub/sub', () => {
       test('delivers to every subscriber, in order; unsubscribe stops delivery', async () => {
         const [a, b, publisher] = [await open(), await open(), await open()];

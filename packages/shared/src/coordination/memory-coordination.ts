@@ -16,6 +16,9 @@ interface WorkerEntry extends Expiring {
 interface ValueEntry extends Expiring {
   value: string;
 }
+interface CountsEntry extends Expiring {
+  counts: Record<string, number>;
+}
 interface Subscription {
   owner: MemoryCoordination;
   onMessage: (message: string) => void;
@@ -40,6 +43,7 @@ export class MemoryCoordinationStore {
   /** Per key: timestamps of the hits inside the window, oldest first, and the last window used. */
   readonly hits = new Map<string, { stamps: number[]; windowMs: number }>();
   readonly values = new Map<string, ValueEntry>();
+  readonly counts = new Map<string, CountsEntry>();
   readonly channels = new Map<string, Set<Subscription>>();
   readonly #sweepIntervalMs: number;
   #lastSweep: number;
@@ -54,7 +58,7 @@ export class MemoryCoordinationStore {
   maybeSweep(now: number): void {
     if (now - this.#lastSweep < this.#sweepIntervalMs) return;
     this.#lastSweep = now;
-    for (const map of [this.leases, this.workers, this.values] as Map<string, Expiring>[]) {
+    for (const map of [this.leases, this.workers, this.values, this.counts] as Map<string, Expiring>[]) {
       for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
     }
     // Like the Redis key's PEXPIRE: gone once its newest hit has left the window.
@@ -195,6 +199,20 @@ export class MemoryCoordination implements Coordination {
   async deleteValue(key: string): Promise<void> {
     this.#tick();
     this.store.values.delete(key);
+  }
+
+  async addCounts(key: string, counts: Readonly<Record<string, number>>, ttl: number): Promise<void> {
+    const ms = ttlMs(ttl);
+    const now = this.#tick();
+    const entry = live(this.store.counts.get(key), now) ?? { counts: {}, expiresAt: 0 };
+    for (const [field, n] of Object.entries(counts)) entry.counts[field] = (entry.counts[field] ?? 0) + n;
+    entry.expiresAt = now + ms;
+    this.store.counts.set(key, entry);
+  }
+
+  async readCounts(keys: readonly string[]): Promise<Record<string, number>[]> {
+    const now = this.#tick();
+    return keys.map((key) => ({ ...live(this.store.counts.get(key), now)?.counts }));
   }
 
   async publish(channel: string, message: string): Promise<void> {

@@ -51,6 +51,11 @@ export interface Coordination {
   getValue(key: string): Promise<string | null>;
   deleteValue(key: string): Promise<void>;
 
+  /** Adds each of `counts` to the counters under `key` (from 0); the key expires `ttlMs` after its last add. */
+  addCounts(key: string, counts: Readonly<Record<string, number>>, ttlMs: number): Promise<void>;
+  /** The counters under each key, in order: `{}` for a key never added to, or expired. */
+  readCounts(keys: readonly string[]): Promise<Record<string, number>[]>;
+
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
 

@@ -214,6 +214,27 @@ export class RedisCoordination implements Coordination {
     await client.del(this.#key('kv', key));
   }
 
+  async addCounts(key: string, counts: Readonly<Record<string, number>>, ttl: number): Promise<void> {
+    const ms = ttlMs(ttl);
+    const client = await this.#conn();
+    const name = this.#key('counts', key);
+    const batch = client.multi();
+    for (const [field, n] of Object.entries(counts)) batch.hincrby(name, field, n);
+    await batch.pexpire(name, ms).exec();
+  }
+
+  async readCounts(keys: readonly string[]): Promise<Record<string, number>[]> {
+    if (keys.length === 0) return [];
+    const client = await this.#conn();
+    const batch = client.pipeline();
+    for (const key of keys) batch.hgetall(this.#key('counts', key));
+    const replies = (await batch.exec()) ?? [];
+    return replies.map(([error, hash]) => {
+      if (error) throw error;
+      return Object.fromEntries(Object.entries(hash as Record<string, string>).map(([f, v]) => [f, Number(v)]));
+    });
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     const client = await this.#conn();
     await client.publish(this.#key('pubsub', channel), message);

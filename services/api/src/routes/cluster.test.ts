@@ -1,3 +1,4 @@
+import { countKeys } from '@turbozap/shared/contracts/kv';
 import { queues } from '@turbozap/shared/contracts/queues';
 import { type ApiHarness, startApi } from '../testing/harness.ts';
 
@@ -33,4 +34,39 @@ test('GET /cluster: instances expected and connected as status tells them, live 
   expect(body.data.workers).toEqual([{ id: 'w-1', instances: 1, beat_age_ms: expect.any(Number) }]);
   expect(body.data.queues).toContainEqual({ name: queues.send, pending: 0 });
   expect((await api.request('GET', '/cluster', { key: 'tzk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(401);
+});
+
+test('GET /cluster: the last five whole minutes and the current one, oldest first, as the processes counted them', async () => {
+  const minute = Math.floor(Date.now() / 60_000);
+  const { coordination } = api.runtime;
+  await coordination.addCounts(countKeys.minute(minute - 3), { messages_sent: 40, webhooks_delivered: 38 }, 60_000);
+  await coordination.addCounts(countKeys.minute(minute - 3), { messages_sent: 2, messages_received: 5 }, 60_000);
+  await coordination.addCounts(countKeys.minute(minute - 9), { messages_sent: 1 }, 60_000); // too old to show
+  const { body } = await api.request('GET', '/cluster');
+  const rows = body.data.per_minute as Array<Record<string, unknown>>;
+  // A minute may turn between the writes and the read: find the rows by their start.
+  const first = Date.parse(String(rows[0]?.minute)) / 60_000;
+  expect(rows.map((r) => Date.parse(String(r.minute)) / 60_000)).toEqual([0, 1, 2, 3, 4, 5].map((i) => first + i));
+  expect(rows.map((r) => r.complete)).toEqual([true, true, true, true, true, false]);
+  const zeros = {
+    messages_accepted: 0,
+    messages_sent: 0,
+    messages_received: 0,
+    messages_failed: 0,
+    webhooks_delivered: 0,
+    webhooks_failed: 0,
+  };
+  expect(rows.find((r) => Date.parse(String(r.minute)) === (minute - 3) * 60_000)).toEqual({
+    minute: new Date((minute - 3) * 60_000).toISOString(),
+    complete: true,
+    ...zeros,
+    messages_sent: 42,
+    messages_received: 5,
+    webhooks_delivered: 38,
+  });
+  expect(
+    rows
+      .filter((r) => Date.parse(String(r.minute)) !== (minute - 3) * 60_000)
+      .map(({ minute: _m, complete: _c, ...n }) => n),
+  ).toEqual(Array(5).fill(zeros));
 });
