@@ -30,7 +30,7 @@ export function Timeline({ tz, name, changes }: { tz: TurboZap; name: string; ch
       {history?.length === 0 && <p>{t.noTimeline}</p>}
       <ol className="timeline" data-testid="timeline">
         {history?.map((change) => (
-          <li key={`${change.at}-${change.status}`}>
+          <li key={`${change.at}-${change.previous_status}-${change.status}`}>
             <time dateTime={change.at}>{new Date(change.at).toLocaleString()}</time>{' '}
             <span className={`status ${change.previous_status}`}>{label(change.previous_status)}</span> →{' '}
             <span className={`status ${change.status}`}>{label(change.status)}</span>
