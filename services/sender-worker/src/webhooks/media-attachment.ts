@@ -3,7 +3,7 @@ import type { ClaimedDelivery } from '@turbozap/shared/db/repositories/webhook-d
 
 /** Where a delivery's media is read from, and the largest file sent inside a body. */
 export interface MediaAttachment {
-  blobs: BlobStore;
+  blobs: Pick<BlobStore, 'get'>;
   maxBytes: number;
 }
 
