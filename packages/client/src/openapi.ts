@@ -96,7 +96,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a chat read */
+        /** Mark a chat's received messages read: every unread one, or those of message_ids (ours or WhatsApp's) */
         post: operations["postChatRead"];
         delete?: never;
         options?: never;

@@ -61,6 +61,8 @@ export interface OutboxEntry {
   text: string;
   timestamp: number;
   status: OutboxStatus;
+  /** Phones whose read receipt for it arrived (one per reader: group members read separately). */
+  readBy: string[];
 }
 
 /** An outbox entry with what was sent, for resending after a retry receipt (not in the API). */

@@ -70,6 +70,7 @@ const viewColumns = [
   'status',
   'history',
   'wa_message_id',
+  'participant',
   'error',
   'idempotency_key',
   'published_at',
@@ -125,6 +126,8 @@ export const messagesRepo = {
       content: Record<string, unknown>;
       waMessageId: string;
       mediaKey?: string | null;
+      /** The author of a group message (`key.participant`). */
+      participant?: string | null;
     },
   ): Promise<boolean> {
     const now = new Date().toISOString();
@@ -141,6 +144,7 @@ export const messagesRepo = {
         status: 'delivered',
         history: JSON.stringify([{ status: 'delivered', at: now }]),
         wa_message_id: m.waMessageId,
+        participant: m.participant ?? null,
         error: null,
         idempotency_key: null,
         published_at: new Date(),
