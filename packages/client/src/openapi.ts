@@ -3706,6 +3706,7 @@ export interface operations {
                     ptt?: boolean;
                     quoted?: string;
                     to: string;
+                    view_once?: boolean;
                 };
             };
         };
@@ -4203,6 +4204,7 @@ export interface operations {
                     mimetype?: string;
                     quoted?: string;
                     to: string;
+                    view_once?: boolean;
                 };
             };
         };

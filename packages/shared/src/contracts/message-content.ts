@@ -46,11 +46,25 @@ const oneSource = (v: { media_url?: string | undefined; base64?: string | undefi
   Boolean(v.media_url) !== Boolean(v.base64);
 const sourceMessage = { message: 'give exactly one of media_url or base64', path: ['media_url'] };
 
+/** The recipient can open it once; WhatsApp has it for images, videos and audio. */
+const viewOnce = { view_once: z.boolean().optional() };
+const viewableOnce = (v: { media_type: string; view_once?: boolean | undefined }) =>
+  !v.view_once || v.media_type !== 'document';
+const viewOnceMessage = {
+  message: 'a document cannot be view once (images, videos and audio can)',
+  path: ['view_once'],
+};
+
 /** One schema per message type: the content as stored (the API's validated body, see messageBodies). */
 const contents = {
   text: z.object({ ...common, text: z.string().min(1).max(65_536) }),
-  media: z.object({ ...common, ...mediaSource, media_type: z.enum(['image', 'video', 'document']).default('image') }),
-  audio: z.object({ ...common, ...mediaSource, ptt: z.boolean().default(false) }),
+  media: z.object({
+    ...common,
+    ...mediaSource,
+    ...viewOnce,
+    media_type: z.enum(['image', 'video', 'document']).default('image'),
+  }),
+  audio: z.object({ ...common, ...mediaSource, ...viewOnce, ptt: z.boolean().default(false) }),
   sticker: z.object({ ...common, ...mediaSource }),
   location: z.object({
     ...common,
@@ -144,7 +158,7 @@ export const messageTypes = Object.keys(contents) as MessageType[];
  */
 export const messageBodies = {
   ...contents,
-  media: contents.media.refine(oneSource, sourceMessage),
+  media: contents.media.refine(oneSource, sourceMessage).refine(viewableOnce, viewOnceMessage),
   audio: contents.audio.refine(oneSource, sourceMessage),
   sticker: contents.sticker.refine(oneSource, sourceMessage),
 } as const;

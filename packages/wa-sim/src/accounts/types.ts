@@ -47,6 +47,8 @@ export interface InboxEntry {
   group?: string;
   /** Image, video, audio, document or sticker as the phone downloaded and decrypted it. */
   media?: InboxMedia;
+  /** It came in WhatsApp's view-once wrapper (the recipient may open it once). */
+  viewOnce?: true;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';

@@ -2,8 +2,17 @@ import type { proto } from '@whiskeysockets/baileys';
 
 const IGNORED = new Set(['messageContextInfo', 'senderKeyDistributionMessage']);
 
-/** Kind and text of a decrypted message: `{type: 'text', text}` for texts, else e.g. `image` (+ caption). */
-export function describeMessage(message: proto.IMessage): { type: string; text?: string } {
+/** WhatsApp's view-once wrappers: the content is inside, the wrapper is what makes it view once. */
+const viewOnceInner = (m: proto.IMessage) =>
+  (m.viewOnceMessage ?? m.viewOnceMessageV2 ?? m.viewOnceMessageV2Extension)?.message ?? undefined;
+
+/**
+ * Kind and text of a decrypted message: `{type: 'text', text}` for texts, else e.g. `image` (+
+ * caption), with `viewOnce` when it came in a view-once wrapper.
+ */
+export function describeMessage(message: proto.IMessage): { type: string; text?: string; viewOnce?: true } {
+  const inner = viewOnceInner(message);
+  if (inner) return { ...describeMessage(inner), viewOnce: true };
   if (message.conversation) return { type: 'text', text: message.conversation };
   if (message.extendedTextMessage?.text) return { type: 'text', text: message.extendedTextMessage.text };
   const key = Object.keys(message).find(

@@ -65,6 +65,18 @@ describe('outbound content mapping', () => {
     await expect(toBaileysContent(row('sticker', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });
   });
 
+  test('view_once asks Baileys for the view-once wrapper on images, videos and audio, and only when set', async () => {
+    for (const [type, content] of [
+      ['media', { media_type: 'image', view_once: true }],
+      ['media', { media_type: 'video', view_once: true }],
+      ['audio', { view_once: true }],
+    ] as const) {
+      expect((await toBaileysContent(row(type, content, 'media/x/1'), deps)).content).toMatchObject({ viewOnce: true });
+    }
+    const plain = await toBaileysContent(row('media', { media_type: 'image' }, 'media/x/1'), deps);
+    expect(plain.content).not.toHaveProperty('viewOnce');
+  });
+
   test('location, contact, poll', async () => {
     expect(
       (await toBaileysContent(row('location', { latitude: -23.5, longitude: -46.6, name: 'SP' }), deps)).content,

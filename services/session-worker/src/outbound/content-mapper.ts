@@ -100,16 +100,18 @@ type MediaStored = Extract<StoredContent, { type: 'media' | 'audio' | 'sticker' 
 async function mediaContent(stored: MediaStored, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   const { upload, mimetype } = await media(row, stored.content, deps);
   const typed = mimetype ? { mimetype } : {};
+  // Baileys wraps the message in WhatsApp's viewOnceMessage; documents are refused by the API.
+  const once = 'view_once' in stored.content && stored.content.view_once ? { viewOnce: true } : {};
   if (stored.type === 'audio')
-    return { audio: upload, ptt: stored.content.ptt, mimetype: mimetype ?? 'audio/ogg; codecs=opus' };
+    return { audio: upload, ptt: stored.content.ptt, mimetype: mimetype ?? 'audio/ogg; codecs=opus', ...once };
   if (stored.type === 'sticker') return { sticker: upload, ...typed };
   const c = stored.content;
   const caption = c.caption ? { caption: c.caption } : {};
   switch (c.media_type) {
     case 'image':
-      return { image: upload, ...caption, ...typed, ...mentions(c) };
+      return { image: upload, ...caption, ...typed, ...mentions(c), ...once };
     case 'video':
-      return { video: upload, ...caption, ...typed, ...mentions(c) };
+      return { video: upload, ...caption, ...typed, ...mentions(c), ...once };
     case 'document':
       return {
         document: upload,
