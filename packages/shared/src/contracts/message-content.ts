@@ -139,6 +139,8 @@ const contents = {
       .max(10),
   }),
   edit: z.object({ to: recipient, message_id: z.string().min(1).max(128), text: z.string().min(1).max(65_536) }),
+  /** A stored message of the instance (its `id`), sent again to `to` marked forwarded (contracts/forward.ts). */
+  forward: z.object({ to: recipient, id: z.string().min(1).max(128) }),
   delete: z.object({
     to: recipient,
     message_id: z.string().min(1).max(128),

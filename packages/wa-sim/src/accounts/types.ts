@@ -49,6 +49,8 @@ export interface InboxEntry {
   media?: InboxMedia;
   /** It came in WhatsApp's view-once wrapper (the recipient may open it once). */
   viewOnce?: true;
+  /** Marked forwarded (contextInfo.isForwarded), with WhatsApp's forwarding score. */
+  forwardingScore?: number;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';

@@ -6,21 +6,35 @@ const IGNORED = new Set(['messageContextInfo', 'senderKeyDistributionMessage']);
 const viewOnceInner = (m: proto.IMessage) =>
   (m.viewOnceMessage ?? m.viewOnceMessageV2 ?? m.viewOnceMessageV2Extension)?.message ?? undefined;
 
+export interface Described {
+  type: string;
+  text?: string;
+  viewOnce?: true;
+  /** WhatsApp's forwarding score, when the message is marked forwarded (contextInfo.isForwarded). */
+  forwardingScore?: number;
+}
+
+type Body = { caption?: string | null; text?: string | null; contextInfo?: proto.IContextInfo | null } | undefined;
+
+const forwarding = (body: Body): { forwardingScore?: number } =>
+  body?.contextInfo?.isForwarded ? { forwardingScore: body.contextInfo.forwardingScore ?? 0 } : {};
+
 /**
  * Kind and text of a decrypted message: `{type: 'text', text}` for texts, else e.g. `image` (+
- * caption), with `viewOnce` when it came in a view-once wrapper.
+ * caption), with `viewOnce` when it came in a view-once wrapper and `forwardingScore` when forwarded.
  */
-export function describeMessage(message: proto.IMessage): { type: string; text?: string; viewOnce?: true } {
+export function describeMessage(message: proto.IMessage): Described {
   const inner = viewOnceInner(message);
   if (inner) return { ...describeMessage(inner), viewOnce: true };
   if (message.conversation) return { type: 'text', text: message.conversation };
-  if (message.extendedTextMessage?.text) return { type: 'text', text: message.extendedTextMessage.text };
+  if (message.extendedTextMessage?.text)
+    return { type: 'text', text: message.extendedTextMessage.text, ...forwarding(message.extendedTextMessage) };
   const key = Object.keys(message).find(
     (k) => !IGNORED.has(k) && (message as Record<string, unknown>)[k] != null && /Message(V\d+)?$/.test(k),
   );
   if (!key) return { type: 'unknown' };
-  const body = (message as Record<string, { caption?: string; text?: string } | undefined>)[key];
+  const body = (message as Record<string, Body>)[key];
   const text = body?.caption ?? body?.text;
   // versioned kinds (pollCreationMessageV3) are the same kind to a reader of the inbox
-  return { type: key.replace(/Message(V\d+)?$/, ''), ...(text ? { text } : {}) };
+  return { type: key.replace(/Message(V\d+)?$/, ''), ...(text ? { text } : {}), ...forwarding(body) };
 }

@@ -32,7 +32,7 @@ export function phoneReceived(
   group?: string,
 ): void {
   rememberPoll(recipient, sender, id, message, group);
-  const { type, text, viewOnce } = describeMessage(message);
+  const { type, text, viewOnce, forwardingScore } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
   const media = inspectMedia(ctx.media, message);
   const entry: InboxRecord = {
@@ -45,6 +45,7 @@ export function phoneReceived(
     ...(group ? { group } : {}),
     ...(media ? { media } : {}),
     ...(viewOnce ? { viewOnce } : {}),
+    ...(forwardingScore !== undefined ? { forwardingScore } : {}),
     read: false,
     delivered: false,
     kind,

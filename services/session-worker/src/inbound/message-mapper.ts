@@ -37,6 +37,7 @@ function contextOf(message: proto.IMessage): Record<string, unknown> {
     quoted_wa_message_id: info.stanzaId ?? undefined,
     mentions: info.mentionedJid?.length ? info.mentionedJid : undefined,
     forwarded: info.isForwarded || undefined,
+    forwarding_score: info.isForwarded ? (info.forwardingScore ?? undefined) : undefined,
   });
 }
 

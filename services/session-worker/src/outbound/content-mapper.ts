@@ -1,3 +1,4 @@
+import { forwardCopy, forwardingScore } from '@turbozap/shared/contracts/forward';
 import {
   type MessageType,
   messageTypes,
@@ -147,6 +148,17 @@ export async function toBaileysContent(row: Row, deps: ContentDeps): Promise<Map
   return { content, quoted };
 }
 
+/** A stored message sent again, its media from the blob store, with WhatsApp's forwarded mark. */
+async function forwarded(ref: string, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
+  const source = await deps.findMessage(ref);
+  if (!source) throw new PermanentError('target_not_found', 'the message to forward is not known');
+  const copy = forwardCopy(source);
+  if ('refused' in copy) throw new PermanentError('invalid_content', copy.refused);
+  const content = await contentFor(copy.stored, { ...row, media_key: copy.mediaKey }, deps);
+  const score = forwardingScore(source);
+  return score > 0 ? { ...content, contextInfo: { isForwarded: true, forwardingScore: score } } : content;
+}
+
 async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   switch (stored.type) {
     case 'text':
@@ -180,6 +192,8 @@ async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): P
       return { text: stored.content.text, edit: await targetKey(stored.content.message_id, deps) };
     case 'delete':
       return { delete: await targetKey(stored.content.message_id, deps) };
+    case 'forward':
+      return forwarded(stored.content.id, row, deps);
     case 'button': {
       const c = stored.content;
       return asText(
