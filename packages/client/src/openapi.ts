@@ -4551,6 +4551,7 @@ export interface operations {
             content: {
                 "application/json": {
                     delay_ms?: number;
+                    link_preview?: boolean;
                     mentions?: string[];
                     quoted?: string;
                     text: string;

@@ -57,7 +57,12 @@ const viewOnceMessage = {
 
 /** One schema per message type: the content as stored (the API's validated body, see messageBodies). */
 const contents = {
-  text: z.object({ ...common, text: z.string().min(1).max(65_536) }),
+  text: z.object({
+    ...common,
+    text: z.string().min(1).max(65_536),
+    /** false: no preview of the text's first link (on by default; TurboZap fetches it, guarded). */
+    link_preview: z.boolean().optional(),
+  }),
   media: z.object({
     ...common,
     ...mediaSource,
@@ -174,8 +179,30 @@ export const carriesMedia = (type: MessageType): boolean => 'base64' in contents
  * and `mimetype` the type it resolved, parameters and all).
  */
 const storedMimetype = { mimetype: z.string().max(255).optional() };
+
+/**
+ * What the sender-worker found behind a text's first link, for WhatsApp's preview: Baileys is
+ * given this, never the URL to fetch itself.
+ */
+export const linkPreview = z.object({
+  /** The link as the text has it (WhatsApp's matchedText). */
+  url: z.string().max(4096),
+  title: z.string().max(512),
+  description: z.string().max(1024).optional(),
+  /** A small JPEG (WhatsApp's jpegThumbnail), base64. */
+  thumbnail: z.string().max(100_000).optional(),
+});
+export type LinkPreview = z.infer<typeof linkPreview>;
+
+/** The first http(s) link of a text, without the punctuation a sentence puts after it. */
+export function firstLink(text: string): string | undefined {
+  return /https?:\/\/[^\s<>"']+/i.exec(text)?.[0].replace(/[.,;:!?)\]}]+$/, '');
+}
+
 const withStoredMedia = {
   ...contents,
+  // Only the sender-worker writes `preview`: a client's body cannot carry one (messageBodies).
+  text: contents.text.extend({ preview: linkPreview.optional() }),
   media: contents.media.extend(storedMimetype),
   audio: contents.audio.extend(storedMimetype),
   sticker: contents.sticker.extend(storedMimetype),

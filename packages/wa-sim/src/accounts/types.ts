@@ -1,6 +1,7 @@
 import type { proto } from '@whiskeysockets/baileys';
 import type { BinaryNode } from '../binary/nodes.ts';
 import type { InboxMedia } from '../media/inspect.ts';
+import type { LinkPreviewSeen } from '../routing/describe.ts';
 import type { PendingStanzas } from '../routing/pending.ts';
 import type { SimSignalDevice } from '../signal/sim-signal-device.ts';
 
@@ -51,6 +52,8 @@ export interface InboxEntry {
   viewOnce?: true;
   /** Marked forwarded (contextInfo.isForwarded), with WhatsApp's forwarding score. */
   forwardingScore?: number;
+  /** A text's link preview (title, description, thumbnail) as it came. */
+  linkPreview?: LinkPreviewSeen;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';

@@ -12,6 +12,26 @@ export interface Described {
   viewOnce?: true;
   /** WhatsApp's forwarding score, when the message is marked forwarded (contextInfo.isForwarded). */
   forwardingScore?: number;
+  linkPreview?: LinkPreviewSeen;
+}
+
+/** A text's link preview as the recipient's phone shows it (WhatsApp's fields of extendedTextMessage). */
+export interface LinkPreviewSeen {
+  matchedText?: string;
+  title?: string;
+  description?: string;
+  /** Size of the JPEG thumbnail the message carries, in bytes. */
+  thumbnailBytes?: number;
+}
+
+function previewOf(m: proto.Message.IExtendedTextMessage): { linkPreview?: LinkPreviewSeen } {
+  if (!m.matchedText && !m.title) return {};
+  const seen: LinkPreviewSeen = {};
+  if (m.matchedText) seen.matchedText = m.matchedText;
+  if (m.title) seen.title = m.title;
+  if (m.description) seen.description = m.description;
+  if (m.jpegThumbnail?.length) seen.thumbnailBytes = m.jpegThumbnail.length;
+  return { linkPreview: seen };
 }
 
 type Body = { caption?: string | null; text?: string | null; contextInfo?: proto.IContextInfo | null } | undefined;
@@ -27,8 +47,8 @@ export function describeMessage(message: proto.IMessage): Described {
   const inner = viewOnceInner(message);
   if (inner) return { ...describeMessage(inner), viewOnce: true };
   if (message.conversation) return { type: 'text', text: message.conversation };
-  if (message.extendedTextMessage?.text)
-    return { type: 'text', text: message.extendedTextMessage.text, ...forwarding(message.extendedTextMessage) };
+  const extended = message.extendedTextMessage;
+  if (extended?.text) return { type: 'text', text: extended.text, ...forwarding(extended), ...previewOf(extended) };
   const key = Object.keys(message).find(
     (k) => !IGNORED.has(k) && (message as Record<string, unknown>)[k] != null && /Message(V\d+)?$/.test(k),
   );

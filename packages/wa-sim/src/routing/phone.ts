@@ -32,7 +32,7 @@ export function phoneReceived(
   group?: string,
 ): void {
   rememberPoll(recipient, sender, id, message, group);
-  const { type, text, viewOnce, forwardingScore } = describeMessage(message);
+  const { type, text, viewOnce, forwardingScore, linkPreview } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
   const media = inspectMedia(ctx.media, message);
   const entry: InboxRecord = {
@@ -46,6 +46,7 @@ export function phoneReceived(
     ...(media ? { media } : {}),
     ...(viewOnce ? { viewOnce } : {}),
     ...(forwardingScore !== undefined ? { forwardingScore } : {}),
+    ...(linkPreview ? { linkPreview } : {}),
     read: false,
     delivered: false,
     kind,

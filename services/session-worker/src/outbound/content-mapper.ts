@@ -1,5 +1,6 @@
 import { forwardCopy, forwardingScore } from '@turbozap/shared/contracts/forward';
 import {
+  type LinkPreview,
   type MessageType,
   messageTypes,
   type StoredContent,
@@ -7,7 +8,7 @@ import {
 } from '@turbozap/shared/contracts/message-content';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
-import type { AnyMessageContent, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, proto, WAMessage, WAMessageKey, WAUrlInfo } from '@whiskeysockets/baileys';
 
 /** What mapping needs from outside: stored media and earlier messages (for quotes, reactions, edits). */
 export interface ContentDeps {
@@ -148,6 +149,17 @@ export async function toBaileysContent(row: Row, deps: ContentDeps): Promise<Map
   return { content, quoted };
 }
 
+/** The preview the sender-worker made, as Baileys takes it: it then fetches nothing itself. */
+function urlInfo(p: LinkPreview): WAUrlInfo {
+  return {
+    'canonical-url': p.url,
+    'matched-text': p.url,
+    title: p.title,
+    ...(p.description ? { description: p.description } : {}),
+    ...(p.thumbnail ? { jpegThumbnail: Buffer.from(p.thumbnail, 'base64') } : {}),
+  };
+}
+
 /** A stored message sent again, its media from the blob store, with WhatsApp's forwarded mark. */
 async function forwarded(ref: string, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   const source = await deps.findMessage(ref);
@@ -161,8 +173,10 @@ async function forwarded(ref: string, row: Row, deps: ContentDeps): Promise<AnyM
 
 async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   switch (stored.type) {
-    case 'text':
-      return { text: stored.content.text, ...mentions(stored.content) };
+    case 'text': {
+      const { text, preview } = stored.content;
+      return { text, ...mentions(stored.content), ...(preview ? { linkPreview: urlInfo(preview) } : {}) };
+    }
     case 'media':
     case 'audio':
     case 'sticker':
