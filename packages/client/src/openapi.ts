@@ -96,7 +96,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark a chat read */
+        /** Mark a chat's received messages read: every unread one, or those of message_ids (ours or WhatsApp's) */
         post: operations["postChatRead"];
         delete?: never;
         options?: never;
@@ -746,6 +746,23 @@ export interface paths {
         put?: never;
         /** Send a edit message (202 once committed; Idempotency-Key honoured) */
         post: operations["postMessageEdit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/message/{name}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forward a stored text or media message to a chat, marked forwarded (202 once committed; Idempotency-Key honoured) */
+        post: operations["postMessageForward"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3790,6 +3807,7 @@ export interface operations {
                     ptt?: boolean;
                     quoted?: string;
                     to: string;
+                    view_once?: boolean;
                 };
             };
         };
@@ -4133,6 +4151,60 @@ export interface operations {
             };
         };
     };
+    postMessageForward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            created: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "preparing" | "ready" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "expired";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postMessageList: {
         parameters: {
             query?: never;
@@ -4287,6 +4359,7 @@ export interface operations {
                     mimetype?: string;
                     quoted?: string;
                     to: string;
+                    view_once?: boolean;
                 };
             };
         };
@@ -4562,6 +4635,7 @@ export interface operations {
             content: {
                 "application/json": {
                     delay_ms?: number;
+                    link_preview?: boolean;
                     mentions?: string[];
                     quoted?: string;
                     text: string;

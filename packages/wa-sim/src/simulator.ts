@@ -218,7 +218,7 @@ export class WaSimulator implements SimControl {
   }
 
   /**
-   * `phone`'s phone sends media (`{type, base64, mimetype?, caption?, fileName?, ptt?}`): encrypted
+   * `phone`'s phone sends media (`{type, base64, mimetype?, caption?, fileName?, ptt?, view_once?}`): encrypted
    * and stored on the simulator's media host, then sent like a text.
    */
   sendMedia(phone: string, to: string, media: unknown, opts: SendOptions = {}): Promise<{ id: string }> {

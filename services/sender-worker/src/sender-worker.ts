@@ -8,6 +8,7 @@ import { InstanceNames } from './instance-names.ts';
 import { resolveSettings, type SenderWorkerOptions } from './options.ts';
 import { MessageRelay } from './relay/message-relay.ts';
 import { Pruner } from './retention/pruner.ts';
+import { LinkPreviewer } from './send/link-preview.ts';
 import { MediaPreparer } from './send/media.ts';
 import { OutboxPublisher } from './send/outbox.ts';
 import { SendConsumer } from './send/send-consumer.ts';
@@ -45,6 +46,13 @@ export function createSenderWorker(runtime: ServiceRuntime<'sender'>, options: S
     timeoutMs: settings.send.mediaTimeoutMs,
     resolve,
   });
+  const previews = new LinkPreviewer({
+    agent: mediaAgent,
+    allowPrivate: config.media.allowPrivateTargets,
+    maxBytes: config.media.maxBytes,
+    logger,
+    resolve,
+  });
   const sendConsumer = new SendConsumer({
     db,
     broker,
@@ -52,6 +60,7 @@ export function createSenderWorker(runtime: ServiceRuntime<'sender'>, options: S
     metrics,
     instances,
     media,
+    previews,
     outbox,
     onEvents,
     workerCount: config.workerCount,

@@ -46,11 +46,30 @@ const oneSource = (v: { media_url?: string | undefined; base64?: string | undefi
   Boolean(v.media_url) !== Boolean(v.base64);
 const sourceMessage = { message: 'give exactly one of media_url or base64', path: ['media_url'] };
 
+/** The recipient can open it once; WhatsApp has it for images, videos and audio. */
+const viewOnce = { view_once: z.boolean().optional() };
+const viewableOnce = (v: { media_type: string; view_once?: boolean | undefined }) =>
+  !v.view_once || v.media_type !== 'document';
+const viewOnceMessage = {
+  message: 'a document cannot be view once (images, videos and audio can)',
+  path: ['view_once'],
+};
+
 /** One schema per message type: the content as stored (the API's validated body, see messageBodies). */
 const contents = {
-  text: z.object({ ...common, text: z.string().min(1).max(65_536) }),
-  media: z.object({ ...common, ...mediaSource, media_type: z.enum(['image', 'video', 'document']).default('image') }),
-  audio: z.object({ ...common, ...mediaSource, ptt: z.boolean().default(false) }),
+  text: z.object({
+    ...common,
+    text: z.string().min(1).max(65_536),
+    /** false: no preview of the text's first link (on by default; TurboZap fetches it, guarded). */
+    link_preview: z.boolean().optional(),
+  }),
+  media: z.object({
+    ...common,
+    ...mediaSource,
+    ...viewOnce,
+    media_type: z.enum(['image', 'video', 'document']).default('image'),
+  }),
+  audio: z.object({ ...common, ...mediaSource, ...viewOnce, ptt: z.boolean().default(false) }),
   sticker: z.object({ ...common, ...mediaSource }),
   location: z.object({
     ...common,
@@ -125,6 +144,8 @@ const contents = {
       .max(10),
   }),
   edit: z.object({ to: recipient, message_id: z.string().min(1).max(128), text: z.string().min(1).max(65_536) }),
+  /** A stored message of the instance (its `id`), sent again to `to` marked forwarded (contracts/forward.ts). */
+  forward: z.object({ to: recipient, id: z.string().min(1).max(128) }),
   delete: z.object({
     to: recipient,
     message_id: z.string().min(1).max(128),
@@ -144,7 +165,7 @@ export const messageTypes = Object.keys(contents) as MessageType[];
  */
 export const messageBodies = {
   ...contents,
-  media: contents.media.refine(oneSource, sourceMessage),
+  media: contents.media.refine(oneSource, sourceMessage).refine(viewableOnce, viewOnceMessage),
   audio: contents.audio.refine(oneSource, sourceMessage),
   sticker: contents.sticker.refine(oneSource, sourceMessage),
 } as const;
@@ -158,8 +179,30 @@ export const carriesMedia = (type: MessageType): boolean => 'base64' in contents
  * and `mimetype` the type it resolved, parameters and all).
  */
 const storedMimetype = { mimetype: z.string().max(255).optional() };
+
+/**
+ * What the sender-worker found behind a text's first link, for WhatsApp's preview: Baileys is
+ * given this, never the URL to fetch itself.
+ */
+export const linkPreview = z.object({
+  /** The link as the text has it (WhatsApp's matchedText). */
+  url: z.string().max(4096),
+  title: z.string().max(512),
+  description: z.string().max(1024).optional(),
+  /** A small JPEG (WhatsApp's jpegThumbnail), base64. */
+  thumbnail: z.string().max(100_000).optional(),
+});
+export type LinkPreview = z.infer<typeof linkPreview>;
+
+/** The first http(s) link of a text, without the punctuation a sentence puts after it. */
+export function firstLink(text: string): string | undefined {
+  return /https?:\/\/[^\s<>"']+/i.exec(text)?.[0].replace(/[.,;:!?)\]}]+$/, '');
+}
+
 const withStoredMedia = {
   ...contents,
+  // Only the sender-worker writes `preview`: a client's body cannot carry one (messageBodies).
+  text: contents.text.extend({ preview: linkPreview.optional() }),
   media: contents.media.extend(storedMimetype),
   audio: contents.audio.extend(storedMimetype),
   sticker: contents.sticker.extend(storedMimetype),

@@ -57,6 +57,7 @@ export const rpcParams = {
   'privacy.get': none,
   'privacy.update': z.object({ setting: z.enum(privacySettings), value: z.enum(privacyValues) }),
   'chat.list': none,
+  /** Without `message_ids`, every received message of the chat not marked read yet. */
   'chat.read': z.object({ jid, message_ids: z.array(z.string()).optional() }),
   'chat.archive': z.object({ jid, archive: z.boolean() }),
   'chat.pin': z.object({ jid, pin: z.boolean() }),
@@ -118,6 +119,7 @@ export const rpcResults = {
   'privacy.get': z.record(z.string(), z.string()),
   'privacy.update': rpcParams['privacy.update'],
   'chat.list': z.array(chatSummary),
+  /** How many messages this call marked read (none already marked are marked again). */
   'chat.read': z.object({ read: z.number().int() }),
   'chat.archive': z.object({ archived: z.boolean() }),
   'chat.pin': z.object({ pinned: z.boolean() }),

@@ -2,7 +2,7 @@ import type { MessageType } from '../contracts/message-content.ts';
 
 /**
  * One body of each message type the API accepts, for tests on both sides of the contract;
- * `target` is the message a reaction, an edit or a delete refers to.
+ * `target` is the message a reaction, an edit, a delete or a forward refers to.
  */
 export function acceptedBodies(target: string): Record<MessageType, Record<string, unknown>> {
   const to = '5511999990000';
@@ -20,5 +20,6 @@ export function acceptedBodies(target: string): Record<MessageType, Record<strin
     carousel: { to, cards: [{ body: 'card' }] },
     edit: { to, message_id: target, text: 'fixed' },
     delete: { to, message_id: target },
+    forward: { to, id: target },
   };
 }

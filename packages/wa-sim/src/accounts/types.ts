@@ -1,6 +1,7 @@
 import type { proto } from '@whiskeysockets/baileys';
 import type { BinaryNode } from '../binary/nodes.ts';
 import type { InboxMedia } from '../media/inspect.ts';
+import type { LinkPreviewSeen } from '../routing/describe.ts';
 import type { PendingStanzas } from '../routing/pending.ts';
 import type { SimSignalDevice } from '../signal/sim-signal-device.ts';
 
@@ -47,6 +48,12 @@ export interface InboxEntry {
   group?: string;
   /** Image, video, audio, document or sticker as the phone downloaded and decrypted it. */
   media?: InboxMedia;
+  /** It came in WhatsApp's view-once wrapper (the recipient may open it once). */
+  viewOnce?: true;
+  /** Marked forwarded (contextInfo.isForwarded), with WhatsApp's forwarding score. */
+  forwardingScore?: number;
+  /** A text's link preview (title, description, thumbnail) as it came. */
+  linkPreview?: LinkPreviewSeen;
 }
 
 export type OutboxStatus = 'sent' | 'delivered' | 'read';
@@ -61,6 +68,8 @@ export interface OutboxEntry {
   text: string;
   timestamp: number;
   status: OutboxStatus;
+  /** Phones whose read receipt for it arrived (one per reader: group members read separately). */
+  readBy: string[];
 }
 
 /** An outbox entry with what was sent, for resending after a retry receipt (not in the API). */

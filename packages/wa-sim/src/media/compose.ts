@@ -14,6 +14,8 @@ export interface PhoneMedia {
   fileName?: string;
   /** Audio only: a voice note. */
   ptt?: boolean;
+  /** Image, video or audio the recipient may open once (WhatsApp's viewOnceMessageV2). */
+  viewOnce?: boolean;
   /** A modified client lying about the size (fileLength); default: the real size. */
   declaredSize?: number;
   /** A modified client naming another host in the media `url`; default: the simulator's media host. */
@@ -27,7 +29,7 @@ const optionalString = (v: unknown, field: string, max: number): string | undefi
   return v || undefined;
 };
 
-/** `{type, base64, mimetype?, caption?, fileName?, ptt?}` → PhoneMedia, or a 400. */
+/** `{type, base64, mimetype?, caption?, fileName?, ptt?, view_once?}` → PhoneMedia, or a 400. */
 export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
   if (!input || typeof input !== 'object' || Array.isArray(input))
     throw badRequest('invalid_media', 'media must be an object');
@@ -41,6 +43,10 @@ export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
   if (data.length > maxBytes) throw badRequest('media_too_large', `media is limited to ${maxBytes} bytes`);
   if (m.ptt !== undefined && typeof m.ptt !== 'boolean')
     throw badRequest('invalid_media', 'media.ptt must be a boolean');
+  if (m.view_once !== undefined && typeof m.view_once !== 'boolean')
+    throw badRequest('invalid_media', 'media.view_once must be a boolean');
+  if (m.view_once && !['image', 'video', 'audio'].includes(type))
+    throw badRequest('invalid_media', 'only images, videos and audio can be view once');
   const caption = optionalString(m.caption, 'caption', 4096);
   const fileName = optionalString(m.fileName, 'fileName', 255);
   if (m.declared_size !== undefined && !(Number.isSafeInteger(m.declared_size) && (m.declared_size as number) >= 0))
@@ -55,6 +61,7 @@ export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
     ...(caption ? { caption } : {}),
     ...(fileName ? { fileName } : {}),
     ...(m.ptt !== undefined ? { ptt: m.ptt } : {}),
+    ...(m.view_once ? { viewOnce: true } : {}),
     ...(m.declared_size !== undefined ? { declaredSize: m.declared_size as number } : {}),
     ...(urlHost ? { urlHost } : {}),
   };
@@ -62,6 +69,14 @@ export function parsePhoneMedia(input: unknown, maxBytes: number): PhoneMedia {
 
 /** Encrypts and stores `media`; returns the message that references it. */
 export function composeMediaMessage(store: MediaStore, mediaHost: string, media: PhoneMedia): proto.IMessage {
+  const message = mediaMessage(store, mediaHost, media);
+  // As phones send it: the wrapper, and the media's own flag.
+  if (!media.viewOnce) return message;
+  const [field] = Object.keys(message) as Array<'imageMessage' | 'videoMessage' | 'audioMessage'>;
+  return { viewOnceMessageV2: { message: { [field!]: { ...message[field!], viewOnce: true } } } };
+}
+
+function mediaMessage(store: MediaStore, mediaHost: string, media: PhoneMedia): proto.IMessage {
   const { mediaKey, file, fileSha256, fileEncSha256 } = encryptMedia(media.data, media.type);
   const directPath = store.put(file, UPLOAD_KIND[media.type]);
   const common = {

@@ -132,7 +132,7 @@ export async function sendGroupFromPhone(
   const skmsg = node('enc', { v: '2', type: 'skmsg' }, ciphertext);
   const key = messageKey(sender, id);
   const timestamp = Math.floor(Date.now() / 1000);
-  sender.outbox.set(id, { id, to: group.jid, type, text, timestamp, status: 'sent', message });
+  sender.outbox.set(id, { id, to: group.jid, type, text, timestamp, status: 'sent', readBy: [], message });
   for (const [member, device] of memberDevices(group)) {
     if (device === 0) {
       if (member !== sender && remember(member.seen, key))

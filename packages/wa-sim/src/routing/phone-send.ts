@@ -79,6 +79,7 @@ export async function sendFromPhone(
       text: content.text,
       timestamp: Math.floor(Date.now() / 1000),
       status: 'sent',
+      readBy: [],
       message,
     });
   }

@@ -32,7 +32,7 @@ export function phoneReceived(
   group?: string,
 ): void {
   rememberPoll(recipient, sender, id, message, group);
-  const { type, text } = describeMessage(message);
+  const { type, text, viewOnce, forwardingScore, linkPreview } = describeMessage(message);
   if (type === 'protocol' || type === 'unknown') return; // not user-visible content
   const media = inspectMedia(ctx.media, message);
   const entry: InboxRecord = {
@@ -44,6 +44,9 @@ export function phoneReceived(
     fromDevice: senderDevice,
     ...(group ? { group } : {}),
     ...(media ? { media } : {}),
+    ...(viewOnce ? { viewOnce } : {}),
+    ...(forwardingScore !== undefined ? { forwardingScore } : {}),
+    ...(linkPreview ? { linkPreview } : {}),
     read: false,
     delivered: false,
     kind,

@@ -23,6 +23,7 @@ export function deliverReceipt(
   const status: OutboxStatus = type === 'delivery' ? 'delivered' : 'read';
   for (const id of ids) {
     const entry = sender.outbox.get(id);
+    if (entry && status === 'read' && !entry.readBy.includes(reader.phone)) entry.readBy.push(reader.phone);
     if (entry && RANK[status] > RANK[entry.status]) {
       entry.status = status;
       ctx.events.emit('receipt', { phone: sender.phone, id, status, by: reader.phone });

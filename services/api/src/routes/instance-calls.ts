@@ -153,7 +153,7 @@ const calls: CallSpec[] = [
     method: 'post',
     path: '/chat/:name/read',
     rpc: 'chat.read',
-    summary: 'Mark a chat read',
+    summary: "Mark a chat's received messages read: every unread one, or those of message_ids (ours or WhatsApp's)",
     body: z.object({ jid: recipient, message_ids: z.array(z.string().max(128)).max(500).optional() }),
   },
   {

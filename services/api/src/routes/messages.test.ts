@@ -11,7 +11,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => api.close());
 
-const valid = acceptedBodies('ABC');
+// A forward needs a stored message to refer to: its own test below.
+const { forward: _forward, ...valid } = acceptedBodies('ABC');
 
 describe('messages', () => {
   test.each(Object.entries(valid))('%s: 202 once committed, with a queued row and a publish', async (type, body) => {
@@ -71,6 +72,27 @@ describe('messages', () => {
       body: { to: '5511999990000', message_id: 'ABC', for_everyone: true },
     });
     expect(forEveryone.status).toBe(202);
+  });
+
+  test('a forward of a stored text is accepted; of an unknown id, a 404 that stores nothing', async () => {
+    const to = '5511999990000';
+    const text = await api.request('POST', '/message/shop/text', { key, body: { to, text: 'again' } });
+    const forward = await api.request('POST', '/message/shop/forward', { key, body: { to, id: text.body.data.id } });
+    expect(forward.status).toBe(202);
+    const row = await api.runtime.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', forward.body.data.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ type: 'forward', content: { id: text.body.data.id } });
+    const count = async () => (await api.runtime.db.selectFrom('messages').select('id').execute()).length;
+    const before = await count();
+    const unknown = await api.request('POST', '/message/shop/forward', {
+      key,
+      body: { to, id: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'message_not_found']);
+    expect(await count()).toBe(before);
   });
 
   test('unknown fields are refused, each named with the field it probably meant', async () => {

@@ -1,4 +1,9 @@
-import { carriesMedia, messageBodies, messageTypes } from '@turbozap/shared/contracts/message-content';
+import {
+  carriesMedia,
+  type MessageType,
+  messageBodies,
+  messageTypes,
+} from '@turbozap/shared/contracts/message-content';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
@@ -6,6 +11,7 @@ import { z } from 'zod';
 import { sendBlob } from '../http/blob-response.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
 import { acceptedSchema, messageSchema, messageView } from '../views/message.ts';
+import { assertForwardable } from './forward-source.ts';
 
 const idempotencyKey = z.string().min(1).max(200);
 
@@ -15,12 +21,17 @@ function downloadName(m: MessageRow): string {
   return typeof name === 'string' && name.length > 0 ? name : m.id;
 }
 
+const summaries: Partial<Record<MessageType, string>> = {
+  forward:
+    'Forward a stored text or media message to a chat, marked forwarded (202 once committed; Idempotency-Key honoured)',
+};
+
 export function messageRoutes(define: Define): void {
   for (const type of messageTypes) {
     define({
       method: 'post',
       path: `/message/:name/${type}`,
-      summary: `Send a ${type} message (202 once committed; Idempotency-Key honoured)`,
+      summary: summaries[type] ?? `Send a ${type} message (202 once committed; Idempotency-Key honoured)`,
       tag: 'messages',
       access: 'instance',
       body: messageBodies[type],
@@ -34,6 +45,7 @@ export function messageRoutes(define: Define): void {
           throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 characters', 400);
         }
         const { db, config, metrics } = deps;
+        if (type === 'forward') await assertForwardable(db, instance.id, (body as { id: string }).id);
         const accepted = await messagesRepo.acceptOutbound(db, {
           instanceId: instance.id,
           remoteJid: body.to,

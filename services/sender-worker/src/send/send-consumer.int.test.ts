@@ -7,6 +7,7 @@ import { createSafeAgent } from '@turbozap/shared/net';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { InstanceNames } from '../instance-names.ts';
 import { createHarness, eventually, type Harness } from '../testing/harness.ts';
+import { LinkPreviewer } from './link-preview.ts';
 import { MediaPreparer } from './media.ts';
 import { OutboxPublisher } from './outbox.ts';
 import { SendConsumer } from './send-consumer.ts';
@@ -85,6 +86,12 @@ describePg('send consumer', () => {
         maxBytes: CAP,
         allowPrivate,
         timeoutMs: 5_000,
+      }),
+      previews: new LinkPreviewer({
+        agent: allowPrivate ? agent : strictAgent,
+        allowPrivate,
+        maxBytes: CAP,
+        logger: runtime.logger,
       }),
       outbox: new OutboxPublisher(runtime.broker),
       workerCount: options.workerCount ?? 4,

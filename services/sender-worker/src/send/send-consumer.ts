@@ -9,6 +9,7 @@ import { type BackoffPolicy, jitteredDelay } from '@turbozap/shared/util/backoff
 import PQueue from 'p-queue';
 import { RetryableError } from './errors.ts';
 import { type FinalizeDeps, finalizeMessage } from './finalize.ts';
+import type { LinkPreviewer } from './link-preview.ts';
 import type { MediaPreparer } from './media.ts';
 import type { OutboxPublisher } from './outbox.ts';
 
@@ -19,6 +20,7 @@ export interface SendConsumerOptions extends FinalizeDeps {
   broker: Broker;
   logger: Logger;
   media: MediaPreparer;
+  previews: LinkPreviewer;
   outbox: OutboxPublisher;
   /** RABBITMQ_WORKER_COUNT: jobs worked on at once. */
   workerCount: number;
@@ -121,7 +123,16 @@ export class SendConsumer {
     assertRecipient(row);
     // The stored media replaces the base64 in the row: nothing reads the row's copy again.
     const media = await this.#options.media.prepare(row);
-    return messagesRepo.transition(this.#options.db, row.id, 'ready', media ? { media } : {});
+    if (media) return messagesRepo.transition(this.#options.db, row.id, 'ready', { media });
+    const preview = await this.#preview(row);
+    return messagesRepo.transition(this.#options.db, row.id, 'ready', preview ? { preview } : {});
+  }
+
+  /** A text's link preview, unless it asked for none (content contract: `link_preview`). */
+  #preview(row: MessageRow) {
+    const { text, link_preview: wanted } = row.content;
+    if (row.type !== 'text' || wanted === false || typeof text !== 'string') return undefined;
+    return this.#options.previews.of(text);
   }
 
   async #failed(err: unknown, row: MessageRow | undefined, stage: Stage, delivery: Delivery): Promise<HandlerResult> {

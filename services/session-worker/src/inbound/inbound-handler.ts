@@ -222,6 +222,7 @@ export class InboundHandler {
         content,
         waMessageId: waId,
         mediaKey,
+        participant: who.is_group ? (msg.key.participant ?? null) : null,
       });
       if (!fresh) return false;
       const row = await messagesRepo.getByWaId(trx, scope.instance.id, waId);

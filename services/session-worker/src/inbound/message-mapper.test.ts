@@ -31,6 +31,24 @@ describe('inbound message mapping', () => {
       type: 'text',
       content: { text: 'secret' },
     });
+    // View once is unwrapped and said: the wrapper (from Baileys' sends), or the media's own flag.
+    const once = { imageMessage: { mimetype: 'image/jpeg' } };
+    expect(mapInbound(msg({ viewOnceMessage: { message: once } }))).toMatchObject({
+      type: 'image',
+      content: { view_once: true },
+    });
+    expect(mapInbound(msg({ ephemeralMessage: { message: { viewOnceMessageV2: { message: once } } } }))).toMatchObject({
+      content: { view_once: true },
+    });
+    expect(mapInbound(msg({ audioMessage: { viewOnce: true } }))).toMatchObject({ content: { view_once: true } });
+    expect(mapInbound(msg(once))).not.toHaveProperty('content.view_once');
+  });
+
+  test('a forwarded message says so, with its forwarding score', () => {
+    const forwarded = mapInbound(
+      msg({ extendedTextMessage: { text: 'fw', contextInfo: { isForwarded: true, forwardingScore: 2 } } }),
+    );
+    expect(forwarded).toMatchObject({ content: { text: 'fw', forwarded: true, forwarding_score: 2 } });
   });
 
   test('media is flagged for download with its kind and mimetype', () => {

@@ -37,7 +37,19 @@ function contextOf(message: proto.IMessage): Record<string, unknown> {
     quoted_wa_message_id: info.stanzaId ?? undefined,
     mentions: info.mentionedJid?.length ? info.mentionedJid : undefined,
     forwarded: info.isForwarded || undefined,
+    forwarding_score: info.isForwarded ? (info.forwardingScore ?? undefined) : undefined,
   });
+}
+
+/**
+ * A view-once message comes in WhatsApp's wrapper (viewOnceMessage, V2 or V2Extension, inside an
+ * ephemeral one in a disappearing chat), and from phones with the media's own flag too.
+ */
+function viewOnce(raw: proto.IMessage | null | undefined, inner: proto.IMessage): { view_once?: true } {
+  const m = raw?.ephemeralMessage?.message ?? raw;
+  const wrapped = m?.viewOnceMessage ?? m?.viewOnceMessageV2 ?? m?.viewOnceMessageV2Extension;
+  const flagged = inner.imageMessage?.viewOnce || inner.videoMessage?.viewOnce || inner.audioMessage?.viewOnce;
+  return wrapped || flagged ? { view_once: true } : {};
 }
 
 /**
@@ -48,7 +60,7 @@ export function mapInbound(msg: WAMessage): InboundMeaning {
   const message = normalizeMessageContent(msg.message);
   if (!message) return { kind: 'ignore', why: msg.messageStubType ? 'stub' : 'empty' };
   const type = getContentType(message);
-  const ctx = contextOf(message);
+  const ctx = { ...contextOf(message), ...viewOnce(msg.message, message) };
   switch (type) {
     case 'conversation':
       return text(message.conversation ?? '', ctx);

@@ -18,6 +18,7 @@ const earlier = {
   id: randomUUID(),
   remote_jid: to,
   direction: 'outbound',
+  type: 'text',
   wa_message_id: '3EB0AAAA',
   content: { text: 'first' },
 } as unknown as MessageRow;
@@ -63,6 +64,46 @@ describe('outbound content mapping', () => {
     const audio = await toBaileysContent(row('audio', {}, 'media/x/3'), deps);
     expect(audio.content).toMatchObject({ ptt: false });
     await expect(toBaileysContent(row('sticker', {}), deps)).rejects.toMatchObject({ reason: 'media_missing' });
+  });
+
+  test('view_once asks Baileys for the view-once wrapper on images, videos and audio, and only when set', async () => {
+    for (const [type, content] of [
+      ['media', { media_type: 'image', view_once: true }],
+      ['media', { media_type: 'video', view_once: true }],
+      ['audio', { view_once: true }],
+    ] as const) {
+      expect((await toBaileysContent(row(type, content, 'media/x/1'), deps)).content).toMatchObject({ viewOnce: true });
+    }
+    const plain = await toBaileysContent(row('media', { media_type: 'image' }, 'media/x/1'), deps);
+    expect(plain.content).not.toHaveProperty('viewOnce');
+  });
+
+  test('a forward is its source sent again: received media from the blob store, marked with one more forward', async () => {
+    const received = (type: string, content: Record<string, unknown>, media_key: string | null = null) =>
+      ({ id: randomUUID(), direction: 'inbound', type, content, media_key }) as unknown as MessageRow;
+    const sources = new Map<string, MessageRow>();
+    const forwardOf = async (source: MessageRow) => {
+      sources.set(source.id, source);
+      const lookup = { ...deps, findMessage: async (ref: string) => sources.get(ref) };
+      return (await toBaileysContent(row('forward', { id: source.id }), lookup)).content;
+    };
+    expect(await forwardOf(received('image', { caption: 'c', mimetype: 'image/png', size: 9 }, 'media/x/1'))).toEqual({
+      image: Buffer.from('bytes of media/x/1'),
+      caption: 'c',
+      mimetype: 'image/png',
+      contextInfo: { isForwarded: true, forwardingScore: 1 },
+    });
+    expect(await forwardOf(received('text', { text: 'hi', forwarded: true, forwarding_score: 3 }))).toEqual({
+      text: 'hi',
+      contextInfo: { isForwarded: true, forwardingScore: 4 },
+    });
+    // Our own text: sent again without the mark, its mentions dropped.
+    const own = { ...earlier, id: randomUUID(), content: { text: 'mine', mentions: ['1@s.whatsapp.net'] } };
+    expect(await forwardOf(own as MessageRow)).toEqual({ text: 'mine' });
+    await expect(forwardOf(received('image', { mimetype: 'image/png' }))).rejects.toMatchObject({
+      reason: 'invalid_content',
+    });
+    await expect(forwardOf(received('reaction', { emoji: 'x' }))).rejects.toMatchObject({ reason: 'invalid_content' });
   });
 
   test('location, contact, poll', async () => {

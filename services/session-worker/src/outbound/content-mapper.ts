@@ -1,4 +1,6 @@
+import { forwardCopy, forwardingScore } from '@turbozap/shared/contracts/forward';
 import {
+  type LinkPreview,
   type MessageType,
   messageTypes,
   type StoredContent,
@@ -6,7 +8,7 @@ import {
 } from '@turbozap/shared/contracts/message-content';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import { PermanentError } from '@turbozap/shared/errors/app-error';
-import type { AnyMessageContent, proto, WAMessage, WAMessageKey } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, proto, WAMessage, WAMessageKey, WAUrlInfo } from '@whiskeysockets/baileys';
 
 /** What mapping needs from outside: stored media and earlier messages (for quotes, reactions, edits). */
 export interface ContentDeps {
@@ -100,16 +102,18 @@ type MediaStored = Extract<StoredContent, { type: 'media' | 'audio' | 'sticker' 
 async function mediaContent(stored: MediaStored, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   const { upload, mimetype } = await media(row, stored.content, deps);
   const typed = mimetype ? { mimetype } : {};
+  // Baileys wraps the message in WhatsApp's viewOnceMessage; documents are refused by the API.
+  const once = 'view_once' in stored.content && stored.content.view_once ? { viewOnce: true } : {};
   if (stored.type === 'audio')
-    return { audio: upload, ptt: stored.content.ptt, mimetype: mimetype ?? 'audio/ogg; codecs=opus' };
+    return { audio: upload, ptt: stored.content.ptt, mimetype: mimetype ?? 'audio/ogg; codecs=opus', ...once };
   if (stored.type === 'sticker') return { sticker: upload, ...typed };
   const c = stored.content;
   const caption = c.caption ? { caption: c.caption } : {};
   switch (c.media_type) {
     case 'image':
-      return { image: upload, ...caption, ...typed, ...mentions(c) };
+      return { image: upload, ...caption, ...typed, ...mentions(c), ...once };
     case 'video':
-      return { video: upload, ...caption, ...typed, ...mentions(c) };
+      return { video: upload, ...caption, ...typed, ...mentions(c), ...once };
     case 'document':
       return {
         document: upload,
@@ -145,10 +149,34 @@ export async function toBaileysContent(row: Row, deps: ContentDeps): Promise<Map
   return { content, quoted };
 }
 
+/** The preview the sender-worker made, as Baileys takes it: it then fetches nothing itself. */
+function urlInfo(p: LinkPreview): WAUrlInfo {
+  return {
+    'canonical-url': p.url,
+    'matched-text': p.url,
+    title: p.title,
+    ...(p.description ? { description: p.description } : {}),
+    ...(p.thumbnail ? { jpegThumbnail: Buffer.from(p.thumbnail, 'base64') } : {}),
+  };
+}
+
+/** A stored message sent again, its media from the blob store, with WhatsApp's forwarded mark. */
+async function forwarded(ref: string, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
+  const source = await deps.findMessage(ref);
+  if (!source) throw new PermanentError('target_not_found', 'the message to forward is not known');
+  const copy = forwardCopy(source);
+  if ('refused' in copy) throw new PermanentError('invalid_content', copy.refused);
+  const content = await contentFor(copy.stored, { ...row, media_key: copy.mediaKey }, deps);
+  const score = forwardingScore(source);
+  return score > 0 ? { ...content, contextInfo: { isForwarded: true, forwardingScore: score } } : content;
+}
+
 async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): Promise<AnyMessageContent> {
   switch (stored.type) {
-    case 'text':
-      return { text: stored.content.text, ...mentions(stored.content) };
+    case 'text': {
+      const { text, preview } = stored.content;
+      return { text, ...mentions(stored.content), ...(preview ? { linkPreview: urlInfo(preview) } : {}) };
+    }
     case 'media':
     case 'audio':
     case 'sticker':
@@ -178,6 +206,8 @@ async function contentFor(stored: StoredContent, row: Row, deps: ContentDeps): P
       return { text: stored.content.text, edit: await targetKey(stored.content.message_id, deps) };
     case 'delete':
       return { delete: await targetKey(stored.content.message_id, deps) };
+    case 'forward':
+      return forwarded(stored.content.id, row, deps);
     case 'button': {
       const c = stored.content;
       return asText(

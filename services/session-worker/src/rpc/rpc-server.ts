@@ -2,6 +2,7 @@ import type { Config } from '@turbozap/shared/config/config';
 import { channels } from '@turbozap/shared/contracts/kv';
 import { isRpcMethod, type RpcReply, type RpcRequest, rpcRequest } from '@turbozap/shared/contracts/rpc';
 import type { Coordination, Unsubscribe } from '@turbozap/shared/coordination/port';
+import { inboundReadsRepo } from '@turbozap/shared/db/repositories/inbound-reads';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import { fetchMediaUrl, MediaFetchError } from '@turbozap/shared/net';
 import { withTimeout } from '@turbozap/shared/util/timeout';
@@ -47,8 +48,12 @@ export async function serveRpc(
       const recent = (remoteJid?: string, limit = 100) =>
         messagesRepo.list(scope.db, { instanceId: scope.instance.id, remoteJid, limit });
       const fetchMedia = (url: string) => fetchForCaller(ports.media, url, deadline);
+      const instanceId = scope.instance.id;
+      const unread = (remoteJid: string, ids: string[] | undefined, limit: number) =>
+        inboundReadsRepo.unread(scope.db, { instanceId, remoteJid, ids, limit });
+      const markRead = (ids: string[]) => inboundReadsRepo.markRead(scope.db, instanceId, ids);
       const result = await withTimeout(
-        runRpc(method, params, { sock, recent, fetchMedia }),
+        runRpc(method, params, { sock, recent, fetchMedia, unread, markRead }),
         Math.max(1, deadline - Date.now()),
         method,
       );

@@ -8,6 +8,7 @@ import * as eventsCursor from './20261207-0006-events-cursor.ts';
 import * as messagesDropStoredBase64 from './20261207-0007-messages-drop-stored-base64.ts';
 import * as webhooksIncludeMedia from './20261207-0008-webhooks-include-media.ts';
 import * as eventsStatusHistory from './20261207-0009-events-status-history.ts';
+import * as messagesParticipant from './20261207-0010-messages-participant.ts';
 
 /** Every migration, by timestamped name. Add new ones here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261207-0007-messages-drop-stored-base64': messagesDropStoredBase64,
   '20261207-0008-webhooks-include-media': webhooksIncludeMedia,
   '20261207-0009-events-status-history': eventsStatusHistory,
+  '20261207-0010-messages-participant': messagesParticipant,
 };

@@ -17,6 +17,9 @@ import type { MessageStatus } from '../tables/messages.ts';
  * | failed    | sender- or session-worker        | message.failed |
  * | cancelled | api (`DELETE …/pending`, CLI)    | —              |
  * | expired   | sender-worker sweeper            | message.failed |
+ *
+ * Received messages are stored `delivered` and move to `read` when this instance marks them
+ * read (`POST /chat/:name/read`, inbound-reads.ts), once: no event.
  */
 export const allowedFrom: Record<Exclude<MessageStatus, 'queued'>, readonly MessageStatus[]> = {
   preparing: ['queued'],

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events.ts';
+import type { LinkPreview } from '../../contracts/message-content.ts';
 import { toJsonb } from '../jsonb.ts';
 import type { DB } from '../schema.ts';
 import type { Direction, MessageRow, MessageStatus } from '../tables/messages.ts';
@@ -70,6 +71,7 @@ const viewColumns = [
   'status',
   'history',
   'wa_message_id',
+  'participant',
   'error',
   'idempotency_key',
   'published_at',
@@ -125,6 +127,8 @@ export const messagesRepo = {
       content: Record<string, unknown>;
       waMessageId: string;
       mediaKey?: string | null;
+      /** The author of a group message (`key.participant`). */
+      participant?: string | null;
     },
   ): Promise<boolean> {
     const now = new Date().toISOString();
@@ -141,6 +145,7 @@ export const messagesRepo = {
         status: 'delivered',
         history: JSON.stringify([{ status: 'delivered', at: now }]),
         wa_message_id: m.waMessageId,
+        participant: m.participant ?? null,
         error: null,
         idempotency_key: null,
         published_at: new Date(),
@@ -187,7 +192,7 @@ export const messagesRepo = {
     db: Db,
     id: string,
     to: Exclude<MessageStatus, 'queued'>,
-    extra: { reason?: string; waMessageId?: string; media?: StoredMedia } = {},
+    extra: { reason?: string; waMessageId?: string; media?: StoredMedia; preview?: LinkPreview } = {},
   ): Promise<MessageRow | undefined> {
     const { media } = extra;
     const entry = JSON.stringify([
@@ -207,9 +212,11 @@ export const messagesRepo = {
               // The client's mimetype, when it gave one, stays: it is what WhatsApp is told.
               content: sql<string>`jsonb_build_object('mimetype', ${media.contentType}::text) || (content - 'base64') || jsonb_build_object('media_size', ${media.size}::bigint)`,
             }
-          : ended.includes(to)
-            ? { content: stripBase64 }
-            : {}),
+          : extra.preview !== undefined
+            ? { content: sql<string>`content || ${JSON.stringify({ preview: extra.preview })}::jsonb` }
+            : ended.includes(to)
+              ? { content: stripBase64 }
+              : {}),
       })
       .where('id', '=', id)
       .where('status', 'in', allowedFrom[to])
@@ -226,7 +233,9 @@ export const messagesRepo = {
     const at = new Date().toISOString();
     const entry = (status: MessageStatus) => JSON.stringify([{ status, at }]);
     // An expired row goes through `preparing` too: prepare() ends it `expired` with its event.
-    const needsPreparing = sql<boolean>`(content ? 'media_url' OR content ? 'base64' OR expires_at <= now())`;
+    // A text with a link goes through `preparing` too, for its preview (unless it says link_preview: false).
+    const needsPreparing = sql<boolean>`(content ? 'media_url' OR content ? 'base64' OR expires_at <= now()
+      OR (type = 'text' AND content->>'text' ~* 'https?://' AND content->'link_preview' IS DISTINCT FROM 'false'::jsonb))`;
     return db
       .updateTable('messages')
       .set({

@@ -35,6 +35,8 @@ export interface MessagesTable {
   status: MessageStatus;
   history: ColumnType<StatusChange[], string, string>;
   wa_message_id: string | null;
+  /** Author of a received group message (WhatsApp's `key.participant`): its read receipt names them. */
+  participant: string | null;
   error: string | null;
   idempotency_key: string | null;
   /** Set once the row reached the send queue; the relay publishes rows where it is null. */
