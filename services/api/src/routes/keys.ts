@@ -2,6 +2,7 @@ import { apiKeysRepo } from '@turbozap/shared/db/repositories/api-keys';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
+import { byId } from '../http/by-id.ts';
 import type { Define } from '../http/route.ts';
 import { timestamp } from '../views/timestamp.ts';
 
@@ -72,10 +73,11 @@ export function keyRoutes(define: Define): void {
     access: 'admin',
     response: z.object({ revoked: z.literal(true) }),
     async handler({ params, deps }) {
-      const id = z.uuid().safeParse(params.id);
-      if (!id.success || !(await apiKeysRepo.revoke(deps.db, id.data))) {
-        throw new AppError('key_not_found', 'no such key, or it is revoked already', 404);
-      }
+      await byId(
+        params.id,
+        async (id) => (await apiKeysRepo.revoke(deps.db, id)) || undefined,
+        () => new AppError('key_not_found', 'no such key, or it is revoked already', 404),
+      );
       return { revoked: true as const };
     },
   });

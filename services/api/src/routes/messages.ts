@@ -9,9 +9,12 @@ import type { MessageRow } from '@turbozap/shared/db/schema';
 import { AppError } from '@turbozap/shared/errors/app-error';
 import { z } from 'zod';
 import { sendBlob } from '../http/blob-response.ts';
+import { byId } from '../http/by-id.ts';
 import { type Define, InstanceGoneError } from '../http/route.ts';
 import { acceptedSchema, messageSchema, messageView } from '../views/message.ts';
 import { assertForwardable } from './forward-source.ts';
+
+const messageNotFound = () => new AppError('message_not_found', 'message not found', 404);
 
 const idempotencyKey = z.string().min(1).max(200);
 
@@ -86,10 +89,7 @@ export function messageRoutes(define: Define): void {
     access: 'instance',
     response: messageSchema,
     async handler({ params, instance, deps }) {
-      const id = z.uuid().safeParse(params.id);
-      const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
-      if (!row) throw new AppError('message_not_found', 'message not found', 404);
-      return messageView(row);
+      return messageView(await byId(params.id, (id) => messagesRepo.view(deps.db, instance.id, id), messageNotFound));
     },
   });
 
@@ -101,9 +101,7 @@ export function messageRoutes(define: Define): void {
     access: 'instance',
     response: 'file',
     async handler({ res, params, instance, deps }) {
-      const id = z.uuid().safeParse(params.id);
-      const row = id.success ? await messagesRepo.view(deps.db, instance.id, id.data) : undefined;
-      if (!row) throw new AppError('message_not_found', 'message not found', 404);
+      const row = await byId(params.id, (id) => messagesRepo.view(deps.db, instance.id, id), messageNotFound);
       const blob = row.media_key ? await deps.blobs.get(row.media_key) : null;
       if (!blob) throw new AppError('media_not_found', 'this message has no stored media', 404);
       await sendBlob(res, blob, { download: downloadName(row), cache: 'private, no-store' });

@@ -5,6 +5,7 @@ import { AppError } from '@turbozap/shared/errors/app-error';
 import { validateOutboundUrl } from '@turbozap/shared/net';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
+import { byId } from '../http/by-id.ts';
 import type { Define } from '../http/route.ts';
 import { deliverySchema, deliveryView, webhookSchema, webhookView, webhookWithSecretSchema } from '../views/webhook.ts';
 
@@ -28,6 +29,7 @@ async function changed(deps: ApiDeps, instanceId: string): Promise<void> {
 }
 
 const notConfigured = () => new AppError('webhook_not_found', 'no webhook is configured for this instance', 404);
+const deliveryNotFound = () => new AppError('delivery_not_found', 'delivery not found', 404);
 
 export function webhookRoutes(define: Define): void {
   define({
@@ -146,12 +148,10 @@ export function webhookRoutes(define: Define): void {
     access: 'instance',
     response: deliverySchema,
     async handler({ params, instance, deps }) {
-      const id = z.uuid().safeParse(params.id);
-      const found = id.success ? await webhooks.getDelivery(deps.db, id.data, instance.id) : undefined;
-      if (!found) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      const found = await byId(params.id, (id) => webhooks.getDelivery(deps.db, id, instance.id), deliveryNotFound);
       await webhooks.replayDelivery(deps.db, found.id, instance.id);
       const replayed = await webhooks.getDelivery(deps.db, found.id, instance.id);
-      if (!replayed) throw new AppError('delivery_not_found', 'delivery not found', 404);
+      if (!replayed) throw deliveryNotFound();
       return deliveryView(replayed);
     },
   });
