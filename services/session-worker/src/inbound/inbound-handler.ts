@@ -1,4 +1,6 @@
 import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
+import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
+import { inboundReadsRepo } from '@turbozap/shared/db/repositories/inbound-reads';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -13,6 +15,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
 import type { MessageWrites } from '../message-writes.ts';
+import { readChat } from '../reads/read-chat.ts';
 import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
@@ -36,6 +39,8 @@ export interface InboundPorts {
   onActivity: (at: Date) => void;
   /** The instance's socket stops being read while a write here waits for the database. */
   pause: ReadPause;
+  /** The instance's settings now (ignore_groups, auto_read_messages, read_status). */
+  settings: () => InstanceSettings;
 }
 
 /** Messages handled before their receipt, remembered so their `messages.upsert` is not handled twice. */
@@ -144,7 +149,12 @@ export class InboundHandler {
 
   async #message(sock: WASocket, msg: WAMessage, receipts: ReceiptIn[]): Promise<void> {
     const { key } = msg;
-    if (!key.id || !key.remoteJid || isJidStatusBroadcast(key.remoteJid)) return;
+    if (!key.id || !key.remoteJid) return;
+    const settings = this.#ports.settings();
+    if (isJidStatusBroadcast(key.remoteJid)) {
+      if (settings.read_status && !key.fromMe) this.#readStatus(sock, key);
+      return;
+    }
     if (key.fromMe) {
       // A receipt that arrived within ~20 ms is merged into the buffered upsert of our own send.
       const to = receiptStatus(msg.status);
@@ -155,6 +165,8 @@ export class InboundHandler {
     if (meaning.kind === 'ignore') return;
     const chat = jidPair(key.remoteJid, key.remoteJidAlt);
     const group = isJidGroup(key.remoteJid) ?? false;
+    // Not stored, no event; `receive` resolving still lets WhatsApp have its receipt.
+    if (group && settings.ignore_groups) return;
     const sender = group ? jidPair(key.participant, key.participantAlt) : chat;
     const who: InboundOrigin = {
       remote_jid: group ? key.remoteJid : chat.jid,
@@ -239,7 +251,33 @@ export class InboundHandler {
     if (inserted) {
       this.#ports.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
       this.#ports.onActivity(new Date());
+      if (this.#ports.settings().auto_read_messages) this.#autoRead(sock, remoteJid, waId);
     }
+  }
+
+  /**
+   * `auto_read_messages`: the stored message is marked read as `POST /chat/NAME/read` would,
+   * without holding back its delivery receipt (which Baileys sends once `receive` resolves).
+   */
+  #autoRead(sock: WASocket, chat: string, waId: string): void {
+    const { db, instance, log } = this.#scope;
+    const tools = {
+      sock,
+      unread: (remoteJid: string, ids: string[] | undefined, limit: number) =>
+        inboundReadsRepo.unread(db, { instanceId: instance.id, remoteJid, ids, limit }),
+      markRead: (ids: string[]) => inboundReadsRepo.markRead(db, instance.id, ids),
+    };
+    readChat(tools, chat, [waId]).catch((error: unknown) => {
+      if (!this.#scope.ended.aborted)
+        log.warn('marking a received message read failed', { wa_message_id: waId, error });
+    });
+  }
+
+  /** `read_status`: a status update is marked read (never stored: TurboZap keeps no statuses). */
+  #readStatus(sock: WASocket, key: WAMessageKey): void {
+    sock.readMessages([{ ...key, fromMe: false }]).catch((error: unknown) => {
+      if (!this.#scope.ended.aborted) this.#scope.log.warn('marking a status read failed', { error });
+    });
   }
 
   /**
