@@ -17,6 +17,7 @@ import { ReadPause } from './inbound/read-pause.ts';
 import { InstanceScope, type ScopePorts } from './instance-scope.ts';
 import { OutboxConsumer } from './outbound/outbox-consumer.ts';
 import { Pacer } from './outbound/pacer.ts';
+import { queueText } from './outbound/queue-text.ts';
 import { OutboundSender } from './outbound/sender.ts';
 import { urlMedia } from './outbound/url-media.ts';
 import { LeaseKeeper, type LeaseLossReason } from './ownership/lease-keeper.ts';
@@ -103,6 +104,12 @@ export class OwnedInstance {
       onActivity: this.#activity.touch,
       pause,
       settings: () => this.settings.current,
+      callReply: (to, text, callId) =>
+        queueText({ db: ports.db, broker: ports.broker, logger: this.scope.log }, instance.id, {
+          to,
+          text,
+          idempotencyKey: `call-reject:${callId}`,
+        }),
     });
     const sender = new OutboundSender({
       scope: this.scope,

@@ -18,6 +18,7 @@ import type { MessageWrites } from '../message-writes.ts';
 import { readChat } from '../reads/read-chat.ts';
 import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
+import { CallRejector, type CallRejectorPorts } from './call-rejector.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { type InboundMediaOptions, storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
@@ -39,8 +40,10 @@ export interface InboundPorts {
   onActivity: (at: Date) => void;
   /** The instance's socket stops being read while a write here waits for the database. */
   pause: ReadPause;
-  /** The instance's settings now (ignore_groups, auto_read_messages, read_status). */
+  /** The instance's settings now (ignore_groups, auto_read_messages, read_status, reject_calls). */
   settings: () => InstanceSettings;
+  /** The text for a caller whose call `reject_calls` rejected. */
+  callReply: CallRejectorPorts['reply'];
 }
 
 /** Messages handled before their receipt, remembered so their `messages.upsert` is not handled twice. */
@@ -58,6 +61,7 @@ export class InboundHandler {
   readonly #ports: InboundPorts;
   readonly #notifications: NotificationEvents;
   readonly #polls: PollVotes;
+  readonly #calls: CallRejector;
   #chain: Promise<void> = Promise.resolve();
   readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
 
@@ -66,6 +70,7 @@ export class InboundHandler {
     this.#ports = ports;
     this.#notifications = new NotificationEvents(scope);
     this.#polls = new PollVotes(scope);
+    this.#calls = new CallRejector(scope, { settings: ports.settings, reply: ports.callReply });
   }
 
   attach(sock: WASocket): void {
@@ -144,7 +149,10 @@ export class InboundHandler {
     if (events['groups.update']) await this.#guard(() => this.#notifications.groupsUpdate(events['groups.update']!));
     if (events['group-participants.update'])
       await this.#guard(() => this.#notifications.participants(events['group-participants.update']!));
-    if (events.call) await this.#guard(() => this.#notifications.calls(events.call!));
+    if (events.call) {
+      await this.#guard(() => this.#notifications.calls(events.call!));
+      await this.#guard(() => this.#calls.handle(sock, events.call!));
+    }
   }
 
   async #message(sock: WASocket, msg: WAMessage, receipts: ReceiptIn[]): Promise<void> {

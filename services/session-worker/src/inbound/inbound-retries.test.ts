@@ -46,6 +46,7 @@ function harness(fail: (call: number) => Error | undefined) {
     onActivity: () => {},
     pause: new ReadPause(() => sock),
     settings: () => defaultSettings,
+    callReply: async () => {},
   });
   handler.attach(sock);
   return {

@@ -196,6 +196,10 @@ const handlers: Handlers = {
     await sock.chatModify({ mute: seconds > 0 ? Date.now() + seconds * 1000 : null }, toJid(params.jid));
     return { muted_until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : null };
   },
+  'call.reject': async ({ sock, params }) => {
+    await sock.rejectCall(params.call_id, toJid(params.from));
+    return { rejected: true };
+  },
 };
 
 /** Runs a request the API made (contracts/rpc.ts): its params parsed against the method's schema first. */
