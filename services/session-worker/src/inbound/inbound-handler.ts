@@ -1,6 +1,5 @@
 import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
 import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
-import { inboundReadsRepo } from '@turbozap/shared/db/repositories/inbound-reads';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -15,9 +14,9 @@ import {
 } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
 import type { MessageWrites } from '../message-writes.ts';
-import { readChat } from '../reads/read-chat.ts';
 import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
+import { AutoReads } from './auto-reads.ts';
 import { CallRejector, type CallRejectorPorts } from './call-rejector.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { type InboundMediaOptions, storeInboundMedia } from './media-store.ts';
@@ -62,6 +61,7 @@ export class InboundHandler {
   readonly #notifications: NotificationEvents;
   readonly #polls: PollVotes;
   readonly #calls: CallRejector;
+  readonly #reads: AutoReads;
   #chain: Promise<void> = Promise.resolve();
   readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
 
@@ -70,6 +70,7 @@ export class InboundHandler {
     this.#ports = ports;
     this.#notifications = new NotificationEvents(scope);
     this.#polls = new PollVotes(scope);
+    this.#reads = new AutoReads(scope);
     this.#calls = new CallRejector(scope, { settings: ports.settings, reply: ports.callReply });
   }
 
@@ -160,7 +161,7 @@ export class InboundHandler {
     if (!key.id || !key.remoteJid) return;
     const settings = this.#ports.settings();
     if (isJidStatusBroadcast(key.remoteJid)) {
-      if (settings.read_status && !key.fromMe) this.#readStatus(sock, key);
+      if (settings.read_status && !key.fromMe) this.#reads.status(sock, key);
       return;
     }
     if (key.fromMe) {
@@ -259,33 +260,8 @@ export class InboundHandler {
     if (inserted) {
       this.#ports.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
       this.#ports.onActivity(new Date());
-      if (this.#ports.settings().auto_read_messages) this.#autoRead(sock, remoteJid, waId);
+      if (this.#ports.settings().auto_read_messages) this.#reads.message(sock, remoteJid, waId);
     }
-  }
-
-  /**
-   * `auto_read_messages`: the stored message is marked read as `POST /chat/NAME/read` would,
-   * without holding back its delivery receipt (which Baileys sends once `receive` resolves).
-   */
-  #autoRead(sock: WASocket, chat: string, waId: string): void {
-    const { db, instance, log } = this.#scope;
-    const tools = {
-      sock,
-      unread: (remoteJid: string, ids: string[] | undefined, limit: number) =>
-        inboundReadsRepo.unread(db, { instanceId: instance.id, remoteJid, ids, limit }),
-      markRead: (ids: string[]) => inboundReadsRepo.markRead(db, instance.id, ids),
-    };
-    readChat(tools, chat, [waId]).catch((error: unknown) => {
-      if (!this.#scope.ended.aborted)
-        log.warn('marking a received message read failed', { wa_message_id: waId, error });
-    });
-  }
-
-  /** `read_status`: a status update is marked read (never stored: TurboZap keeps no statuses). */
-  #readStatus(sock: WASocket, key: WAMessageKey): void {
-    sock.readMessages([{ ...key, fromMe: false }]).catch((error: unknown) => {
-      if (!this.#scope.ended.aborted) this.#scope.log.warn('marking a status read failed', { error });
-    });
   }
 
   /**
