@@ -181,25 +181,39 @@ d('instance settings applied live by the owner (api, workers and the simulator a
 
   test('always_online: the device announces itself available, and unavailable when turned off', async () => {
     const { name, me } = await linked();
-    const presence = async () =>
-      ((await cluster.sim('GET', `/sim/accounts/${me}`)) as { devices: { presence: string | null }[] }).devices[0]
-        ?.presence;
+    const device = async () =>
+      (
+        (await cluster.sim('GET', `/sim/accounts/${me}`)) as {
+          devices: { presence: string | null; connection: string | null }[];
+        }
+      ).devices[0];
+    const presence = async () => (await device())?.presence;
     expect(await presence()).not.toBe('available');
     // WhatsApp's library announces presence only once it knows the account's push name, which a
-    // session learns from the account's own messages (or app-state sync, which the simulator
-    // does not do): the phone sends one, and its device has it once nothing is pending.
-    await cluster.sim('POST', `/sim/accounts/${me}/send`, { to: ALICE, text: 'from my phone' });
-    await drained(me);
+    // session learns from the account's own messages (or app-state sync, which the simulator does
+    // not do): turned on before that, the presence follows as soon as the phone sends one.
     await put(name, { always_online: true });
+    await drained(me);
+    expect(await presence()).not.toBe('available');
+    await cluster.sim('POST', `/sim/accounts/${me}/send`, { to: ALICE, text: 'from my phone' });
     await waitFor('presence available', async () => (await presence()) === 'available', 30_000, 200);
     await put(name, { always_online: false });
     await waitFor('presence unavailable', async () => (await presence()) === 'unavailable', 30_000, 200);
     // Kept across a reconnect: the new socket announces it again at login.
     await put(name, { always_online: true });
     await waitFor('presence available again', async () => (await presence()) === 'available', 30_000, 200);
+    // The simulator keeps a presence with the connection that announced it: a new one starts with none.
+    const before = (await device())?.connection;
     expect((await cluster.api('PUT', `/instance/${name}/restart`)).status).toBe(200);
-    await cluster.waitStatus(name, 'connected', 60_000);
-    await waitFor('presence available after the restart', async () => (await presence()) === 'available', 30_000, 200);
+    await waitFor(
+      'presence available on the new connection',
+      async () => {
+        const now = await device();
+        return now?.connection !== before && now?.connection !== null && now?.presence === 'available';
+      },
+      60_000,
+      200,
+    );
   }, 240_000);
 
   test('settings round trip through create and GET; bad input is a 400; another instance key is a 403', async () => {

@@ -179,7 +179,8 @@ export class WaSimulator implements SimControl {
       preKeys: d.preKeys.size,
       queued: d.offlineQueue.length,
       pending: d.pending.size,
-      presence: d.presence ?? null,
+      connection: this.#ctx.sessions.get(a, d.id)?.id ?? null,
+      presence: this.#ctx.sessions.get(a, d.id)?.presence ?? null,
     }));
     return {
       ...accountInfo(a),

@@ -144,7 +144,15 @@ export class OwnedInstance {
       this.scope,
       ports,
       {
-        attach: (sock) => this.#inbound.attach(sock),
+        attach: (sock) => {
+          this.#inbound.attach(sock);
+          // A push name learnt after login (the account's own messages carry it) lets presence be announced.
+          sock.ev.on('creds.update', ({ me }) => {
+            if (me?.name && this.settings.current.always_online && this.connection.socket === sock) {
+              this.#presence(sock, 'available');
+            }
+          });
+        },
         received: (sock, message) => this.#inbound.receive(sock, message),
         stored: (key) => this.#inbound.isStored(key),
         opened: (sock) => {

@@ -31,8 +31,6 @@ export interface CompanionDevice {
   pending: PendingStanzas;
   /** `senderUser|messageId` of messages already delivered (duplicate suppression). */
   seen: Set<string>;
-  /** The last presence the device announced for itself (`always online` clients send `available`). */
-  presence?: 'available' | 'unavailable';
 }
 
 export interface InboxEntry {

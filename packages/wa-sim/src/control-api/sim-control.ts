@@ -25,7 +25,9 @@ export interface DeviceInfo {
   queued: number;
   /** Stanzas written to the device's connection and not acknowledged yet (redelivered at its next login). */
   pending: number;
-  /** The presence the device last announced for itself; null before any. */
+  /** Its live connection's id (a new one after each reconnect); null while offline. */
+  connection: string | null;
+  /** The presence the device announced for itself on its live connection; null when none, or offline. */
   presence: 'available' | 'unavailable' | null;
 }
 

@@ -54,10 +54,9 @@ export function onCall(ctx: SimContext, conn: Connection, stanza: BinaryNode): v
   ctx.log.debug('call rejected', { callId, by: callee.phone });
 }
 
-/** What the router keeps of a device's last presence (`<presence type=…>` without a target). */
+/** A client's own presence (`<presence type=…>` without a target), kept with its connection: it lasts as long. */
 export function onPresence(conn: Connection, stanza: BinaryNode): void {
   const { type, to } = stanza.attrs;
-  const device = conn.device;
-  if (!device || to || (type !== 'available' && type !== 'unavailable')) return;
-  device.presence = type;
+  if (!conn.account || to || (type !== 'available' && type !== 'unavailable')) return;
+  conn.presence = type;
 }
