@@ -52,7 +52,7 @@ const OUTBOX_PREFETCH = 16;
 export class OwnedInstance {
   readonly scope: InstanceScope;
   readonly connection: InstanceConnection;
-  readonly settings: LiveSettings;
+  readonly #settings: LiveSettings;
   readonly #ports: InstancePorts;
   readonly #keeper: LeaseKeeper;
   readonly #inbound: InboundHandler;
@@ -85,7 +85,7 @@ export class OwnedInstance {
       ttlMs: ports.leaseTtlMs,
       onLost: (reason) => void this.#lose(reason),
     });
-    this.settings = new LiveSettings(instance.settings, (next, previous) => this.#settingsChanged(next, previous));
+    this.#settings = new LiveSettings(instance.settings, (next, previous) => this.#settingsChanged(next, previous));
     this.#activity = new ActivityTracker(this.scope, ports.metrics);
     // Reading stops while what the socket delivered waits for the database (ReadPause).
     const pause = new ReadPause(
@@ -103,7 +103,7 @@ export class OwnedInstance {
       },
       onActivity: this.#activity.touch,
       pause,
-      settings: () => this.settings.current,
+      settings: () => this.#settings.current,
       callReply: (to, text, callId) =>
         queueText({ db: ports.db, broker: ports.broker, logger: this.scope.log }, instance.id, {
           to,
@@ -148,7 +148,7 @@ export class OwnedInstance {
           this.#inbound.attach(sock);
           // A push name learnt after login (the account's own messages carry it) lets presence be announced.
           sock.ev.on('creds.update', ({ me }) => {
-            if (me?.name && this.settings.current.always_online && this.connection.socket === sock) {
+            if (me?.name && this.#settings.current.always_online && this.connection.socket === sock) {
               this.#presence(sock, 'available');
             }
           });
@@ -157,12 +157,12 @@ export class OwnedInstance {
         stored: (key) => this.#inbound.isStored(key),
         opened: (sock) => {
           void this.#outbox.start();
-          if (this.settings.current.always_online) this.#presence(sock, 'available');
+          if (this.#settings.current.always_online) this.#presence(sock, 'available');
         },
         closed: () => void this.#outbox.stop(),
         conflict: () => void this.#conflict(),
         waitingForDatabase: () => pause.hold(),
-        historySync: () => this.settings.current.sync_history,
+        historySync: () => this.#settings.current.sync_history,
       },
       instance.status,
     );
@@ -183,7 +183,7 @@ export class OwnedInstance {
 
   /** The stored settings as the reconcile loop or a `settings` nudge read them: applied at once, no reconnect. */
   applySettings(stored: unknown): void {
-    if (this.settings.apply(stored)) this.scope.log.info('settings applied');
+    if (this.#settings.apply(stored)) this.scope.log.info('settings applied');
   }
 
   #settingsChanged(next: InstanceSettings, previous: InstanceSettings): void {
