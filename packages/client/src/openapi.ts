@@ -19,6 +19,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/call/{name}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a ringing call (call_id and from as call.received carries them) */
+        post: operations["postCallReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat/{name}/archive": {
         parameters: {
             query?: never;
@@ -489,6 +506,24 @@ export interface paths {
         get?: never;
         /** Close and reconnect the WhatsApp connection */
         put: operations["putInstanceRestart"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instance/{name}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings in force (every setting, defaults included) */
+        get: operations["getInstanceSettings"];
+        /** Change some settings (the others are kept); the owning worker applies them without reconnecting */
+        put: operations["putInstanceSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1761,6 +1796,58 @@ export interface operations {
             };
         };
     };
+    postCallReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    call_id: string;
+                    from: string;
+                };
+            };
+        };
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @constant */
+                            rejected: true;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postChatArchive: {
         parameters: {
             query?: never;
@@ -2873,7 +2960,14 @@ export interface operations {
                             owner: string | null;
                             push_name: string | null;
                             settings: {
-                                [key: string]: unknown;
+                                always_online: boolean;
+                                auto_read_messages: boolean;
+                                ignore_groups: boolean;
+                                read_status: boolean;
+                                reject_call_message: string | null;
+                                reject_calls: boolean;
+                                /** @enum {string} */
+                                sync_history: "none" | "recent" | "full";
                             };
                             /** @enum {string} */
                             status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";
@@ -3220,6 +3314,121 @@ export interface operations {
             };
         };
     };
+    getInstanceSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            always_online: boolean;
+                            auto_read_messages: boolean;
+                            ignore_groups: boolean;
+                            read_status: boolean;
+                            reject_call_message: string | null;
+                            reject_calls: boolean;
+                            /** @enum {string} */
+                            sync_history: "none" | "recent" | "full";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putInstanceSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    always_online?: boolean;
+                    auto_read_messages?: boolean;
+                    ignore_groups?: boolean;
+                    read_status?: boolean;
+                    reject_call_message?: string | null;
+                    reject_calls?: boolean;
+                    /** @enum {string} */
+                    sync_history?: "none" | "recent" | "full";
+                };
+            };
+        };
+        responses: {
+            /** @description client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            always_online: boolean;
+                            auto_read_messages: boolean;
+                            ignore_groups: boolean;
+                            read_status: boolean;
+                            reject_call_message: string | null;
+                            reject_calls: boolean;
+                            /** @enum {string} */
+                            sync_history: "none" | "recent" | "full";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description a dependency is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getInstanceStatus: {
         parameters: {
             query?: never;
@@ -3338,7 +3547,14 @@ export interface operations {
                 "application/json": {
                     name: string;
                     settings?: {
-                        [key: string]: unknown;
+                        always_online?: boolean;
+                        auto_read_messages?: boolean;
+                        ignore_groups?: boolean;
+                        read_status?: boolean;
+                        reject_call_message?: string | null;
+                        reject_calls?: boolean;
+                        /** @enum {string} */
+                        sync_history?: "none" | "recent" | "full";
                     };
                 };
             };
@@ -3375,7 +3591,14 @@ export interface operations {
                                 owner: string | null;
                                 push_name: string | null;
                                 settings: {
-                                    [key: string]: unknown;
+                                    always_online: boolean;
+                                    auto_read_messages: boolean;
+                                    ignore_groups: boolean;
+                                    read_status: boolean;
+                                    reject_call_message: string | null;
+                                    reject_calls: boolean;
+                                    /** @enum {string} */
+                                    sync_history: "none" | "recent" | "full";
                                 };
                                 /** @enum {string} */
                                 status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";
@@ -3435,7 +3658,14 @@ export interface operations {
                             owner: string | null;
                             push_name: string | null;
                             settings: {
-                                [key: string]: unknown;
+                                always_online: boolean;
+                                auto_read_messages: boolean;
+                                ignore_groups: boolean;
+                                read_status: boolean;
+                                reject_call_message: string | null;
+                                reject_calls: boolean;
+                                /** @enum {string} */
+                                sync_history: "none" | "recent" | "full";
                             };
                             /** @enum {string} */
                             status: "created" | "connecting" | "qr_code" | "connected" | "disconnected" | "logged_out" | "failed";

@@ -4,12 +4,12 @@ import { EventEmitter } from 'node:events';
 import { removeDevices } from './accounts/devices.ts';
 import { normalizePhone, signalAddress } from './accounts/jids.ts';
 import { AccountRegistry, accountInfo } from './accounts/registry.ts';
-import type { AccountInfo, AccountSettings, InboxEntry, OutboxEntry } from './accounts/types.ts';
+import type { AccountInfo, AccountSettings, CallRecord, InboxEntry, OutboxEntry } from './accounts/types.ts';
 import type { MessageOrigin, SimContext, SimEvents } from './context.ts';
 import { handle } from './control-api/http.ts';
 import { simRoutes } from './control-api/routes.ts';
 import type { AccountDetails, GroupInfo, SimControl, SimInfo } from './control-api/sim-control.ts';
-import { badRequest, SimError } from './errors.ts';
+import { badRequest, notFound, SimError } from './errors.ts';
 import { type FaultRequest, Faults } from './faults.ts';
 import { GroupRegistry } from './groups/registry.ts';
 import { makeLogger } from './log.ts';
@@ -22,6 +22,7 @@ import type { LinkResult } from './pairing/link.ts';
 import { enterPairingCode } from './pairing/link-code.ts';
 import { scanQr } from './pairing/qr.ts';
 import { PairingRegistry } from './pairing/registrations.ts';
+import { placeCall } from './routing/calls.ts';
 import { type InboxRecord, markRead } from './routing/phone.ts';
 import { pollMessage } from './routing/phone-poll.ts';
 import { editMessage, revokeMessage } from './routing/phone-protocol.ts';
@@ -178,6 +179,8 @@ export class WaSimulator implements SimControl {
       preKeys: d.preKeys.size,
       queued: d.offlineQueue.length,
       pending: d.pending.size,
+      connection: this.#ctx.sessions.get(a, d.id)?.id ?? null,
+      presence: this.#ctx.sessions.get(a, d.id)?.presence ?? null,
     }));
     return {
       ...accountInfo(a),
@@ -251,6 +254,16 @@ export class WaSimulator implements SimControl {
   /** `phone`'s phone reads messages (all unread when `ids` is absent); returns the ids marked read. */
   markRead(phone: string, ids?: string[]): string[] {
     return markRead(this.#ctx, this.#ctx.accounts.require(phone), ids);
+  }
+
+  call(phone: string, to: string, video = false): CallRecord {
+    const callee = this.#ctx.accounts.resolveTarget(to)?.account;
+    if (!callee) throw notFound('unknown_account', `no simulated account ${to}`);
+    return { ...placeCall(this.#ctx, this.#ctx.accounts.require(phone), callee, video) };
+  }
+
+  calls(phone: string): CallRecord[] {
+    return [...this.#ctx.accounts.require(phone).calls.values()].map((c) => ({ ...c }));
   }
 
   /** The phone unlinks one companion (`jid`) or all of them. */

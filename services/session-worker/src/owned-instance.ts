@@ -2,6 +2,7 @@ import type { BlobStore } from '@turbozap/shared/blobs/port';
 import type { Broker } from '@turbozap/shared/broker/port';
 import type { Config } from '@turbozap/shared/config/config';
 import type { InstanceRef } from '@turbozap/shared/contracts/instance-ref';
+import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
 import type { Unsubscribe } from '@turbozap/shared/coordination/port';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { InstanceStatus } from '@turbozap/shared/db/schema';
@@ -16,10 +17,12 @@ import { ReadPause } from './inbound/read-pause.ts';
 import { InstanceScope, type ScopePorts } from './instance-scope.ts';
 import { OutboxConsumer } from './outbound/outbox-consumer.ts';
 import { Pacer } from './outbound/pacer.ts';
+import { queueText } from './outbound/queue-text.ts';
 import { OutboundSender } from './outbound/sender.ts';
 import { urlMedia } from './outbound/url-media.ts';
 import { LeaseKeeper, type LeaseLossReason } from './ownership/lease-keeper.ts';
 import { serveRpc } from './rpc/rpc-server.ts';
+import { LiveSettings } from './settings/live-settings.ts';
 import { streamToBuffer } from './util/stream.ts';
 
 export type GoneReason = LeaseLossReason | 'conflict' | 'released';
@@ -49,6 +52,7 @@ const OUTBOX_PREFETCH = 16;
 export class OwnedInstance {
   readonly scope: InstanceScope;
   readonly connection: InstanceConnection;
+  readonly #settings: LiveSettings;
   readonly #ports: InstancePorts;
   readonly #keeper: LeaseKeeper;
   readonly #inbound: InboundHandler;
@@ -62,7 +66,7 @@ export class OwnedInstance {
 
   constructor(
     ports: InstancePorts,
-    instance: InstanceRef & { status: InstanceStatus },
+    instance: InstanceRef & { status: InstanceStatus; settings: unknown },
     token: number,
     onGone: (instanceId: string, reason: GoneReason) => void,
   ) {
@@ -81,6 +85,7 @@ export class OwnedInstance {
       ttlMs: ports.leaseTtlMs,
       onLost: (reason) => void this.#lose(reason),
     });
+    this.#settings = new LiveSettings(instance.settings, (next, previous) => this.#settingsChanged(next, previous));
     this.#activity = new ActivityTracker(this.scope, ports.metrics);
     // Reading stops while what the socket delivered waits for the database (ReadPause).
     const pause = new ReadPause(
@@ -98,6 +103,13 @@ export class OwnedInstance {
       },
       onActivity: this.#activity.touch,
       pause,
+      settings: () => this.#settings.current,
+      callReply: (to, text, callId) =>
+        queueText({ db: ports.db, broker: ports.broker, logger: this.scope.log }, instance.id, {
+          to,
+          text,
+          idempotencyKey: `call-reject:${callId}`,
+        }),
     });
     const sender = new OutboundSender({
       scope: this.scope,
@@ -132,13 +144,25 @@ export class OwnedInstance {
       this.scope,
       ports,
       {
-        attach: (sock) => this.#inbound.attach(sock),
+        attach: (sock) => {
+          this.#inbound.attach(sock);
+          // A push name learnt after login (the account's own messages carry it) lets presence be announced.
+          sock.ev.on('creds.update', ({ me }) => {
+            if (me?.name && this.#settings.current.always_online && this.connection.socket === sock) {
+              this.#presence(sock, 'available');
+            }
+          });
+        },
         received: (sock, message) => this.#inbound.receive(sock, message),
         stored: (key) => this.#inbound.isStored(key),
-        opened: () => void this.#outbox.start(),
+        opened: (sock) => {
+          void this.#outbox.start();
+          if (this.#settings.current.always_online) this.#presence(sock, 'available');
+        },
         closed: () => void this.#outbox.stop(),
         conflict: () => void this.#conflict(),
         waitingForDatabase: () => pause.hold(),
+        historySync: () => this.#settings.current.sync_history,
       },
       instance.status,
     );
@@ -155,6 +179,30 @@ export class OwnedInstance {
 
   get socket(): WASocket | undefined {
     return this.connection.socket;
+  }
+
+  /** The stored settings as the reconcile loop or a `settings` nudge read them: applied at once, no reconnect. */
+  applySettings(stored: unknown): void {
+    if (this.#settings.apply(stored)) this.scope.log.info('settings applied');
+  }
+
+  #settingsChanged(next: InstanceSettings, previous: InstanceSettings): void {
+    const sock = this.connection.socket;
+    if (sock && next.always_online !== previous.always_online) {
+      this.#presence(sock, next.always_online ? 'available' : 'unavailable');
+    }
+  }
+
+  /** `always_online`: WhatsApp shows the account online while this presence stands. */
+  #presence(sock: WASocket, presence: 'available' | 'unavailable'): void {
+    // Baileys (like WhatsApp Web) announces presence with the push name, and skips it until known.
+    if (!sock.authState.creds.me?.name) {
+      this.scope.log.warn('presence not announced: the account push name is not known to this session yet');
+      return;
+    }
+    sock.sendPresenceUpdate(presence).catch((error: unknown) => {
+      this.scope.log.warn('presence update failed', { presence, error });
+    });
   }
 
   async start(options: { parked: boolean; pairingPhone?: string | undefined }): Promise<void> {

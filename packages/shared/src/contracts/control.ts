@@ -10,5 +10,7 @@ export const controlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('outbox'), instanceId: z.string() }),
   /** Close and reconnect (PUT /instance/:name/restart). */
   z.object({ type: z.literal('restart'), instanceId: z.string() }),
+  /** The instance's settings changed: its owner reads them again (a new owner reads them at takeover). */
+  z.object({ type: z.literal('settings'), instanceId: z.string() }),
 ]);
 export type ControlMessage = z.infer<typeof controlMessage>;

@@ -63,6 +63,8 @@ export const rpcParams = {
   'chat.pin': z.object({ jid, pin: z.boolean() }),
   /** 0 unmutes. */
   'chat.mute': z.object({ jid, seconds: z.number().int().nonnegative() }),
+  /** A ringing call, as `call.received` names it: its `call_id` and who is calling (`from`). */
+  'call.reject': z.object({ call_id: z.string().min(1), from: jid }),
 } as const;
 
 export type RpcMethod = keyof typeof rpcParams;
@@ -124,6 +126,7 @@ export const rpcResults = {
   'chat.archive': z.object({ archived: z.boolean() }),
   'chat.pin': z.object({ pinned: z.boolean() }),
   'chat.mute': z.object({ muted_until: z.string().nullable() }),
+  'call.reject': z.object({ rejected: z.literal(true) }),
 } as const satisfies Record<RpcMethod, z.ZodType>;
 
 export type RpcResult<M extends RpcMethod> = z.infer<(typeof rpcResults)[M]>;

@@ -38,6 +38,7 @@ export class AccountRegistry {
       inbox: [],
       outbox: new Map(),
       seen: new Set(),
+      calls: new Map(),
       createdAt: Date.now(),
     };
     this.#byPhone.set(phone, account);

@@ -77,6 +77,19 @@ export interface OutboxRecord extends OutboxEntry {
   message: proto.IMessage;
 }
 
+/** A call a simulated phone placed (`POST /sim/accounts/:phone/call`), and what became of it. */
+export interface CallRecord {
+  id: string;
+  /** The callee, phone-number JID. */
+  to: string;
+  video: boolean;
+  status: 'ringing' | 'rejected';
+  /** Unix ms. */
+  at: number;
+  /** The account whose device rejected it (phone-number JID). */
+  rejectedBy?: string;
+}
+
 /** What `POST /sim/accounts` may set on a simulated user. */
 export interface AccountSettings {
   pushName?: string;
@@ -104,6 +117,8 @@ export interface Account {
   outbox: Map<string, OutboxRecord>;
   /** Dedupe set of the phone (device 0). */
   seen: Set<string>;
+  /** Calls its phone placed, by call id. */
+  calls: Map<string, CallRecord>;
   createdAt: number;
 }
 

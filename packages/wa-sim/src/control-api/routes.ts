@@ -67,6 +67,10 @@ export function simRoutes(sim: SimControl): Route[] {
     route('POST', '/sim/accounts/:phone/read', ({ params, body }) => ({
       read: sim.markRead(params.phone!, strList(body, 'ids')),
     })),
+    route('POST', '/sim/accounts/:phone/call', ({ params, body }) =>
+      sim.call(params.phone!, str(body, 'to') ?? '', bool(body, 'video') ?? false),
+    ),
+    route('GET', '/sim/accounts/:phone/calls', ({ params }) => sim.calls(params.phone!)),
     route('POST', '/sim/accounts/:phone/remove-device', ({ params, body }) =>
       sim.removeDevice(params.phone!, str(body, 'jid')),
     ),

@@ -1,7 +1,7 @@
 // What the control API needs from a simulator, and the shapes it answers with. The routes depend
 // on this interface and WaSimulator implements it, so the routes never import the simulator that
 // mounts them.
-import type { AccountInfo, AccountSettings, InboxEntry, OutboxEntry } from '../accounts/types.ts';
+import type { AccountInfo, AccountSettings, CallRecord, InboxEntry, OutboxEntry } from '../accounts/types.ts';
 import type { FaultRequest } from '../faults.ts';
 import type { GroupRole } from '../groups/registry.ts';
 import type { LinkResult } from '../pairing/link.ts';
@@ -25,6 +25,10 @@ export interface DeviceInfo {
   queued: number;
   /** Stanzas written to the device's connection and not acknowledged yet (redelivered at its next login). */
   pending: number;
+  /** Its live connection's id (a new one after each reconnect); null while offline. */
+  connection: string | null;
+  /** The presence the device announced for itself on its live connection; null when none, or offline. */
+  presence: 'available' | 'unavailable' | null;
 }
 
 export interface AccountDetails extends AccountInfo {
@@ -61,6 +65,10 @@ export interface SimControl {
   ): Promise<{ id: string }>;
   vote(phone: string, to: string, pollId: string, options: unknown): Promise<{ id: string }>;
   markRead(phone: string, ids?: string[]): string[];
+  /** `phone`'s phone calls `to` (a phone or JID of a simulated account). */
+  call(phone: string, to: string, video?: boolean): CallRecord;
+  /** The calls `phone`'s phone placed, oldest first. */
+  calls(phone: string): CallRecord[];
   removeDevice(phone: string, jid?: string): { removed: string[] };
   createGroup(owner: string, subject: string, members?: string[]): GroupInfo;
   group(jid: string): GroupInfo;

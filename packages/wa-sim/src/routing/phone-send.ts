@@ -116,6 +116,8 @@ export async function sendFromPhone(
         recipient: jidFor(kind, recipient),
         type: 'text',
         t: unixSeconds(),
+        // The account's own push name, as WhatsApp sends it: how a companion learns it.
+        notify: sender.pushName,
         ...stanzaType,
       },
       [enc],

@@ -1,6 +1,7 @@
 // Entry point for every stanza a client sends after the handshake.
 import type { BinaryNode } from '../binary/nodes.ts';
 import type { SimContext } from '../context.ts';
+import { onCall, onPresence } from '../routing/calls.ts';
 import type { Connection } from '../transport/connection.ts';
 import { onIq } from './iq.ts';
 import { onMessage } from './message.ts';
@@ -22,8 +23,12 @@ export async function onNode(ctx: SimContext, conn: Connection, stanza: BinaryNo
       if (stanza.attrs.error) ctx.log.debug('client nack', { ...stanza.attrs, conn: conn.id });
       conn.device?.pending.acked(stanza);
       return;
+    case 'call':
+      return onCall(ctx, conn, stanza);
+    case 'presence':
+      return onPresence(conn, stanza);
     default:
-      // presence, chatstate, ib (unified_session, offline_batch), call ...: nothing to do
+      // chatstate, ib (unified_session, offline_batch) ...: nothing to do
       return;
   }
 }

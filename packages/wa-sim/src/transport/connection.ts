@@ -32,6 +32,8 @@ export class Connection {
   account?: Account;
   deviceId?: number;
   clientStaticKey?: Buffer;
+  /** The presence the client announced for itself on this connection (`always online` clients send `available`). */
+  presence?: 'available' | 'unavailable';
   payload?: proto.ClientPayload;
   #stage: Stage = 'hello';
   readonly #decoder = new FrameDecoder();

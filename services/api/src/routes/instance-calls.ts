@@ -184,6 +184,13 @@ const calls: CallSpec[] = [
     summary: 'Mute a chat for a time (0 unmutes)',
     body: z.object({ jid: recipient, seconds: z.number().int().min(0).max(31_536_000) }),
   },
+  {
+    method: 'post',
+    path: '/call/:name/reject',
+    rpc: 'call.reject',
+    summary: 'Reject a ringing call (call_id and from as call.received carries them)',
+    body: z.object({ call_id: z.string().min(1).max(128), from: recipient }),
+  },
 ];
 
 export function instanceCallRoutes(define: Define): void {

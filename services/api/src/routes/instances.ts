@@ -1,6 +1,7 @@
 import { instanceMediaPrefix } from '@turbozap/shared/blobs/keys';
 import type { ControlMessage } from '@turbozap/shared/contracts/control';
 import { channels, kvKeys, leaseKeys } from '@turbozap/shared/contracts/kv';
+import { settingsPatch } from '@turbozap/shared/contracts/settings';
 import { beatingWorkers } from '@turbozap/shared/coordination/liveness';
 import { instancesRepo } from '@turbozap/shared/db/repositories/instances';
 import { type DesiredState, type InstanceRow, instanceStatuses } from '@turbozap/shared/db/schema';
@@ -23,7 +24,8 @@ const createBody = z.object({
     .string()
     .regex(/^[a-z0-9_-]{1,64}$/, '1-64 characters of a-z 0-9 _ -')
     .refine((n) => !reservedInstanceNames.has(n), 'is a reserved word of the routes'),
-  settings: z.record(z.string(), z.unknown()).optional(),
+  /** Any subset of the settings (GET /instance/:name/settings); the rest take their defaults. */
+  settings: settingsPatch.optional(),
 });
 
 const connectQuery = z.object({

@@ -1,3 +1,4 @@
+import { instanceSettings, resolveSettings } from '@turbozap/shared/contracts/settings';
 import { desiredStates, type InstanceRow, type InstanceStatus, instanceStatuses } from '@turbozap/shared/db/schema';
 import { z } from 'zod';
 import { timestamp } from './timestamp.ts';
@@ -12,7 +13,8 @@ export const instanceSchema = z.object({
   jid: z.string().nullable(),
   lid: z.string().nullable(),
   push_name: z.string().nullable(),
-  settings: z.record(z.string(), z.unknown()),
+  /** The settings in force, defaults included (GET /instance/:name/settings). */
+  settings: instanceSettings,
   /** The session-worker holding the connection; null while none that is alive does. */
   owner: z.string().nullable(),
   last_activity_at: timestamp.nullable(),
@@ -30,7 +32,7 @@ export function instanceView(row: InstanceRow): InstanceView {
     jid: row.jid,
     lid: row.lid,
     push_name: row.push_name,
-    settings: row.settings,
+    settings: resolveSettings(row.settings),
     owner: row.owner_worker,
     last_activity_at: row.last_activity_at,
     created_at: row.created_at,

@@ -1,3 +1,4 @@
+import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
 import type { Coordination } from '@turbozap/shared/coordination/port';
 import type { KeyringCipher } from '@turbozap/shared/crypto/keyring-cipher';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -28,6 +29,8 @@ export interface ConnectionHooks {
    * returned release is called (ReadPause), so what arrives meanwhile stays with WhatsApp.
    */
   waitingForDatabase(): () => void;
+  /** The instance's `sync_history` setting now, which the socket consults. */
+  historySync(): InstanceSettings['sync_history'];
 }
 
 /** What a connection is built from: the worker's ports and settings it uses. */

@@ -183,6 +183,7 @@ export class InstanceConnection {
       // Called only once the socket exists and has logged in.
       beforeMessageReceipt: (message) => this.#hooks.received(sock, message),
       isMessageStored: (key) => this.#hooks.stored(key),
+      historySync: () => this.#hooks.historySync(),
     });
     this.#sock = sock;
     this.#open = false;

@@ -1,3 +1,4 @@
+import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
 import makeWASocket, {
   type AuthenticationState,
   Browsers,
@@ -9,6 +10,7 @@ import makeWASocket, {
 import { TtlLruCache } from '../util/ttl-cache.ts';
 import type { BaileysEnvironment } from './baileys-env.ts';
 import type { BaileysLogger } from './baileys-logger.ts';
+import { wantsHistory } from './history-sync.ts';
 
 export interface SocketOptions {
   auth: AuthenticationState;
@@ -20,13 +22,16 @@ export interface SocketOptions {
   beforeMessageReceipt: (message: WAMessage) => Promise<void>;
   /** Whether a message whose Signal key was used already is stored (if not, the sender is asked again). */
   isMessageStored: (key: WAMessageKey) => Promise<boolean>;
+  /** The instance's `sync_history` now (asked at each history notification). */
+  historySync: () => InstanceSettings['sync_history'];
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
 }
 
 /**
- * One Baileys socket with TurboZap's settings: no history sync (it would hold events back for
- * up to 20 s after a first login), no recent-message cache (getMessage reads Postgres), not
+ * One Baileys socket with TurboZap's settings: history sync only as the instance's
+ * `sync_history` asks (off by default: it holds events back for up to 20 s after a first login,
+ * and TurboZap stores no history yet), no recent-message cache (getMessage reads Postgres), not
  * marked online (the phone keeps getting notifications), bounded commit retries so a fenced
  * (rejected) write fails fast, and bounded caches instead of Baileys' unbounded defaults.
  */
@@ -43,8 +48,8 @@ export function createSocket(options: SocketOptions): WASocket {
     connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
     defaultQueryTimeoutMs: options.queryTimeoutMs ?? 30_000,
     markOnlineOnConnect: false,
-    syncFullHistory: false,
-    shouldSyncHistoryMessage: () => false,
+    syncFullHistory: options.historySync() === 'full',
+    shouldSyncHistoryMessage: (notification) => wantsHistory(options.historySync(), notification.syncType),
     fireInitQueries: true,
     enableRecentMessageCache: false,
     transactionOpts: { maxCommitRetries: 2, delayBetweenTriesMs: 200 },

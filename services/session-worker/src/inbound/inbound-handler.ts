@@ -1,4 +1,5 @@
 import type { InboundOrigin } from '@turbozap/shared/contracts/event-data';
+import type { InstanceSettings } from '@turbozap/shared/contracts/settings';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { messagesRepo } from '@turbozap/shared/db/repositories/messages';
 import type { Metrics } from '@turbozap/shared/metrics/catalog';
@@ -15,6 +16,8 @@ import type { InstanceScope } from '../instance-scope.ts';
 import type { MessageWrites } from '../message-writes.ts';
 import { Lru } from '../util/lru.ts';
 import { mayChange } from './author-check.ts';
+import { AutoReads } from './auto-reads.ts';
+import { CallRejector, type CallRejectorPorts } from './call-rejector.ts';
 import { type JidPair, jidPair, preferredJid } from './jids.ts';
 import { type InboundMediaOptions, storeInboundMedia } from './media-store.ts';
 import { type InboundMeaning, mapInbound } from './message-mapper.ts';
@@ -36,6 +39,10 @@ export interface InboundPorts {
   onActivity: (at: Date) => void;
   /** The instance's socket stops being read while a write here waits for the database. */
   pause: ReadPause;
+  /** The instance's settings now (ignore_groups, auto_read_messages, read_status, reject_calls). */
+  settings: () => InstanceSettings;
+  /** The text for a caller whose call `reject_calls` rejected. */
+  callReply: CallRejectorPorts['reply'];
 }
 
 /** Messages handled before their receipt, remembered so their `messages.upsert` is not handled twice. */
@@ -53,6 +60,8 @@ export class InboundHandler {
   readonly #ports: InboundPorts;
   readonly #notifications: NotificationEvents;
   readonly #polls: PollVotes;
+  readonly #calls: CallRejector;
+  readonly #reads: AutoReads;
   #chain: Promise<void> = Promise.resolve();
   readonly #received = new Lru<string, true>(RECEIVED_REMEMBERED);
 
@@ -61,6 +70,8 @@ export class InboundHandler {
     this.#ports = ports;
     this.#notifications = new NotificationEvents(scope);
     this.#polls = new PollVotes(scope);
+    this.#reads = new AutoReads(scope);
+    this.#calls = new CallRejector(scope, { settings: ports.settings, reply: ports.callReply });
   }
 
   attach(sock: WASocket): void {
@@ -139,12 +150,20 @@ export class InboundHandler {
     if (events['groups.update']) await this.#guard(() => this.#notifications.groupsUpdate(events['groups.update']!));
     if (events['group-participants.update'])
       await this.#guard(() => this.#notifications.participants(events['group-participants.update']!));
-    if (events.call) await this.#guard(() => this.#notifications.calls(events.call!));
+    if (events.call) {
+      await this.#guard(() => this.#notifications.calls(events.call!));
+      await this.#guard(() => this.#calls.handle(sock, events.call!));
+    }
   }
 
   async #message(sock: WASocket, msg: WAMessage, receipts: ReceiptIn[]): Promise<void> {
     const { key } = msg;
-    if (!key.id || !key.remoteJid || isJidStatusBroadcast(key.remoteJid)) return;
+    if (!key.id || !key.remoteJid) return;
+    const settings = this.#ports.settings();
+    if (isJidStatusBroadcast(key.remoteJid)) {
+      if (settings.read_status && !key.fromMe) this.#reads.status(sock, key);
+      return;
+    }
     if (key.fromMe) {
       // A receipt that arrived within ~20 ms is merged into the buffered upsert of our own send.
       const to = receiptStatus(msg.status);
@@ -155,6 +174,8 @@ export class InboundHandler {
     if (meaning.kind === 'ignore') return;
     const chat = jidPair(key.remoteJid, key.remoteJidAlt);
     const group = isJidGroup(key.remoteJid) ?? false;
+    // Not stored, no event; `receive` resolving still lets WhatsApp have its receipt.
+    if (group && settings.ignore_groups) return;
     const sender = group ? jidPair(key.participant, key.participantAlt) : chat;
     const who: InboundOrigin = {
       remote_jid: group ? key.remoteJid : chat.jid,
@@ -239,6 +260,7 @@ export class InboundHandler {
     if (inserted) {
       this.#ports.metrics.messagesReceived.inc({ wa_instance: scope.instance.name, type });
       this.#ports.onActivity(new Date());
+      if (this.#ports.settings().auto_read_messages) this.#reads.message(sock, remoteJid, waId);
     }
   }
 

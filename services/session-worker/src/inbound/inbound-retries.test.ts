@@ -1,3 +1,4 @@
+import { defaultSettings } from '@turbozap/shared/contracts/settings';
 import { StaleFenceError } from '@turbozap/shared/db/repositories/instance-ownership';
 import { type BaileysEventMap, proto, type WAMessage, type WASocket } from '@whiskeysockets/baileys';
 import type { InstanceScope } from '../instance-scope.ts';
@@ -44,6 +45,8 @@ function harness(fail: (call: number) => Error | undefined) {
     media: {} as InboundPorts['media'],
     onActivity: () => {},
     pause: new ReadPause(() => sock),
+    settings: () => defaultSettings,
+    callReply: async () => {},
   });
   handler.attach(sock);
   return {

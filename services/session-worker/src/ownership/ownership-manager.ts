@@ -136,6 +136,11 @@ export class OwnershipManager {
     }
     if (message.type === 'outbox') return;
     const owned = this.#owned.get(message.instanceId);
+    // Not ours: whoever owns it applies them, and a new owner reads them at takeover.
+    if (message.type === 'settings') {
+      if (owned && !owned.leaving) void this.#rereadSettings(owned);
+      return;
+    }
     if (owned && !owned.leaving) {
       void this.#command(owned, message.type === 'restart').catch((error) =>
         this.#ports.logger.error('command failed', { error }),
@@ -144,6 +149,14 @@ export class OwnershipManager {
       this.#nudged.set(message.instanceId, Date.now());
       void this.reconcile();
     }
+  }
+
+  async #rereadSettings(owned: OwnedInstance): Promise<void> {
+    const view = await instanceOwnershipRepo.get(this.#ports.db, owned.id).catch((error: unknown) => {
+      this.#ports.logger.warn('reading settings failed; the next reconcile applies them', { error });
+      return undefined;
+    });
+    if (view) owned.applySettings(view.settings);
   }
 
   /** A nudge for an instance we own: apply what the API asked (desired state, restart, pairing code, connect). */
@@ -178,6 +191,8 @@ export class OwnershipManager {
       const view = byId.get(owned.id);
       if (!view) await owned.vanish();
       else if (view.desired_state !== 'connected') await this.#settle(owned, view);
+      // A lost settings nudge is made good here, within a reconcile interval.
+      else owned.applySettings(view.settings);
     }
 
     const now = Date.now();

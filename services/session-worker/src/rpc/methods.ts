@@ -6,11 +6,11 @@ import {
   type RpcParams,
   type RpcResult,
 } from '@turbozap/shared/contracts/rpc';
-import type { UnreadMessage } from '@turbozap/shared/db/repositories/inbound-reads';
 import type { MessageRow } from '@turbozap/shared/db/schema';
 import type { GroupMetadata as WAGroupMetadata, WAPresence, WASocket } from '@whiskeysockets/baileys';
 import { ZodError } from 'zod';
 import { toJid } from '../outbound/content-mapper.ts';
+import { type ReadTools, readChat } from '../reads/read-chat.ts';
 
 /** A request the owner cannot serve as asked: replied as `{ ok: false, error: { code, message } }`. */
 export class RpcError extends Error {
@@ -32,10 +32,8 @@ export interface RpcTools {
    * RpcError with a stable code. Baileys gets these bytes: given a URL, it would fetch it unguarded.
    */
   fetchMedia(url: string): Promise<Buffer>;
-  /** Received messages of a chat not marked read yet (only those of `ids`, when given), oldest first. */
-  unread(chat: string, ids: string[] | undefined, limit: number): Promise<UnreadMessage[]>;
-  /** Records messages marked read; answers those that were not already. */
-  markRead(ids: string[]): Promise<string[]>;
+  unread: ReadTools['unread'];
+  markRead: ReadTools['markRead'];
 }
 
 interface RpcCall<M extends RpcMethod> extends RpcTools {
@@ -103,34 +101,6 @@ async function lastMessages(call: RpcTools, chat: string) {
       messageTimestamp: Math.floor(last.created_at.getTime() / 1000),
     },
   ];
-}
-
-/** Read receipts sent per batch (one receipt stanza per chat and author). */
-const READ_BATCH = 500;
-
-/**
- * Sends read receipts for a chat's received messages not marked read yet (or those of
- * `message_ids`), then records them read so a second call sends none. A group message's receipt
- * names its author (`participant`), or WhatsApp cannot route it to them.
- */
-async function readChat(call: RpcCall<'chat.read'>): Promise<RpcResult<'chat.read'>> {
-  const chat = toJid(call.params.jid);
-  let read = 0;
-  for (;;) {
-    const unread = await call.unread(chat, call.params.message_ids, READ_BATCH);
-    if (unread.length === 0) break;
-    await call.sock.readMessages(
-      unread.map((m) => ({
-        remoteJid: chat,
-        id: m.wa_message_id,
-        fromMe: false,
-        ...(m.participant ? { participant: m.participant } : {}),
-      })),
-    );
-    read += (await call.markRead(unread.map((m) => m.id))).length;
-    if (unread.length < READ_BATCH) break;
-  }
-  return { read };
 }
 
 /** One handler per method of the contract (contracts/rpc.ts): a missing one, or one reading or returning another shape, does not compile. */
@@ -210,7 +180,7 @@ const handlers: Handlers = {
   'privacy.get': ({ sock }) => sock.fetchPrivacySettings(true),
   'privacy.update': ({ sock, params }) => privacyUpdate(sock, params),
   'chat.list': (call) => chats(call),
-  'chat.read': (call) => readChat(call),
+  'chat.read': async (call) => ({ read: await readChat(call, toJid(call.params.jid), call.params.message_ids) }),
   'chat.archive': async (call) => {
     const chat = toJid(call.params.jid);
     const { archive } = call.params;
@@ -225,6 +195,10 @@ const handlers: Handlers = {
     const { seconds } = params;
     await sock.chatModify({ mute: seconds > 0 ? Date.now() + seconds * 1000 : null }, toJid(params.jid));
     return { muted_until: seconds > 0 ? new Date(Date.now() + seconds * 1000).toISOString() : null };
+  },
+  'call.reject': async ({ sock, params }) => {
+    await sock.rejectCall(params.call_id, toJid(params.from));
+    return { rejected: true };
   },
 };
 

@@ -22,6 +22,8 @@ export interface OwnershipView {
   /** Milliseconds since the owner last renewed (null: never). Measured on the database clock. */
   owner_age_ms: number | null;
   has_creds: boolean;
+  /** The stored settings (`contracts/settings.ts` resolves them): a new owner applies them at takeover. */
+  settings: Record<string, unknown>;
 }
 
 /** A write carrying a fencing token older than the instance's current one (a "zombie" owner). */
@@ -215,6 +217,7 @@ function viewQuery(db: Db) {
       'instances.status',
       'instances.owner_worker',
       'instances.owner_token',
+      'instances.settings',
       sql<number | null>`(extract(epoch from (now() - instances.owner_seen_at)) * 1000)::float8`.as('owner_age_ms'),
       eb
         .exists(

@@ -100,6 +100,25 @@ export const instancesRepo = {
     });
   },
 
+  /**
+   * Merges `patch` into the stored settings in one statement (two concurrent updates of
+   * different settings both land) and answers the whole stored value; undefined when the
+   * instance is gone.
+   */
+  async mergeSettings(
+    db: Db,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
+    const row = await db
+      .updateTable('instances')
+      .set({ settings: sql`settings || ${JSON.stringify(patch)}::jsonb`, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returning('settings')
+      .executeTakeFirst();
+    return row?.settings;
+  },
+
   /** Instances that should be connected (the `turbozap_instances_expected` gauge). */
   async countExpected(db: Db): Promise<number> {
     const row = await db
