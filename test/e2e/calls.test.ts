@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { Cluster, type RoleProcess } from './support/cluster.ts';
+import { type EventReceiver, startEventReceiver } from './support/event-receiver.ts';
 import { waitFor } from './support/processes.ts';
 
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
@@ -25,9 +24,7 @@ interface SimCall {
 // Every test links an instance of its own, so one failure stays one failure.
 d('calls end to end (api, workers and the simulator as processes)', () => {
   const cluster = new Cluster();
-  const events: HookEvent[] = [];
-  let hook: Server;
-  let hookUrl = '';
+  let hook: EventReceiver<HookEvent>;
   let worker: RoleProcess;
   let instances = 0;
 
@@ -37,7 +34,7 @@ d('calls end to end (api, workers and the simulator as processes)', () => {
     const name = `calls${instances}`;
     const me = `55119775000${String(instances).padStart(2, '0')}`;
     const { key } = await cluster.linkInstance(name, me, async () => {
-      const set = await cluster.api('POST', `/webhook/${name}/set`, { url: hookUrl, events: ['call.received'] });
+      const set = await cluster.api('POST', `/webhook/${name}/set`, { url: hook.url, events: ['call.received'] });
       expect(set.status).toBe(200);
     });
     return { name, me, key };
@@ -48,7 +45,7 @@ d('calls end to end (api, workers and the simulator as processes)', () => {
     const call = (await cluster.sim('POST', `/sim/accounts/${ALICE}/call`, { to: me })) as SimCall;
     const event = await waitFor(
       `call.received of ${call.id}`,
-      async () => events.find((e) => e.event === 'call.received' && e.data.call_id === call.id),
+      async () => hook.events.find((e) => e.event === 'call.received' && e.data.call_id === call.id),
       30_000,
       200,
     );
@@ -81,18 +78,7 @@ d('calls end to end (api, workers and the simulator as processes)', () => {
 
   beforeAll(async () => {
     await cluster.start();
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        events.push(JSON.parse(body));
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    hook = await startEventReceiver<HookEvent>();
     [, worker] = await Promise.all([
       cluster.startRole('api'),
       cluster.startRole('session-worker'),
@@ -102,8 +88,7 @@ d('calls end to end (api, workers and the simulator as processes)', () => {
   }, 180_000);
   afterAll(async () => {
     await cluster.stop();
-    hook.closeAllConnections();
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook?.close();
   }, 60_000);
 
   test('call.received names the call and the caller; POST /call/NAME/reject rejects it at the caller', async () => {

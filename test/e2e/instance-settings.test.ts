@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describeWith } from '@turbozap/shared/testing/services';
 import { Cluster } from './support/cluster.ts';
+import { type EventReceiver, startEventReceiver } from './support/event-receiver.ts';
 import { waitFor } from './support/processes.ts';
+
+type HookEvent = { event: string; instance: { name: string }; data: { wa_message_id?: string } };
 
 const d = await describeWith('postgres', 'redis', 'rabbitmq');
 
@@ -22,9 +23,7 @@ interface StoredMessage {
 // Every test links an instance of its own, so one failure stays one failure.
 d('instance settings applied live by the owner (api, workers and the simulator as processes)', () => {
   const cluster = new Cluster();
-  const events: { event: string; instance: { name: string }; data: { wa_message_id?: string } }[] = [];
-  let hook: Server;
-  let hookUrl = '';
+  let hook: EventReceiver<HookEvent>;
   let instances = 0;
 
   /** A new instance, its webhook set before it emits anything, linked by QR to a new phone. */
@@ -33,14 +32,14 @@ d('instance settings applied live by the owner (api, workers and the simulator a
     const name = `tuned${instances}`;
     const me = `55119776000${String(instances).padStart(2, '0')}`;
     const { key, id } = await cluster.linkInstance(name, me, async () => {
-      const set = await cluster.api('POST', `/webhook/${name}/set`, { url: hookUrl, events: ['message.received'] });
+      const set = await cluster.api('POST', `/webhook/${name}/set`, { url: hook.url, events: ['message.received'] });
       expect(set.status).toBe(200);
     });
     return { name, me, key, id };
   };
 
   const eventOf = (name: string, waId: string) =>
-    events.find((e) => e.instance.name === name && e.data.wa_message_id === waId);
+    hook.events.find((e) => e.instance.name === name && e.data.wa_message_id === waId);
 
   const stored = async (name: string, chat: string): Promise<StoredMessage[]> =>
     (await cluster.api('GET', `/message/${name}?remote=${encodeURIComponent(chat)}`)).body.data;
@@ -81,18 +80,7 @@ d('instance settings applied live by the owner (api, workers and the simulator a
 
   beforeAll(async () => {
     await cluster.start();
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      req.on('end', () => {
-        events.push(JSON.parse(body));
-        res.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    hook = await startEventReceiver<HookEvent>();
     await Promise.all([
       cluster.startRole('api'),
       cluster.startRole('session-worker'),
@@ -103,8 +91,7 @@ d('instance settings applied live by the owner (api, workers and the simulator a
   }, 180_000);
   afterAll(async () => {
     await cluster.stop();
-    hook.closeAllConnections();
-    await new Promise<void>((r) => hook.close(() => r()));
+    await hook?.close();
   }, 60_000);
 
   test('ignore_groups: a group message is acknowledged but neither stored nor emitted; a direct one is', async () => {
